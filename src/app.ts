@@ -1,0 +1,66 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { authenticate } from "./auth/middleware";
+import { createDb } from "./db/client";
+import { ApiError, errorBody } from "./errors";
+import { createRouter } from "./lib/router";
+import { limitBody, requireJsonBody } from "./middleware/json-body";
+import { requestId } from "./middleware/request-id";
+import { openApiInfo } from "./openapi";
+import { v1Routes } from "./routes";
+
+/** The whole HTTP API: middleware, every /v1 route, errors, and the OpenAPI document and docs. */
+export function createApp() {
+  const app = createRouter();
+
+  app.use("*", requestId);
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use("*", async (c, next) => {
+    c.set("db", createDb(c.env.DB));
+    await next();
+  });
+
+  app.get("/health", (c) => c.json({ data: { status: "ok" } }));
+
+  app.use("/v1/*", limitBody, requireJsonBody, authenticate);
+  for (const router of v1Routes) app.route("/v1", router);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "An admin key (`wft_admin_...`), an integration key (`wft_live_...`), or for `POST /v1/accounts` the operator's bootstrap token.",
+  });
+  app.doc31("/openapi.json", openApiInfo);
+  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Weft API" }));
+
+  app.notFound((c) => {
+    const error = new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`);
+    return c.json(errorBody(error, c.var.requestId), 404);
+  });
+
+  app.onError((err, c) => {
+    const error = toApiError(err);
+    if (error.code === "INTERNAL") {
+      // The message and stack stay in the logs of this request only; the client gets the id.
+      console.error(`request ${c.var.requestId} failed: ${err.name}: ${err.message}`);
+    }
+    c.header("x-request-id", c.var.requestId);
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    return c.json(errorBody(error, c.var.requestId), error.status);
+  });
+
+  return app;
+}
+
+function toApiError(err: Error): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException && err.status === 400) {
+    return new ApiError("BAD_REQUEST", err.message || "Malformed request.");
+  }
+  if (err instanceof HTTPException && err.status === 413) {
+    return new ApiError("PAYLOAD_TOO_LARGE", "The request body is over 256 KB.");
+  }
+  return new ApiError("INTERNAL", "Something went wrong on our side. Quote the request id.");
+}

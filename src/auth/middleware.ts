@@ -1,0 +1,52 @@
+import { createMiddleware } from "hono/factory";
+import { findKeyByHash, touchKey } from "../db/queries/api-keys";
+import type { AppEnv, Auth } from "../env";
+import { ApiError } from "../errors";
+import { nowIso } from "../lib/time";
+import { hashKey, kindOf, safeEqual } from "./keys";
+
+// Writing last_used_at on every request would double the writes of a read; a minute is precise enough.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const unauthorized = (message: string) => new ApiError("UNAUTHORIZED", message);
+
+/** Resolves `authorization: Bearer <key>` into c.var.auth, or answers 401. */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("authorization");
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match) throw unauthorized("Send your key as `authorization: Bearer <key>`.");
+  c.set("auth", await resolveKey(c.env, c.var.db, match[1], c.executionCtx));
+  await next();
+});
+
+async function resolveKey(
+  env: Env,
+  db: AppEnv["Variables"]["db"],
+  secret: string,
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+): Promise<Auth> {
+  const kind = kindOf(secret);
+  if (!kind) {
+    if (env.BOOTSTRAP_TOKEN && (await safeEqual(secret, env.BOOTSTRAP_TOKEN))) {
+      return { kind: "bootstrap" };
+    }
+    throw unauthorized("Unknown key.");
+  }
+  const row = await findKeyByHash(db, await hashKey(secret));
+  const now = nowIso();
+  if (!row || row.kind !== kind) throw unauthorized("Unknown key.");
+  if (row.revokedAt) throw unauthorized("This key has been revoked.");
+  if (row.expiresAt && row.expiresAt <= now) throw unauthorized("This key has expired.");
+  if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
+    ctx.waitUntil(touchKey(db, row.id, now).then(() => undefined));
+  }
+  if (row.kind === "integration" && row.integrationId) {
+    return {
+      kind: "integration",
+      accountId: row.accountId,
+      keyId: row.id,
+      integrationId: row.integrationId,
+    };
+  }
+  return { kind: "admin", accountId: row.accountId, keyId: row.id };
+}

@@ -1,0 +1,286 @@
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import type { FormField, MappingEntry } from "../lib/types";
+
+// Times are RFC 3339 UTC strings with milliseconds, so they sort as text.
+// JSON columns hold objects the API validated before they were written.
+
+const timestamps = {
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+};
+
+export const accounts = sqliteTable("accounts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  fieldMapping: text("field_mapping", { mode: "json" })
+    .$type<MappingEntry[]>()
+    .notNull()
+    .default(sql`'[]'`),
+  ...timestamps,
+});
+
+/** Admin and integration keys: only the SHA-256 hash of the secret is kept. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    kind: text("kind", { enum: ["admin", "integration"] }).notNull(),
+    integrationId: text("integration_id"),
+    hash: text("hash").notNull(),
+    prefix: text("prefix").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+    expiresAt: text("expires_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("api_keys_hash_idx").on(t.hash),
+    index("api_keys_account_idx").on(t.accountId),
+    index("api_keys_integration_idx").on(t.integrationId),
+  ],
+);
+
+export const profiles = sqliteTable(
+  "profiles",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    name: text("name").notNull(),
+    activeIntegrationId: text("active_integration_id"),
+    fieldMapping: text("field_mapping", { mode: "json" })
+      .$type<MappingEntry[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    ...timestamps,
+  },
+  (t) => [index("profiles_account_idx").on(t.accountId, t.createdAt)],
+);
+
+export type EventLocation = {
+  name?: string | null;
+  street?: string | null;
+  zip_code?: string | null;
+  city?: string | null;
+  country?: string | null;
+};
+
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    profileId: text("profile_id").notNull(),
+    name: text("name").notNull(),
+    status: text("status").notNull(),
+    startDate: text("start_date").notNull(),
+    endDate: text("end_date").notNull(),
+    timezone: text("timezone").notNull(),
+    currency: text("currency").notNull(),
+    languages: text("languages", { mode: "json" }).$type<string[]>().notNull(),
+    location: text("location", { mode: "json" }).$type<EventLocation | null>(),
+    capacity: integer("capacity"),
+    guestCount: integer("guest_count").notNull().default(0),
+    fields: text("fields", { mode: "json" }).$type<FormField[]>().notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    index("events_account_idx").on(t.accountId, t.createdAt),
+    index("events_profile_idx").on(t.profileId, t.createdAt),
+  ],
+);
+
+export const attendees = sqliteTable(
+  "attendees",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    eventId: text("event_id").notNull(),
+    profileId: text("profile_id").notNull(),
+    language: text("language").notNull(),
+    registrationStatus: text("registration_status").notNull(),
+    paymentStatus: text("payment_status").notNull(),
+    paymentMethod: text("payment_method"),
+    paymentDate: text("payment_date"),
+    paymentAmount: real("payment_amount").notNull().default(0),
+    amountTaxExcl: real("amount_tax_excl").notNull().default(0),
+    amountTax: real("amount_tax").notNull().default(0),
+    amountTaxIncl: real("amount_tax_incl").notNull().default(0),
+    checkIns: integer("check_ins").notNull().default(0),
+    firstCheckInAt: text("first_check_in_at"),
+    fields: text("fields", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    index("attendees_event_idx").on(t.eventId, t.createdAt),
+    index("attendees_account_idx").on(t.accountId, t.createdAt),
+  ],
+);
+
+export type FixedConfiguration = { fields: FormField[] };
+
+export const integrations = sqliteTable(
+  "integrations",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    name: text("name").notNull(),
+    apiAccess: integer("api_access", { mode: "boolean" }).notNull().default(true),
+    webhooksEnabled: integer("webhooks_enabled", { mode: "boolean" }).notNull().default(true),
+    fixedConfiguration: text("fixed_configuration", { mode: "json" })
+      .$type<FixedConfiguration>()
+      .notNull(),
+    fieldMapping: text("field_mapping", { mode: "json" })
+      .$type<MappingEntry[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    ...timestamps,
+  },
+  (t) => [index("integrations_account_idx").on(t.accountId, t.createdAt)],
+);
+
+/** Which profiles an integration is linked to (and so may read through its keys). */
+export const integrationProfiles = sqliteTable(
+  "integration_profiles",
+  {
+    integrationId: text("integration_id").notNull(),
+    profileId: text("profile_id").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.profileId] }),
+    index("integration_profiles_profile_idx").on(t.profileId),
+  ],
+);
+
+export const eventOverrides = sqliteTable("event_overrides", {
+  eventId: text("event_id").primaryKey(),
+  integrationId: text("integration_id"),
+  fieldMapping: text("field_mapping", { mode: "json" })
+    .$type<MappingEntry[]>()
+    .notNull()
+    .default(sql`'[]'`),
+  mappingMode: text("mapping_mode", { enum: ["merge", "replace"] })
+    .notNull()
+    .default("merge"),
+  fireOnPayment: integer("fire_on_payment", { mode: "boolean" }).notNull().default(false),
+  ...timestamps,
+});
+
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    integrationId: text("integration_id").notNull(),
+    name: text("name").notNull(),
+    trigger: text("trigger").notNull(),
+    url: text("url").notNull(),
+    method: text("method").notNull(),
+    /** AES-GCM ciphertext of the JSON object of custom headers. */
+    headersEncrypted: text("headers_encrypted").notNull(),
+    /** Header names, readable, so reads can mask values without decrypting. */
+    headerNames: text("header_names", { mode: "json" }).$type<string[]>().notNull(),
+    eventUids: text("event_uids", { mode: "json" }).$type<string[]>().notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    disabledReason: text("disabled_reason"),
+    secretEncrypted: text("secret_encrypted").notNull(),
+    secretPrefix: text("secret_prefix").notNull(),
+    previousSecretEncrypted: text("previous_secret_encrypted"),
+    previousSecretExpiresAt: text("previous_secret_expires_at"),
+    /** Start of the current run of failed attempts; cleared by any success. */
+    failingSince: text("failing_since"),
+    ...timestamps,
+  },
+  (t) => [index("webhooks_integration_idx").on(t.integrationId, t.trigger)],
+);
+
+/**
+ * The outbox: a trigger is written in the same batch as the change that caused it,
+ * then put on the queue. The cron re-sends those not processed within a minute.
+ */
+export const triggers = sqliteTable(
+  "triggers",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    trigger: text("trigger").notNull(),
+    profileId: text("profile_id").notNull(),
+    eventId: text("event_id").notNull(),
+    entityUid: text("entity_uid").notNull(),
+    /** The native representation of the entity when the trigger happened. */
+    snapshot: text("snapshot", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** Only a manual action names its webhook. */
+    webhookId: text("webhook_id"),
+    cause: text("cause"),
+    status: text("status", { enum: ["pending", "processed", "failed"] }).notNull(),
+    createdAt: text("created_at").notNull(),
+    processedAt: text("processed_at"),
+  },
+  (t) => [index("triggers_status_idx").on(t.status, t.createdAt)],
+);
+
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    triggerId: text("trigger_id").notNull(),
+    webhookId: text("webhook_id").notNull(),
+    integrationId: text("integration_id").notNull(),
+    trigger: text("trigger").notNull(),
+    eventUid: text("event_uid").notNull(),
+    entityUid: text("entity_uid").notNull(),
+    cause: text("cause"),
+    /** The body exactly as sent (already mapped), so every retry sends the same bytes. */
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at"),
+    /** Set while a consumer sends an attempt, so a duplicated message cannot send it twice. */
+    lockedUntil: text("locked_until"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("deliveries_trigger_webhook_idx").on(t.triggerId, t.webhookId),
+    index("deliveries_integration_idx").on(t.integrationId, t.createdAt),
+    index("deliveries_status_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+export const deliveryAttempts = sqliteTable(
+  "delivery_attempts",
+  {
+    id: text("id").primaryKey(),
+    deliveryId: text("delivery_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    startedAt: text("started_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    responseExcerpt: text("response_excerpt"),
+  },
+  (t) => [uniqueIndex("delivery_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
+);
+
+/** Stored first responses of creating POSTs, replayed for the same key within 24 h. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    body: text("body").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);

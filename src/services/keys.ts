@@ -1,0 +1,25 @@
+import { generateKey, type KeyKind } from "../auth/keys";
+import type { ApiKeyRow } from "../db/queries/api-keys";
+import { newId } from "../lib/ids";
+
+/** A new key row (to insert in the caller's batch) and the secret to show once. */
+export async function buildKey(
+  kind: KeyKind,
+  owner: { accountId: string; integrationId?: string },
+  createdAt: string,
+): Promise<{ row: ApiKeyRow; secret: string }> {
+  const { secret, hash, prefix } = await generateKey(kind);
+  const row: ApiKeyRow = {
+    id: newId("key"),
+    accountId: owner.accountId,
+    kind,
+    integrationId: owner.integrationId ?? null,
+    hash,
+    prefix,
+    createdAt,
+    lastUsedAt: null,
+    expiresAt: null,
+    revokedAt: null,
+  };
+  return { row, secret };
+}

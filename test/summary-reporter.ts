@@ -1,0 +1,28 @@
+import { writeFileSync } from "node:fs";
+import type { Reporter, TestModule } from "vitest/node";
+
+export const SUMMARY_FILE = "node_modules/.cache/weft-test-summary.txt";
+
+/** Writes `N passed, N failed, N skipped` for scripts/test.mjs to print as the very last line. */
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>) {
+    const counts = { passed: 0, failed: 0, skipped: 0 };
+    for (const module of testModules) {
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === "passed") counts.passed++;
+        else if (state === "failed") counts.failed++;
+        else counts.skipped++;
+      }
+      // A file that fails to load has no tests; count it so it cannot pass unnoticed.
+      if (module.state() === "failed" && [...module.children.allTests()].length === 0) {
+        counts.failed++;
+      }
+    }
+    counts.failed += unhandledErrors.length;
+    writeFileSync(
+      SUMMARY_FILE,
+      `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
+  }
+}

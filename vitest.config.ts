@@ -1,0 +1,59 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/** Values the Worker sees in tests; secrets here are test-only. */
+export const TEST_VARS = {
+  BOOTSTRAP_TOKEN: "test-bootstrap-token",
+  SECRETS_KEY: "test-secrets-key-0123456789abcdef0123456789abcdef",
+  ALLOW_HTTP_TARGETS: "true",
+  ALLOW_PRIVATE_TARGETS: "true",
+};
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  return {
+    test: {
+      reporters: ["default", "./test/summary-reporter.ts"],
+      projects: [
+        {
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  ...TEST_VARS,
+                  TEST_MIGRATIONS: migrations,
+                  RECEIVER_URL: inject("receiverUrl"),
+                },
+              },
+            })),
+          ],
+          test: {
+            name: "workers",
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/node/**", "test/e2e/**"],
+            setupFiles: ["./test/setup.ts"],
+            globalSetup: ["./test/receiver/global-setup.ts"],
+          },
+        },
+        {
+          test: {
+            name: "node",
+            environment: "node",
+            include: ["test/node/**/*.test.ts"],
+          },
+        },
+        {
+          test: {
+            name: "e2e",
+            environment: "node",
+            include: ["test/e2e/**/*.test.ts"],
+            globalSetup: ["./test/receiver/global-setup.ts"],
+            testTimeout: 60_000,
+            hookTimeout: 60_000,
+          },
+        },
+      ],
+    },
+  };
+});
