@@ -7,7 +7,11 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 const port = process.env.PORT ?? "8787";
 const base = `http://127.0.0.1:${port}`;
 const wrangler = "node_modules/.bin/wrangler";
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+const env = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
 
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");

@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { handleQueue } from "./delivery/consumer";
 
 export { ProfileLock } from "./durable-objects/profile-lock";
 
@@ -6,4 +7,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  queue: handleQueue,
+} satisfies ExportedHandler<Env, import("./delivery/messages").QueueMessage>;
