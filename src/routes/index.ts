@@ -1,4 +1,5 @@
 import { accountsRouter } from "./accounts";
+import { profilesRouter } from "./profiles";
 
 /** Every router mounted under /v1. */
-export const v1Routes = [accountsRouter];
+export const v1Routes = [accountsRouter, profilesRouter];
