@@ -1,4 +1,14 @@
 import { z } from "@hono/zod-openapi";
+import type { JsonValue } from "../lib/types";
+
+/** Any JSON value. (z.json() is recursive, which the OpenAPI generator cannot walk.) */
+const FixedValue = z
+  .custom<JsonValue>((value) => value !== undefined, { message: "A fixed JSON value is required." })
+  .openapi({
+    type: ["string", "number", "integer", "boolean", "null", "array", "object"],
+    description: "A fixed JSON value.",
+    example: "weft",
+  });
 
 const MappingName = z.string().min(1).max(100).openapi({ example: "contact_email" });
 
@@ -14,7 +24,7 @@ export const MappingEntrySchema = z
     }),
     z.strictObject({
       name: MappingName,
-      value: z.json().openapi({ description: "A fixed JSON value.", example: "weft" }),
+      value: FixedValue,
     }),
   ])
   .openapi("MappingEntry");

@@ -1,0 +1,78 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningWeft, startWeft } from "./weft-server";
+
+// Every route of API.md §3 (and the later sections as they land), as "METHOD /path".
+const CONTRACT_ROUTES = [
+  "POST /v1/accounts",
+  "GET /v1/account",
+  "POST /v1/account/admin-keys",
+  "DELETE /v1/account/admin-keys/{key_id}",
+  "GET /v1/account/field-mapping",
+  "PUT /v1/account/field-mapping",
+  "POST /v1/profiles",
+  "GET /v1/profiles",
+  "GET /v1/profiles/{uid}",
+  "PATCH /v1/profiles/{uid}",
+  "DELETE /v1/profiles/{uid}",
+  "GET /v1/profiles/{uid}/field-mapping",
+  "PUT /v1/profiles/{uid}/field-mapping",
+  "POST /v1/events",
+  "GET /v1/events",
+  "GET /v1/events/{uid}",
+  "PATCH /v1/events/{uid}",
+  "DELETE /v1/events/{uid}",
+  "GET /v1/events/{uid}/fields",
+  "POST /v1/attendees",
+  "GET /v1/attendees",
+  "GET /v1/attendees/{uid}",
+  "PATCH /v1/attendees/{uid}",
+  "DELETE /v1/attendees/{uid}",
+  "POST /v1/attendees/{uid}/payments",
+];
+
+describe("GET /openapi.json", () => {
+  let weft: RunningWeft;
+  // biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document is read as plain JSON
+  let doc: any;
+  beforeAll(async () => {
+    weft = await startWeft();
+    doc = await (await fetch(`${weft.baseUrl}/openapi.json`)).json();
+  });
+  afterAll(async () => {
+    await weft?.stop();
+  });
+
+  it("is a valid OpenAPI 3.1 document", async () => {
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(doc.openapi).toBe("3.1.0");
+  });
+
+  it("documents every contract route with responses, errors, bearer auth and examples", () => {
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented).toEqual(expect.arrayContaining(CONTRACT_ROUTES));
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: "http",
+      scheme: "bearer",
+    });
+    for (const route of CONTRACT_ROUTES) {
+      const [method, path] = route.split(" ");
+      const operation = doc.paths[path][method.toLowerCase()];
+      expect(operation.summary, route).toBeTruthy();
+      expect(Object.keys(operation.responses), route).toEqual(
+        expect.arrayContaining(["400", "401", "404", "500"]),
+      );
+      const success = Object.entries(operation.responses).find(([status]) =>
+        status.startsWith("2"),
+      );
+      expect(success, `${route} has a success response`).toBeDefined();
+    }
+    // Examples: every schema component either has an example or is built of properties that have one.
+    const text = JSON.stringify(doc);
+    expect(text.match(/"example"/g)?.length ?? 0).toBeGreaterThan(CONTRACT_ROUTES.length);
+  });
+});
