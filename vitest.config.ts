@@ -9,6 +9,9 @@ export const TEST_VARS = {
   ALLOW_PRIVATE_TARGETS: "true",
 };
 
+/** Requests per key per 10 s in tests; test/middleware/rate-limit.test.ts relies on it. */
+export const TEST_RATE_LIMIT = 300;
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
@@ -20,10 +23,13 @@ export default defineConfig(async () => {
             cloudflareTest(({ inject }) => ({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
+                // Lower than production (1000 per 10 s) so the rate-limit test is quick.
+                ratelimits: { RATE_LIMITER: { simple: { limit: TEST_RATE_LIMIT, period: 10 } } },
                 bindings: {
                   ...TEST_VARS,
                   TEST_MIGRATIONS: migrations,
                   RECEIVER_URL: inject("receiverUrl"),
+                  TEST_RATE_LIMIT,
                 },
               },
             })),

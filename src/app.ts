@@ -6,6 +6,7 @@ import { createDb } from "./db/client";
 import { ApiError, errorBody } from "./errors";
 import { createRouter } from "./lib/router";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
+import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { openApiInfo } from "./openapi";
 import { v1Routes } from "./routes";
@@ -23,7 +24,7 @@ export function createApp() {
 
   app.get("/health", (c) => c.json({ data: { status: "ok" } }));
 
-  app.use("/v1/*", limitBody, requireJsonBody, authenticate);
+  app.use("/v1/*", limitBody, requireJsonBody, authenticate, rateLimit);
   for (const router of v1Routes) app.route("/v1", router);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -5,6 +5,7 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
       RECEIVER_URL: string;
+      TEST_RATE_LIMIT: number;
     }
   }
 }
