@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { handleQueue } from "./delivery/consumer";
+import { handleScheduled } from "./scheduled";
 
 export { ProfileLock } from "./durable-objects/profile-lock";
 
@@ -8,4 +9,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   queue: handleQueue,
+  scheduled: handleScheduled,
 } satisfies ExportedHandler<Env, import("./delivery/messages").QueueMessage>;

@@ -1,0 +1,228 @@
+import { and, asc, count, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import { deliveries, deliveryAttempts, webhooks } from "../schema";
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type NewDelivery = typeof deliveries.$inferInsert;
+export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
+
+/** Statement: a delivery, or nothing when this trigger already has one for this webhook. */
+export function insertDeliveryOnce(db: Database, row: NewDelivery) {
+  return db.insert(deliveries).values(row).onConflictDoNothing();
+}
+
+export function findDelivery(db: Database, id: string) {
+  return db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+}
+
+export function findAccountDelivery(db: Database, accountId: string, id: string) {
+  return db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.id, id), eq(deliveries.accountId, accountId)))
+    .get();
+}
+
+export function pendingDeliveriesOfTrigger(db: Database, triggerId: string) {
+  return db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.triggerId, triggerId), eq(deliveries.status, "pending")));
+}
+
+/**
+ * Takes a due, unlocked, pending delivery for one attempt: sets `locked_until`.
+ * Returns the row, or undefined when another consumer holds it or it is not due.
+ */
+export async function claimDelivery(
+  db: Database,
+  id: string,
+  times: { now: string; dueBy: string; lockUntil: string },
+) {
+  const rows = await db
+    .update(deliveries)
+    .set({ lockedUntil: times.lockUntil })
+    .where(
+      and(
+        eq(deliveries.id, id),
+        eq(deliveries.status, "pending"),
+        lte(deliveries.nextAttemptAt, times.dueBy),
+        or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, times.now)),
+      ),
+    )
+    .returning();
+  return rows[0];
+}
+
+export function insertAttempt(db: Database, row: typeof deliveryAttempts.$inferInsert) {
+  return db.insert(deliveryAttempts).values(row).onConflictDoNothing();
+}
+
+/** Statement: the delivery after an attempt (lock released). */
+export function finishAttempt(
+  db: Database,
+  id: string,
+  update: {
+    status: DeliveryRow["status"];
+    attemptCount: number;
+    nextAttemptAt: string | null;
+    updatedAt: string;
+  },
+) {
+  return db
+    .update(deliveries)
+    .set({ ...update, lockedUntil: null })
+    .where(eq(deliveries.id, id));
+}
+
+export function attemptsOf(db: Database, deliveryId: string) {
+  return db
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.deliveryId, deliveryId))
+    .orderBy(asc(deliveryAttempts.attempt));
+}
+
+/** Statement: a success ends the webhook's run of failures. */
+export function clearWebhookFailing(db: Database, webhookId: string) {
+  return db
+    .update(webhooks)
+    .set({ failingSince: null })
+    .where(and(eq(webhooks.id, webhookId), sql`${webhooks.failingSince} is not null`));
+}
+
+/** Statement: a failure starts the webhook's run of failures, unless one is running. */
+export function startWebhookFailing(db: Database, webhookId: string, at: string) {
+  return db
+    .update(webhooks)
+    .set({ failingSince: at })
+    .where(and(eq(webhooks.id, webhookId), isNull(webhooks.failingSince)));
+}
+
+/** Statement: disables a webhook failing since before `before`. */
+export function disableWebhookFailingBefore(
+  db: Database,
+  webhookId: string,
+  before: string,
+  at: string,
+) {
+  return db
+    .update(webhooks)
+    .set({ enabled: false, disabledReason: "failing", updatedAt: at })
+    .where(
+      and(
+        eq(webhooks.id, webhookId),
+        eq(webhooks.enabled, true),
+        lt(webhooks.failingSince, before),
+      ),
+    );
+}
+
+export function disableWebhook(db: Database, webhookId: string, reason: string, at: string) {
+  return db
+    .update(webhooks)
+    .set({ enabled: false, disabledReason: reason, updatedAt: at })
+    .where(eq(webhooks.id, webhookId));
+}
+
+export type DeliveryFilters = {
+  accountId: string;
+  integrationId: string;
+  webhookId?: string;
+  status?: DeliveryRow["status"];
+  trigger?: string;
+  since?: string;
+};
+
+function filterWhere(filters: DeliveryFilters) {
+  return and(
+    eq(deliveries.accountId, filters.accountId),
+    eq(deliveries.integrationId, filters.integrationId),
+    filters.webhookId ? eq(deliveries.webhookId, filters.webhookId) : undefined,
+    filters.status ? eq(deliveries.status, filters.status) : undefined,
+    filters.trigger ? eq(deliveries.trigger, filters.trigger) : undefined,
+    filters.since ? gte(deliveries.createdAt, filters.since) : undefined,
+  );
+}
+
+/** One page of an integration's deliveries, oldest first, with the total. */
+export async function listDeliveries(
+  db: Database,
+  filters: DeliveryFilters,
+  page: { limit: number; offset: number },
+) {
+  const where = filterWhere(filters);
+  const [rows, total] = await db.batch([
+    db
+      .select()
+      .from(deliveries)
+      .where(where)
+      .orderBy(asc(deliveries.createdAt), asc(deliveries.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ n: count() }).from(deliveries).where(where),
+  ]);
+  return { rows, total: total[0]?.n ?? 0 };
+}
+
+/** Failed deliveries of one webhook created at or after `since`. */
+export function failedDeliveriesSince(db: Database, webhookId: string, since: string) {
+  return db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.webhookId, webhookId),
+        eq(deliveries.status, "failed"),
+        gte(deliveries.createdAt, since),
+      ),
+    )
+    .orderBy(asc(deliveries.createdAt));
+}
+
+/** Statement: puts finished deliveries back to pending, due at `at`, with their attempts kept. */
+export function requeueDeliveries(db: Database, ids: string[], at: string) {
+  return db
+    .update(deliveries)
+    .set({ status: "pending", nextAttemptAt: at, lockedUntil: null, updatedAt: at })
+    .where(and(inArray(deliveries.id, ids), sql`${deliveries.status} != 'pending'`));
+}
+
+/** Pending deliveries due before `before` and not locked: their queue message was lost. */
+export function overduePendingDeliveries(db: Database, before: string, now: string, limit: number) {
+  return db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.status, "pending"),
+        lt(deliveries.nextAttemptAt, before),
+        or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
+      ),
+    )
+    .orderBy(asc(deliveries.nextAttemptAt))
+    .limit(limit);
+}
+
+/** The dead-letter end of a delivery whose messages kept failing. */
+export function markDeliveryFailed(db: Database, id: string, at: string) {
+  return db
+    .update(deliveries)
+    .set({ status: "failed", nextAttemptAt: null, lockedUntil: null, updatedAt: at })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, "pending")));
+}
+
+/** Retention: deliveries created before `before`, with their attempts (two statements, one batch). */
+export function deleteDeliveriesBefore(db: Database, before: string) {
+  return [
+    db
+      .delete(deliveryAttempts)
+      .where(
+        inArray(
+          deliveryAttempts.deliveryId,
+          db.select({ id: deliveries.id }).from(deliveries).where(lt(deliveries.createdAt, before)),
+        ),
+      ),
+    db.delete(deliveries).where(lt(deliveries.createdAt, before)),
+  ] as const;
+}

@@ -1,0 +1,108 @@
+import { and, eq, inArray, lt, ne } from "drizzle-orm";
+import type { Database } from "../client";
+import {
+  accounts,
+  eventOverrides,
+  events,
+  integrations,
+  profiles,
+  triggers,
+  webhooks,
+} from "../schema";
+
+export type TriggerRow = typeof triggers.$inferSelect;
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type EventOverrideRow = typeof eventOverrides.$inferSelect;
+
+export function findTrigger(db: Database, id: string) {
+  return db.select().from(triggers).where(eq(triggers.id, id)).get();
+}
+
+/** Statement: the trigger has been fanned out into deliveries (or matched none). */
+export function markTriggerProcessed(db: Database, id: string, at: string) {
+  return db
+    .update(triggers)
+    .set({ status: "processed", processedAt: at })
+    .where(and(eq(triggers.id, id), eq(triggers.status, "pending")));
+}
+
+/** The dead-letter end of a trigger that could not be processed. */
+export function markTriggerFailed(db: Database, id: string, at: string) {
+  return db
+    .update(triggers)
+    .set({ status: "failed", processedAt: at })
+    .where(and(eq(triggers.id, id), eq(triggers.status, "pending")));
+}
+
+/** Outbox rows still pending that were written before `before` (their message was lost or failed). */
+export function stalePendingTriggers(db: Database, before: string, limit: number) {
+  return db
+    .select({ id: triggers.id })
+    .from(triggers)
+    .where(and(eq(triggers.status, "pending"), lt(triggers.createdAt, before)))
+    .orderBy(triggers.createdAt)
+    .limit(limit);
+}
+
+/** Retention: finished triggers older than `before`. */
+export function deleteFinishedTriggersBefore(db: Database, before: string) {
+  return db
+    .delete(triggers)
+    .where(and(ne(triggers.status, "pending"), lt(triggers.createdAt, before)));
+}
+
+/** What decides which integration a trigger of this event goes to, and how guests are mapped. */
+export async function routingContext(
+  db: Database,
+  input: { accountId: string; profileId: string; eventId: string },
+) {
+  const [account, profile, override] = await db.batch([
+    db.select().from(accounts).where(eq(accounts.id, input.accountId)),
+    db
+      .select()
+      .from(profiles)
+      .where(and(eq(profiles.id, input.profileId), eq(profiles.accountId, input.accountId))),
+    db.select().from(eventOverrides).where(eq(eventOverrides.eventId, input.eventId)),
+  ]);
+  return { account: account[0], profile: profile[0], override: override[0] };
+}
+
+export function findAccountIntegration(db: Database, accountId: string, id: string) {
+  return db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.id, id), eq(integrations.accountId, accountId)))
+    .get();
+}
+
+/** Enabled webhooks of an integration for one trigger (event_uids filtered by the caller). */
+export function enabledWebhooksFor(db: Database, integrationId: string, trigger: string) {
+  return db
+    .select()
+    .from(webhooks)
+    .where(
+      and(
+        eq(webhooks.integrationId, integrationId),
+        eq(webhooks.trigger, trigger),
+        eq(webhooks.enabled, true),
+      ),
+    )
+    .orderBy(webhooks.createdAt);
+}
+
+export function findWebhook(db: Database, id: string) {
+  return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
+}
+
+export function findAccountEvent(db: Database, accountId: string, id: string) {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.id, id), eq(events.accountId, accountId)))
+    .get();
+}
+
+export function webhooksByIds(db: Database, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.select().from(webhooks).where(inArray(webhooks.id, ids));
+}

@@ -1,0 +1,161 @@
+import {
+  claimDelivery,
+  clearWebhookFailing,
+  type DeliveryRow,
+  disableWebhook,
+  disableWebhookFailingBefore,
+  finishAttempt,
+  insertAttempt,
+  startWebhookFailing,
+} from "../db/queries/deliveries";
+import { findWebhook } from "../db/queries/triggers";
+import { newId } from "../lib/ids";
+import { type DeliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
+import type { QueueMessage } from "./messages";
+import { buildRequest, isSuccess, openWebhook, type SendResult, sendRequest } from "./request";
+import { MAX_ATTEMPTS, retryAfterSeconds, retryDelaySeconds } from "./retry-schedule";
+
+/** How long an attempt holds its delivery; longer than the request timeout. */
+export const LOCK_SECONDS = 60;
+/** A message that arrives this early is close enough: attempt now rather than re-queue. */
+export const DUE_GRACE_MS = 1000;
+/** A webhook whose attempts all failed for this long is disabled (`failing`). */
+export const FAILING_DISABLE_SECONDS = 5 * 24 * 3600;
+/** The response statuses whose `retry-after` is honoured. */
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
+
+export type AttemptOutcome =
+  | { kind: "skipped" }
+  | { kind: "delivered"; attempt: number }
+  | { kind: "retry"; attempt: number; delaySeconds: number }
+  | { kind: "failed"; attempt: number };
+
+/**
+ * One attempt of one delivery, if it is due and nobody else holds it: claim, send, then record
+ * the attempt, the delivery's new state and the webhook's health in one batch, and queue the retry.
+ */
+export async function attemptDelivery(
+  deps: DeliveryDeps,
+  deliveryId: string,
+): Promise<AttemptOutcome> {
+  const now = deps.now();
+  const claimed = await claimDelivery(deps.db, deliveryId, {
+    now: iso(now),
+    dueBy: iso(now + DUE_GRACE_MS),
+    lockUntil: iso(now + LOCK_SECONDS * 1000),
+  });
+  if (!claimed) return { kind: "skipped" };
+
+  const attempt = claimed.attemptCount + 1;
+  const webhook = await findWebhook(deps.db, claimed.webhookId);
+  let sent: SendResult;
+  if (!webhook?.enabled) {
+    sent = {
+      startedAt: iso(now),
+      durationMs: 0,
+      statusCode: null,
+      error: webhook
+        ? `The webhook is disabled (${webhook.disabledReason}).`
+        : "The webhook was deleted.",
+      responseExcerpt: null,
+      retryAfter: null,
+    };
+  } else {
+    const open = await openWebhook(webhook, deps.secretsKey, now);
+    const request = await buildRequest(
+      open,
+      {
+        deliveryId: claimed.id,
+        trigger: claimed.trigger,
+        eventUid: claimed.eventUid,
+        entityUid: claimed.entityUid,
+        cause: claimed.cause,
+        payload: claimed.payload,
+        attempt,
+      },
+      Math.floor(now / 1000),
+    );
+    sent = await sendRequest(request, deps);
+  }
+
+  const outcome = judge(deps, sent, attempt, webhook?.enabled === true);
+  await recordAttempt(deps, claimed, sent, outcome, webhook?.enabled === true);
+  if (outcome.kind === "retry") {
+    await deps.queue.send({ type: "deliver", deliveryId: claimed.id } satisfies QueueMessage, {
+      delaySeconds: Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS),
+    });
+  }
+  return outcome;
+}
+
+/** What an attempt's result means for the delivery. */
+function judge(
+  deps: DeliveryDeps,
+  sent: SendResult,
+  attempt: number,
+  webhookEnabled: boolean,
+): Exclude<AttemptOutcome, { kind: "skipped" }> {
+  if (isSuccess(sent.statusCode)) return { kind: "delivered", attempt };
+  if (!webhookEnabled || sent.statusCode === 410 || attempt >= MAX_ATTEMPTS) {
+    return { kind: "failed", attempt };
+  }
+  const asked =
+    sent.statusCode !== null && RETRY_AFTER_STATUSES.has(sent.statusCode)
+      ? retryAfterSeconds(sent.retryAfter, deps.now())
+      : null;
+  const delaySeconds = asked ?? retryDelaySeconds(attempt, deps.random);
+  if (delaySeconds === null) return { kind: "failed", attempt };
+  return { kind: "retry", attempt, delaySeconds };
+}
+
+async function recordAttempt(
+  deps: DeliveryDeps,
+  delivery: DeliveryRow,
+  sent: SendResult,
+  outcome: Exclude<AttemptOutcome, { kind: "skipped" }>,
+  webhookEnabled: boolean,
+) {
+  const { db } = deps;
+  const now = deps.now();
+  const at = iso(now);
+  // A disabled or deleted webhook was not called: its health does not change.
+  const webhookStatements = !webhookEnabled
+    ? []
+    : outcome.kind === "delivered"
+      ? [clearWebhookFailing(db, delivery.webhookId)]
+      : sent.statusCode === 410
+        ? [disableWebhook(db, delivery.webhookId, "gone", at)]
+        : [
+            startWebhookFailing(db, delivery.webhookId, sent.startedAt),
+            disableWebhookFailingBefore(
+              db,
+              delivery.webhookId,
+              iso(now - FAILING_DISABLE_SECONDS * 1000),
+              at,
+            ),
+          ];
+  await db.batch([
+    insertAttempt(db, {
+      id: newId("att"),
+      deliveryId: delivery.id,
+      attempt: outcome.attempt,
+      startedAt: sent.startedAt,
+      durationMs: sent.durationMs,
+      statusCode: sent.statusCode,
+      error: sent.error,
+      responseExcerpt: sent.responseExcerpt,
+    }),
+    finishAttempt(db, delivery.id, {
+      status:
+        outcome.kind === "delivered"
+          ? "delivered"
+          : outcome.kind === "retry"
+            ? "pending"
+            : "failed",
+      attemptCount: outcome.attempt,
+      nextAttemptAt: outcome.kind === "retry" ? iso(now + outcome.delaySeconds * 1000) : null,
+      updatedAt: at,
+    }),
+    ...webhookStatements,
+  ]);
+}

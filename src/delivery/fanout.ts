@@ -1,0 +1,139 @@
+import type { Database } from "../db/client";
+import {
+  insertDeliveryOnce,
+  type NewDelivery,
+  pendingDeliveriesOfTrigger,
+} from "../db/queries/deliveries";
+import type { IntegrationRow } from "../db/queries/integrations";
+import {
+  type EventOverrideRow,
+  enabledWebhooksFor,
+  findAccountIntegration,
+  findTrigger,
+  markTriggerProcessed,
+  routingContext,
+  type TriggerRow,
+  type WebhookRow,
+} from "../db/queries/triggers";
+import { newId } from "../lib/ids";
+import type { MappingEntry } from "../lib/types";
+import { applyMapping, effectiveMapping } from "../services/mapping";
+import { type DeliveryDeps, iso } from "./deps";
+
+/** The integration a trigger of an event goes to, with the guest mapping that applies. */
+export type Route = {
+  integration: IntegrationRow;
+  override: EventOverrideRow | undefined;
+  mapping: MappingEntry[];
+};
+
+/**
+ * The event override's integration if it names one, else the profile's active integration;
+ * none when that integration has webhooks turned off.
+ */
+export async function routeFor(
+  db: Database,
+  at: { accountId: string; profileId: string; eventId: string },
+): Promise<Route | null> {
+  const { account, profile, override } = await routingContext(db, at);
+  const integrationId = override?.integrationId ?? profile?.activeIntegrationId;
+  if (!integrationId) return null;
+  const integration = await findAccountIntegration(db, at.accountId, integrationId);
+  if (!integration?.webhooksEnabled) return null;
+  const mapping = effectiveMapping({
+    account: account?.fieldMapping ?? [],
+    integration: integration.fieldMapping,
+    profile: profile?.fieldMapping ?? [],
+    override: override ?? null,
+  });
+  return { integration, override, mapping };
+}
+
+/** Whether a webhook listens to this event: `event_uids` empty means every event. */
+export function coversEvent(webhook: WebhookRow, eventId: string): boolean {
+  return webhook.eventUids.length === 0 || webhook.eventUids.includes(eventId);
+}
+
+/** The webhooks of the route that this trigger fires. */
+export async function webhooksFiredBy(
+  db: Database,
+  route: Route,
+  trigger: Pick<TriggerRow, "trigger" | "eventId" | "webhookId" | "cause">,
+): Promise<WebhookRow[]> {
+  if (trigger.trigger === "guest.update" && trigger.cause === "payment") {
+    if (!route.override?.fireOnPayment) return [];
+  }
+  const candidates = await enabledWebhooksFor(db, route.integration.id, trigger.trigger);
+  return candidates.filter(
+    (webhook) =>
+      coversEvent(webhook, trigger.eventId) &&
+      (trigger.webhookId === null || webhook.id === trigger.webhookId),
+  );
+}
+
+/** The body of every attempt: events as they are, guests through the effective mapping. */
+export function payloadFor(
+  trigger: string,
+  snapshot: Record<string, unknown>,
+  mapping: MappingEntry[],
+): string {
+  const item = trigger.startsWith("guest.") ? applyMapping(snapshot, mapping) : snapshot;
+  return JSON.stringify(item);
+}
+
+/** A new pending delivery of a trigger to a webhook, due at once. */
+export function newDelivery(
+  trigger: Pick<TriggerRow, "id" | "accountId" | "trigger" | "eventId" | "entityUid" | "cause">,
+  webhook: WebhookRow,
+  payload: string,
+  at: string,
+): NewDelivery {
+  return {
+    id: newId("dlv"),
+    accountId: trigger.accountId,
+    triggerId: trigger.id,
+    webhookId: webhook.id,
+    integrationId: webhook.integrationId,
+    trigger: trigger.trigger,
+    eventUid: trigger.eventId,
+    entityUid: trigger.entityUid,
+    cause: trigger.cause,
+    payload,
+    status: "pending",
+    attemptCount: 0,
+    nextAttemptAt: at,
+    lockedUntil: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/**
+ * Fans a pending trigger out into deliveries and marks it processed, in one batch
+ * (a redelivered message inserts nothing twice). Returns the trigger's pending deliveries,
+ * to attempt at once.
+ */
+export async function fanOutTrigger(deps: DeliveryDeps, triggerId: string): Promise<string[]> {
+  const { db } = deps;
+  const trigger = await findTrigger(db, triggerId);
+  if (!trigger) return [];
+  if (trigger.status === "pending") {
+    const at = iso(deps.now());
+    const route = await routeFor(db, trigger);
+    const fired = route ? await webhooksFiredBy(db, route, trigger) : [];
+    const inserts = fired.map((webhook) =>
+      insertDeliveryOnce(
+        db,
+        newDelivery(
+          trigger,
+          webhook,
+          payloadFor(trigger.trigger, trigger.snapshot, route?.mapping ?? []),
+          at,
+        ),
+      ),
+    );
+    await db.batch([markTriggerProcessed(db, trigger.id, at), ...inserts]);
+  }
+  const pending = await pendingDeliveriesOfTrigger(db, trigger.id);
+  return pending.map((row) => row.id);
+}

@@ -1,0 +1,200 @@
+import type { WebhookRow } from "../db/queries/triggers";
+import { decryptSecret } from "../lib/secret-box";
+import { signatureHeader } from "./signing";
+import { checkTargetUrl, type TargetPolicy } from "./target-policy";
+
+/** Methods whose request carries the JSON payload; GET and DELETE put identifiers in the query. */
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+export const USER_AGENT = "Weft-Webhooks/1";
+
+/** How much of a receiver's answer is kept with the attempt. */
+export const EXCERPT_BYTES = 2048;
+
+/** What one attempt sends: the same delivery id and payload on every retry. */
+export type AttemptInput = {
+  deliveryId: string;
+  trigger: string;
+  eventUid: string;
+  entityUid: string;
+  cause: string | null;
+  /** The JSON body, exactly as stored with the delivery. */
+  payload: string;
+  attempt: number;
+};
+
+/** A webhook with its secrets decrypted, ready to sign and send. */
+export type OpenWebhook = {
+  url: string;
+  method: string;
+  /** Current secret first; the previous one while its grace period lasts. */
+  secrets: string[];
+  headers: Record<string, string>;
+};
+
+export async function openWebhook(
+  webhook: WebhookRow,
+  secretsKey: string,
+  nowMs: number,
+): Promise<OpenWebhook> {
+  const secrets = [await decryptSecret(secretsKey, webhook.secretEncrypted)];
+  if (
+    webhook.previousSecretEncrypted &&
+    webhook.previousSecretExpiresAt &&
+    Date.parse(webhook.previousSecretExpiresAt) > nowMs
+  ) {
+    secrets.push(await decryptSecret(secretsKey, webhook.previousSecretEncrypted));
+  }
+  const headers = JSON.parse(await decryptSecret(secretsKey, webhook.headersEncrypted)) as Record<
+    string,
+    string
+  > | null;
+  return { url: webhook.url, method: webhook.method, secrets, headers: headers ?? {} };
+}
+
+export type OutgoingRequest = {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  /** null for GET and DELETE. */
+  body: string | null;
+};
+
+/** The signed request of one attempt (§6 "Body" and "Headers"), at `timestamp` (Unix seconds). */
+export async function buildRequest(
+  webhook: OpenWebhook,
+  input: AttemptInput,
+  timestamp: number,
+): Promise<OutgoingRequest> {
+  const withBody = BODY_METHODS.has(webhook.method);
+  const url = new URL(webhook.url);
+  if (!withBody) {
+    url.searchParams.set("trigger", input.trigger);
+    url.searchParams.set("uid", input.entityUid);
+    url.searchParams.set("event_uid", input.eventUid);
+  }
+  const body = withBody ? input.payload : "";
+  const headers: Record<string, string> = {
+    "webhook-id": input.deliveryId,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": await signatureHeader(webhook.secrets, input.deliveryId, timestamp, body),
+  };
+  if (withBody) headers["content-type"] = "application/json";
+  headers["x-weft-trigger"] = input.trigger;
+  headers["x-weft-event-uid"] = input.eventUid;
+  headers["x-weft-entity-uid"] = input.entityUid;
+  headers["x-weft-attempt"] = String(input.attempt);
+  if (input.cause) headers["x-weft-cause"] = input.cause;
+  headers["user-agent"] = USER_AGENT;
+  // Webhook creation refuses the names above; never let a stored header replace one anyway.
+  for (const [name, value] of Object.entries(webhook.headers)) {
+    if (!(name.toLowerCase() in headers)) headers[name.toLowerCase()] = value;
+  }
+  return { url: url.toString(), method: webhook.method, headers, body: withBody ? body : null };
+}
+
+/** What happened to one request: an HTTP answer, or an error before/instead of one. */
+export type SendResult = {
+  startedAt: string;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseExcerpt: string | null;
+  retryAfter: string | null;
+};
+
+export type SendOptions = {
+  targets: TargetPolicy;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  now: () => number;
+};
+
+/**
+ * Sends one request: the URL is checked again first (a refused URL is an error, no request),
+ * redirects are not followed, and the whole exchange is bounded by `timeoutMs`.
+ */
+export async function sendRequest(
+  request: OutgoingRequest,
+  options: SendOptions,
+): Promise<SendResult> {
+  const started = options.now();
+  const result = (fields: Partial<SendResult>): SendResult => ({
+    startedAt: new Date(started).toISOString(),
+    durationMs: Math.max(0, options.now() - started),
+    statusCode: null,
+    error: null,
+    responseExcerpt: null,
+    retryAfter: null,
+    ...fields,
+  });
+
+  const target = checkTargetUrl(request.url, options.targets);
+  if (!target.ok) return result({ error: `Target refused: ${target.reason}` });
+
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let response: Response;
+  try {
+    response = await options.fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: "manual",
+      signal,
+    });
+  } catch (error) {
+    return result({ error: describeFetchError(error, signal, options.timeoutMs) });
+  }
+  const responseExcerpt = await readExcerpt(response, signal);
+  return result({
+    statusCode: response.status,
+    responseExcerpt,
+    retryAfter: response.headers.get("retry-after"),
+    error: isSuccess(response.status) ? null : `HTTP ${response.status}`,
+  });
+}
+
+export function isSuccess(status: number | null): boolean {
+  return status !== null && status >= 200 && status < 300;
+}
+
+function describeFetchError(error: unknown, signal: AbortSignal, timeoutMs: number): string {
+  if (signal.aborted) return `Timed out after ${timeoutMs} ms.`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `Request failed: ${message}`.slice(0, 500);
+}
+
+/** The first EXCERPT_BYTES of the body, read no further (a huge or endless body is not read whole). */
+async function readExcerpt(response: Response, signal: AbortSignal): Promise<string | null> {
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  // Reading stops at the deadline even if the runtime does not end the stream on abort.
+  const deadline = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  deadline.catch(() => {});
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < EXCERPT_BYTES) {
+      const { done, value } = await Promise.race([reader.read(), deadline]);
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body cut short (timeout, reset) keeps what arrived.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const bytes = new Uint8Array(Math.min(size, EXCERPT_BYTES));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.length - offset);
+    bytes.set(part, offset);
+    offset += part.byteLength;
+    if (offset >= bytes.length) break;
+  }
+  return new TextDecoder().decode(bytes);
+}
