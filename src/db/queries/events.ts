@@ -1,0 +1,71 @@
+import { and, asc, count, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
+import type { Pagination } from "../../routes/common.schemas";
+import type { Database } from "../client";
+import { attendees, eventOverrides, events } from "../schema";
+
+export type EventRow = typeof events.$inferSelect;
+
+export function insertEvent(db: Database, row: typeof events.$inferInsert) {
+  return db.insert(events).values(row);
+}
+
+export function findEvent(db: Database, accountId: string, id: string) {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.accountId, accountId), eq(events.id, id)))
+    .get();
+}
+
+export type EventFilter = {
+  accountId: string;
+  /** null: every profile of the account. */
+  profileIds: string[] | null;
+  profileId?: string;
+  uids?: string[];
+  status?: string;
+  updatedSince?: string;
+};
+
+/** One page of events, oldest first, with the total count. */
+export async function listEvents(db: Database, filter: EventFilter, page: Pagination) {
+  if (filter.profileIds?.length === 0) return { rows: [], total: 0 };
+  const conditions: (SQL | undefined)[] = [
+    eq(events.accountId, filter.accountId),
+    filter.profileIds ? inArray(events.profileId, filter.profileIds) : undefined,
+    filter.profileId ? eq(events.profileId, filter.profileId) : undefined,
+    filter.uids ? inArray(events.id, filter.uids) : undefined,
+    filter.status ? eq(events.status, filter.status) : undefined,
+    filter.updatedSince ? gte(events.updatedAt, filter.updatedSince) : undefined,
+  ];
+  const where = and(...conditions);
+  const [rows, totals] = await db.batch([
+    db
+      .select()
+      .from(events)
+      .where(where)
+      .orderBy(asc(events.createdAt), asc(sql`rowid`))
+      .limit(page.page_size)
+      .offset((page.page - 1) * page.page_size),
+    db.select({ total: count() }).from(events).where(where),
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}
+
+/** Updates the columns a PATCH may change; guest_count is never written here. */
+export function updateEvent(
+  db: Database,
+  id: string,
+  values: Partial<Omit<EventRow, "id" | "accountId" | "profileId" | "guestCount" | "createdAt">>,
+) {
+  return db.update(events).set(values).where(eq(events.id, id));
+}
+
+/** The statements that delete an event with its attendees and override (for one batch). */
+export function deleteEventStatements(db: Database, id: string) {
+  return [
+    db.delete(attendees).where(eq(attendees.eventId, id)),
+    db.delete(eventOverrides).where(eq(eventOverrides.eventId, id)),
+    db.delete(events).where(eq(events.id, id)),
+  ] as const;
+}

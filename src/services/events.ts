@@ -1,0 +1,268 @@
+import type { Database } from "../db/client";
+import {
+  deleteEventStatements,
+  type EventRow,
+  findEvent,
+  insertEvent,
+  listEvents,
+  updateEvent,
+} from "../db/queries/events";
+import { findIntegrationById } from "../db/queries/integrations";
+import { findProfile } from "../db/queries/profiles";
+import { recordTrigger } from "../delivery/outbox";
+import { ApiError, type ErrorDetail, notFound } from "../errors";
+import { newId } from "../lib/ids";
+import { nowIso, toStoredTime } from "../lib/time";
+import type { FieldType, FormField } from "../lib/types";
+import type { Pagination } from "../routes/common.schemas";
+import type { CreateEventInput, UpdateEventInput } from "../routes/events/events.schemas";
+import { serializeEvent } from "../routes/events/events.schemas";
+import { canSeeProfile, type ReaderScope } from "./access";
+
+/** A form field as a client sends it. */
+export type FieldInput = {
+  name: string;
+  label?: string;
+  type: FieldType;
+  required?: boolean;
+  locked?: boolean;
+  options?: { value: string; label: string }[];
+};
+
+export const DEFAULT_FORM: FormField[] = [
+  { name: "email", label: "E-mail", type: "email", required: true, locked: false },
+  { name: "firstname", label: "First name", type: "text", required: false, locked: false },
+  { name: "lastname", label: "Last name", type: "text", required: false, locked: false },
+];
+
+function toFormField(input: FieldInput, locked: boolean): FormField {
+  const field: FormField = {
+    name: input.name,
+    label: input.label ?? input.name,
+    type: input.type,
+    required: input.required ?? false,
+    locked,
+  };
+  if (input.options) field.options = input.options;
+  return field;
+}
+
+function sameDefinition(locked: FormField, input: FieldInput): boolean {
+  return (
+    locked.type === input.type &&
+    locked.required === (input.required ?? false) &&
+    JSON.stringify(locked.options ?? []) === JSON.stringify(input.options ?? [])
+  );
+}
+
+/**
+ * The form after a client replaces it with `next`: every currently locked field must be kept
+ * with the same name, type, required and options, and stays locked (else a conflict naming it);
+ * a client cannot lock a field itself (invalid). Pure, so the rule is tested on its own.
+ */
+export function applyFormChange(
+  current: FormField[],
+  next: FieldInput[],
+): { fields: FormField[]; conflicts: ErrorDetail[]; invalid: ErrorDetail[] } {
+  const locked = new Map(current.filter((f) => f.locked).map((f) => [f.name, f]));
+  const conflicts: ErrorDetail[] = [];
+  const invalid: ErrorDetail[] = [];
+  const sent = new Set(next.map((f) => f.name));
+  for (const name of locked.keys()) {
+    if (!sent.has(name)) {
+      conflicts.push({
+        path: `fields.${name}`,
+        message: `The field "${name}" is locked by the active integration and cannot be removed.`,
+      });
+    }
+  }
+  const fields = next.map((input, index) => {
+    const lockedField = locked.get(input.name);
+    if (!lockedField) {
+      if (input.locked) {
+        invalid.push({
+          path: `fields.${index}.locked`,
+          message: "Locks are set by the active integration, not by clients.",
+        });
+      }
+      return toFormField(input, false);
+    }
+    if (input.locked === false || !sameDefinition(lockedField, input)) {
+      conflicts.push({
+        path: `fields.${input.name}`,
+        message: `The field "${input.name}" is locked by the active integration: keep its type, required, options and lock.`,
+      });
+    }
+    return toFormField(input, true);
+  });
+  return { fields, conflicts, invalid };
+}
+
+/** The fixed-configuration fields of the profile's active integration, locked. */
+async function lockedFieldsOf(db: Database, activeIntegrationId: string | null) {
+  if (!activeIntegrationId) return [];
+  const integration = await findIntegrationById(db, activeIntegrationId);
+  return (integration?.fixedConfiguration.fields ?? []).map((f) => ({ ...f, locked: true }));
+}
+
+/** `form` with `locked` fields added, replacing any field of the same name. */
+function withLockedFields(form: FormField[], locked: FormField[]): FormField[] {
+  const names = new Set(locked.map((f) => f.name));
+  return [...form.filter((f) => !names.has(f.name)), ...locked];
+}
+
+/** Creates an event with the event.create trigger in the same batch. */
+export async function createEvent(db: Database, accountId: string, input: CreateEventInput) {
+  const profile = await findProfile(db, accountId, input.profile_uid);
+  if (!profile) {
+    throw new ApiError("NOT_FOUND", "Profile not found.", {
+      details: [{ path: "profile_uid", message: "No profile with this uid in the account." }],
+    });
+  }
+  const now = nowIso();
+  const form = input.fields ? input.fields.map((f) => toFormField(f, false)) : DEFAULT_FORM;
+  const event: EventRow = {
+    id: newId("evt"),
+    accountId,
+    profileId: profile.id,
+    name: input.name,
+    status: input.status ?? "NotReady",
+    startDate: toStoredTime(input.start_date),
+    endDate: toStoredTime(input.end_date),
+    timezone: input.timezone ?? "UTC",
+    currency: input.currency ?? "EUR",
+    languages: input.languages ?? ["en"],
+    location: input.location ?? null,
+    capacity: input.capacity ?? null,
+    guestCount: 0,
+    fields: withLockedFields(form, await lockedFieldsOf(db, profile.activeIntegrationId)),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const trigger = recordTrigger(db, {
+    accountId,
+    trigger: "event.create",
+    profileId: event.profileId,
+    eventId: event.id,
+    entityUid: event.id,
+    snapshot: serializeEvent(event),
+  });
+  await db.batch([insertEvent(db, event), trigger.statement]);
+  return { event, triggerId: trigger.id };
+}
+
+/** An event the scope may read, else 404 (unknown, another account's, or an unlinked profile's). */
+export async function getReadableEvent(db: Database, scope: ReaderScope, uid: string) {
+  const event = await findEvent(db, scope.accountId, uid);
+  if (!event || !canSeeProfile(scope, event.profileId)) throw notFound("Event");
+  return event;
+}
+
+export async function getEvent(db: Database, accountId: string, uid: string) {
+  const event = await findEvent(db, accountId, uid);
+  if (!event) throw notFound("Event");
+  return event;
+}
+
+export function listReadableEvents(
+  db: Database,
+  scope: ReaderScope,
+  query: Pagination & { profile_uid?: string; uid?: string; status?: string },
+) {
+  const uids = query.uid
+    ?.split(",")
+    .map((uid) => uid.trim())
+    .filter(Boolean);
+  return listEvents(
+    db,
+    {
+      accountId: scope.accountId,
+      profileIds: scope.profileIds,
+      profileId: query.profile_uid,
+      uids: uids?.length ? uids : undefined,
+      status: query.status,
+      updatedSince: query.updated_since ? toStoredTime(query.updated_since) : undefined,
+    },
+    query,
+  );
+}
+
+/** Applies a PATCH: dates checked together, locked fields kept (409), capacity not under guests (409). */
+export async function patchEvent(
+  db: Database,
+  accountId: string,
+  uid: string,
+  input: UpdateEventInput,
+) {
+  const event = await getEvent(db, accountId, uid);
+  const startDate = input.start_date ? toStoredTime(input.start_date) : event.startDate;
+  const endDate = input.end_date ? toStoredTime(input.end_date) : event.endDate;
+  if (endDate < startDate) {
+    throw new ApiError("VALIDATION_FAILED", "The request did not match the schema.", {
+      details: [{ path: "end_date", message: "Must be at or after start_date." }],
+    });
+  }
+  let fields = event.fields;
+  if (input.fields) {
+    const change = applyFormChange(event.fields, input.fields);
+    if (change.invalid.length > 0) {
+      throw new ApiError("VALIDATION_FAILED", "The request did not match the schema.", {
+        details: change.invalid,
+      });
+    }
+    if (change.conflicts.length > 0) {
+      throw new ApiError("CONFLICT", "Locked fields cannot be removed or changed.", {
+        details: change.conflicts,
+      });
+    }
+    fields = change.fields;
+  }
+  const capacity = input.capacity === undefined ? event.capacity : input.capacity;
+  if (capacity !== null && capacity < event.guestCount) {
+    throw new ApiError("CONFLICT", "The capacity is below the number of registered guests.", {
+      details: [{ path: "capacity", message: `The event has ${event.guestCount} guests.` }],
+    });
+  }
+  const changes = {
+    name: input.name ?? event.name,
+    status: input.status ?? event.status,
+    startDate,
+    endDate,
+    timezone: input.timezone ?? event.timezone,
+    currency: input.currency ?? event.currency,
+    languages: input.languages ?? event.languages,
+    location: input.location === undefined ? event.location : input.location,
+    capacity,
+    fields,
+    updatedAt: nowIso(),
+  };
+  const updated: EventRow = { ...event, ...changes };
+  const trigger = recordTrigger(db, {
+    accountId,
+    trigger: "event.update",
+    profileId: event.profileId,
+    eventId: event.id,
+    entityUid: event.id,
+    snapshot: serializeEvent(updated),
+  });
+  await db.batch([updateEvent(db, event.id, changes), trigger.statement]);
+  return { event: updated, triggerId: trigger.id };
+}
+
+/**
+ * Deletes an event with its attendees and override in one batch. Only event.delete is recorded:
+ * the attendees go with their event, and receivers learn it from that one trigger.
+ */
+export async function deleteEvent(db: Database, accountId: string, uid: string) {
+  const event = await getEvent(db, accountId, uid);
+  const trigger = recordTrigger(db, {
+    accountId,
+    trigger: "event.delete",
+    profileId: event.profileId,
+    eventId: event.id,
+    entityUid: event.id,
+    snapshot: serializeEvent(event),
+  });
+  await db.batch([trigger.statement, ...deleteEventStatements(db, event.id)]);
+  return { triggerId: trigger.id };
+}
