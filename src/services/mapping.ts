@@ -1,0 +1,75 @@
+import type { JsonValue, MappingEntry } from "../lib/types";
+
+/**
+ * Field mapping (API.md §5). Pure: no database, no env. `integrations.ts` loads the four
+ * levels for an integration and calls these.
+ */
+
+export type MappingMode = "merge" | "replace";
+
+export type MappingLevels = {
+  account: readonly MappingEntry[];
+  integration: readonly MappingEntry[];
+  profile: readonly MappingEntry[];
+  /** The event override, if the event has one that applies. */
+  override?: { fieldMapping: readonly MappingEntry[]; mappingMode: MappingMode } | null;
+};
+
+/**
+ * account -> integration -> profile -> event override, merged by `name`: a later entry replaces
+ * an earlier one in its position, new names are appended. `mappingMode: "replace"` on the
+ * override drops everything inherited.
+ */
+export function effectiveMapping(levels: MappingLevels): MappingEntry[] {
+  const { override } = levels;
+  if (override?.mappingMode === "replace") return [...override.fieldMapping];
+  const merged = new Map<string, MappingEntry>();
+  for (const level of [
+    levels.account,
+    levels.integration,
+    levels.profile,
+    override?.fieldMapping,
+  ]) {
+    // Map.set keeps the position of an existing key: replace in place, append the new.
+    for (const entry of level ?? []) merged.set(entry.name, entry);
+  }
+  return [...merged.values()];
+}
+
+/**
+ * The attendee as a mapped payload: an empty mapping gives a copy of the whole native attendee;
+ * otherwise only the mapped keys, `mapped_to` read as a field name or dotted path (missing -> null),
+ * `value` as given.
+ */
+export function applyMapping(
+  attendee: Record<string, unknown>,
+  mapping: readonly MappingEntry[],
+): Record<string, unknown> {
+  if (mapping.length === 0) return structuredClone(attendee);
+  // fromEntries defines own properties, so a `name` like "__proto__" stays a plain key.
+  return Object.fromEntries(
+    mapping.map((entry) => [
+      entry.name,
+      "mapped_to" in entry
+        ? structuredClone(readPath(attendee, entry.mapped_to) ?? null)
+        : structuredClone(entry.value),
+    ]),
+  );
+}
+
+/** The value at a field name or dotted path (`location.city`, `answers.0`); own properties only. */
+export function readPath(source: unknown, path: string): JsonValue | undefined {
+  if (isContainer(source) && Object.hasOwn(source, path)) {
+    return (source as Record<string, JsonValue>)[path];
+  }
+  let current: unknown = source;
+  for (const segment of path.split(".")) {
+    if (!isContainer(current) || !Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current as JsonValue | undefined;
+}
+
+function isContainer(value: unknown): value is object {
+  return typeof value === "object" && value !== null;
+}
