@@ -178,7 +178,9 @@ async function readExcerpt(response: Response, signal: AbortSignal): Promise<str
   let size = 0;
   try {
     while (size < EXCERPT_BYTES) {
-      const { done, value } = await Promise.race([reader.read(), deadline]);
+      const read = reader.read();
+      read.catch(() => {}); // once the deadline wins, a later rejection is expected, not news
+      const { done, value } = await Promise.race([read, deadline]);
       if (done) break;
       chunks.push(value);
       size += value.byteLength;

@@ -1,0 +1,260 @@
+import { describe, expect, it } from "vitest";
+import { attemptDelivery } from "../../src/delivery/attempt";
+import { handleMessage } from "../../src/delivery/consumer";
+import { RETRY_DELAYS_SECONDS, retryDelaySeconds } from "../../src/delivery/retry-schedule";
+import type { ScriptedResponse } from "../receiver/server";
+import { expectSigned } from "./helpers";
+import {
+  attemptRows,
+  channelUrl,
+  db,
+  deliveriesOfTrigger,
+  findDeliveryRow,
+  findWebhookRow,
+  newChannel,
+  received,
+  script,
+  seedAttendee,
+  seedTrigger,
+  seedWebhook,
+  seedWorld,
+  testDeps,
+} from "./seed";
+
+/** A world with one guest.create webhook to a fresh channel answering `steps`; fires one trigger. */
+async function firstAttempt(
+  steps: ScriptedResponse[],
+  options: { url?: string; failingSince?: string; deps?: Parameters<typeof testDeps>[0] } = {},
+) {
+  const channel = newChannel();
+  await script(channel, steps);
+  const world = await seedWorld();
+  const hook = await seedWebhook(world, {
+    url: options.url ?? channelUrl(channel),
+    failingSince: options.failingSince,
+  });
+  const attendee = await seedAttendee(world);
+  const triggerId = await seedTrigger(world, {
+    trigger: "guest.create",
+    snapshot: { uid: attendee.id, email: "jane@example.com" },
+    entityUid: attendee.id,
+  });
+  const { deps, sent } = testDeps({ random: () => 0.5, ...options.deps });
+  const before = Date.now();
+  await handleMessage(deps, { type: "trigger", triggerId });
+  const [delivery] = await deliveriesOfTrigger(triggerId);
+  if (!delivery) throw new Error("no delivery");
+  return { channel, world, hook, deliveryId: delivery.id, sent, deps, before };
+}
+
+describe("attempts: failures and retries", () => {
+  it("retries a 500 after the schedule's delay with the same webhook-id, then delivers", async () => {
+    const run = await firstAttempt([{ status: 500, body: "boom" }, { status: 204 }]);
+    let delivery = await findDeliveryRow(run.deliveryId);
+    expect(delivery).toMatchObject({ status: "pending", attemptCount: 1, lockedUntil: null });
+    const attempt1 = (await attemptRows(run.deliveryId))[0];
+    expect(attempt1).toMatchObject({ attempt: 1, statusCode: 500, error: "HTTP 500" });
+    expect(attempt1?.responseExcerpt).toBe("boom");
+    // The wait is the schedule's first step (jitter pinned to none), recorded and queued.
+    expect(retryDelaySeconds(1, () => 0.5)).toBe(RETRY_DELAYS_SECONDS[0]);
+    const waited =
+      Date.parse(delivery?.nextAttemptAt ?? "") - Date.parse(attempt1?.startedAt ?? "");
+    expect(waited).toBeGreaterThanOrEqual(5000);
+    expect(waited).toBeLessThan(5000 + 2000);
+    expect(run.sent).toEqual([
+      { body: { type: "deliver", deliveryId: run.deliveryId }, delaySeconds: 5 },
+    ]);
+    expect((await findWebhookRow(run.hook.id))?.failingSince).not.toBeNull();
+
+    // Too early: nothing is sent, the message goes back with the remaining wait.
+    await handleMessage(run.deps, { type: "deliver", deliveryId: run.deliveryId });
+    expect(await received(run.channel)).toHaveLength(1);
+    expect(run.sent[1]?.delaySeconds).toBeGreaterThanOrEqual(4);
+
+    const later = testDeps({ now: () => Date.now() + 6000 });
+    await handleMessage(later.deps, { type: "deliver", deliveryId: run.deliveryId });
+    const got = await received(run.channel);
+    expect(got).toHaveLength(2);
+    expect(got[0]?.headers["webhook-id"]).toBe(run.deliveryId);
+    expect(got[1]?.headers["webhook-id"]).toBe(run.deliveryId);
+    expect(got.map((r) => r.headers["x-weft-attempt"])).toEqual(["1", "2"]);
+    expect(got[1]?.body).toBe(got[0]?.body);
+    for (const request of got) expectSigned(request, run.hook.secret);
+    delivery = await findDeliveryRow(run.deliveryId);
+    expect(delivery).toMatchObject({ status: "delivered", attemptCount: 2, nextAttemptAt: null });
+    const attempts = await attemptRows(run.deliveryId);
+    expect(attempts.map((a) => [a.attempt, a.statusCode, a.error])).toEqual([
+      [1, 500, "HTTP 500"],
+      [2, 204, null],
+    ]);
+    expect(later.sent).toEqual([]);
+    expect((await findWebhookRow(run.hook.id))?.failingSince).toBeNull();
+  });
+
+  it("410 fails the delivery and disables the webhook as gone", async () => {
+    const run = await firstAttempt([{ status: 410, body: "gone" }]);
+    expect(await findDeliveryRow(run.deliveryId)).toMatchObject({
+      status: "failed",
+      attemptCount: 1,
+      nextAttemptAt: null,
+    });
+    expect(await findWebhookRow(run.hook.id)).toMatchObject({
+      enabled: false,
+      disabledReason: "gone",
+    });
+    expect(run.sent).toEqual([]);
+  });
+
+  it("429 with retry-after seconds waits that long instead of the schedule", async () => {
+    const run = await firstAttempt([{ status: 429, headers: { "retry-after": "120" } }]);
+    const delivery = await findDeliveryRow(run.deliveryId);
+    const [attempt] = await attemptRows(run.deliveryId);
+    const waited = Date.parse(delivery?.nextAttemptAt ?? "") - Date.parse(attempt?.startedAt ?? "");
+    expect(waited).toBeGreaterThanOrEqual(120_000);
+    expect(waited).toBeLessThan(122_000);
+    expect(run.sent[0]?.delaySeconds).toBe(120);
+    expect(attempt?.statusCode).toBe(429);
+  });
+
+  it("503 with an HTTP-date retry-after waits until then", async () => {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 600_000);
+    const run = await firstAttempt([{ status: 503, headers: { "retry-after": at.toUTCString() } }]);
+    const delivery = await findDeliveryRow(run.deliveryId);
+    expect(Math.abs(Date.parse(delivery?.nextAttemptAt ?? "") - at.getTime())).toBeLessThan(2000);
+    expect(run.sent[0]?.delaySeconds).toBeGreaterThan(595);
+    expect(run.sent[0]?.delaySeconds).toBeLessThanOrEqual(601);
+  });
+
+  it("a 3xx is a failure and the redirect is not followed", async () => {
+    const elsewhere = newChannel();
+    const run = await firstAttempt([
+      { status: 302, headers: { location: channelUrl(elsewhere) }, body: "moved" },
+    ]);
+    expect(await received(elsewhere)).toEqual([]);
+    expect(await received(run.channel)).toHaveLength(1);
+    const [attempt] = await attemptRows(run.deliveryId);
+    expect(attempt).toMatchObject({ statusCode: 302, error: "HTTP 302" });
+    expect(await findDeliveryRow(run.deliveryId)).toMatchObject({ status: "pending" });
+    expect(run.sent).toHaveLength(1);
+  });
+
+  it("a receiver that never answers times out (timeout configurable)", async () => {
+    const run = await firstAttempt([{ hang: true }], { deps: { timeoutMs: 300 } });
+    const [attempt] = await attemptRows(run.deliveryId);
+    expect(attempt?.statusCode).toBeNull();
+    expect(attempt?.error).toBe("Timed out after 300 ms.");
+    expect(attempt?.durationMs).toBeGreaterThanOrEqual(250);
+    expect(await findDeliveryRow(run.deliveryId)).toMatchObject({
+      status: "pending",
+      attemptCount: 1,
+    });
+  });
+
+  it("a body dripping past the timeout keeps what arrived", async () => {
+    const run = await firstAttempt([{ status: 200, body: "x".repeat(100), drip_ms: 50 }], {
+      deps: { timeoutMs: 500 },
+    });
+    const [attempt] = await attemptRows(run.deliveryId);
+    expect(attempt?.statusCode).toBe(200);
+    expect((attempt?.responseExcerpt ?? "").length).toBeLessThan(100);
+    expect(await findDeliveryRow(run.deliveryId)).toMatchObject({ status: "delivered" });
+  });
+
+  it("keeps only the first 2 KB of a large answer", async () => {
+    const run = await firstAttempt([{ status: 500, body: "é".repeat(1000) + "y".repeat(100_000) }]);
+    const [attempt] = await attemptRows(run.deliveryId);
+    const excerpt = attempt?.responseExcerpt ?? "";
+    expect(new TextEncoder().encode(excerpt).length).toBeLessThanOrEqual(2048 + 2);
+    expect(excerpt.startsWith("é".repeat(1000))).toBe(true);
+  });
+
+  it("a refused connection is a failed attempt with an error", async () => {
+    const run = await firstAttempt([], { url: "http://127.0.0.1:9/hooks/closed" });
+    const [attempt] = await attemptRows(run.deliveryId);
+    expect(attempt?.statusCode).toBeNull();
+    expect(attempt?.error).toMatch(/^Request failed/);
+    expect(await findDeliveryRow(run.deliveryId)).toMatchObject({ status: "pending" });
+  });
+
+  it("re-checks the target at send time: a now-refused URL is not called", async () => {
+    const run = await firstAttempt([{ status: 200 }], {
+      deps: { targets: { allowHttp: false, allowPrivate: true } },
+    });
+    expect(await received(run.channel)).toEqual([]);
+    const [attempt] = await attemptRows(run.deliveryId);
+    expect(attempt?.error).toMatch(/^Target refused: Only https/);
+    const privateOnly = await firstAttempt([{ status: 200 }], {
+      deps: { targets: { allowHttp: true, allowPrivate: false } },
+    });
+    expect(await received(privateOnly.channel)).toEqual([]);
+    expect((await attemptRows(privateOnly.deliveryId))[0]?.error).toMatch(/private, loopback/);
+  });
+
+  it("fails the delivery after the 10th attempt", async () => {
+    const run = await firstAttempt([{ status: 500 }]);
+    const { deliveries } = await import("../../src/db/schema");
+    const { eq } = await import("drizzle-orm");
+    await db
+      .update(deliveries)
+      .set({ attemptCount: 9, nextAttemptAt: new Date().toISOString() })
+      .where(eq(deliveries.id, run.deliveryId));
+    const last = testDeps();
+    expect(await attemptDelivery(last.deps, run.deliveryId)).toEqual({
+      kind: "failed",
+      attempt: 10,
+    });
+    expect(await findDeliveryRow(run.deliveryId)).toMatchObject({
+      status: "failed",
+      attemptCount: 10,
+      nextAttemptAt: null,
+    });
+    expect(last.sent).toEqual([]);
+    expect((await received(run.channel)).map((r) => r.headers["x-weft-attempt"])).toEqual([
+      "1",
+      "10",
+    ]);
+  });
+
+  it("disables a webhook failing for more than 5 days", async () => {
+    const sixDaysAgo = new Date(Date.now() - 6 * 86400_000).toISOString();
+    const run = await firstAttempt([{ status: 500 }], { failingSince: sixDaysAgo });
+    expect(await findWebhookRow(run.hook.id)).toMatchObject({
+      enabled: false,
+      disabledReason: "failing",
+      failingSince: sixDaysAgo,
+    });
+    const fresh = await firstAttempt([{ status: 500 }], {
+      failingSince: new Date(Date.now() - 86400_000).toISOString(),
+    });
+    expect(await findWebhookRow(fresh.hook.id)).toMatchObject({ enabled: true });
+  });
+
+  it("a delivery whose webhook was disabled meanwhile fails without a request", async () => {
+    const run = await firstAttempt([{ status: 500 }, { status: 200 }]);
+    const { webhooks } = await import("../../src/db/schema");
+    const { eq } = await import("drizzle-orm");
+    await db
+      .update(webhooks)
+      .set({ enabled: false, disabledReason: "manual" })
+      .where(eq(webhooks.id, run.hook.id));
+    const later = testDeps({ now: () => Date.now() + 6000 });
+    await handleMessage(later.deps, { type: "deliver", deliveryId: run.deliveryId });
+    expect(await received(run.channel)).toHaveLength(1);
+    expect(await findDeliveryRow(run.deliveryId)).toMatchObject({
+      status: "failed",
+      attemptCount: 2,
+    });
+    expect((await attemptRows(run.deliveryId))[1]?.error).toMatch(/disabled/);
+  });
+
+  it("a claimed delivery is not attempted twice at once", async () => {
+    const run = await firstAttempt([{ status: 500 }, { status: 200, delay_ms: 300 }]);
+    const later = testDeps({ now: () => Date.now() + 6000 });
+    const outcomes = await Promise.all([
+      attemptDelivery(later.deps, run.deliveryId),
+      attemptDelivery(later.deps, run.deliveryId),
+    ]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(["delivered", "skipped"]);
+    expect(await received(run.channel)).toHaveLength(2);
+  });
+});
