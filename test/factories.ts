@@ -68,3 +68,34 @@ export async function createWorld() {
   const event = await createEvent(key, profile.uid);
   return { account, key, profile, event };
 }
+
+/** An integration of the account (admin key), linked to `profile_uids` when given. */
+export async function createIntegration(key: string, body: Record<string, unknown> = {}) {
+  return dataOf(
+    await api("POST", "/v1/integrations", { key, body: { name: unique("Integration"), ...body } }),
+    201,
+  );
+}
+
+/** A new `wft_live_` key of the integration; `key` holds the secret. */
+export async function createIntegrationKey(key: string, integrationId: string) {
+  return dataOf(await api("POST", `/v1/integrations/${integrationId}/keys`, { key }), 201);
+}
+
+/** A webhook of the integration; `secret` holds its signing secret. */
+export async function createWebhook(
+  key: string,
+  integrationId: string,
+  body: Record<string, unknown> = {},
+) {
+  const webhook = {
+    name: unique("Webhook"),
+    trigger: "guest.create",
+    url: "https://crm.example.com/hooks/weft",
+    ...body,
+  };
+  return dataOf(
+    await api("POST", `/v1/integrations/${integrationId}/webhooks`, { key, body: webhook }),
+    201,
+  );
+}

@@ -1,6 +1,18 @@
 import { accountsRouter } from "./accounts";
+import { activationRouter } from "./activation";
+import { eventOverridesRouter } from "./event-overrides";
 import { eventsRouter } from "./events";
+import { integrationsRouter } from "./integrations";
 import { profilesRouter } from "./profiles";
+import { webhooksRouter } from "./webhooks";
 
 /** Every router mounted under /v1. */
-export const v1Routes = [accountsRouter, profilesRouter, eventsRouter];
+export const v1Routes = [
+  accountsRouter,
+  profilesRouter,
+  eventsRouter,
+  integrationsRouter,
+  webhooksRouter,
+  activationRouter,
+  eventOverridesRouter,
+];

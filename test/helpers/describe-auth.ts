@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createAccount } from "../factories";
+import { createAccount, createIntegration, createIntegrationKey } from "../factories";
 import { api, expectError } from "./api";
 
 export type AuthCase = {
@@ -20,6 +20,11 @@ export type AuthSpec = {
    * "own" for routes that answer about the caller's own account (lists, account).
    */
   otherAccount: 404 | "own";
+  /**
+   * Opt-in: 403 checks that a key of an integration of the owner's account (linked to every
+   * profile of the account, API access on) is refused with 403 FORBIDDEN.
+   */
+  integrationKey?: 403;
 };
 
 /** The auth suite every route shares: no key, malformed, unknown and revoked keys, another account. */
@@ -82,6 +87,20 @@ export function describeAuth(name: string, spec: AuthSpec) {
         }
       },
     );
+
+    if (spec.integrationKey === 403) {
+      it("refuses an integration key of the same account (403)", async () => {
+        const owner = await createAccount();
+        const request = await spec.setup(owner);
+        const profiles = await api("GET", "/v1/profiles?page_size=200", { key: owner.key });
+        const integration = await createIntegration(owner.key, {
+          profile_uids: (profiles.body?.data ?? []).map((p: { uid: string }) => p.uid),
+        });
+        const { key } = await createIntegrationKey(owner.key, integration.id);
+        const response = await api(request.method, request.path, { key, body: request.body });
+        expectError(response, 403, "FORBIDDEN");
+      });
+    }
 
     it("refuses the bootstrap token (403)", async () => {
       const owner = await createAccount();

@@ -1,0 +1,71 @@
+import { and, asc, count, eq, gte } from "drizzle-orm";
+import type { Database } from "../client";
+import { webhooks } from "../schema";
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+
+export function insertWebhook(db: Database, row: typeof webhooks.$inferInsert) {
+  return db.insert(webhooks).values(row);
+}
+
+export function findWebhook(
+  db: Database,
+  where: { accountId: string; integrationId: string; id: string },
+) {
+  return db
+    .select()
+    .from(webhooks)
+    .where(
+      and(
+        eq(webhooks.accountId, where.accountId),
+        eq(webhooks.integrationId, where.integrationId),
+        eq(webhooks.id, where.id),
+      ),
+    )
+    .get();
+}
+
+type ListWhere = { accountId: string; integrationId: string; updatedSince?: string };
+
+function listCondition(where: ListWhere) {
+  return and(
+    eq(webhooks.accountId, where.accountId),
+    eq(webhooks.integrationId, where.integrationId),
+    where.updatedSince ? gte(webhooks.updatedAt, where.updatedSince) : undefined,
+  );
+}
+
+export function listWebhooks(
+  db: Database,
+  where: ListWhere,
+  page: { limit: number; offset: number },
+) {
+  return db
+    .select()
+    .from(webhooks)
+    .where(listCondition(where))
+    .orderBy(asc(webhooks.createdAt), asc(webhooks.id))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+export async function countWebhooks(db: Database, where: ListWhere): Promise<number> {
+  const row = await db.select({ n: count() }).from(webhooks).where(listCondition(where)).get();
+  return row?.n ?? 0;
+}
+
+export function updateWebhook(
+  db: Database,
+  id: string,
+  set: Partial<typeof webhooks.$inferInsert>,
+) {
+  return db.update(webhooks).set(set).where(eq(webhooks.id, id));
+}
+
+export function deleteWebhook(db: Database, id: string) {
+  return db.delete(webhooks).where(eq(webhooks.id, id));
+}
+
+export function deleteWebhooksOf(db: Database, integrationId: string) {
+  return db.delete(webhooks).where(eq(webhooks.integrationId, integrationId));
+}

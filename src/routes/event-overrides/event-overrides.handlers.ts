@@ -1,0 +1,26 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { requireAdmin } from "../../auth/guards";
+import type { AppEnv } from "../../env";
+import * as overrides from "../../services/overrides";
+import type * as routes from "./event-overrides.routes";
+import { serializeOverride } from "./event-overrides.schemas";
+
+export const getOverride: RouteHandler<typeof routes.getOverride, AppEnv> = async (c) => {
+  const row = await overrides.getOverride(c.var.db, requireAdmin(c), c.req.valid("param").uid);
+  return c.json({ data: serializeOverride(row) }, 200);
+};
+
+export const putOverride: RouteHandler<typeof routes.putOverride, AppEnv> = async (c) => {
+  const row = await overrides.putOverride(
+    c.var.db,
+    requireAdmin(c),
+    c.req.valid("param").uid,
+    c.req.valid("json"),
+  );
+  return c.json({ data: serializeOverride(row) }, 200);
+};
+
+export const deleteOverride: RouteHandler<typeof routes.deleteOverride, AppEnv> = async (c) => {
+  await overrides.deleteEventOverride(c.var.db, requireAdmin(c), c.req.valid("param").uid);
+  return c.body(null, 204);
+};

@@ -1,0 +1,185 @@
+import { z } from "@hono/zod-openapi";
+import { FIELD_TYPES } from "../../lib/types";
+import { MAX_GRACE_SECONDS } from "../../services/integration-keys";
+import type { Integration } from "../../services/integrations";
+import { Timestamp } from "../common.schemas";
+import { FieldMappingSchema } from "../field-mapping.schemas";
+
+export const IntegrationIdParams = z.object({
+  id: z
+    .string()
+    .openapi({ param: { name: "id", in: "path" }, example: "int_5t8w1q3z9x0c2v4b6n7m" }),
+});
+
+export const IntegrationKeyParams = IntegrationIdParams.extend({
+  key_id: z
+    .string()
+    .openapi({ param: { name: "key_id", in: "path" }, example: "key_4m2x9q0c7w1z5b8n3k6j" }),
+});
+
+const OptionSchema = z.strictObject({
+  value: z.string().min(1).max(200),
+  label: z.string().min(1).max(200),
+});
+
+/** A field of the fixed configuration: the event form field shape, without `locked`. */
+export const FixedFieldSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,63}$/, "Lower-case letters, digits and _, starting with a letter.")
+      .openapi({ example: "cpy_vat_number" }),
+    label: z.string().trim().min(1).max(200).openapi({ example: "VAT" }),
+    type: z.enum(FIELD_TYPES).openapi({ example: "text" }),
+    required: z.boolean().default(false).openapi({ example: true }),
+    options: z.array(OptionSchema).min(1).max(500).optional(),
+  })
+  .superRefine((field, ctx) => {
+    const choice = field.type === "select" || field.type === "multiselect";
+    if (choice && !field.options) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["options"],
+        message: `A ${field.type} needs options.`,
+      });
+    }
+    if (!choice && field.options) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["options"],
+        message: "Only select and multiselect fields have options.",
+      });
+    }
+  })
+  .openapi("FixedField");
+
+export const FixedConfigurationSchema = z
+  .strictObject({
+    fields: z
+      .array(FixedFieldSchema)
+      .max(100)
+      .refine((fields) => new Set(fields.map((f) => f.name)).size === fields.length, {
+        message: "Each field `name` may appear only once.",
+      }),
+  })
+  .openapi("FixedConfiguration", {
+    example: { fields: [{ name: "cpy_vat_number", label: "VAT", type: "text", required: true }] },
+  });
+
+const ProfileUids = z
+  .array(z.string().min(1).max(64))
+  .max(1000)
+  .openapi({
+    description: "Profiles the integration's keys may read and on which it may be activated.",
+    example: ["prf_8k2m4n6p0q1r3s5t7u9v"],
+  });
+
+const fields = {
+  name: z.string().trim().min(1).max(200).openapi({ example: "CRM sync" }),
+  profile_uids: ProfileUids,
+  api_access: z.boolean().openapi({
+    description:
+      "Whether the integration's keys may read (events and attendees of linked profiles).",
+    example: true,
+  }),
+  webhooks_enabled: z.boolean().openapi({ example: true }),
+  fixed_configuration: FixedConfigurationSchema,
+  field_mapping: FieldMappingSchema,
+};
+
+const example = {
+  name: "CRM sync",
+  profile_uids: ["prf_8k2m4n6p0q1r3s5t7u9v"],
+  api_access: true,
+  webhooks_enabled: true,
+  fixed_configuration: {
+    fields: [{ name: "cpy_vat_number", label: "VAT", type: "text", required: true }],
+  },
+  field_mapping: [
+    { name: "contact_email", mapped_to: "email" },
+    { name: "source", value: "weft" },
+  ],
+};
+
+export const CreateIntegrationBody = z
+  .strictObject({
+    name: fields.name,
+    profile_uids: fields.profile_uids.default([]),
+    api_access: fields.api_access.default(true),
+    webhooks_enabled: fields.webhooks_enabled.default(true),
+    fixed_configuration: fields.fixed_configuration.default({ fields: [] }),
+    field_mapping: fields.field_mapping.default([]),
+  })
+  .openapi("CreateIntegration", { example });
+
+export const UpdateIntegrationBody = z
+  .strictObject({
+    name: fields.name.optional(),
+    profile_uids: fields.profile_uids.optional(),
+    api_access: fields.api_access.optional(),
+    webhooks_enabled: fields.webhooks_enabled.optional(),
+    fixed_configuration: fields.fixed_configuration.optional(),
+    field_mapping: fields.field_mapping.optional(),
+  })
+  .openapi("UpdateIntegration", {
+    description:
+      "Every property optional. `profile_uids` replaces the list: a profile no longer listed is unlinked and the integration is deactivated on it.",
+    example: { api_access: false, profile_uids: [] },
+  });
+
+export const IntegrationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    profile_uids: z.array(z.string()),
+    api_access: z.boolean(),
+    webhooks_enabled: z.boolean(),
+    fixed_configuration: z.object({
+      fields: z.array(
+        z.object({
+          name: z.string(),
+          label: z.string(),
+          type: z.enum(FIELD_TYPES),
+          required: z.boolean(),
+          options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+        }),
+      ),
+    }),
+    field_mapping: FieldMappingSchema,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Integration", {
+    example: {
+      id: "int_5t8w1q3z9x0c2v4b6n7m",
+      ...example,
+      created_at: "2026-05-01T09:00:00.000Z",
+      updated_at: "2026-05-01T09:00:00.000Z",
+    },
+  });
+
+export const RotateKeyBody = z
+  .strictObject({
+    grace_seconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).optional().openapi({
+      description:
+        "How long the old key keeps working (default 86400, at most 604800; 0 ends it now).",
+      example: 3600,
+    }),
+  })
+  .openapi("RotateKey", { example: { grace_seconds: 3600 } });
+
+export function serializeIntegration(row: Integration) {
+  return {
+    id: row.id,
+    name: row.name,
+    profile_uids: row.profileIds,
+    api_access: row.apiAccess,
+    webhooks_enabled: row.webhooksEnabled,
+    fixed_configuration: {
+      fields: row.fixedConfiguration.fields.map(({ locked: _locked, ...field }) => field),
+    },
+    field_mapping: row.fieldMapping,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
