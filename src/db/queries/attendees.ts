@@ -1,0 +1,102 @@
+import { and, asc, count, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
+import type { Pagination } from "../../routes/common.schemas";
+import type { Database } from "../client";
+import { attendees, events } from "../schema";
+
+export type AttendeeRow = typeof attendees.$inferSelect;
+
+export function insertAttendee(db: Database, row: typeof attendees.$inferInsert) {
+  return db.insert(attendees).values(row);
+}
+
+export function findAttendee(db: Database, accountId: string, id: string) {
+  return db
+    .select()
+    .from(attendees)
+    .where(and(eq(attendees.accountId, accountId), eq(attendees.id, id)))
+    .get();
+}
+
+export type AttendeeFilter = {
+  accountId: string;
+  /** null: every profile of the account. */
+  profileIds: string[] | null;
+  eventId?: string;
+  uid?: string;
+  registrationStatus?: string;
+  updatedSince?: string;
+};
+
+/** One page of attendees, oldest first, with the total count. */
+export async function listAttendees(db: Database, filter: AttendeeFilter, page: Pagination) {
+  if (filter.profileIds?.length === 0) return { rows: [], total: 0 };
+  const conditions: (SQL | undefined)[] = [
+    eq(attendees.accountId, filter.accountId),
+    filter.profileIds ? inArray(attendees.profileId, filter.profileIds) : undefined,
+    filter.eventId ? eq(attendees.eventId, filter.eventId) : undefined,
+    filter.uid ? eq(attendees.id, filter.uid) : undefined,
+    filter.registrationStatus
+      ? eq(attendees.registrationStatus, filter.registrationStatus)
+      : undefined,
+    filter.updatedSince ? gte(attendees.updatedAt, filter.updatedSince) : undefined,
+  ];
+  const where = and(...conditions);
+  const [rows, totals] = await db.batch([
+    db
+      .select()
+      .from(attendees)
+      .where(where)
+      .orderBy(asc(attendees.createdAt), asc(sql`rowid`))
+      .limit(page.page_size)
+      .offset((page.page - 1) * page.page_size),
+    db.select({ total: count() }).from(attendees).where(where),
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}
+
+export function findEventsByIds(db: Database, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.select().from(events).where(inArray(events.id, ids));
+}
+
+export function updateAttendee(
+  db: Database,
+  id: string,
+  values: Partial<Omit<AttendeeRow, "id" | "accountId" | "eventId" | "profileId" | "createdAt">>,
+) {
+  return db.update(attendees).set(values).where(eq(attendees.id, id));
+}
+
+/** The message SQLite gives when `countGuestIn` would pass the capacity (it aborts the batch). */
+export const CAPACITY_EXCEEDED = "NOT NULL constraint failed: events.guest_count";
+
+/**
+ * Counts one more guest, or fails the whole batch when the event is full: writing NULL into the
+ * NOT NULL column aborts it atomically, so concurrent creates can never pass the capacity.
+ * Put it first in the batch.
+ */
+export function countGuestIn(db: Database, eventId: string) {
+  return db
+    .update(events)
+    .set({
+      guestCount: sql`CASE WHEN ${events.capacity} IS NULL OR ${events.guestCount} < ${events.capacity} THEN ${events.guestCount} + 1 ELSE NULL END`,
+    })
+    .where(eq(events.id, eventId));
+}
+
+/**
+ * Counts the attendee out only if it still exists: put it before `deleteAttendee` in the same batch
+ * so two concurrent deletes decrement once.
+ */
+export function countGuestOut(db: Database, eventId: string, attendeeId: string) {
+  return db
+    .update(events)
+    .set({
+      guestCount: sql`max(${events.guestCount} - (SELECT count(*) FROM ${attendees} WHERE ${attendees.id} = ${attendeeId}), 0)`,
+    })
+    .where(eq(events.id, eventId));
+}
+
+export function deleteAttendee(db: Database, id: string) {
+  return db.delete(attendees).where(eq(attendees.id, id));
+}

@@ -1,0 +1,80 @@
+import type { RouteHandler, z } from "@hono/zod-openapi";
+import { requireAdmin } from "../../auth/guards";
+import { enqueueTriggers } from "../../delivery/outbox";
+import type { AppEnv } from "../../env";
+import { readerScope } from "../../services/access";
+import * as attendees from "../../services/attendees";
+import { pageMeta } from "../common.schemas";
+import type * as routes from "./attendees.routes";
+import { type AttendeeSchema, serializeAttendee } from "./attendees.schemas";
+
+// The serializer builds an open record (form fields are dynamic keys); the schema describes it.
+const asBody = (value: Record<string, unknown>) => value as z.infer<typeof AttendeeSchema>;
+
+const presentOptions = (query: { fields?: string; ignore_fields_mapping?: string }) => ({
+  ignoreMapping: query.ignore_fields_mapping === "1" || query.ignore_fields_mapping === "true",
+  only: attendees.parseFieldSelection(query.fields),
+});
+
+export const createAttendee: RouteHandler<typeof routes.createAttendee, AppEnv> = async (c) => {
+  const created = await attendees.createAttendee(c.var.db, requireAdmin(c), c.req.valid("json"));
+  await enqueueTriggers(c.env.TRIGGERS, [created.triggerId]);
+  return c.json({ data: asBody(serializeAttendee(created.attendee, created.event)) }, 201);
+};
+
+export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const scope = await readerScope(c.var.db, c.var.auth);
+  const { items, total } = await attendees.listReadableAttendees(c.var.db, scope, query);
+  const options = presentOptions(query);
+  const data = await Promise.all(
+    items.map((item) => attendees.presentAttendee(c.var.db, scope, item, options)),
+  );
+  return c.json({ data: data.map(asBody), meta: pageMeta(query, total) }, 200);
+};
+
+export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = async (c) => {
+  const scope = await readerScope(c.var.db, c.var.auth);
+  const item = await attendees.getReadableAttendee(c.var.db, scope, c.req.valid("param").uid);
+  const body = await attendees.presentAttendee(
+    c.var.db,
+    scope,
+    item,
+    presentOptions(c.req.valid("query")),
+  );
+  return c.json({ data: asBody(body) }, 200);
+};
+
+export const updateAttendee: RouteHandler<typeof routes.updateAttendee, AppEnv> = async (c) => {
+  const accountId = requireAdmin(c);
+  const updated = await attendees.patchAttendee(
+    c.var.db,
+    accountId,
+    c.req.valid("param").uid,
+    c.req.valid("json"),
+  );
+  await enqueueTriggers(c.env.TRIGGERS, [updated.triggerId]);
+  return c.json({ data: asBody(serializeAttendee(updated.attendee, updated.event)) }, 200);
+};
+
+export const deleteAttendee: RouteHandler<typeof routes.deleteAttendee, AppEnv> = async (c) => {
+  const { triggerId } = await attendees.deleteAttendee(
+    c.var.db,
+    requireAdmin(c),
+    c.req.valid("param").uid,
+  );
+  await enqueueTriggers(c.env.TRIGGERS, [triggerId]);
+  return c.body(null, 204);
+};
+
+export const addPayment: RouteHandler<typeof routes.addPayment, AppEnv> = async (c) => {
+  const accountId = requireAdmin(c);
+  const paid = await attendees.addPayment(
+    c.var.db,
+    accountId,
+    c.req.valid("param").uid,
+    c.req.valid("json"),
+  );
+  await enqueueTriggers(c.env.TRIGGERS, [paid.triggerId]);
+  return c.json({ data: asBody(serializeAttendee(paid.attendee, paid.event)) }, 200);
+};

@@ -1,0 +1,178 @@
+import { z } from "@hono/zod-openapi";
+import type { AttendeeRow } from "../../db/queries/attendees";
+import type { EventRow } from "../../db/queries/events";
+import { PAYMENT_STATUSES, REGISTRATION_STATUSES } from "../../lib/types";
+import { DateTimeInput, PaginationQuery, Timestamp } from "../common.schemas";
+
+const ATTENDEE_EXAMPLE = {
+  uid: "gst_8q3x1m7c4w9z2b5n0k6j",
+  event_uid: "evt_5n2c8x1m4q7w9z3b0k6j",
+  profile_uid: "prf_2k8x4m1q9c7w3z5b0n6j",
+  event_name: "Annual Summit",
+  event_start_date: "2026-06-12T07:00:00.000Z",
+  event_end_date: "2026-06-13T16:00:00.000Z",
+  language: "en",
+  registration_status: "Complete",
+  payment_status: "Unpaid",
+  payment_method: null,
+  payment_date: null,
+  payment_amount: 0,
+  amount_tax_excl: 100,
+  amount_tax: 21,
+  amount_tax_incl: 121,
+  check_ins: 0,
+  first_check_in_at: null,
+  created_at: "2026-05-03T08:15:00.000Z",
+  updated_at: "2026-05-03T08:15:00.000Z",
+  firstname: "Jane",
+  lastname: "Doe",
+  email: "jane@example.com",
+  free_field1: "Vegetarian",
+};
+
+export const RegistrationStatusSchema = z
+  .enum(REGISTRATION_STATUSES)
+  .openapi({ example: "Complete" });
+
+export const AttendeeSchema = z
+  .object({
+    uid: z.string(),
+    event_uid: z.string(),
+    profile_uid: z.string(),
+    event_name: z.string(),
+    event_start_date: Timestamp,
+    event_end_date: Timestamp,
+    language: z.string(),
+    registration_status: RegistrationStatusSchema,
+    payment_status: z.enum(PAYMENT_STATUSES),
+    payment_method: z.string().nullable(),
+    payment_date: Timestamp.nullable(),
+    payment_amount: z.number(),
+    amount_tax_excl: z.number(),
+    amount_tax: z.number(),
+    amount_tax_incl: z.number(),
+    check_ins: z.number().int(),
+    first_check_in_at: Timestamp.nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .catchall(z.json())
+  .openapi("Attendee", {
+    description:
+      "Flat: the system fields, then every field of the event's form at the top level (null when not given).",
+    example: ATTENDEE_EXAMPLE,
+  });
+
+const Money = z.number().min(0).max(1_000_000_000);
+
+const FieldValues = z.record(z.string(), z.json()).openapi({
+  description:
+    "Values by form field name, checked against the event's form (422 with one detail per problem).",
+  example: { email: "jane@example.com", firstname: "Jane", lastname: "Doe" },
+});
+
+export const CreateAttendeeBody = z
+  .strictObject({
+    event_uid: z.string().openapi({ example: "evt_5n2c8x1m4q7w9z3b0k6j" }),
+    language: z.string().optional().openapi({
+      description: "One of the event's languages; default its first.",
+      example: "en",
+    }),
+    registration_status: RegistrationStatusSchema.optional().openapi({
+      description: "Default Complete.",
+    }),
+    amount_tax_excl: Money.optional().openapi({ description: "Default 0.", example: 100 }),
+    amount_tax: Money.optional().openapi({ description: "Default 0.", example: 21 }),
+    fields: FieldValues,
+  })
+  .openapi("CreateAttendee", {
+    example: {
+      event_uid: "evt_5n2c8x1m4q7w9z3b0k6j",
+      language: "en",
+      amount_tax_excl: 100,
+      amount_tax: 21,
+      fields: { email: "jane@example.com", firstname: "Jane", lastname: "Doe" },
+    },
+  });
+export type CreateAttendeeInput = z.infer<typeof CreateAttendeeBody>;
+
+export const UpdateAttendeeBody = z
+  .strictObject({
+    language: CreateAttendeeBody.shape.language,
+    registration_status: RegistrationStatusSchema.optional(),
+    amount_tax_excl: Money.optional(),
+    amount_tax: Money.optional(),
+    fields: FieldValues.optional().openapi({
+      description:
+        "Merged into the stored values; `null` clears a field (a required one cannot be cleared: 422).",
+    }),
+  })
+  .openapi("UpdateAttendee", {
+    description: "The create body with every property optional; `event_uid` cannot change.",
+    example: { registration_status: "Cancelled", fields: { lastname: "Smith", free_field1: null } },
+  });
+export type UpdateAttendeeInput = z.infer<typeof UpdateAttendeeBody>;
+
+export const PaymentBody = z
+  .strictObject({
+    amount: z.number().positive().max(1_000_000_000).openapi({ example: 121 }),
+    method: z.string().trim().min(1).max(50).openapi({ example: "card" }),
+    paid_at: DateTimeInput.optional().openapi({ description: "Default now." }),
+  })
+  .openapi("Payment", {
+    example: { amount: 121, method: "card", paid_at: "2026-05-03T08:20:00Z" },
+  });
+export type PaymentInput = z.infer<typeof PaymentBody>;
+
+export const AttendeeUidParams = z.object({
+  uid: z
+    .string()
+    .openapi({ param: { name: "uid", in: "path" }, example: "gst_8q3x1m7c4w9z2b5n0k6j" }),
+});
+
+export const ListAttendeesQuery = PaginationQuery.extend({
+  event_uid: z.string().optional().openapi({ example: "evt_5n2c8x1m4q7w9z3b0k6j" }),
+  guest_uid: z.string().optional().openapi({ example: "gst_8q3x1m7c4w9z2b5n0k6j" }),
+  registration_status: RegistrationStatusSchema.optional(),
+  fields: z.string().optional().openapi({
+    description: "Comma-separated keys: each attendee holds only these (unknown names are absent).",
+    example: "uid,email,firstname",
+  }),
+  ignore_fields_mapping: z.enum(["0", "1", "true", "false"]).optional().openapi({
+    description:
+      "`1` returns native fields even when an integration key's field mapping would apply.",
+    example: "1",
+  }),
+});
+
+export const GetAttendeeQuery = ListAttendeesQuery.pick({
+  fields: true,
+  ignore_fields_mapping: true,
+});
+
+/** The attendee exactly as the API shows it natively: system fields, then the event's form fields. */
+export function serializeAttendee(row: AttendeeRow, event: EventRow) {
+  const attendee: Record<string, unknown> = {
+    uid: row.id,
+    event_uid: row.eventId,
+    profile_uid: row.profileId,
+    event_name: event.name,
+    event_start_date: event.startDate,
+    event_end_date: event.endDate,
+    language: row.language,
+    registration_status: row.registrationStatus,
+    payment_status: row.paymentStatus,
+    payment_method: row.paymentMethod,
+    payment_date: row.paymentDate,
+    payment_amount: row.paymentAmount,
+    amount_tax_excl: row.amountTaxExcl,
+    amount_tax: row.amountTax,
+    amount_tax_incl: row.amountTaxIncl,
+    check_ins: row.checkIns,
+    first_check_in_at: row.firstCheckInAt,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+  for (const field of event.fields) attendee[field.name] = row.fields[field.name] ?? null;
+  return attendee;
+}

@@ -1,0 +1,290 @@
+import type { Database } from "../db/client";
+import {
+  type AttendeeRow,
+  CAPACITY_EXCEEDED,
+  countGuestIn,
+  countGuestOut,
+  deleteAttendee as deleteAttendeeRow,
+  findAttendee,
+  findEventsByIds,
+  insertAttendee,
+  listAttendees,
+  updateAttendee,
+} from "../db/queries/attendees";
+import { type EventRow, findEvent } from "../db/queries/events";
+import { recordTrigger } from "../delivery/outbox";
+import { ApiError, type ErrorDetail, notFound } from "../errors";
+import { newId } from "../lib/ids";
+import { nowIso, toStoredTime } from "../lib/time";
+import {
+  type CreateAttendeeInput,
+  type PaymentInput,
+  serializeAttendee,
+  type UpdateAttendeeInput,
+} from "../routes/attendees/attendees.schemas";
+import type { Pagination } from "../routes/common.schemas";
+import { canSeeProfile, type ReaderScope } from "./access";
+import { compactFields, mergeFields, validateFields } from "./form";
+
+const money = (value: number) => Math.round(value * 100) / 100;
+
+function unprocessable(details: ErrorDetail[]): ApiError {
+  return new ApiError("UNPROCESSABLE", "The attendee does not fit the event's form.", { details });
+}
+
+function checkLanguage(event: EventRow, language: string) {
+  if (!event.languages.includes(language)) {
+    throw unprocessable([
+      {
+        path: "language",
+        message: `Not a language of this event (${event.languages.join(", ")}).`,
+      },
+    ]);
+  }
+}
+
+/** Paid once the payments cover the total; Partial before that; untouched while nothing is paid. */
+function paymentStatusOf(
+  row: Pick<AttendeeRow, "paymentAmount" | "amountTaxIncl" | "paymentStatus">,
+) {
+  if (row.paymentAmount <= 0) return row.paymentStatus;
+  return row.paymentAmount >= row.amountTaxIncl ? "Paid" : "Partial";
+}
+
+function isCapacityError(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e.message.includes(CAPACITY_EXCEEDED)) return true;
+  }
+  return false;
+}
+
+const fullEvent = () =>
+  new ApiError("CONFLICT", "The event is full.", {
+    details: [{ path: "event_uid", message: "The event's capacity is reached." }],
+  });
+
+/**
+ * Registers an attendee: values checked against the form (422), language against the event's,
+ * capacity enforced atomically (409); guest_count and the guest.create trigger in the same batch.
+ */
+export async function createAttendee(db: Database, accountId: string, input: CreateAttendeeInput) {
+  const event = await findEvent(db, accountId, input.event_uid);
+  if (!event) {
+    throw new ApiError("NOT_FOUND", "Event not found.", {
+      details: [{ path: "event_uid", message: "No event with this uid in the account." }],
+    });
+  }
+  const language = input.language ?? event.languages[0] ?? "en";
+  checkLanguage(event, language);
+  const problems = validateFields(event.fields, input.fields);
+  if (problems.length > 0) throw unprocessable(problems);
+  if (event.capacity !== null && event.guestCount >= event.capacity) throw fullEvent();
+
+  const now = nowIso();
+  const amountTaxExcl = money(input.amount_tax_excl ?? 0);
+  const amountTax = money(input.amount_tax ?? 0);
+  const attendee: AttendeeRow = {
+    id: newId("gst"),
+    accountId,
+    eventId: event.id,
+    profileId: event.profileId,
+    language,
+    registrationStatus: input.registration_status ?? "Complete",
+    paymentStatus: "Unpaid",
+    paymentMethod: null,
+    paymentDate: null,
+    paymentAmount: 0,
+    amountTaxExcl,
+    amountTax,
+    amountTaxIncl: money(amountTaxExcl + amountTax),
+    checkIns: 0,
+    firstCheckInAt: null,
+    fields: compactFields(input.fields),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const trigger = recordTrigger(db, {
+    accountId,
+    trigger: "guest.create",
+    profileId: event.profileId,
+    eventId: event.id,
+    entityUid: attendee.id,
+    snapshot: serializeAttendee(attendee, event),
+  });
+  try {
+    await db.batch([countGuestIn(db, event.id), insertAttendee(db, attendee), trigger.statement]);
+  } catch (error) {
+    if (isCapacityError(error)) throw fullEvent();
+    throw error;
+  }
+  return { attendee, event: { ...event, guestCount: event.guestCount + 1 }, triggerId: trigger.id };
+}
+
+/** An attendee with its event, if the scope may read it; else 404. */
+export async function getReadableAttendee(db: Database, scope: ReaderScope, uid: string) {
+  const attendee = await findAttendee(db, scope.accountId, uid);
+  if (!attendee || !canSeeProfile(scope, attendee.profileId)) throw notFound("Attendee");
+  const event = await findEvent(db, scope.accountId, attendee.eventId);
+  if (!event) throw notFound("Attendee");
+  return { attendee, event };
+}
+
+async function getAttendee(db: Database, accountId: string, uid: string) {
+  return getReadableAttendee(db, { accountId, profileIds: null, integration: null }, uid);
+}
+
+/** One page of attendees the scope may read, each with its event (to serialize it). */
+export async function listReadableAttendees(
+  db: Database,
+  scope: ReaderScope,
+  query: Pagination & { event_uid?: string; guest_uid?: string; registration_status?: string },
+) {
+  const { rows, total } = await listAttendees(
+    db,
+    {
+      accountId: scope.accountId,
+      profileIds: scope.profileIds,
+      eventId: query.event_uid,
+      uid: query.guest_uid,
+      registrationStatus: query.registration_status,
+      updatedSince: query.updated_since ? toStoredTime(query.updated_since) : undefined,
+    },
+    query,
+  );
+  const events = new Map(
+    (await findEventsByIds(db, [...new Set(rows.map((row) => row.eventId))])).map((e) => [e.id, e]),
+  );
+  const items = rows.flatMap((attendee) => {
+    const event = events.get(attendee.eventId);
+    return event ? [{ attendee, event }] : [];
+  });
+  return { items, total };
+}
+
+/** Applies a PATCH: `fields` merged into the stored values (null clears), then checked (422). */
+export async function patchAttendee(
+  db: Database,
+  accountId: string,
+  uid: string,
+  input: UpdateAttendeeInput,
+) {
+  const { attendee, event } = await getAttendee(db, accountId, uid);
+  if (input.language !== undefined) checkLanguage(event, input.language);
+  let fields = attendee.fields;
+  if (input.fields) {
+    const merged = mergeFields(event.fields, attendee.fields, input.fields);
+    if (merged.details.length > 0) throw unprocessable(merged.details);
+    fields = compactFields(merged.values);
+  }
+  const amountTaxExcl = money(input.amount_tax_excl ?? attendee.amountTaxExcl);
+  const amountTax = money(input.amount_tax ?? attendee.amountTax);
+  const amountTaxIncl = money(amountTaxExcl + amountTax);
+  const changes = {
+    language: input.language ?? attendee.language,
+    registrationStatus: input.registration_status ?? attendee.registrationStatus,
+    amountTaxExcl,
+    amountTax,
+    amountTaxIncl,
+    paymentStatus: paymentStatusOf({ ...attendee, amountTaxIncl }),
+    fields,
+    updatedAt: nowIso(),
+  };
+  const updated: AttendeeRow = { ...attendee, ...changes };
+  const trigger = recordTrigger(db, {
+    accountId,
+    trigger: "guest.update",
+    profileId: attendee.profileId,
+    eventId: attendee.eventId,
+    entityUid: attendee.id,
+    snapshot: serializeAttendee(updated, event),
+  });
+  await db.batch([updateAttendee(db, attendee.id, changes), trigger.statement]);
+  return { attendee: updated, event, triggerId: trigger.id };
+}
+
+/** Records a payment; fires guest.update with cause "payment" (the override decides if it sends). */
+export async function addPayment(
+  db: Database,
+  accountId: string,
+  uid: string,
+  input: PaymentInput,
+) {
+  const { attendee, event } = await getAttendee(db, accountId, uid);
+  const paymentAmount = money(attendee.paymentAmount + input.amount);
+  const changes = {
+    paymentAmount,
+    paymentMethod: input.method,
+    paymentDate: toStoredTime(input.paid_at ?? nowIso()),
+    paymentStatus: paymentStatusOf({ ...attendee, paymentAmount }),
+    updatedAt: nowIso(),
+  };
+  const updated: AttendeeRow = { ...attendee, ...changes };
+  const trigger = recordTrigger(db, {
+    accountId,
+    trigger: "guest.update",
+    profileId: attendee.profileId,
+    eventId: attendee.eventId,
+    entityUid: attendee.id,
+    snapshot: serializeAttendee(updated, event),
+    cause: "payment",
+  });
+  await db.batch([updateAttendee(db, attendee.id, changes), trigger.statement]);
+  return { attendee: updated, event, triggerId: trigger.id };
+}
+
+/** Deletes an attendee; guest_count and the guest.delete trigger (last state) in the same batch. */
+export async function deleteAttendee(db: Database, accountId: string, uid: string) {
+  const { attendee, event } = await getAttendee(db, accountId, uid);
+  const trigger = recordTrigger(db, {
+    accountId,
+    trigger: "guest.delete",
+    profileId: attendee.profileId,
+    eventId: attendee.eventId,
+    entityUid: attendee.id,
+    snapshot: serializeAttendee(attendee, event),
+  });
+  await db.batch([
+    countGuestOut(db, event.id, attendee.id),
+    deleteAttendeeRow(db, attendee.id),
+    trigger.statement,
+  ]);
+  return { triggerId: trigger.id };
+}
+
+export type PresentOptions = {
+  /** `ignore_fields_mapping=1`: native fields even for an integration key. */
+  ignoreMapping: boolean;
+  /** `fields=a,b,c`: keep only these keys (unknown names are simply absent). */
+  only?: string[];
+};
+
+/**
+ * The attendee as a reader gets it from GET /v1/attendees[/{uid}]. The one place where an
+ * integration key's field mapping (API.md §5) is to be applied, unless `ignoreMapping`: native for now.
+ */
+export async function presentAttendee(
+  _db: Database,
+  scope: ReaderScope,
+  item: { attendee: AttendeeRow; event: EventRow },
+  options: PresentOptions,
+): Promise<Record<string, unknown>> {
+  let body = serializeAttendee(item.attendee, item.event);
+  if (scope.integration && !options.ignoreMapping) {
+    // Mapping goes here: body = applyMapping(body, effective mapping of scope.integration + event).
+    body = { ...body };
+  }
+  if (options.only) {
+    const keep = new Set(options.only);
+    body = Object.fromEntries(Object.entries(body).filter(([key]) => keep.has(key)));
+  }
+  return body;
+}
+
+/** `fields=a, b,c` as a list of names; undefined when absent or empty. */
+export function parseFieldSelection(fields: string | undefined): string[] | undefined {
+  const names = fields
+    ?.split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  return names?.length ? names : undefined;
+}
