@@ -1,0 +1,171 @@
+// What the benchmarks run on: the deployable bundle, Miniflare driven from Node (no wrangler dev
+// proxy), the baseline worker beside it, and the counting receiver in a child process.
+import { execFileSync, fork } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+export const ROOT = new URL("../..", import.meta.url).pathname;
+export const BOOTSTRAP_TOKEN = "bench-bootstrap-token";
+const SECRETS_KEY = "bench-secrets-key-0123456789abcdef0123456789abcdef";
+const BASELINE_QUEUE = "bench-baseline";
+/** The Worker's rate limit (1,000 requests / 10 s per key) would cap one key at 100 req/s. */
+const UNLIMITED = 1_000_000_000;
+
+export const quietEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+};
+
+/** `wrangler deploy --dry-run`: exactly what would be uploaded. Returns the bundle's path. */
+export function buildBundle(outdir = join(ROOT, "dist"), extra = []) {
+  execFileSync(
+    join(ROOT, "node_modules/.bin/wrangler"),
+    ["deploy", "--dry-run", "--outdir", outdir, ...extra],
+    { cwd: ROOT, env: quietEnv, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  return join(outdir, "index.js");
+}
+
+/** The bindings of wrangler.toml as Miniflare options, with the benchmark's vars. */
+function weftWorkerOptions(bundlePath) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  const ratelimits = Object.fromEntries(
+    Object.entries(workerOptions.ratelimits ?? {}).map(([name, options]) => [
+      name,
+      { ...options, simple: { ...options.simple, limit: UNLIMITED } },
+    ]),
+  );
+  return {
+    ...workerOptions,
+    name: "weft",
+    modules: true,
+    scriptPath: bundlePath,
+    modulesRules: undefined,
+    // .dev.vars (if any) is ignored: the benchmark sets its own.
+    bindings: {
+      BOOTSTRAP_TOKEN,
+      SECRETS_KEY,
+      ALLOW_HTTP_TARGETS: "true",
+      ALLOW_PRIVATE_TARGETS: "true",
+    },
+    ratelimits,
+  };
+}
+
+function baselineWorkerOptions(receiverUrl, d1Id, compatibilityDate) {
+  return {
+    name: "baseline",
+    modules: true,
+    scriptPath: join(ROOT, "bench/baseline-worker.mjs"),
+    compatibilityDate,
+    routes: ["*/__baseline/*"],
+    d1Databases: { DB: d1Id },
+    queueProducers: { BASELINE_QUEUE: { queueName: BASELINE_QUEUE } },
+    // The same batching as Weft's consumer (wrangler.toml).
+    queueConsumers: { [BASELINE_QUEUE]: { maxBatchSize: 25, maxBatchTimeout: 1 } },
+    bindings: { RECEIVER_URL: `${receiverUrl}/baseline` },
+  };
+}
+
+/** Lines the workers print (console.error of the consumer, say), kept for the report. */
+export const runtimeLog = { lines: [], count: 0 };
+
+function collect(stream) {
+  let rest = "";
+  stream.on("data", (chunk) => {
+    const lines = (rest + chunk.toString()).split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      runtimeLog.count++;
+      if (runtimeLog.lines.length < 20) runtimeLog.lines.push(line.slice(0, 300));
+    }
+  });
+}
+
+/**
+ * One workerd process with the Weft worker (the entry, on a loopback port) and the baseline worker
+ * (routed on /__baseline/*), sharing the D1 database. Storage is in memory.
+ */
+export async function startStack({ bundlePath, receiverUrl, withBaseline = true }) {
+  const weft = weftWorkerOptions(bundlePath);
+  const d1Id = weft.d1Databases.DB.id ?? weft.d1Databases.DB;
+  const workers = [weft];
+  if (withBaseline) workers.push(baselineWorkerOptions(receiverUrl, d1Id, weft.compatibilityDate));
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    log: new Log(LogLevel.WARN),
+    logRequests: false,
+    handleRuntimeStdio(stdout, stderr) {
+      collect(stdout);
+      collect(stderr);
+    },
+    workers,
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return { mf, url, workerdPid: findWorkerdPid() };
+}
+
+/** The workerd child of this process (for its memory), or null. */
+export function findWorkerdPid() {
+  const found = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8").trim();
+      const [, comm, rest] = stat.match(/^\d+ \((.*)\) (.*)$/) ?? [];
+      const ppid = Number(rest?.split(" ")[1]);
+      if (ppid === process.pid && comm?.includes("workerd")) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found.length ? Math.max(...found) : null;
+}
+
+/** Applies migrations/*.sql in order (drizzle's `--> statement-breakpoint` separates statements). */
+export async function migrate(mf) {
+  const db = await mf.getD1Database("DB", "weft");
+  const dir = join(ROOT, "migrations");
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith(".sql"))
+    .sort();
+  for (const file of files) {
+    const statements = readFileSync(join(dir, file), "utf8")
+      .split("--> statement-breakpoint")
+      .map((sql) => sql.trim())
+      .filter(Boolean);
+    await db.batch(statements.map((sql) => db.prepare(sql)));
+  }
+  return files;
+}
+
+/** Starts bench/receiver.mjs; `ask(cmd)` sends one command and resolves with its reply. */
+export async function startReceiver() {
+  const child = fork(join(ROOT, "bench/receiver.mjs"), [], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const queue = [];
+  child.on("message", (message) => queue.shift()?.(message));
+  const next = () => new Promise((resolve) => queue.push(resolve));
+  const { port } = await next();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    ask(cmd) {
+      const reply = next();
+      child.send({ cmd });
+      return reply;
+    },
+    stop() {
+      child.disconnect();
+      child.kill("SIGTERM");
+    },
+  };
+}

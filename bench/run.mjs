@@ -1,0 +1,220 @@
+// `npm run bench [-- --scenario 1,3 --quick --duration 10 --connections 10]`
+// Builds the deployable bundle, runs it in Miniflare from Node beside a baseline worker, and
+// prints every scenario as a ratio to the baseline; results also go to bench/results/latest.json.
+// See bench/README.md for what each scenario measures.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+import { procMemory, round, settings } from "./lib/measure.mjs";
+import { apiClient, createAccount, Unavailable } from "./lib/seed.mjs";
+import { buildBundle, migrate, ROOT, runtimeLog, startReceiver, startStack } from "./lib/stack.mjs";
+import { measureBundle } from "./scenarios/bundle.mjs";
+import { measureFanout } from "./scenarios/fanout.mjs";
+import { measureAttendeeList, measureEventRead } from "./scenarios/reads.mjs";
+import { measureWrites } from "./scenarios/writes.mjs";
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const quick = args.includes("--quick");
+const chosen = new Set((option("--scenario") ?? "1,2,3,4,5").split(",").map((s) => s.trim()));
+settings.connections = Number(option("--connections") ?? 10);
+settings.duration = Number(option("--duration") ?? (quick ? 3 : 10));
+settings.warmup = quick ? 1 : 2;
+
+const sizes = quick
+  ? { reads: 1_000, readScale: [200, 1_000, 5_000], fanout: 500, fanoutScale: [200, 500, 1_000] }
+  : {
+      reads: 10_000,
+      readScale: [1_000, 10_000, 100_000],
+      fanout: 5_000,
+      fanoutScale: [1_000, 5_000, 20_000],
+    };
+
+const log = (line) => console.log(line);
+const started = Date.now();
+
+function machine() {
+  const git = (...command) => {
+    try {
+      return execFileSync("git", command, { cwd: ROOT, encoding: "utf8" }).trim();
+    } catch {
+      return null;
+    }
+  };
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memory_gib: round(totalmem() / 2 ** 30),
+    free_memory_gib: round(freemem() / 2 ** 30),
+    node: process.version,
+    load_average_at_start: loadavg().map((value) => round(value, 2)),
+    commit: git("rev-parse", "--short", "HEAD"),
+    dirty_tree: Boolean(git("status", "--porcelain", "--", "src")),
+  };
+}
+
+async function main() {
+  const info = machine();
+  log(
+    `Weft benchmarks${quick ? " (--quick)" : ""}: ${info.cores} cores, ${info.memory_gib} GiB, node ${info.node}, load ${info.load_average_at_start.join(" ")}`,
+  );
+  log(
+    `autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up, ${settings.duration} s measured`,
+  );
+
+  log("building the bundle (wrangler deploy --dry-run --outdir dist)...");
+  const bundlePath = buildBundle();
+  const receiver = await startReceiver();
+  const { mf, url, workerdPid } = await startStack({ bundlePath, receiverUrl: receiver.url });
+  log(`miniflare on ${url} (workerd pid ${workerdPid}), receiver on ${receiver.url}`);
+  const db = await mf.getD1Database("DB", "weft");
+  await migrate(mf);
+  const api = apiClient(url);
+  const world = await createAccount(api);
+  const ctx = { mf, url, db, api, world, receiver, workerdPid, bundlePath, quick, sizes, log };
+
+  const results = [];
+  async function scenario(id, title, run) {
+    if (!chosen.has(id)) return;
+    log(`\n## Scenario ${id}: ${title}`);
+    const at = Date.now();
+    try {
+      const rows = await run();
+      for (const row of rows) {
+        if (row.skipped) log(`  skipped: ${row.skipped}`);
+        else log(format(id, row));
+        if (row.warning) log(`  WARNING: ${row.warning}`);
+        results.push({ scenario: id, ...row });
+      }
+    } catch (error) {
+      const why = error instanceof Unavailable ? error.message : error.stack;
+      log(`  skipped: ${why}`);
+      results.push({ scenario: id, skipped: String(error.message) });
+    }
+    log(`  (${round((Date.now() - at) / 1000)} s)`);
+  }
+
+  await scenario("1", "reads with an integration key and a mapping", async () => [
+    await measureAttendeeList(ctx, sizes.reads),
+    await measureEventRead(ctx),
+  ]);
+  await scenario("2", "POST /v1/attendees with one active webhook", async () => [
+    await measureWrites(ctx),
+  ]);
+  await scenario("3", "a burst of triggers fanned out to 3 webhooks", async () => [
+    await measureFanout(ctx, sizes.fanout),
+  ]);
+  await scenario("4", "how cost grows", async () => {
+    const rows = [];
+    for (const size of sizes.readScale) {
+      const known = results.find((r) => r.scenario === "1" && r.size === size);
+      rows.push(known ? { ...known, reused: "scenario 1" } : await measureAttendeeList(ctx, size));
+    }
+    for (const size of sizes.fanoutScale) {
+      const known = results.find((r) => r.scenario === "3" && r.size === size);
+      rows.push(known ? { ...known, reused: "scenario 3" } : await measureFanout(ctx, size));
+    }
+    return rows;
+  });
+  await scenario("5", "bundle size and start-up", async () => [await measureBundle(ctx)]);
+
+  const hwm = procMemory(workerdPid).hwm;
+  const report = {
+    taken_at: new Date().toISOString(),
+    quick,
+    settings: { ...settings },
+    machine: { ...info, load_average_at_end: loadavg().map((value) => round(value, 2)) },
+    workerd_peak_rss_mib: hwm === null ? null : round(hwm),
+    node_peak_rss_mib: round(process.resourceUsage().maxRSS / 1024),
+    runtime_log: runtimeLog,
+    results,
+    total_s: round((Date.now() - started) / 1000),
+  };
+  log(
+    `\nworkerd peak RSS (VmHWM) ${report.workerd_peak_rss_mib} MiB, node peak RSS ${report.node_peak_rss_mib} MiB`,
+  );
+  if (runtimeLog.count > 0) {
+    log(`the workers printed ${runtimeLog.count} lines; first ones:`);
+    for (const line of runtimeLog.lines.slice(0, 5)) log(`  ${line}`);
+  }
+  log(`\n${table(results)}`);
+  const dir = join(ROOT, "bench/results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, quick ? "latest-quick.json" : "latest.json");
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log(`\nwritten to ${file.slice(ROOT.length)} in ${report.total_s} s`);
+
+  await mf.dispose();
+  receiver.stop();
+}
+
+function format(id, row) {
+  const { weft: w, baseline: b } = row;
+  if (id === "5" || row.bundle) {
+    const { built, minified } = row.bundle;
+    return [
+      `  bundle: ${built.raw_kib} KiB raw, ${built.gzip_kib} KiB gzip (minified: ${minified.raw_kib} / ${minified.gzip_kib} KiB)`,
+      `  start-up CPU (wrangler check startup profile, median of 3): ${w.profile.cpu_ms} ms of a ${w.profile.span_ms} ms start-up phase`,
+      `  fresh workerd: ready ${w.ready_ms} ms + first response ${w.first_response_ms} ms (baseline ${b.ready_ms} + ${b.first_response_ms} ms)`,
+    ].join("\n");
+  }
+  if (w.deliveries_per_s !== undefined) {
+    return `  ${row.name}: ${w.deliveries_per_s} deliveries/s (baseline ${b.deliveries_per_s}, ratio ${row.ratio}), received ${w.received}/${w.expected}, lost ${w.lost}, duplicated ${w.duplicated}, ${w.total_ms} ms, workerd peak ${w.workerd_rss_mib} MiB`;
+  }
+  const lines = [
+    `  ${row.name}: ${w.rps} req/s, p50 ${w.p50_ms} ms, p99 ${w.p99_ms} ms (baseline ${b.rps} req/s, p99 ${b.p99_ms} ms, ratio ${row.ratio}); non-2xx ${w.non2xx}, errors ${w.errors}; peak RSS node ${w.node_rss_mib} / workerd ${w.workerd_rss_mib} MiB`,
+  ];
+  if (w.receipt_p50_ms !== undefined) {
+    lines.push(
+      `    POST-to-receipt: p50 ${w.receipt_p50_ms} ms, p99 ${w.receipt_p99_ms} ms, max ${w.receipt_max_ms} ms; received ${w.received}/${w.created}, lost ${w.lost}, duplicated ${w.duplicated} (baseline p50 ${b.receipt_p50_ms} ms, p99 ${b.receipt_p99_ms} ms)`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** A Markdown table of every measured row (for bench/README.md). */
+function table(results) {
+  const lines = [
+    "| # | what | Weft | baseline | ratio | p50 / p99 ms | peak RSS workerd / node MiB | notes |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const row of results) {
+    if (row.skipped) {
+      lines.push(`| ${row.scenario} | | | | | | | skipped: ${row.skipped.slice(0, 120)} |`);
+      continue;
+    }
+    const { weft: w, baseline: b } = row;
+    if (row.bundle) {
+      const { built, minified } = row.bundle;
+      lines.push(
+        `| ${row.scenario} | bundle, gzip (raw) | ${built.gzip_kib} KiB (${built.raw_kib}) | | | | | minified: ${minified.gzip_kib} KiB gzip (${minified.raw_kib} raw) |`,
+        `| ${row.scenario} | start-up CPU (wrangler check startup) | ${w.profile.cpu_ms} ms | | | | | of a ${w.profile.span_ms} ms phase, median of 3 |`,
+        `| ${row.scenario} | fresh workerd: ready + first response | ${w.ready_ms} + ${w.first_response_ms} ms | ${b.ready_ms} + ${b.first_response_ms} ms | | | | median |`,
+      );
+    } else if (w.deliveries_per_s !== undefined) {
+      lines.push(
+        `| ${row.scenario} | ${row.name} | ${w.deliveries_per_s} deliveries/s | ${b.deliveries_per_s} | ${row.ratio} | | ${w.workerd_rss_mib} / ${w.node_rss_mib} | lost ${w.lost}, duplicated ${w.duplicated}, all in ${round(w.total_ms / 1000)} s |`,
+      );
+    } else {
+      const receipt =
+        w.receipt_p50_ms === undefined
+          ? ""
+          : `POST-to-receipt p50 ${w.receipt_p50_ms} ms, p99 ${w.receipt_p99_ms} ms (baseline ${b.receipt_p50_ms} / ${b.receipt_p99_ms}); lost ${w.lost}, duplicated ${w.duplicated}`;
+      const errors = w.non2xx || w.errors ? ` non-2xx ${w.non2xx}, errors ${w.errors}` : "";
+      const warning = row.warning ? ` ${row.warning}` : "";
+      lines.push(
+        `| ${row.scenario} | ${row.name} | ${w.rps} req/s | ${b.rps} req/s | ${row.ratio} | ${w.p50_ms} / ${w.p99_ms} (baseline ${b.p50_ms} / ${b.p99_ms}) | ${w.workerd_rss_mib} / ${w.node_rss_mib} | ${receipt}${errors}${warning} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

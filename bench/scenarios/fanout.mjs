@@ -1,0 +1,127 @@
+// Scenario 3 (and 4, fan-out): a burst of N guest.create triggers, each fanned out to the 3
+// webhooks of the active integration. The outbox rows are written straight into D1, as
+// POST /v1/attendees writes them, and their messages put on the TRIGGERS queue from Node, so the
+// burst is the consumer's work alone. Counted at the receiver by webhook-id until all 3N arrive.
+// The baseline queue carries N messages whose consumer does 3 plain fetches each.
+import { round, sampleMemory, sleep } from "../lib/measure.mjs";
+import {
+  activate,
+  createEvent,
+  createIntegration,
+  createProfile,
+  createWebhook,
+  seedTriggers,
+} from "../lib/seed.mjs";
+
+const WEBHOOKS = 3;
+/** Give up when no new webhook arrived for this long. */
+const STALL_MS = 30_000;
+const SEND_BATCH = 100;
+
+async function setup(ctx) {
+  if (ctx.fanout) return ctx.fanout;
+  const { api, world, receiver } = ctx;
+  const key = world.adminKey;
+  const profileUid = await createProfile(api, key, "Fan-out");
+  const eventUid = await createEvent(api, key, profileUid, "Fan-out");
+  const integrationId = await createIntegration(api, key, [profileUid]);
+  for (const name of ["a", "b", "c"]) {
+    await createWebhook(api, key, integrationId, {
+      name: `Hook ${name}`,
+      trigger: "guest.create",
+      url: `${receiver.url}/s3/${name}`,
+    });
+  }
+  await activate(api, key, profileUid, integrationId);
+  ctx.fanout = { profileUid, eventUid, runs: 0 };
+  return ctx.fanout;
+}
+
+/** Sends the messages, then waits for `expected` webhooks at the receiver. */
+async function burst(ctx, { queue, messages, expected }) {
+  await ctx.receiver.ask("reset");
+  const memory = sampleMemory(ctx.workerdPid);
+  const started = Date.now();
+  for (let i = 0; i < messages.length; i += SEND_BATCH) {
+    await queue.sendBatch(messages.slice(i, i + SEND_BATCH).map((body) => ({ body })));
+  }
+  const enqueuedMs = Date.now() - started;
+  let last = -1;
+  let lastChange = Date.now();
+  while (Date.now() - lastChange < STALL_MS) {
+    const { unique } = await ctx.receiver.ask("count");
+    if (unique >= expected) break;
+    if (unique !== last) {
+      last = unique;
+      lastChange = Date.now();
+    }
+    await sleep(100);
+  }
+  const peaks = memory.stop();
+  const dump = await ctx.receiver.ask("dump");
+  // A webhook-id is a delivery: the same (entity, webhook URL) under two ids is a double fan-out.
+  const pairs = new Set(dump.rows.map(([, , , entity, path]) => `${entity} ${path}`));
+  const elapsed = (dump.lastAt || Date.now()) - started;
+  return {
+    expected,
+    received: dump.unique,
+    lost: Math.max(0, expected - dump.unique),
+    duplicated: dump.duplicated + (dump.unique - pairs.size),
+    deliveries_per_s: elapsed > 0 ? round((dump.unique / elapsed) * 1000) : null,
+    total_ms: elapsed,
+    enqueue_ms: enqueuedMs,
+    ...peaks,
+  };
+}
+
+export async function measureFanout(ctx, triggers) {
+  const fanout = await setup(ctx);
+  const run = fanout.runs++;
+
+  const baselineQueue = await ctx.mf.getQueueProducer("BASELINE_QUEUE", "baseline");
+  const baseline = await burst(ctx, {
+    queue: baselineQueue,
+    messages: Array.from({ length: triggers }, (_, n) => ({
+      id: `b3_${run}_${n}`,
+      entity: `gst_b3_${run}_${n}`,
+      fanout: WEBHOOKS,
+    })),
+    expected: triggers * WEBHOOKS,
+  });
+
+  const seeded = Date.now();
+  const ids = await seedTriggers(ctx.db, {
+    accountId: ctx.world.accountId,
+    eventUid: fanout.eventUid,
+    profileUid: fanout.profileUid,
+    count: triggers,
+    tag: `f${run}x`,
+  });
+  ctx.log(`  wrote ${triggers} outbox rows in ${Date.now() - seeded} ms`);
+  const weftQueue = await ctx.mf.getQueueProducer("TRIGGERS", "weft");
+  const weft = await burst(ctx, {
+    queue: weftQueue,
+    messages: ids.map((triggerId) => ({ type: "trigger", triggerId })),
+    expected: triggers * WEBHOOKS,
+  });
+  weft.delivery_rows = await deliveryStates(ctx.db, fanout.eventUid);
+
+  return {
+    name: `${triggers.toLocaleString("en")} triggers x ${WEBHOOKS} webhooks`,
+    size: triggers,
+    weft,
+    baseline,
+    ratio: baseline.deliveries_per_s
+      ? round(weft.deliveries_per_s / baseline.deliveries_per_s, 2)
+      : null,
+  };
+}
+
+/** Deliveries of the fan-out event by status (cumulative over runs). */
+async function deliveryStates(db, eventUid) {
+  const { results } = await db
+    .prepare("SELECT status, count(*) AS n FROM deliveries WHERE event_uid = ? GROUP BY status")
+    .bind(eventUid)
+    .all();
+  return Object.fromEntries(results.map((row) => [row.status, row.n]));
+}

@@ -1,0 +1,137 @@
+// Scenario 2: POST /v1/attendees on a profile whose active integration has one guest.create
+// webhook. API throughput, and for every created attendee the time from its creation to the
+// receipt of its webhook. The baseline writes the same rows in one D1 batch, queues one message,
+// and its consumer does one plain fetch.
+import { load, percentile, round, settings, sleep } from "../lib/measure.mjs";
+import {
+  activate,
+  createEvent,
+  createIntegration,
+  createProfile,
+  createWebhook,
+} from "../lib/seed.mjs";
+
+/** How long to wait for the last webhooks after the load ends. */
+const DRAIN_TIMEOUT_MS = 60_000;
+
+async function setup(ctx) {
+  const { api, world, receiver } = ctx;
+  const key = world.adminKey;
+  const profileUid = await createProfile(api, key, "Writes");
+  const eventUid = await createEvent(api, key, profileUid, "Writes");
+  const integrationId = await createIntegration(api, key, [profileUid]);
+  await createWebhook(api, key, integrationId, {
+    name: "Guests",
+    trigger: "guest.create",
+    url: `${receiver.url}/s2/guests`,
+  });
+  await activate(api, key, profileUid, integrationId);
+  return { profileUid, eventUid };
+}
+
+/**
+ * autocannon with a different guest per request; every 201 is remembered as
+ * uid -> creation time (the `created_at` the Worker stamped while handling the POST).
+ */
+async function postLoad(ctx, { path, headers, bodyFor }) {
+  const created = new Map();
+  let n = 0;
+  const result = await load({
+    url: ctx.url,
+    workerdPid: ctx.workerdPid,
+    requests: [
+      {
+        method: "POST",
+        path,
+        headers: { "content-type": "application/json", ...headers },
+        setupRequest(request) {
+          n++;
+          return { ...request, body: JSON.stringify(bodyFor(n)) };
+        },
+        onResponse(status, body) {
+          if (status !== 201) return;
+          const { data } = JSON.parse(body);
+          created.set(data.uid, Date.parse(data.created_at));
+        },
+      },
+    ],
+  });
+  return { result, created };
+}
+
+/** Waits until the receiver holds a webhook for every created entity (or gives up). */
+async function drain(ctx, created) {
+  const started = Date.now();
+  let last = -1;
+  let lastChange = Date.now();
+  while (Date.now() - lastChange < DRAIN_TIMEOUT_MS) {
+    const { unique } = await ctx.receiver.ask("count");
+    if (unique >= created.size) break;
+    if (unique !== last) {
+      last = unique;
+      lastChange = Date.now();
+    }
+    await sleep(200);
+  }
+  const dump = await ctx.receiver.ask("dump");
+  const firstReceipt = new Map();
+  for (const [, , at, entity] of dump.rows) {
+    if (entity && created.has(entity) && !firstReceipt.has(entity)) firstReceipt.set(entity, at);
+  }
+  const lags = [];
+  for (const [uid, createdAt] of created) {
+    const at = firstReceipt.get(uid);
+    if (at !== undefined) lags.push(at - createdAt);
+  }
+  lags.sort((a, b) => a - b);
+  return {
+    created: created.size,
+    received: firstReceipt.size,
+    lost: created.size - firstReceipt.size,
+    duplicated: dump.duplicated,
+    receipt_p50_ms: percentile(lags, 50),
+    receipt_p99_ms: percentile(lags, 99),
+    receipt_max_ms: lags.at(-1) ?? null,
+    drain_ms: Date.now() - started,
+  };
+}
+
+export async function measureWrites(ctx) {
+  const { eventUid, profileUid } = await setup(ctx);
+  const fields = (n) => ({
+    email: `post${n}@example.com`,
+    firstname: `Post${n}`,
+    lastname: "Bench",
+  });
+
+  await ctx.receiver.ask("reset");
+  const base = await postLoad(ctx, {
+    path: "/__baseline/attendees",
+    headers: {},
+    bodyFor: (n) => ({
+      account_id: ctx.world.accountId,
+      event_id: eventUid,
+      profile_id: profileUid,
+      fields: fields(n),
+    }),
+  });
+  const baseDelivery = await drain(ctx, base.created);
+
+  await ctx.receiver.ask("reset");
+  const weft = await postLoad(ctx, {
+    path: "/v1/attendees",
+    headers: { authorization: `Bearer ${ctx.world.adminKey}` },
+    bodyFor: (n) => ({ event_uid: eventUid, fields: fields(n) }),
+  });
+  if (weft.created.size === 0) {
+    return { skipped: `POST /v1/attendees created nothing (${weft.result.non2xx} non-2xx)` };
+  }
+  const weftDelivery = await drain(ctx, weft.created);
+
+  return {
+    name: `POST /v1/attendees, 1 guest.create webhook (${settings.connections} connections)`,
+    weft: { ...weft.result, ...weftDelivery },
+    baseline: { ...base.result, ...baseDelivery },
+    ratio: base.result.rps ? round(weft.result.rps / base.result.rps, 2) : null,
+  };
+}
