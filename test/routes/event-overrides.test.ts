@@ -1,0 +1,128 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createEvent, createIntegration, createProfile, createWorld } from "../factories";
+import { api, expectError } from "../helpers/api";
+import { describeAuth } from "../helpers/describe-auth";
+
+const vat = { name: "cpy_vat_number", label: "VAT", type: "text", required: true };
+const po = { name: "po_number", label: "PO", type: "text", required: false };
+
+const lockedNames = async (key: string, eventUid: string) =>
+  (await api("GET", `/v1/events/${eventUid}`, { key })).body.data.fields
+    .filter((f: { locked: boolean }) => f.locked)
+    .map((f: { name: string }) => f.name);
+
+describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
+  it("answers 404 until an override is set, then stores and returns it", async () => {
+    const { key, event } = await createWorld();
+    const path = `/v1/events/${event.uid}/integration`;
+    expect(expectError(await api("GET", path, { key }), 404, "NOT_FOUND").message).toMatch(
+      /Override/,
+    );
+    const integration = await createIntegration(key);
+    const body = {
+      integration_id: integration.id,
+      field_mapping: [{ name: "ticket", value: "VIP" }],
+      mapping_mode: "replace",
+      fire_on_payment: true,
+    };
+    const put = await api("PUT", path, { key, body });
+    expect(put.status).toBe(200);
+    expect(put.body.data).toEqual({
+      event_uid: event.uid,
+      ...body,
+      created_at: put.body.data.created_at,
+      updated_at: put.body.data.created_at,
+    });
+    expect((await api("GET", path, { key })).body.data).toEqual(put.body.data);
+    const row = await env.DB.prepare("SELECT * FROM event_overrides WHERE event_id = ?")
+      .bind(event.uid)
+      .first();
+    expect(row).toMatchObject({
+      integration_id: integration.id,
+      mapping_mode: "replace",
+      fire_on_payment: 1,
+    });
+
+    const defaults = await api("PUT", path, { key, body: {} });
+    expect(defaults.body.data).toMatchObject({
+      integration_id: null,
+      field_mapping: [],
+      mapping_mode: "merge",
+      fire_on_payment: false,
+      created_at: put.body.data.created_at,
+    });
+
+    expect((await api("DELETE", path, { key })).status).toBe(204);
+    expectError(await api("GET", path, { key }), 404, "NOT_FOUND");
+    expectError(await api("DELETE", path, { key }), 404, "NOT_FOUND");
+  });
+
+  it("locks the override integration's fixed fields, and gives the profile's back on delete", async () => {
+    const { key, profile, event } = await createWorld();
+    const active = await createIntegration(key, {
+      profile_uids: [profile.uid],
+      fixed_configuration: { fields: [vat] },
+    });
+    const special = await createIntegration(key, { fixed_configuration: { fields: [po] } });
+    await api("PUT", `/v1/profiles/${profile.uid}/integration`, {
+      key,
+      body: { integration_id: active.id },
+    });
+    expect(await lockedNames(key, event.uid)).toEqual(["cpy_vat_number"]);
+    const path = `/v1/events/${event.uid}/integration`;
+    await api("PUT", path, { key, body: { integration_id: special.id } });
+    expect(await lockedNames(key, event.uid)).toEqual(["po_number"]);
+    await api("PUT", path, { key, body: { integration_id: null, fire_on_payment: true } });
+    expect(await lockedNames(key, event.uid)).toEqual(["cpy_vat_number"]);
+    await api("PUT", path, { key, body: { integration_id: special.id } });
+    await api("DELETE", path, { key });
+    expect(await lockedNames(key, event.uid)).toEqual(["cpy_vat_number"]);
+  });
+
+  it("refuses bad bodies, unknown events and another account's integration", async () => {
+    const { key, event } = await createWorld();
+    const stranger = await createWorld();
+    const theirs = await createIntegration(stranger.key);
+    const path = `/v1/events/${event.uid}/integration`;
+    const bad = await api("PUT", path, {
+      key,
+      body: { mapping_mode: "append", fire_on_payment: "yes", field_mapping: [{ name: "x" }] },
+    });
+    expect(
+      expectError(bad, 400, "VALIDATION_FAILED")
+        .details.map((d) => d.path)
+        .sort(),
+    ).toEqual(["field_mapping.0", "fire_on_payment", "mapping_mode"]);
+    const foreign = await api("PUT", path, { key, body: { integration_id: theirs.id } });
+    expect(expectError(foreign, 400, "VALIDATION_FAILED").details[0].path).toBe("integration_id");
+    expectError(
+      await api("PUT", "/v1/events/evt_nope/integration", { key, body: {} }),
+      404,
+      "NOT_FOUND",
+    );
+  });
+});
+
+const withOverride = async (owner: { key: string }) => {
+  const profile = await createProfile(owner.key);
+  const event = await createEvent(owner.key, profile.uid);
+  await api("PUT", `/v1/events/${event.uid}/integration`, { key: owner.key, body: {} });
+  return `/v1/events/${event.uid}/integration`;
+};
+
+describeAuth("GET /v1/events/{uid}/integration", {
+  otherAccount: 404,
+  integrationKey: 403,
+  setup: async (owner) => ({ method: "GET", path: await withOverride(owner) }),
+});
+describeAuth("PUT /v1/events/{uid}/integration", {
+  otherAccount: 404,
+  integrationKey: 403,
+  setup: async (owner) => ({ method: "PUT", path: await withOverride(owner), body: {} }),
+});
+describeAuth("DELETE /v1/events/{uid}/integration", {
+  otherAccount: 404,
+  integrationKey: 403,
+  setup: async (owner) => ({ method: "DELETE", path: await withOverride(owner) }),
+});
