@@ -539,3 +539,26 @@ describe("integration keys on attendee writes", () => {
     }
   });
 });
+
+describe("OpenAPI", () => {
+  it("documents every profile, event and attendee route", async () => {
+    const doc = await api("GET", "/openapi.json");
+    expect(doc.status).toBe(200);
+    const paths = doc.body.paths;
+    for (const [path, methods] of Object.entries({
+      "/v1/profiles": ["post", "get"],
+      "/v1/profiles/{uid}": ["get", "patch", "delete"],
+      "/v1/profiles/{uid}/field-mapping": ["get", "put"],
+      "/v1/events": ["post", "get"],
+      "/v1/events/{uid}": ["get", "patch", "delete"],
+      "/v1/events/{uid}/fields": ["get"],
+      "/v1/attendees": ["post", "get"],
+      "/v1/attendees/{uid}": ["get", "patch", "delete"],
+      "/v1/attendees/{uid}/payments": ["post"],
+    })) {
+      for (const method of methods)
+        expect(paths[path]?.[method]?.summary, `${method} ${path}`).toBeTruthy();
+    }
+    expect(doc.body.components.schemas.Attendee.example.amount_tax_incl).toBe(121);
+  });
+});

@@ -56,7 +56,7 @@ export const AttendeeSchema = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .catchall(z.json())
+  .catchall(z.unknown().openapi({ description: "A form field value." }))
   .openapi("Attendee", {
     description:
       "Flat: the system fields, then every field of the event's form at the top level (null when not given).",
@@ -65,7 +65,7 @@ export const AttendeeSchema = z
 
 const Money = z.number().min(0).max(1_000_000_000);
 
-const FieldValues = z.record(z.string(), z.json()).openapi({
+const FieldValues = z.record(z.string(), z.unknown()).openapi({
   description:
     "Values by form field name, checked against the event's form (422 with one detail per problem).",
   example: { email: "jane@example.com", firstname: "Jane", lastname: "Doe" },
