@@ -1,10 +1,13 @@
 import { accountsRouter } from "./accounts";
+import { actionsRouter } from "./actions";
 import { activationRouter } from "./activation";
 import { attendeesRouter } from "./attendees";
+import { deliveriesRouter } from "./deliveries";
 import { eventOverridesRouter } from "./event-overrides";
 import { eventsRouter } from "./events";
 import { integrationsRouter } from "./integrations";
 import { profilesRouter } from "./profiles";
+import { webhookTestRouter } from "./webhook-test";
 import { webhooksRouter } from "./webhooks";
 
 /** Every router mounted under /v1. */
@@ -17,4 +20,7 @@ export const v1Routes = [
   webhooksRouter,
   activationRouter,
   eventOverridesRouter,
+  deliveriesRouter,
+  webhookTestRouter,
+  actionsRouter,
 ];

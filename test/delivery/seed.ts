@@ -40,9 +40,11 @@ export async function seedWorld(
     accountMapping?: MappingEntry[];
     integrationMapping?: MappingEntry[];
     profileMapping?: MappingEntry[];
+    /** An existing account (e.g. describeAuth's owner) instead of a new one. */
+    owner?: { account: { id: string }; key: string };
   } = {},
 ) {
-  const { account, key } = await createAccount();
+  const { account, key } = options.owner ?? (await createAccount());
   const at = now();
   const integration = {
     id: newId("int"),

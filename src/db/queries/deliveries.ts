@@ -132,6 +132,7 @@ export type DeliveryFilters = {
   status?: DeliveryRow["status"];
   trigger?: string;
   since?: string;
+  updatedSince?: string;
 };
 
 function filterWhere(filters: DeliveryFilters) {
@@ -142,6 +143,7 @@ function filterWhere(filters: DeliveryFilters) {
     filters.status ? eq(deliveries.status, filters.status) : undefined,
     filters.trigger ? eq(deliveries.trigger, filters.trigger) : undefined,
     filters.since ? gte(deliveries.createdAt, filters.since) : undefined,
+    filters.updatedSince ? gte(deliveries.updatedAt, filters.updatedSince) : undefined,
   );
 }
 

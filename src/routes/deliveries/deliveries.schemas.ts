@@ -1,0 +1,134 @@
+import { z } from "@hono/zod-openapi";
+import type { DeliveryAttemptRow, DeliveryRow } from "../../db/queries/deliveries";
+import { TRIGGERS } from "../../lib/types";
+import { DateTimeInput, PaginationQuery, Timestamp } from "../common.schemas";
+import { IntegrationIdParams } from "../integrations/integrations.schemas";
+
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+
+const DELIVERY_EXAMPLE = {
+  id: "dlv_0p9o8i7u6y5t4r3e2w1q",
+  webhook_id: "whk_1a3c5e7g9i0k2m4o6q8s",
+  integration_id: "int_5t8w1q3z9x0c2v4b6n7m",
+  trigger: "guest.create",
+  event_uid: "evt_2b4d6f8h0j1l3n5p7r9t",
+  entity_uid: "gst_8s6q4o2m0k9i7g5e3c1a",
+  status: "delivered",
+  attempt_count: 1,
+  next_attempt_at: null,
+  created_at: "2026-05-01T09:00:00.000Z",
+  updated_at: "2026-05-01T09:00:00.412Z",
+};
+
+const ATTEMPT_EXAMPLE = {
+  attempt: 1,
+  started_at: "2026-05-01T09:00:00.105Z",
+  duration_ms: 212,
+  status_code: 200,
+  error: null,
+  response_excerpt: "ok",
+};
+
+export const DeliverySchema = z
+  .object({
+    id: z.string(),
+    webhook_id: z.string(),
+    integration_id: z.string(),
+    trigger: z.enum(TRIGGERS),
+    event_uid: z.string(),
+    entity_uid: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempt_count: z.number().int(),
+    next_attempt_at: Timestamp.nullable().openapi({
+      description: "When the next attempt is due; null once delivered or failed.",
+    }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Delivery", { example: DELIVERY_EXAMPLE });
+
+export const DeliveryAttemptSchema = z
+  .object({
+    attempt: z.number().int().openapi({ description: "1 for the first attempt." }),
+    started_at: Timestamp,
+    duration_ms: z.number().int(),
+    status_code: z.number().int().nullable().openapi({
+      description: "The receiver's HTTP status; null when no answer came (timeout, refused).",
+    }),
+    error: z.string().nullable().openapi({ description: "Why the attempt failed; null on 2xx." }),
+    response_excerpt: z
+      .string()
+      .nullable()
+      .openapi({ description: "The first 2 KB of the receiver's answer." }),
+  })
+  .openapi("DeliveryAttempt", { example: ATTEMPT_EXAMPLE });
+
+export const DeliveryWithAttemptsSchema = DeliverySchema.extend({
+  attempts: z.array(DeliveryAttemptSchema),
+}).openapi("DeliveryWithAttempts", {
+  example: { ...DELIVERY_EXAMPLE, attempts: [ATTEMPT_EXAMPLE] },
+});
+
+export const ListDeliveriesQuery = PaginationQuery.extend({
+  webhook_id: z.string().optional().openapi({ example: "whk_1a3c5e7g9i0k2m4o6q8s" }),
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  trigger: z.enum(TRIGGERS).optional(),
+  since: DateTimeInput.optional().openapi({ description: "Only deliveries created at or after." }),
+});
+
+export const DeliveryIdParams = z.object({
+  id: z
+    .string()
+    .openapi({ param: { name: "id", in: "path" }, example: "dlv_0p9o8i7u6y5t4r3e2w1q" }),
+});
+
+export const RecoverParams = IntegrationIdParams.extend({
+  webhook_id: z.string().openapi({
+    param: { name: "webhook_id", in: "path" },
+    example: "whk_1a3c5e7g9i0k2m4o6q8s",
+  }),
+});
+
+export const RecoverBody = z
+  .strictObject({
+    since: DateTimeInput.openapi({
+      description: "Redeliver the failed deliveries created at or after this time.",
+    }),
+  })
+  .openapi("RecoverDeliveries", { example: { since: "2026-05-01T00:00:00Z" } });
+
+export const RecoveredSchema = z
+  .object({
+    count: z.number().int(),
+    delivery_ids: z.array(z.string()),
+  })
+  .openapi("RecoveredDeliveries", {
+    example: { count: 1, delivery_ids: ["dlv_0p9o8i7u6y5t4r3e2w1q"] },
+  });
+
+export function serializeDelivery(row: DeliveryRow) {
+  return {
+    id: row.id,
+    webhook_id: row.webhookId,
+    integration_id: row.integrationId,
+    trigger: row.trigger as (typeof TRIGGERS)[number],
+    event_uid: row.eventUid,
+    entity_uid: row.entityUid,
+    status: row.status,
+    attempt_count: row.attemptCount,
+    next_attempt_at: row.nextAttemptAt,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+export function serializeAttempt(row: DeliveryAttemptRow) {
+  return {
+    attempt: row.attempt,
+    started_at: row.startedAt,
+    duration_ms: row.durationMs,
+    status_code: row.statusCode,
+    error: row.error,
+    response_excerpt: row.responseExcerpt,
+  };
+}
