@@ -447,3 +447,36 @@ describeAuth("POST /v1/integrations/{id}/webhooks/{webhook_id}/test", {
     };
   },
 });
+
+describe("OpenAPI document", () => {
+  it("documents every delivery, test and manual action route with a summary and examples", async () => {
+    const doc = (await api("GET", "/openapi.json")).body;
+    const routes: Array<[string, string, number]> = [
+      ["get", "/v1/integrations/{id}/deliveries", 200],
+      ["get", "/v1/deliveries/{id}", 200],
+      ["post", "/v1/deliveries/{id}/redeliver", 202],
+      ["post", "/v1/integrations/{id}/webhooks/{webhook_id}/recover", 202],
+      ["post", "/v1/integrations/{id}/webhooks/{webhook_id}/test", 200],
+      ["get", "/v1/events/{uid}/actions", 200],
+      ["get", "/v1/attendees/{uid}/actions", 200],
+      ["post", "/v1/events/{uid}/actions/{webhook_id}", 202],
+      ["post", "/v1/attendees/{uid}/actions/{webhook_id}", 202],
+    ];
+    for (const [method, path, status] of routes) {
+      const operation = doc.paths[path]?.[method];
+      expect(operation, `${method} ${path}`).toBeDefined();
+      expect(operation.summary).toEqual(expect.any(String));
+      expect(operation.responses[String(status)]).toBeDefined();
+      expect(operation.responses["404"]).toBeDefined();
+    }
+    for (const name of [
+      "Delivery",
+      "DeliveryAttempt",
+      "DeliveryWithAttempts",
+      "ManualAction",
+      "WebhookTestResult",
+    ]) {
+      expect(doc.components.schemas[name]?.example, name).toBeDefined();
+    }
+  });
+});
