@@ -144,7 +144,7 @@ describe("PUT|GET|DELETE /v1/profiles/{uid}/integration", () => {
     const { key } = await createWorld();
     const profile = await createProfile(key);
     await createEvent(key, profile.uid);
-    const integrations = [];
+    const integrations: Array<{ id: string }> = [];
     for (let i = 0; i < 5; i++) {
       integrations.push(
         await createIntegration(key, {
