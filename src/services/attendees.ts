@@ -25,6 +25,7 @@ import {
 import type { Pagination } from "../routes/common.schemas";
 import { canSeeProfile, type ReaderScope } from "./access";
 import { compactFields, mergeFields, validateFields } from "./form";
+import { mapAttendeesForIntegration } from "./integrations";
 
 const money = (value: number) => Math.round(value * 100) / 100;
 
@@ -259,25 +260,25 @@ export type PresentOptions = {
 };
 
 /**
- * The attendee as a reader gets it from GET /v1/attendees[/{uid}]. The one place where an
- * integration key's field mapping (API.md §5) is to be applied, unless `ignoreMapping`: native for now.
+ * Attendees as a reader gets them from GET /v1/attendees[/{uid}]: mapped for an integration key
+ * (API.md §5, the mapping loaded once per event) unless `ignoreMapping`, then cut to `only`.
  */
-export async function presentAttendee(
-  _db: Database,
+export async function presentAttendees(
+  db: Database,
   scope: ReaderScope,
-  item: { attendee: AttendeeRow; event: EventRow },
+  items: { attendee: AttendeeRow; event: EventRow }[],
   options: PresentOptions,
-): Promise<Record<string, unknown>> {
-  let body = serializeAttendee(item.attendee, item.event);
-  if (scope.integration && !options.ignoreMapping) {
-    // Mapping goes here: body = applyMapping(body, effective mapping of scope.integration + event).
-    body = { ...body };
-  }
-  if (options.only) {
-    const keep = new Set(options.only);
-    body = Object.fromEntries(Object.entries(body).filter(([key]) => keep.has(key)));
-  }
-  return body;
+): Promise<Record<string, unknown>[]> {
+  const native = items.map((item) => serializeAttendee(item.attendee, item.event));
+  const bodies =
+    scope.integration && !options.ignoreMapping
+      ? await mapAttendeesForIntegration(db, { attendees: native, integration: scope.integration })
+      : native;
+  const keep = options.only && new Set(options.only);
+  if (!keep) return bodies;
+  return bodies.map((body) =>
+    Object.fromEntries(Object.entries(body).filter(([k]) => keep.has(k))),
+  );
 }
 
 /** `fields=a, b,c` as a list of names; undefined when absent or empty. */

@@ -18,6 +18,7 @@ import type { Pagination } from "../routes/common.schemas";
 import type { CreateEventInput, UpdateEventInput } from "../routes/events/events.schemas";
 import { serializeEvent } from "../routes/events/events.schemas";
 import { canSeeProfile, type ReaderScope } from "./access";
+import { withFixedFields } from "./fixed-configuration";
 
 /** A form field as a client sends it. */
 export type FieldInput = {
@@ -98,17 +99,14 @@ export function applyFormChange(
   return { fields, conflicts, invalid };
 }
 
-/** The fixed-configuration fields of the profile's active integration, locked. */
-async function lockedFieldsOf(db: Database, activeIntegrationId: string | null) {
-  if (!activeIntegrationId) return [];
-  const integration = await findIntegrationById(db, activeIntegrationId);
-  return (integration?.fixedConfiguration.fields ?? []).map((f) => ({ ...f, locked: true }));
-}
-
-/** `form` with `locked` fields added, replacing any field of the same name. */
-function withLockedFields(form: FormField[], locked: FormField[]): FormField[] {
-  const names = new Set(locked.map((f) => f.name));
-  return [...form.filter((f) => !names.has(f.name)), ...locked];
+/** The form with the fixed fields of the profile's active integration added and locked (§4). */
+async function withActiveFixedFields(
+  db: Database,
+  activeIntegrationId: string | null,
+  form: FormField[],
+): Promise<FormField[]> {
+  const integration = activeIntegrationId && (await findIntegrationById(db, activeIntegrationId));
+  return integration ? withFixedFields(form, integration.fixedConfiguration.fields) : form;
 }
 
 /** Creates an event with the event.create trigger in the same batch. */
@@ -135,7 +133,7 @@ export async function createEvent(db: Database, accountId: string, input: Create
     location: input.location ?? null,
     capacity: input.capacity ?? null,
     guestCount: 0,
-    fields: withLockedFields(form, await lockedFieldsOf(db, profile.activeIntegrationId)),
+    fields: await withActiveFixedFields(db, profile.activeIntegrationId, form),
     createdAt: now,
     updatedAt: now,
   };

@@ -31,6 +31,7 @@ import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import type { FormField, MappingEntry } from "../lib/types";
+import type { NativeAttendee } from "../routes/attendees/attendees.schemas";
 import type { ProfileLocks } from "./activation";
 import { formUnder, sameForm } from "./fixed-configuration";
 import { applyMapping, effectiveMapping } from "./mapping";
@@ -238,8 +239,6 @@ export async function mappingFor(
     override: applies ? override : null,
   });
 }
-
-type NativeAttendee = Record<string, unknown> & { event_uid: string; profile_uid: string };
 
 /** One native attendee (as the API serialises it) mapped for the integration. */
 export async function mapAttendeeForIntegration(

@@ -27,19 +27,17 @@ export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = 
   const scope = await readerScope(c.var.db, c.var.auth);
   const { items, total } = await attendees.listReadableAttendees(c.var.db, scope, query);
   const options = presentOptions(query);
-  const data = await Promise.all(
-    items.map((item) => attendees.presentAttendee(c.var.db, scope, item, options)),
-  );
+  const data = await attendees.presentAttendees(c.var.db, scope, items, options);
   return c.json({ data: data.map(asBody), meta: pageMeta(query, total) }, 200);
 };
 
 export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = async (c) => {
   const scope = await readerScope(c.var.db, c.var.auth);
   const item = await attendees.getReadableAttendee(c.var.db, scope, c.req.valid("param").uid);
-  const body = await attendees.presentAttendee(
+  const [body] = await attendees.presentAttendees(
     c.var.db,
     scope,
-    item,
+    [item],
     presentOptions(c.req.valid("query")),
   );
   return c.json({ data: asBody(body) }, 200);

@@ -151,8 +151,11 @@ export const GetAttendeeQuery = ListAttendeesQuery.pick({
 });
 
 /** The attendee exactly as the API shows it natively: system fields, then the event's form fields. */
-export function serializeAttendee(row: AttendeeRow, event: EventRow) {
-  const attendee: Record<string, unknown> = {
+/** The native attendee: system fields, then every form field at the top level. */
+export type NativeAttendee = Record<string, unknown> & { event_uid: string; profile_uid: string };
+
+export function serializeAttendee(row: AttendeeRow, event: EventRow): NativeAttendee {
+  const attendee: NativeAttendee = {
     uid: row.id,
     event_uid: row.eventId,
     profile_uid: row.profileId,
