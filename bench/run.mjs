@@ -1,4 +1,5 @@
-// `npm run bench [-- --scenario 1,3 --quick --duration 10 --connections 10]`
+// `npm run bench [-- --scenario 1,3 --quick --duration 10 --connections 10 --profile]`
+// (`--queue-batch N` overrides the consumers' max_batch_size, to try another value.)
 // Builds the deployable bundle, runs it in Miniflare from Node beside a baseline worker, and
 // prints every scenario as a ratio to the baseline; results also go to bench/results/latest.json.
 // See bench/README.md for what each scenario measures.
@@ -7,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { procMemory, round, settings } from "./lib/measure.mjs";
+import { connectProfiler } from "./lib/profile.mjs";
 import { apiClient, createAccount, Unavailable } from "./lib/seed.mjs";
 import { buildBundle, migrate, ROOT, runtimeLog, startReceiver, startStack } from "./lib/stack.mjs";
 import { measureBundle } from "./scenarios/bundle.mjs";
@@ -20,6 +22,7 @@ const option = (name) => {
   return at >= 0 ? args[at + 1] : undefined;
 };
 const quick = args.includes("--quick");
+const profile = args.includes("--profile");
 const chosen = new Set((option("--scenario") ?? "1,2,3,4,5").split(",").map((s) => s.trim()));
 settings.connections = Number(option("--connections") ?? 10);
 settings.duration = Number(option("--duration") ?? (quick ? 3 : 10));
@@ -69,13 +72,45 @@ async function main() {
   log("building the bundle (wrangler deploy --dry-run --outdir dist)...");
   const bundlePath = buildBundle();
   const receiver = await startReceiver();
-  const { mf, url, workerdPid } = await startStack({ bundlePath, receiverUrl: receiver.url });
+  const { mf, url, workerdPid } = await startStack({
+    bundlePath,
+    receiverUrl: receiver.url,
+    inspect: profile,
+    queueBatchSize: option("--queue-batch") ? Number(option("--queue-batch")) : undefined,
+  });
   log(`miniflare on ${url} (workerd pid ${workerdPid}), receiver on ${receiver.url}`);
   const db = await mf.getD1Database("DB", "weft");
   await migrate(mf);
   const api = apiClient(url);
   const world = await createAccount(api);
-  const ctx = { mf, url, db, api, world, receiver, workerdPid, bundlePath, quick, sizes, log };
+  const profiler = profile ? await connectProfiler(mf, bundlePath) : null;
+  /** Runs `measure` (the Weft side of a scenario) under the CPU profiler when --profile is set. */
+  async function profiled(label, measure) {
+    if (!profiler) return measure();
+    await profiler.start();
+    const result = await measure();
+    const summary = await profiler.stop(label);
+    log(`  CPU profile of ${label} (${summary.total_ms} ms sampled), self time by owner:`);
+    log(`    ${summary.owners.map(({ name, share }) => `${name} ${share}%`).join(", ")}`);
+    log("  most self time:");
+    for (const { name, ms, share } of summary.top.slice(0, 8))
+      log(`    ${share}% ${ms} ms ${name}`);
+    return { ...result, profile: summary };
+  }
+  const ctx = {
+    mf,
+    url,
+    db,
+    api,
+    world,
+    receiver,
+    workerdPid,
+    bundlePath,
+    quick,
+    sizes,
+    log,
+    profiled,
+  };
 
   const results = [];
   async function scenario(id, title, run) {
@@ -126,6 +161,7 @@ async function main() {
   const report = {
     taken_at: new Date().toISOString(),
     quick,
+    args,
     settings: { ...settings },
     machine: { ...info, load_average_at_end: loadavg().map((value) => round(value, 2)) },
     workerd_peak_rss_mib: hwm === null ? null : round(hwm),
@@ -148,6 +184,7 @@ async function main() {
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   log(`\nwritten to ${file.slice(ROOT.length)} in ${report.total_s} s`);
 
+  profiler?.close();
   await mf.dispose();
   receiver.stop();
 }
@@ -163,10 +200,10 @@ function format(id, row) {
     ].join("\n");
   }
   if (w.deliveries_per_s !== undefined) {
-    return `  ${row.name}: ${w.deliveries_per_s} deliveries/s (baseline ${b.deliveries_per_s}, ratio ${row.ratio}), received ${w.received}/${w.expected}, lost ${w.lost}, duplicated ${w.duplicated}, ${w.total_ms} ms, workerd peak ${w.workerd_rss_mib} MiB`;
+    return `  ${row.name}: ${w.deliveries_per_s} deliveries/s (baseline ${b.deliveries_per_s}, ratio ${row.ratio}), received ${w.received}/${w.expected}, lost ${w.lost}, duplicated ${w.duplicated}, ${w.total_ms} ms; workerd CPU ${w.cpu_ms_per_delivery} ms/delivery (baseline ${b.cpu_ms_per_delivery}); workerd peak ${w.workerd_rss_mib} MiB`;
   }
   const lines = [
-    `  ${row.name}: ${w.rps} req/s, p50 ${w.p50_ms} ms, p99 ${w.p99_ms} ms (baseline ${b.rps} req/s, p99 ${b.p99_ms} ms, ratio ${row.ratio}); non-2xx ${w.non2xx}, errors ${w.errors}; peak RSS node ${w.node_rss_mib} / workerd ${w.workerd_rss_mib} MiB`,
+    `  ${row.name}: ${w.rps} req/s, p50 ${w.p50_ms} ms, p99 ${w.p99_ms} ms (baseline ${b.rps} req/s, p99 ${b.p99_ms} ms, ratio ${row.ratio}); workerd CPU ${w.cpu_ms_per_request} ms/request (baseline ${b.cpu_ms_per_request}); non-2xx ${w.non2xx}, errors ${w.errors}; peak RSS node ${w.node_rss_mib} / workerd ${w.workerd_rss_mib} MiB`,
   ];
   if (w.receipt_p50_ms !== undefined) {
     lines.push(
@@ -179,25 +216,25 @@ function format(id, row) {
 /** A Markdown table of every measured row (for bench/README.md). */
 function table(results) {
   const lines = [
-    "| # | what | Weft | baseline | ratio | p50 / p99 ms | peak RSS workerd / node MiB | notes |",
-    "|---|---|---|---|---|---|---|---|",
+    "| # | what | Weft | baseline | ratio | p50 / p99 ms | workerd CPU ms/op (baseline) | peak RSS workerd / node MiB | notes |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   for (const row of results) {
     if (row.skipped) {
-      lines.push(`| ${row.scenario} | | | | | | | skipped: ${row.skipped.slice(0, 120)} |`);
+      lines.push(`| ${row.scenario} | | | | | | | | skipped: ${row.skipped.slice(0, 120)} |`);
       continue;
     }
     const { weft: w, baseline: b } = row;
     if (row.bundle) {
       const { built, minified } = row.bundle;
       lines.push(
-        `| ${row.scenario} | bundle, gzip (raw) | ${built.gzip_kib} KiB (${built.raw_kib}) | | | | | minified: ${minified.gzip_kib} KiB gzip (${minified.raw_kib} raw) |`,
-        `| ${row.scenario} | start-up CPU (wrangler check startup) | ${w.profile.cpu_ms} ms | | | | | of a ${w.profile.span_ms} ms phase, median of 3 |`,
-        `| ${row.scenario} | fresh workerd: ready + first response | ${w.ready_ms} + ${w.first_response_ms} ms | ${b.ready_ms} + ${b.first_response_ms} ms | | | | median |`,
+        `| ${row.scenario} | bundle, gzip (raw) | ${built.gzip_kib} KiB (${built.raw_kib}) | | | | | | minified: ${minified.gzip_kib} KiB gzip (${minified.raw_kib} raw) |`,
+        `| ${row.scenario} | start-up CPU (wrangler check startup) | ${w.profile.cpu_ms} ms | | | | | | of a ${w.profile.span_ms} ms phase, median of 3 |`,
+        `| ${row.scenario} | fresh workerd: ready + first response | ${w.ready_ms} + ${w.first_response_ms} ms | ${b.ready_ms} + ${b.first_response_ms} ms | | | | | median |`,
       );
     } else if (w.deliveries_per_s !== undefined) {
       lines.push(
-        `| ${row.scenario} | ${row.name} | ${w.deliveries_per_s} deliveries/s | ${b.deliveries_per_s} | ${row.ratio} | | ${w.workerd_rss_mib} / ${w.node_rss_mib} | lost ${w.lost}, duplicated ${w.duplicated}, all in ${round(w.total_ms / 1000)} s |`,
+        `| ${row.scenario} | ${row.name} | ${w.deliveries_per_s} deliveries/s | ${b.deliveries_per_s} | ${row.ratio} | | ${w.cpu_ms_per_delivery} (${b.cpu_ms_per_delivery}) | ${w.workerd_rss_mib} / ${w.node_rss_mib} | lost ${w.lost}, duplicated ${w.duplicated}, all in ${round(w.total_ms / 1000)} s |`,
       );
     } else {
       const receipt =
@@ -207,7 +244,7 @@ function table(results) {
       const errors = w.non2xx || w.errors ? ` non-2xx ${w.non2xx}, errors ${w.errors}` : "";
       const warning = row.warning ? ` ${row.warning}` : "";
       lines.push(
-        `| ${row.scenario} | ${row.name} | ${w.rps} req/s | ${b.rps} req/s | ${row.ratio} | ${w.p50_ms} / ${w.p99_ms} (baseline ${b.p50_ms} / ${b.p99_ms}) | ${w.workerd_rss_mib} / ${w.node_rss_mib} | ${receipt}${errors}${warning} |`,
+        `| ${row.scenario} | ${row.name} | ${w.rps} req/s | ${b.rps} req/s | ${row.ratio} | ${w.p50_ms} / ${w.p99_ms} (baseline ${b.p50_ms} / ${b.p99_ms}) | ${w.cpu_ms_per_request} (${b.cpu_ms_per_request}) | ${w.workerd_rss_mib} / ${w.node_rss_mib} | ${receipt}${errors}${warning} |`,
       );
     }
   }

@@ -20,10 +20,26 @@ export function procMemory(pid) {
   }
 }
 
-/** Samples the RSS of this Node process and of workerd every 100 ms; `stop()` gives the peaks. */
+/** CPU time (user + system) a process has used so far, in ms (clock ticks of 10 ms). */
+export function procCpuMs(pid) {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples the RSS of this Node process and of workerd every 100 ms; `stop()` gives the peaks and
+ * the CPU time workerd used meanwhile (a figure less sensitive than throughput to other load).
+ */
 export function sampleMemory(workerdPid) {
   let node = 0;
   let workerd = 0;
+  const cpuStart = procCpuMs(workerdPid);
   const tick = () => {
     node = Math.max(node, process.memoryUsage().rss / 2 ** 20);
     workerd = Math.max(workerd, procMemory(workerdPid).rss ?? 0);
@@ -34,7 +50,12 @@ export function sampleMemory(workerdPid) {
     stop() {
       clearInterval(timer);
       tick();
-      return { node_rss_mib: round(node), workerd_rss_mib: workerdPid ? round(workerd) : null };
+      const cpuEnd = procCpuMs(workerdPid);
+      return {
+        node_rss_mib: round(node),
+        workerd_rss_mib: workerdPid ? round(workerd) : null,
+        workerd_cpu_ms: cpuStart === null || cpuEnd === null ? null : cpuEnd - cpuStart,
+      };
     },
   };
 }
@@ -64,14 +85,19 @@ export async function load({ url, headers = {}, method = "GET", body, requests, 
   const result = await cannon({ ...base, duration: settings.duration });
   const peaks = memory.stop();
   const ok = result["2xx"];
+  const { workerd_cpu_ms, ...memory_peaks } = peaks;
   return {
     rps: round(ok / (result.duration || settings.duration)),
+    cpu_ms_per_request:
+      workerd_cpu_ms === null || result.requests.total === 0
+        ? null
+        : round(workerd_cpu_ms / result.requests.total, 2),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    ...peaks,
+    ...memory_peaks,
   };
 }
 

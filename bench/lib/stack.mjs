@@ -56,7 +56,7 @@ function weftWorkerOptions(bundlePath) {
   };
 }
 
-function baselineWorkerOptions(receiverUrl, d1Id, compatibilityDate) {
+function baselineWorkerOptions(receiverUrl, d1Id, compatibilityDate, batchSize = 25) {
   return {
     name: "baseline",
     modules: true,
@@ -66,7 +66,7 @@ function baselineWorkerOptions(receiverUrl, d1Id, compatibilityDate) {
     d1Databases: { DB: d1Id },
     queueProducers: { BASELINE_QUEUE: { queueName: BASELINE_QUEUE } },
     // The same batching as Weft's consumer (wrangler.toml).
-    queueConsumers: { [BASELINE_QUEUE]: { maxBatchSize: 25, maxBatchTimeout: 1 } },
+    queueConsumers: { [BASELINE_QUEUE]: { maxBatchSize: batchSize, maxBatchTimeout: 1 } },
     bindings: { RECEIVER_URL: `${receiverUrl}/baseline` },
   };
 }
@@ -91,15 +91,31 @@ function collect(stream) {
  * One workerd process with the Weft worker (the entry, on a loopback port) and the baseline worker
  * (routed on /__baseline/*), sharing the D1 database. Storage is in memory.
  */
-export async function startStack({ bundlePath, receiverUrl, withBaseline = true }) {
+export async function startStack({
+  bundlePath,
+  receiverUrl,
+  withBaseline = true,
+  inspect = false,
+  queueBatchSize,
+}) {
   const weft = weftWorkerOptions(bundlePath);
+  if (queueBatchSize) {
+    // An experiment (--queue-batch): Miniflare hands a consumer one batch at a time.
+    for (const consumer of Object.values(weft.queueConsumers ?? {})) {
+      consumer.maxBatchSize = queueBatchSize;
+    }
+  }
   const d1Id = weft.d1Databases.DB.id ?? weft.d1Databases.DB;
   const workers = [weft];
-  if (withBaseline) workers.push(baselineWorkerOptions(receiverUrl, d1Id, weft.compatibilityDate));
+  if (withBaseline) {
+    const batch = queueBatchSize ?? weft.queueConsumers?.["weft-triggers"]?.maxBatchSize;
+    workers.push(baselineWorkerOptions(receiverUrl, d1Id, weft.compatibilityDate, batch));
+  }
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
     cf: false,
+    ...(inspect ? { inspectorPort: 0 } : {}),
     log: new Log(LogLevel.WARN),
     logRequests: false,
     handleRuntimeStdio(stdout, stderr) {

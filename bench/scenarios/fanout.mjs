@@ -57,11 +57,14 @@ async function burst(ctx, { queue, messages, expected }) {
     }
     await sleep(100);
   }
-  const peaks = memory.stop();
+  const { workerd_cpu_ms, ...peaks } = memory.stop();
   const dump = await ctx.receiver.ask("dump");
   // A webhook-id is a delivery: the same (entity, webhook URL) under two ids is a double fan-out.
   const pairs = new Set(dump.rows.map(([, , , entity, path]) => `${entity} ${path}`));
   const elapsed = (dump.lastAt || Date.now()) - started;
+  // Receipts per second since the first send: shows a steady rate apart from stalls.
+  const timeline = Array.from({ length: Math.ceil(elapsed / 1000) }, () => 0);
+  for (const [, , at] of dump.rows) timeline[Math.floor((at - started) / 1000)]++;
   return {
     expected,
     received: dump.unique,
@@ -69,7 +72,10 @@ async function burst(ctx, { queue, messages, expected }) {
     duplicated: dump.duplicated + (dump.unique - pairs.size),
     deliveries_per_s: elapsed > 0 ? round((dump.unique / elapsed) * 1000) : null,
     total_ms: elapsed,
+    per_second: timeline,
     enqueue_ms: enqueuedMs,
+    cpu_ms_per_delivery:
+      workerd_cpu_ms === null || dump.unique === 0 ? null : round(workerd_cpu_ms / dump.unique, 2),
     ...peaks,
   };
 }
@@ -99,11 +105,13 @@ export async function measureFanout(ctx, triggers) {
   });
   ctx.log(`  wrote ${triggers} outbox rows in ${Date.now() - seeded} ms`);
   const weftQueue = await ctx.mf.getQueueProducer("TRIGGERS", "weft");
-  const weft = await burst(ctx, {
-    queue: weftQueue,
-    messages: ids.map((triggerId) => ({ type: "trigger", triggerId })),
-    expected: triggers * WEBHOOKS,
-  });
+  const weft = await ctx.profiled(`fanout-${triggers}`, () =>
+    burst(ctx, {
+      queue: weftQueue,
+      messages: ids.map((triggerId) => ({ type: "trigger", triggerId })),
+      expected: triggers * WEBHOOKS,
+    }),
+  );
   weft.delivery_rows = await deliveryStates(ctx.db, fanout.eventUid);
 
   return {
@@ -117,11 +125,21 @@ export async function measureFanout(ctx, triggers) {
   };
 }
 
-/** Deliveries of the fan-out event by status (cumulative over runs). */
+/** Deliveries of the fan-out event by status, and their attempts by number (cumulative). */
 async function deliveryStates(db, eventUid) {
-  const { results } = await db
-    .prepare("SELECT status, count(*) AS n FROM deliveries WHERE event_uid = ? GROUP BY status")
-    .bind(eventUid)
-    .all();
-  return Object.fromEntries(results.map((row) => [row.status, row.n]));
+  const [states, attempts] = await db.batch([
+    db
+      .prepare("SELECT status, count(*) AS n FROM deliveries WHERE event_uid = ? GROUP BY status")
+      .bind(eventUid),
+    db
+      .prepare(
+        `SELECT 'attempt ' || a.attempt || ' ' || coalesce(a.status_code, a.error) AS k, count(*) AS n
+         FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+         WHERE d.event_uid = ? GROUP BY 1`,
+      )
+      .bind(eventUid),
+  ]);
+  return Object.fromEntries(
+    [...states.results, ...attempts.results].map((r) => [r.k ?? r.status, r.n]),
+  );
 }

@@ -79,11 +79,9 @@ export async function measureAttendeeList(ctx, size) {
   await check(baseUrl, null, (body) => (body.data?.length === 50 ? null : "baseline rows"));
 
   const baseline = await load({ url: baseUrl, workerdPid: ctx.workerdPid });
-  const weft = await load({
-    url: weftUrl,
-    headers: { authorization: `Bearer ${key}` },
-    workerdPid: ctx.workerdPid,
-  });
+  const weft = await ctx.profiled(`attendees-${size}`, () =>
+    load({ url: weftUrl, headers: { authorization: `Bearer ${key}` }, workerdPid: ctx.workerdPid }),
+  );
   return {
     name: `GET /v1/attendees page_size=50, ${size.toLocaleString("en")} attendees`,
     size,
@@ -103,10 +101,8 @@ export async function measureEventRead(ctx) {
   await check(weftUrl, key, (body) => (body.data?.uid === eventUid ? null : "wrong event"));
   await check(baseUrl, null, (body) => (body.data?.id === eventUid ? null : "baseline row"));
   const baseline = await load({ url: baseUrl, workerdPid: ctx.workerdPid });
-  const weft = await load({
-    url: weftUrl,
-    headers: { authorization: `Bearer ${key}` },
-    workerdPid: ctx.workerdPid,
-  });
+  const weft = await ctx.profiled("event", () =>
+    load({ url: weftUrl, headers: { authorization: `Bearer ${key}` }, workerdPid: ctx.workerdPid }),
+  );
   return { name: "GET /v1/events/{uid}", weft, baseline, ratio: ratio(weft, baseline) };
 }

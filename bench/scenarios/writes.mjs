@@ -59,24 +59,30 @@ async function postLoad(ctx, { path, headers, bodyFor }) {
   return { result, created };
 }
 
-/** Waits until the receiver holds a webhook for every created entity (or gives up). */
+/**
+ * Waits until the receiver holds a webhook for every created entity (or nothing new came for
+ * DRAIN_TIMEOUT_MS). Requests in flight when autocannon stops may create attendees whose answer
+ * it drops: their webhooks arrive too, so the count of ids alone cannot tell when to stop.
+ */
 async function drain(ctx, created) {
   const started = Date.now();
+  let dump;
+  let firstReceipt;
   let last = -1;
   let lastChange = Date.now();
-  while (Date.now() - lastChange < DRAIN_TIMEOUT_MS) {
-    const { unique } = await ctx.receiver.ask("count");
-    if (unique >= created.size) break;
-    if (unique !== last) {
-      last = unique;
+  while (true) {
+    dump = await ctx.receiver.ask("dump");
+    firstReceipt = new Map();
+    for (const [, , at, entity] of dump.rows) {
+      if (entity && created.has(entity) && !firstReceipt.has(entity)) firstReceipt.set(entity, at);
+    }
+    if (firstReceipt.size >= created.size) break;
+    if (firstReceipt.size !== last) {
+      last = firstReceipt.size;
       lastChange = Date.now();
     }
-    await sleep(200);
-  }
-  const dump = await ctx.receiver.ask("dump");
-  const firstReceipt = new Map();
-  for (const [, , at, entity] of dump.rows) {
-    if (entity && created.has(entity) && !firstReceipt.has(entity)) firstReceipt.set(entity, at);
+    if (Date.now() - lastChange > DRAIN_TIMEOUT_MS) break;
+    await sleep(250);
   }
   const lags = [];
   for (const [uid, createdAt] of created) {
@@ -118,11 +124,13 @@ export async function measureWrites(ctx) {
   const baseDelivery = await drain(ctx, base.created);
 
   await ctx.receiver.ask("reset");
-  const weft = await postLoad(ctx, {
-    path: "/v1/attendees",
-    headers: { authorization: `Bearer ${ctx.world.adminKey}` },
-    bodyFor: (n) => ({ event_uid: eventUid, fields: fields(n) }),
-  });
+  const weft = await ctx.profiled("writes", () =>
+    postLoad(ctx, {
+      path: "/v1/attendees",
+      headers: { authorization: `Bearer ${ctx.world.adminKey}` },
+      bodyFor: (n) => ({ event_uid: eventUid, fields: fields(n) }),
+    }),
+  );
   if (weft.created.size === 0) {
     return { skipped: `POST /v1/attendees created nothing (${weft.result.non2xx} non-2xx)` };
   }

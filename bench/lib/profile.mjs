@@ -1,0 +1,111 @@
+// `--profile`: a CPU profile of the Weft worker (through workerd's inspector) around each
+// scenario's measured Weft run, summarised as the functions with the most self time and the
+// source files (packages) they belong to; the full .cpuprofile is kept under bench/results/.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import WebSocket from "ws";
+import { round } from "./measure.mjs";
+import { ROOT } from "./stack.mjs";
+
+export async function connectProfiler(mf, bundlePath, workerName = "weft") {
+  const base = (await mf.getInspectorURL()).toString().replace(/\/$/, "");
+  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/core:user:${workerName}`);
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  let nextId = 1;
+  const pending = new Map();
+  ws.on("message", (data) => {
+    const message = JSON.parse(data.toString());
+    pending.get(message.id)?.(message);
+    pending.delete(message.id);
+  });
+  const call = (method, params = {}) =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await call("Profiler.enable");
+  await call("Profiler.setSamplingInterval", { interval: 200 });
+  return {
+    async start() {
+      await call("Profiler.start");
+    },
+    /** Stops, saves the profile as bench/results/<label>.cpuprofile and returns a summary. */
+    async stop(label) {
+      const { result } = await call("Profiler.stop");
+      const file = join(ROOT, "bench/results", `${label}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(result.profile));
+      return summarise(result.profile, bundleSections(bundlePath));
+    },
+    close() {
+      ws.close();
+    },
+  };
+}
+
+/**
+ * esbuild marks each source file of the bundle with a `// path` comment line: the sorted start
+ * lines of those sections, with their package (`hono`, `drizzle-orm`, `zod`...) or `src/<dir>`.
+ */
+function bundleSections(bundlePath) {
+  const sections = [];
+  readFileSync(bundlePath, "utf8")
+    .split("\n")
+    .forEach((line, index) => {
+      const match = line.match(/^\/\/ (node_modules\/((?:@[^/]+\/)?[^/]+)|src\/([^/]+)|\S+)/);
+      if (!match) return;
+      const owner = match[2] ?? (match[3] ? `src/${match[3].replace(/\.ts$/, "")}` : match[1]);
+      sections.push({ line: index, owner });
+    });
+  return sections;
+}
+
+function ownerOf(sections, line) {
+  let lo = 0;
+  let hi = sections.length - 1;
+  let found = "(bundle prelude)";
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sections[mid].line <= line) {
+      found = sections[mid].owner;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Self time by function, and by owner: a package of the bundle, src/<dir>, or the runtime. */
+export function summarise(profile, sections) {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    total += delta;
+    self.set(id, (self.get(id) ?? 0) + delta);
+  });
+  const byFunction = new Map();
+  const byOwner = new Map();
+  for (const [id, time] of self) {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    let owner = url ? url.replace(/:.*$/, "") : functionName;
+    if (url.endsWith("index.js")) owner = ownerOf(sections, lineNumber);
+    else if (!url && !functionName.startsWith("(")) owner = "(runtime builtins)";
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + time);
+    const name =
+      `${functionName || "(anonymous)"} ${url ? `${url.split("/").pop()}:${lineNumber + 1}` : ""}`.trim();
+    byFunction.set(name, (byFunction.get(name) ?? 0) + time);
+  }
+  const top = [...byFunction]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([name, time]) => ({ name, ms: round(time / 1000), share: round((time / total) * 100) }));
+  const owners = [...byOwner]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([name, time]) => ({ name, ms: round(time / 1000), share: round((time / total) * 100) }));
+  return { total_ms: round(total / 1000), owners, top };
+}
