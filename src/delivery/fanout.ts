@@ -58,7 +58,7 @@ export function coversEvent(webhook: WebhookRow, eventId: string): boolean {
 export async function webhooksFiredBy(
   db: Database,
   route: Route,
-  trigger: Pick<TriggerRow, "trigger" | "eventId" | "webhookId" | "cause">,
+  trigger: Pick<TriggerRow, "trigger" | "eventId" | "webhookId" | "cause" | "createdAt">,
 ): Promise<WebhookRow[]> {
   if (trigger.trigger === "guest.update" && trigger.cause === "payment") {
     if (!route.override?.fireOnPayment) return [];
@@ -67,7 +67,9 @@ export async function webhooksFiredBy(
   return candidates.filter(
     (webhook) =>
       coversEvent(webhook, trigger.eventId) &&
-      (trigger.webhookId === null || webhook.id === trigger.webhookId),
+      (trigger.webhookId === null || webhook.id === trigger.webhookId) &&
+      // A webhook created after the change (while its trigger waited in the queue) does not get it.
+      webhook.createdAt <= trigger.createdAt,
   );
 }
 

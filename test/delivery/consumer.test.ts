@@ -1,9 +1,12 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { webhooks } from "../../src/db/schema";
 import { handleMessage } from "../../src/delivery/consumer";
 import { TRIGGERS, WEBHOOK_METHODS } from "../../src/lib/types";
 import { expectSigned } from "./helpers";
 import {
   channelUrl,
+  db,
   deliveriesOfTrigger,
   findTriggerRow,
   newChannel,
@@ -157,6 +160,17 @@ describe("consumer: who gets a trigger", () => {
     for (const channel of [disabled, otherTrigger, otherEvent]) {
       await expectNothingSent(channel, triggerId);
     }
+  });
+
+  it("sends nothing to a webhook created after the change (while the trigger waited)", async () => {
+    const world = await seedWorld();
+    const channel = newChannel();
+    const hook = await seedWebhook(world, { url: channelUrl(channel) });
+    await db
+      .update(webhooks)
+      .set({ createdAt: new Date(Date.now() + 60_000).toISOString() })
+      .where(eq(webhooks.id, hook.id));
+    await expectNothingSent(channel, await fire(world));
   });
 
   it("sends to a webhook whose event_uids hold the event", async () => {

@@ -180,7 +180,8 @@ export async function seedWebhook(
       : null,
     previousSecretExpiresAt: options.previousSecret?.expiresAt ?? null,
     failingSince: options.failingSince ?? null,
-    createdAt: at,
+    // A day old, so triggers seeded "minutes ago" still find it (webhooks get only later triggers).
+    createdAt: new Date(Date.parse(at) - 86_400_000).toISOString(),
     updatedAt: at,
   };
   await db.insert(webhooks).values(row);

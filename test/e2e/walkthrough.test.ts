@@ -1,19 +1,36 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { E2E_BOOTSTRAP_TOKEN, type RunningWeft, startWeft } from "./weft-server";
 
-/** The shell block between the walkthrough markers of README.md. */
-function readmeWalkthrough(): string {
+/** The shell block between `<!-- name:start -->` and `<!-- name:end -->` in README.md. */
+function readmeBlock(name: string): string {
   const readme = readFileSync("README.md", "utf8");
-  const block = readme.match(
-    /<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/,
+  const pattern = new RegExp(
+    `<!-- ${name}:start -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${name}:end -->`,
   );
-  if (!block) throw new Error("README.md has no walkthrough block");
+  const block = readme.match(pattern);
+  if (!block) throw new Error(`README.md has no ${name} block`);
   return block[1];
 }
 
-describe("the README walk-through, over HTTP against `npm start`", () => {
+/** Runs README blocks in one bash, printing the named variables as JSON at the end. */
+function runReadme(blocks: string[], env: Record<string, string>, variables: string[]) {
+  const dump = `printf '%s\\n' "@@VARS" ${variables.map((v) => `"$${v}"`).join(" ")}`;
+  const stdout = execFileSync("bash", ["-euo", "pipefail", "-c", [...blocks, dump].join("\n")], {
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  const [output, vars] = stdout.split("@@VARS\n");
+  const values = vars.trim().split("\n");
+  return {
+    lines: output.trim().split("\n"),
+    vars: Object.fromEntries(variables.map((name, i) => [name, values[i]])),
+  };
+}
+
+describe("the README walk-throughs, over HTTP against `npm start`", () => {
   let weft: RunningWeft;
   beforeAll(async () => {
     weft = await startWeft();
@@ -23,11 +40,12 @@ describe("the README walk-through, over HTTP against `npm start`", () => {
   });
 
   it("goes from the first account to a listed attendee", () => {
-    const stdout = execFileSync("bash", ["-euo", "pipefail", "-c", readmeWalkthrough()], {
-      env: { ...process.env, WEFT: weft.baseUrl, BOOTSTRAP_TOKEN: E2E_BOOTSTRAP_TOKEN },
-      encoding: "utf8",
-    });
-    const [attendeeUid, ...listLines] = stdout.trim().split("\n");
+    const { lines } = runReadme(
+      [readmeBlock("walkthrough")],
+      { WEFT: weft.baseUrl, BOOTSTRAP_TOKEN: E2E_BOOTSTRAP_TOKEN },
+      [],
+    );
+    const [attendeeUid, ...listLines] = lines;
     expect(attendeeUid).toMatch(/^gst_/);
     const list = JSON.parse(listLines.join("\n"));
     expect(list.meta).toEqual({ page: 1, page_size: 50, total: 1, last_page: 1 });
@@ -39,6 +57,58 @@ describe("the README walk-through, over HTTP against `npm start`", () => {
       email: "jane@example.com",
       firstname: "Jane",
       lastname: "Doe",
+    });
+  });
+
+  it("reads through an integration key and delivers a mapped, signed webhook within 3 s", async () => {
+    const channel = `e2e-${crypto.randomUUID()}`;
+    const receiver = inject("receiverUrl");
+    const { lines, vars } = runReadme(
+      [readmeBlock("walkthrough"), readmeBlock("walkthrough-integration")],
+      {
+        WEFT: weft.baseUrl,
+        BOOTSTRAP_TOKEN: E2E_BOOTSTRAP_TOKEN,
+        RECEIVER: `${receiver}/hooks/${channel}`,
+      },
+      ["WEBHOOK_SECRET", "INTEGRATION", "PROFILE", "ADMIN_KEY"],
+    );
+    // Lines: jane's uid, the admin list (JSON), the mapped list, the activation, sam's uid, deliveries.
+    const mappedList = JSON.parse(lines.find((l) => l.startsWith("[{")) ?? "null");
+    expect(mappedList).toEqual([{ contact_email: "jane@example.com", source: "weft" }]);
+    const activation = JSON.parse(lines.find((l) => l.includes("replaced_integration_id")) ?? "{}");
+    expect(activation).toEqual({
+      profile_uid: vars.PROFILE,
+      integration_id: vars.INTEGRATION,
+      replaced_integration_id: null,
+    });
+    const samUid = lines.filter((l) => l.startsWith("gst_"))[1];
+    expect(samUid).toMatch(/^gst_/);
+
+    const received = await (await fetch(`${receiver}/_received/${channel}`)).json();
+    expect(received).toHaveLength(1);
+    const [request] = received;
+    expect(request.method).toBe("POST");
+    expect(JSON.parse(request.body)).toEqual({ contact_email: "sam@example.com", source: "weft" });
+    expect(request.headers.authorization).toBe("Bearer crm-token");
+    expect(request.headers["x-weft-trigger"]).toBe("guest.create");
+    expect(request.headers["x-weft-entity-uid"]).toBe(samUid);
+    expect(() =>
+      new Webhook(vars.WEBHOOK_SECRET).verify(request.body, request.headers),
+    ).not.toThrow();
+
+    const sam = await (
+      await fetch(`${weft.baseUrl}/v1/attendees/${samUid}`, {
+        headers: { authorization: `Bearer ${vars.ADMIN_KEY}` },
+      })
+    ).json();
+    // From the attendee's creation to its receipt (one clock: both run on this machine).
+    expect(request.received_at - Date.parse(sam.data.created_at)).toBeLessThan(3000);
+    const delivery = JSON.parse(lines[lines.length - 1]);
+    expect(delivery).toMatchObject({
+      id: request.headers["webhook-id"],
+      trigger: "guest.create",
+      status: "delivered",
+      attempt_count: 1,
     });
   });
 
