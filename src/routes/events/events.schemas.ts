@@ -1,8 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import type { EventRow } from "../../db/queries/events";
 import { EVENT_STATUSES, FIELD_TYPES } from "../../lib/types";
-import { isCountryCode, SYSTEM_FIELD_NAMES } from "../../services/form";
+import { isCountryCode } from "../../services/form";
 import { DateTimeInput, PaginationQuery, Timestamp } from "../common.schemas";
+import {
+  checkFieldOptions,
+  FieldNameSchema,
+  FieldOptionSchema,
+  FieldOptionsSchema,
+} from "../form-fields.schemas";
 
 const EVENT_EXAMPLE = {
   uid: "evt_5n2c8x1m4q7w9z3b0k6j",
@@ -44,13 +50,6 @@ const EVENT_EXAMPLE = {
 
 export const EventStatusSchema = z.enum(EVENT_STATUSES).openapi({ example: "Registering" });
 
-const FieldOptionSchema = z
-  .strictObject({
-    value: z.string().min(1).max(200).openapi({ example: "veg" }),
-    label: z.string().min(1).max(200).openapi({ example: "Vegetarian" }),
-  })
-  .openapi("FieldOption");
-
 export const FormFieldSchema = z
   .object({
     name: z.string().openapi({ example: "email" }),
@@ -64,16 +63,9 @@ export const FormFieldSchema = z
   })
   .openapi("FormField");
 
-const SYSTEM_NAMES = new Set<string>(SYSTEM_FIELD_NAMES);
-
 export const FormFieldInput = z
   .strictObject({
-    name: z
-      .string()
-      .max(64)
-      .regex(/^[a-z][a-z0-9_]*$/, "Lowercase letters, digits and _, starting with a letter.")
-      .refine((name) => !SYSTEM_NAMES.has(name), "This name is an attendee system field.")
-      .openapi({ example: "free_field1" }),
+    name: FieldNameSchema.openapi({ example: "free_field1" }),
     label: z
       .string()
       .trim()
@@ -87,37 +79,9 @@ export const FormFieldInput = z
       description:
         "Output only: set by the active integration. It may be echoed back unchanged; `true` on a field that is not locked is refused.",
     }),
-    options: z.array(FieldOptionSchema).min(1).max(500).optional().openapi({
-      description: "Required (non-empty) for select and multiselect; refused for other types.",
-    }),
+    options: FieldOptionsSchema.optional(),
   })
-  .superRefine((field, ctx) => {
-    const choice = field.type === "select" || field.type === "multiselect";
-    if (choice && !field.options) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["options"],
-        message: `A ${field.type} needs options.`,
-      });
-    }
-    if (!choice && field.options) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["options"],
-        message: `A ${field.type} has no options.`,
-      });
-    }
-    if (field.options) {
-      const values = field.options.map((option) => option.value);
-      if (new Set(values).size !== values.length) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["options"],
-          message: "Option values must be unique.",
-        });
-      }
-    }
-  })
+  .superRefine(checkFieldOptions)
   .openapi("FormFieldInput");
 export type FormFieldInputValue = z.infer<typeof FormFieldInput>;
 

@@ -4,6 +4,7 @@ import { MAX_GRACE_SECONDS } from "../../services/integration-keys";
 import type { Integration } from "../../services/integrations";
 import { Timestamp } from "../common.schemas";
 import { FieldMappingSchema } from "../field-mapping.schemas";
+import { checkFieldOptions, FieldNameSchema, FieldOptionsSchema } from "../form-fields.schemas";
 
 export const IntegrationIdParams = z.object({
   id: z
@@ -17,40 +18,16 @@ export const IntegrationKeyParams = IntegrationIdParams.extend({
     .openapi({ param: { name: "key_id", in: "path" }, example: "key_4m2x9q0c7w1z5b8n3k6j" }),
 });
 
-const OptionSchema = z.strictObject({
-  value: z.string().min(1).max(200),
-  label: z.string().min(1).max(200),
-});
-
 /** A field of the fixed configuration: the event form field shape, without `locked`. */
 export const FixedFieldSchema = z
   .strictObject({
-    name: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{0,63}$/, "Lower-case letters, digits and _, starting with a letter.")
-      .openapi({ example: "cpy_vat_number" }),
+    name: FieldNameSchema.openapi({ example: "cpy_vat_number" }),
     label: z.string().trim().min(1).max(200).openapi({ example: "VAT" }),
     type: z.enum(FIELD_TYPES).openapi({ example: "text" }),
     required: z.boolean().default(false).openapi({ example: true }),
-    options: z.array(OptionSchema).min(1).max(500).optional(),
+    options: FieldOptionsSchema.optional(),
   })
-  .superRefine((field, ctx) => {
-    const choice = field.type === "select" || field.type === "multiselect";
-    if (choice && !field.options) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["options"],
-        message: `A ${field.type} needs options.`,
-      });
-    }
-    if (!choice && field.options) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["options"],
-        message: "Only select and multiselect fields have options.",
-      });
-    }
-  })
+  .superRefine(checkFieldOptions)
   .openapi("FixedField");
 
 export const FixedConfigurationSchema = z
