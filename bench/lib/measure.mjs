@@ -70,7 +70,15 @@ function cannon(options) {
  * A warm-up run (discarded), then a measured run of `settings.duration` seconds with
  * `settings.connections` connections. `requests` is autocannon's list (setupRequest, onResponse).
  */
-export async function load({ url, headers = {}, method = "GET", body, requests, workerdPid }) {
+export async function load({
+  url,
+  headers = {},
+  method = "GET",
+  body,
+  requests,
+  workerdPid,
+  overallRate,
+}) {
   const base = {
     url,
     method,
@@ -79,6 +87,7 @@ export async function load({ url, headers = {}, method = "GET", body, requests, 
     requests,
     connections: settings.connections,
     timeout: 30,
+    ...(overallRate ? { overallRate } : {}),
   };
   if (settings.warmup > 0) await cannon({ ...base, duration: settings.warmup });
   const memory = sampleMemory(workerdPid);

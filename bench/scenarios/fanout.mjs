@@ -48,9 +48,14 @@ async function burst(ctx, { queue, messages, expected }) {
   const enqueuedMs = Date.now() - started;
   let last = -1;
   let lastChange = Date.now();
+  let lastReport = Date.now();
   while (Date.now() - lastChange < STALL_MS) {
     const { unique } = await ctx.receiver.ask("count");
     if (unique >= expected) break;
+    if (Date.now() - lastReport >= 15_000) {
+      lastReport = Date.now();
+      ctx.log(`    ${unique}/${expected} received after ${round((lastReport - started) / 1000)} s`);
+    }
     if (unique !== last) {
       last = unique;
       lastChange = Date.now();

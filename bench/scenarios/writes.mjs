@@ -11,6 +11,11 @@ import {
   createWebhook,
 } from "../lib/seed.mjs";
 
+/**
+ * The paced run's rate: well under what the consumer sustains here (~200 deliveries/s), so that
+ * POST-to-receipt measures latency and not the backlog that an open-throttle run builds.
+ */
+export const PACED_RATE = 50;
 /** How long to wait for the last webhooks after the load ends. */
 const DRAIN_TIMEOUT_MS = 60_000;
 
@@ -33,12 +38,13 @@ async function setup(ctx) {
  * autocannon with a different guest per request; every 201 is remembered as
  * uid -> creation time (the `created_at` the Worker stamped while handling the POST).
  */
-async function postLoad(ctx, { path, headers, bodyFor }) {
+async function postLoad(ctx, { path, headers, bodyFor, overallRate }) {
   const created = new Map();
   let n = 0;
   const result = await load({
     url: ctx.url,
     workerdPid: ctx.workerdPid,
+    overallRate,
     requests: [
       {
         method: "POST",
@@ -102,8 +108,8 @@ async function drain(ctx, created) {
   };
 }
 
-export async function measureWrites(ctx) {
-  const { eventUid, profileUid } = await setup(ctx);
+/** One run of Weft and one of the baseline, open-throttle or paced at `overallRate` req/s. */
+async function measureRun(ctx, { eventUid, profileUid }, overallRate) {
   const fields = (n) => ({
     email: `post${n}@example.com`,
     firstname: `Post${n}`,
@@ -114,6 +120,7 @@ export async function measureWrites(ctx) {
   const base = await postLoad(ctx, {
     path: "/__baseline/attendees",
     headers: {},
+    overallRate,
     bodyFor: (n) => ({
       account_id: ctx.world.accountId,
       event_id: eventUid,
@@ -124,10 +131,11 @@ export async function measureWrites(ctx) {
   const baseDelivery = await drain(ctx, base.created);
 
   await ctx.receiver.ask("reset");
-  const weft = await ctx.profiled("writes", () =>
+  const weft = await ctx.profiled(overallRate ? "writes-paced" : "writes", () =>
     postLoad(ctx, {
       path: "/v1/attendees",
       headers: { authorization: `Bearer ${ctx.world.adminKey}` },
+      overallRate,
       bodyFor: (n) => ({ event_uid: eventUid, fields: fields(n) }),
     }),
   );
@@ -135,11 +143,23 @@ export async function measureWrites(ctx) {
     return { skipped: `POST /v1/attendees created nothing (${weft.result.non2xx} non-2xx)` };
   }
   const weftDelivery = await drain(ctx, weft.created);
-
+  const how = overallRate
+    ? `paced at ${overallRate} req/s`
+    : `${settings.connections} connections, open throttle`;
   return {
-    name: `POST /v1/attendees, 1 guest.create webhook (${settings.connections} connections)`,
+    name: `POST /v1/attendees, 1 guest.create webhook (${how})`,
+    paced: overallRate ?? null,
     weft: { ...weft.result, ...weftDelivery },
     baseline: { ...base.result, ...baseDelivery },
     ratio: base.result.rps ? round(weft.result.rps / base.result.rps, 2) : null,
   };
+}
+
+/**
+ * Throughput with the throttle open (the queue then builds a backlog, so its POST-to-receipt
+ * measures how long the backlog takes to drain), then POST-to-receipt at a paced rate.
+ */
+export async function measureWrites(ctx) {
+  const world = await setup(ctx);
+  return [await measureRun(ctx, world), await measureRun(ctx, world, PACED_RATE)];
 }
