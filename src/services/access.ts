@@ -1,9 +1,5 @@
 import type { Database } from "../db/client";
-import {
-  findIntegrationById,
-  type IntegrationRow,
-  linkedProfileIds,
-} from "../db/queries/integrations";
+import { findIntegrationWithLinks, type IntegrationRow } from "../db/queries/integrations";
 import type { Auth } from "../env";
 import { ApiError } from "../errors";
 
@@ -25,15 +21,16 @@ export async function readerScope(db: Database, auth: Auth): Promise<ReaderScope
   if (auth.kind === "bootstrap") {
     throw new ApiError("FORBIDDEN", "The bootstrap token can only create accounts.");
   }
-  const integration = await findIntegrationById(db, auth.integrationId);
-  if (!integration) throw new ApiError("UNAUTHORIZED", "Unknown key.");
-  if (!integration.apiAccess) {
+  // One round trip for the integration and its links: this runs on every integration-key read.
+  const found = await findIntegrationWithLinks(db, auth.integrationId);
+  if (!found) throw new ApiError("UNAUTHORIZED", "Unknown key.");
+  if (!found.integration.apiAccess) {
     throw new ApiError("FORBIDDEN", "API access is turned off for this integration.");
   }
   return {
     accountId: auth.accountId,
-    profileIds: await linkedProfileIds(db, integration.id),
-    integration,
+    profileIds: found.profileIds,
+    integration: found.integration,
   };
 }
 

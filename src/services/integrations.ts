@@ -1,12 +1,10 @@
 import type { Database } from "../db/client";
-import { findAccount } from "../db/queries/accounts";
 import {
   countIntegrations,
   deleteIntegrationKeys,
   deleteIntegrationRow,
   deleteLinks,
   existingProfileIds,
-  findAccountProfile,
   findIntegration,
   findIntegrationById,
   type IntegrationRow,
@@ -19,12 +17,8 @@ import {
   type Statement,
   updateIntegration,
 } from "../db/queries/integrations";
-import {
-  detachOverrides,
-  eventFormsOverriddenBy,
-  findOverride,
-  setEventFields,
-} from "../db/queries/overrides";
+import { detachOverrides, eventFormsOverriddenBy, setEventFields } from "../db/queries/overrides";
+import { routingContext } from "../db/queries/triggers";
 import { deleteWebhooksOf } from "../db/queries/webhooks";
 import type { FixedConfiguration } from "../db/schema";
 import { ApiError, notFound } from "../errors";
@@ -225,11 +219,11 @@ export async function mappingFor(
   input: { integration: IntegrationRow; profileId: string; eventId: string },
 ): Promise<MappingEntry[]> {
   const { integration } = input;
-  const [account, profile, override] = await Promise.all([
-    findAccount(db, integration.accountId),
-    findAccountProfile(db, integration.accountId, input.profileId),
-    findOverride(db, input.eventId),
-  ]);
+  const { account, profile, override } = await routingContext(db, {
+    accountId: integration.accountId,
+    profileId: input.profileId,
+    eventId: input.eventId,
+  });
   const applies =
     override && (override.integrationId === null || override.integrationId === integration.id);
   return effectiveMapping({

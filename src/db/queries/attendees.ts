@@ -27,6 +27,15 @@ export type AttendeeFilter = {
   updatedSince?: string;
 };
 
+function onlyByEvent(filter: AttendeeFilter): filter is AttendeeFilter & { eventId: string } {
+  return (
+    filter.eventId !== undefined &&
+    filter.uid === undefined &&
+    filter.registrationStatus === undefined &&
+    filter.updatedSince === undefined
+  );
+}
+
 /** One page of attendees, oldest first, with the total count. */
 export async function listAttendees(db: Database, filter: AttendeeFilter, page: Pagination) {
   if (filter.profileIds?.length === 0) return { rows: [], total: 0 };
@@ -49,7 +58,19 @@ export async function listAttendees(db: Database, filter: AttendeeFilter, page: 
       .orderBy(asc(attendees.createdAt), asc(sql`rowid`))
       .limit(page.page_size)
       .offset((page.page - 1) * page.page_size),
-    db.select({ total: count() }).from(attendees).where(where),
+    onlyByEvent(filter)
+      ? // The event keeps its exact guest_count: counting a large event on every page is the cost.
+        db
+          .select({ total: events.guestCount })
+          .from(events)
+          .where(
+            and(
+              eq(events.id, filter.eventId),
+              eq(events.accountId, filter.accountId),
+              filter.profileIds ? inArray(events.profileId, filter.profileIds) : undefined,
+            ),
+          )
+      : db.select({ total: count() }).from(attendees).where(where),
   ]);
   return { rows, total: totals[0]?.total ?? 0 };
 }

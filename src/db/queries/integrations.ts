@@ -16,12 +16,16 @@ export function findIntegrationById(db: Database, id: string) {
   return db.select().from(integrations).where(eq(integrations.id, id)).get();
 }
 
-export async function linkedProfileIds(db: Database, integrationId: string): Promise<string[]> {
-  const rows = await db
-    .select({ profileId: integrationProfiles.profileId })
-    .from(integrationProfiles)
-    .where(eq(integrationProfiles.integrationId, integrationId));
-  return rows.map((row) => row.profileId);
+/** An integration with the ids of its linked profiles, in one round trip. */
+export async function findIntegrationWithLinks(db: Database, id: string) {
+  const [found, links] = await db.batch([
+    db.select().from(integrations).where(eq(integrations.id, id)),
+    db
+      .select({ profileId: integrationProfiles.profileId })
+      .from(integrationProfiles)
+      .where(eq(integrationProfiles.integrationId, id)),
+  ]);
+  return found[0] && { integration: found[0], profileIds: links.map((link) => link.profileId) };
 }
 
 export function findIntegration(db: Database, accountId: string, id: string) {
