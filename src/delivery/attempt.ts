@@ -8,7 +8,6 @@ import {
   insertAttempt,
   startWebhookFailing,
 } from "../db/queries/deliveries";
-import { findWebhook } from "../db/queries/triggers";
 import { newId } from "../lib/ids";
 import { type DeliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
 import type { QueueMessage } from "./messages";
@@ -39,7 +38,7 @@ export async function attemptDelivery(
   deliveryId: string,
 ): Promise<AttemptOutcome> {
   const now = deps.now();
-  const claimed = await claimDelivery(deps.db, deliveryId, {
+  const { delivery: claimed, webhook } = await claimDelivery(deps.db, deliveryId, {
     now: iso(now),
     dueBy: iso(now + DUE_GRACE_MS),
     lockUntil: iso(now + LOCK_SECONDS * 1000),
@@ -47,7 +46,6 @@ export async function attemptDelivery(
   if (!claimed) return { kind: "skipped" };
 
   const attempt = claimed.attemptCount + 1;
-  const webhook = await findWebhook(deps.db, claimed.webhookId);
   let sent: SendResult;
   if (!webhook?.enabled) {
     sent = {

@@ -34,24 +34,39 @@ export function pendingDeliveriesOfTrigger(db: Database, triggerId: string) {
  * Takes a due, unlocked, pending delivery for one attempt: sets `locked_until`.
  * Returns the row, or undefined when another consumer holds it or it is not due.
  */
+/**
+ * Claims a due, unlocked pending delivery for one attempt, and reads its webhook in the same
+ * round trip. `delivery` is undefined when someone else holds it or it is not due.
+ */
 export async function claimDelivery(
   db: Database,
   id: string,
   times: { now: string; dueBy: string; lockUntil: string },
 ) {
-  const rows = await db
-    .update(deliveries)
-    .set({ lockedUntil: times.lockUntil })
-    .where(
-      and(
-        eq(deliveries.id, id),
-        eq(deliveries.status, "pending"),
-        lte(deliveries.nextAttemptAt, times.dueBy),
-        or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, times.now)),
+  const [claimed, webhook] = await db.batch([
+    db
+      .update(deliveries)
+      .set({ lockedUntil: times.lockUntil })
+      .where(
+        and(
+          eq(deliveries.id, id),
+          eq(deliveries.status, "pending"),
+          lte(deliveries.nextAttemptAt, times.dueBy),
+          or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, times.now)),
+        ),
+      )
+      .returning(),
+    db
+      .select()
+      .from(webhooks)
+      .where(
+        eq(
+          webhooks.id,
+          db.select({ id: deliveries.webhookId }).from(deliveries).where(eq(deliveries.id, id)),
+        ),
       ),
-    )
-    .returning();
-  return rows[0];
+  ]);
+  return { delivery: claimed[0], webhook: webhook[0] };
 }
 
 export function insertAttempt(db: Database, row: typeof deliveryAttempts.$inferInsert) {
