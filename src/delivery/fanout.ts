@@ -7,38 +7,44 @@ import {
 import type { IntegrationRow } from "../db/queries/integrations";
 import {
   type EventOverrideRow,
-  enabledWebhooksFor,
-  findAccountIntegration,
   findTrigger,
+  integrationWithWebhooks,
   markTriggerProcessed,
   routingContext,
   type TriggerRow,
   type WebhookRow,
 } from "../db/queries/triggers";
 import { newId } from "../lib/ids";
-import type { MappingEntry } from "../lib/types";
+import type { MappingEntry, Trigger } from "../lib/types";
 import { applyMapping, effectiveMapping } from "../services/mapping";
 import { type DeliveryDeps, iso } from "./deps";
 
-/** The integration a trigger of an event goes to, with the guest mapping that applies. */
+/** The integration a trigger of an event goes to, its webhooks for that trigger, and the mapping. */
 export type Route = {
   integration: IntegrationRow;
   override: EventOverrideRow | undefined;
   mapping: MappingEntry[];
+  /** Enabled webhooks of the integration for the trigger that covers the event. */
+  webhooks: WebhookRow[];
 };
 
 /**
  * The event override's integration if it names one, else the profile's active integration;
- * none when that integration has webhooks turned off.
+ * none when that integration has webhooks turned off. Two round trips to D1.
  */
 export async function routeFor(
   db: Database,
   at: { accountId: string; profileId: string; eventId: string },
+  trigger: Trigger,
 ): Promise<Route | null> {
   const { account, profile, override } = await routingContext(db, at);
   const integrationId = override?.integrationId ?? profile?.activeIntegrationId;
   if (!integrationId) return null;
-  const integration = await findAccountIntegration(db, at.accountId, integrationId);
+  const { integration, webhooks } = await integrationWithWebhooks(db, {
+    accountId: at.accountId,
+    integrationId,
+    trigger,
+  });
   if (!integration?.webhooksEnabled) return null;
   const mapping = effectiveMapping({
     account: account?.fieldMapping ?? [],
@@ -46,7 +52,12 @@ export async function routeFor(
     profile: profile?.fieldMapping ?? [],
     override: override ?? null,
   });
-  return { integration, override, mapping };
+  return {
+    integration,
+    override,
+    mapping,
+    webhooks: webhooks.filter((webhook) => coversEvent(webhook, at.eventId)),
+  };
 }
 
 /** Whether a webhook listens to this event: `event_uids` empty means every event. */
@@ -55,18 +66,15 @@ export function coversEvent(webhook: WebhookRow, eventId: string): boolean {
 }
 
 /** The webhooks of the route that this trigger fires. */
-export async function webhooksFiredBy(
-  db: Database,
+export function webhooksFiredBy(
   route: Route,
-  trigger: Pick<TriggerRow, "trigger" | "eventId" | "webhookId" | "cause" | "createdAt">,
-): Promise<WebhookRow[]> {
+  trigger: Pick<TriggerRow, "trigger" | "webhookId" | "cause" | "createdAt">,
+): WebhookRow[] {
   if (trigger.trigger === "guest.update" && trigger.cause === "payment") {
     if (!route.override?.fireOnPayment) return [];
   }
-  const candidates = await enabledWebhooksFor(db, route.integration.id, trigger.trigger);
-  return candidates.filter(
+  return route.webhooks.filter(
     (webhook) =>
-      coversEvent(webhook, trigger.eventId) &&
       (trigger.webhookId === null || webhook.id === trigger.webhookId) &&
       // A webhook created after the change (while its trigger waited in the queue) does not get it.
       webhook.createdAt <= trigger.createdAt,
@@ -121,8 +129,8 @@ export async function fanOutTrigger(deps: DeliveryDeps, triggerId: string): Prom
   if (!trigger) return [];
   if (trigger.status === "pending") {
     const at = iso(deps.now());
-    const route = await routeFor(db, trigger);
-    const fired = route ? await webhooksFiredBy(db, route, trigger) : [];
+    const route = await routeFor(db, trigger, trigger.trigger as Trigger);
+    const fired = route ? webhooksFiredBy(route, trigger) : [];
     const inserts = fired.map((webhook) =>
       insertDeliveryOnce(
         db,
@@ -134,8 +142,11 @@ export async function fanOutTrigger(deps: DeliveryDeps, triggerId: string): Prom
         ),
       ),
     );
-    await db.batch([markTriggerProcessed(db, trigger.id, at), ...inserts]);
+    const [, ...inserted] = await db.batch([markTriggerProcessed(db, trigger.id, at), ...inserts]);
+    // A conflicting insert (another consumer got here first) returns nothing: that one attempts it.
+    return inserted.flatMap((rows) => rows.map((row) => row.id));
   }
+  // A redelivered message of a processed trigger: attempt what is still pending (the lock dedupes).
   const pending = await pendingDeliveriesOfTrigger(db, trigger.id);
   return pending.map((row) => row.id);
 }

@@ -12,15 +12,16 @@ import {
 } from "../db/queries/deliveries";
 import { type EventRow, findEvent } from "../db/queries/events";
 import { findIntegration } from "../db/queries/integrations";
-import { enabledWebhooksFor, findWebhook, markTriggerProcessed } from "../db/queries/triggers";
+import { findWebhook, markTriggerProcessed } from "../db/queries/triggers";
 import type { DeliveryDeps } from "../delivery/deps";
 import { iso } from "../delivery/deps";
-import { coversEvent, newDelivery, payloadFor, routeFor } from "../delivery/fanout";
+import { newDelivery, payloadFor, routeFor } from "../delivery/fanout";
 import type { QueueMessage } from "../delivery/messages";
 import { recordTrigger } from "../delivery/outbox";
 import { buildRequest, isSuccess, openWebhook, sendRequest } from "../delivery/request";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
+import type { Trigger } from "../lib/types";
 import { serializeAttendee } from "../routes/attendees/attendees.schemas";
 import type { Pagination } from "../routes/common.schemas";
 import { serializeEvent } from "../routes/events/events.schemas";
@@ -199,17 +200,13 @@ async function loadSubject(db: Database, accountId: string, subject: ActionSubje
   return { event, attendee };
 }
 
-async function manualWebhooks(db: Database, event: EventRow, trigger: string) {
-  const route = await routeFor(db, {
-    accountId: event.accountId,
-    profileId: event.profileId,
-    eventId: event.id,
-  });
-  if (!route) return { route, webhooks: [] };
-  const webhooks = (await enabledWebhooksFor(db, route.integration.id, trigger)).filter((w) =>
-    coversEvent(w, event.id),
+async function manualWebhooks(db: Database, event: EventRow, trigger: Trigger) {
+  const route = await routeFor(
+    db,
+    { accountId: event.accountId, profileId: event.profileId, eventId: event.id },
+    trigger,
   );
-  return { route, webhooks };
+  return { route, webhooks: route?.webhooks ?? [] };
 }
 
 const manualTrigger = (kind: ActionSubject["kind"]) =>

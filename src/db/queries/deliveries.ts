@@ -7,8 +7,9 @@ export type NewDelivery = typeof deliveries.$inferInsert;
 export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
 
 /** Statement: a delivery, or nothing when this trigger already has one for this webhook. */
+/** Statement: the delivery unless one exists for its trigger and webhook; returns the new id. */
 export function insertDeliveryOnce(db: Database, row: NewDelivery) {
-  return db.insert(deliveries).values(row).onConflictDoNothing();
+  return db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id });
 }
 
 export function findDelivery(db: Database, id: string) {
@@ -30,10 +31,6 @@ export function pendingDeliveriesOfTrigger(db: Database, triggerId: string) {
     .where(and(eq(deliveries.triggerId, triggerId), eq(deliveries.status, "pending")));
 }
 
-/**
- * Takes a due, unlocked, pending delivery for one attempt: sets `locked_until`.
- * Returns the row, or undefined when another consumer holds it or it is not due.
- */
 /**
  * Claims a due, unlocked pending delivery for one attempt, and reads its webhook in the same
  * round trip. `delivery` is undefined when someone else holds it or it is not due.

@@ -67,27 +67,31 @@ export async function routingContext(
   return { account: account[0], profile: profile[0], override: override[0] };
 }
 
-export function findAccountIntegration(db: Database, accountId: string, id: string) {
-  return db
-    .select()
-    .from(integrations)
-    .where(and(eq(integrations.id, id), eq(integrations.accountId, accountId)))
-    .get();
-}
-
-/** Enabled webhooks of an integration for one trigger (event_uids filtered by the caller). */
-export function enabledWebhooksFor(db: Database, integrationId: string, trigger: string) {
-  return db
-    .select()
-    .from(webhooks)
-    .where(
-      and(
-        eq(webhooks.integrationId, integrationId),
-        eq(webhooks.trigger, trigger),
-        eq(webhooks.enabled, true),
+/** The account's integration and its enabled webhooks for one trigger, in one round trip. */
+export async function integrationWithWebhooks(
+  db: Database,
+  input: { accountId: string; integrationId: string; trigger: string },
+) {
+  const [found, hooks] = await db.batch([
+    db
+      .select()
+      .from(integrations)
+      .where(
+        and(eq(integrations.id, input.integrationId), eq(integrations.accountId, input.accountId)),
       ),
-    )
-    .orderBy(webhooks.createdAt);
+    db
+      .select()
+      .from(webhooks)
+      .where(
+        and(
+          eq(webhooks.integrationId, input.integrationId),
+          eq(webhooks.trigger, input.trigger),
+          eq(webhooks.enabled, true),
+        ),
+      )
+      .orderBy(webhooks.createdAt),
+  ]);
+  return { integration: found[0], webhooks: hooks };
 }
 
 export function findWebhook(db: Database, id: string) {
