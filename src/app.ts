@@ -60,6 +60,13 @@ function toApiError(err: Error): ApiError {
   if (err instanceof HTTPException && err.status === 400) {
     return new ApiError("BAD_REQUEST", err.message || "Malformed request.");
   }
+  // hono's validator answers a body that is not JSON (an empty body sent as text/plain) with 415.
+  if (err instanceof HTTPException && err.status === 415) {
+    return new ApiError(
+      "BAD_REQUEST",
+      "Send the body as JSON with `content-type: application/json`.",
+    );
+  }
   if (err instanceof HTTPException && err.status === 413) {
     return new ApiError("PAYLOAD_TOO_LARGE", "The request body is over 256 KB.");
   }
