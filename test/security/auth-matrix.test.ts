@@ -1,0 +1,454 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fanOutTrigger } from "../../src/delivery/fanout";
+import { seedAttendee, seedTrigger, seedWebhook, seedWorld, testDeps } from "../delivery/seed";
+import {
+  createAccount,
+  createAttendee,
+  createEvent,
+  createIntegration,
+  createIntegrationKey,
+  createProfile,
+  createWebhook,
+} from "../factories";
+import { type ApiResponse, api } from "../helpers/api";
+import { integrationKey } from "../routes/reader-keys";
+import { expectContractError, fastApi, freshAdminKey } from "./support";
+
+/**
+ * Every route x every kind of caller gets the status API.md §2 says, and no answer to a caller
+ * shows identifiers of data it may not see.
+ */
+
+type Owner = {
+  accountId: string;
+  key: string;
+  linked: { profile: string; event: string; attendee: string };
+  unlinked: { profile: string; event: string; attendee: string };
+  integration: string;
+  liveKeyId: string;
+  webhook: string;
+  adminKeyId: string;
+  delivery: string;
+  deliveryIntegration: string;
+  deliveryWebhook: string;
+};
+
+/**
+ * - bootstrap: only the bootstrap token.
+ * - account: an admin route about the caller's own account (another account sees its own).
+ * - resource: an admin route on the owner's resource (another account gets 404).
+ * - read / readList: what integration keys may also read (events and attendees).
+ */
+type Kind = "bootstrap" | "account" | "resource" | "read" | "readList";
+
+type Route = {
+  kind: Kind;
+  method: string;
+  path: (o: Owner) => string;
+  body?: (o: Owner) => unknown;
+  /** The owner's answer when not 200 (a read of something unset). */
+  ownerStatus?: number;
+};
+
+const r = (
+  kind: Kind,
+  method: string,
+  path: Route["path"],
+  body?: Route["body"],
+  ownerStatus?: number,
+): Route => ({ kind, method, path, body, ownerStatus });
+
+const mapping = { field_mapping: [{ name: "e", mapped_to: "email" }] };
+
+const ROUTES: Route[] = [
+  r(
+    "bootstrap",
+    "POST",
+    () => "/v1/accounts",
+    () => ({ name: "Acme" }),
+  ),
+  r("account", "GET", () => "/v1/account"),
+  r("account", "POST", () => "/v1/account/admin-keys"),
+  r("account", "GET", () => "/v1/account/admin-keys"),
+  r("resource", "DELETE", (o) => `/v1/account/admin-keys/${o.adminKeyId}`),
+  r("account", "GET", () => "/v1/account/field-mapping"),
+  r(
+    "account",
+    "PUT",
+    () => "/v1/account/field-mapping",
+    () => mapping,
+  ),
+  r(
+    "account",
+    "POST",
+    () => "/v1/profiles",
+    () => ({ name: "Brand" }),
+  ),
+  r("account", "GET", () => "/v1/profiles"),
+  r("resource", "GET", (o) => `/v1/profiles/${o.linked.profile}`),
+  r(
+    "resource",
+    "PATCH",
+    (o) => `/v1/profiles/${o.linked.profile}`,
+    () => ({ name: "x" }),
+  ),
+  r("resource", "DELETE", (o) => `/v1/profiles/${o.linked.profile}`),
+  r("resource", "GET", (o) => `/v1/profiles/${o.linked.profile}/field-mapping`),
+  r(
+    "resource",
+    "PUT",
+    (o) => `/v1/profiles/${o.linked.profile}/field-mapping`,
+    () => mapping,
+  ),
+  r("resource", "GET", (o) => `/v1/profiles/${o.linked.profile}/integration`),
+  r(
+    "resource",
+    "PUT",
+    (o) => `/v1/profiles/${o.linked.profile}/integration`,
+    (o) => ({ integration_id: o.integration }),
+  ),
+  r("resource", "DELETE", (o) => `/v1/profiles/${o.linked.profile}/integration`),
+  r(
+    "resource",
+    "POST",
+    () => "/v1/events",
+    (o) => ({
+      profile_uid: o.linked.profile,
+      name: "Summit",
+      start_date: "2026-06-12T07:00:00Z",
+      end_date: "2026-06-13T16:00:00Z",
+    }),
+  ),
+  r("readList", "GET", () => "/v1/events"),
+  r("read", "GET", (o) => `/v1/events/${o.linked.event}`),
+  r(
+    "resource",
+    "PATCH",
+    (o) => `/v1/events/${o.linked.event}`,
+    () => ({ name: "x" }),
+  ),
+  r("resource", "DELETE", (o) => `/v1/events/${o.linked.event}`),
+  r("read", "GET", (o) => `/v1/events/${o.linked.event}/fields`),
+  r("resource", "GET", (o) => `/v1/events/${o.linked.event}/integration`, undefined, 404),
+  r(
+    "resource",
+    "PUT",
+    (o) => `/v1/events/${o.linked.event}/integration`,
+    () => mapping,
+  ),
+  r("resource", "DELETE", (o) => `/v1/events/${o.linked.event}/integration`),
+  r("resource", "GET", (o) => `/v1/events/${o.linked.event}/actions`),
+  r("resource", "POST", (o) => `/v1/events/${o.linked.event}/actions/${o.webhook}`),
+  r(
+    "resource",
+    "POST",
+    () => "/v1/attendees",
+    (o) => ({ event_uid: o.linked.event, fields: { email: "guest@example.com" } }),
+  ),
+  r("readList", "GET", () => "/v1/attendees"),
+  r("read", "GET", (o) => `/v1/attendees/${o.linked.attendee}`),
+  r(
+    "resource",
+    "PATCH",
+    (o) => `/v1/attendees/${o.linked.attendee}`,
+    () => ({ fields: { firstname: "x" } }),
+  ),
+  r("resource", "DELETE", (o) => `/v1/attendees/${o.linked.attendee}`),
+  r(
+    "resource",
+    "POST",
+    (o) => `/v1/attendees/${o.linked.attendee}/payments`,
+    () => ({ amount: 10, method: "card" }),
+  ),
+  r("resource", "GET", (o) => `/v1/attendees/${o.linked.attendee}/actions`),
+  r("resource", "POST", (o) => `/v1/attendees/${o.linked.attendee}/actions/${o.webhook}`),
+  r(
+    "account",
+    "POST",
+    () => "/v1/integrations",
+    () => ({ name: "CRM" }),
+  ),
+  r("account", "GET", () => "/v1/integrations"),
+  r("resource", "GET", (o) => `/v1/integrations/${o.integration}`),
+  r(
+    "resource",
+    "PATCH",
+    (o) => `/v1/integrations/${o.integration}`,
+    () => ({ name: "x" }),
+  ),
+  r("resource", "DELETE", (o) => `/v1/integrations/${o.integration}`),
+  r("resource", "POST", (o) => `/v1/integrations/${o.integration}/keys`),
+  r("resource", "GET", (o) => `/v1/integrations/${o.integration}/keys`),
+  r(
+    "resource",
+    "POST",
+    (o) => `/v1/integrations/${o.integration}/keys/${o.liveKeyId}/rotate`,
+    () => ({ grace_seconds: 0 }),
+  ),
+  r("resource", "DELETE", (o) => `/v1/integrations/${o.integration}/keys/${o.liveKeyId}`),
+  r(
+    "resource",
+    "POST",
+    (o) => `/v1/integrations/${o.integration}/webhooks`,
+    () => ({ name: "w", trigger: "guest.create", url: "https://crm.example.com/h" }),
+  ),
+  r("resource", "GET", (o) => `/v1/integrations/${o.integration}/webhooks`),
+  r("resource", "GET", (o) => `/v1/integrations/${o.integration}/webhooks/${o.webhook}`),
+  r(
+    "resource",
+    "PATCH",
+    (o) => `/v1/integrations/${o.integration}/webhooks/${o.webhook}`,
+    () => ({ name: "x" }),
+  ),
+  r("resource", "DELETE", (o) => `/v1/integrations/${o.integration}/webhooks/${o.webhook}`),
+  r(
+    "resource",
+    "POST",
+    (o) => `/v1/integrations/${o.integration}/webhooks/${o.webhook}/secret/rotate`,
+  ),
+  r("resource", "POST", (o) => `/v1/integrations/${o.integration}/webhooks/${o.webhook}/test`),
+  r(
+    "resource",
+    "POST",
+    (o) => `/v1/integrations/${o.deliveryIntegration}/webhooks/${o.deliveryWebhook}/recover`,
+    () => ({ since: "2026-01-01T00:00:00Z" }),
+  ),
+  r("resource", "GET", (o) => `/v1/integrations/${o.deliveryIntegration}/deliveries`),
+  r("resource", "GET", (o) => `/v1/deliveries/${o.delivery}`),
+  r("resource", "POST", (o) => `/v1/deliveries/${o.delivery}/redeliver`),
+];
+
+type Caller =
+  | "none"
+  | "malformed"
+  | "unknown"
+  | "revoked"
+  | "expiredRotated"
+  | "bootstrap"
+  | "otherAdmin"
+  | "liveLinked"
+  | "liveNoApiAccess"
+  | "liveUnlinked"
+  | "owner";
+
+/** The status each caller must get, by kind of route (owner: read routes only). */
+function expected(kind: Kind, caller: Caller): number | "own" {
+  if (["none", "malformed", "unknown", "revoked", "expiredRotated"].includes(caller)) return 401;
+  if (caller === "bootstrap") return kind === "bootstrap" ? 201 : 403;
+  if (kind === "bootstrap") return 403;
+  if (caller === "owner") return 200;
+  if (caller === "otherAdmin") {
+    return kind === "account" || kind === "readList" ? "own" : 404;
+  }
+  // integration keys
+  if (kind !== "read" && kind !== "readList") return 403;
+  if (caller === "liveNoApiAccess") return 403;
+  if (caller === "liveUnlinked") return kind === "read" ? 404 : 200;
+  return 200;
+}
+
+let owner: Owner;
+let revokedKey: string;
+let expiredRotatedKey: string;
+let other: { accountId: string };
+
+beforeAll(async () => {
+  const account = await createAccount();
+  const linkedProfile = await createProfile(account.key);
+  const unlinkedProfile = await createProfile(account.key);
+  const linkedEvent = await createEvent(account.key, linkedProfile.uid);
+  const unlinkedEvent = await createEvent(account.key, unlinkedProfile.uid);
+  const linkedAttendee = await createAttendee(account.key, linkedEvent.uid);
+  const unlinkedAttendee = await createAttendee(account.key, unlinkedEvent.uid);
+  const integration = await createIntegration(account.key, {
+    profile_uids: [linkedProfile.uid],
+    webhooks_enabled: false,
+  });
+  const live = await createIntegrationKey(account.key, integration.id);
+  const webhook = await createWebhook(account.key, integration.id, {
+    trigger: "guest.manual",
+    url: `${env.RECEIVER_URL}/hooks/${crypto.randomUUID()}`,
+  });
+
+  // A revoked admin key, and an integration key rotated with no grace: both through the API.
+  const spare = await api("POST", "/v1/account/admin-keys", { key: account.key });
+  revokedKey = spare.body.data.key;
+  const revoked = await api("DELETE", `/v1/account/admin-keys/${spare.body.data.id}`, {
+    key: account.key,
+  });
+  expect(revoked.status).toBe(204);
+  const rotating = await createIntegrationKey(account.key, integration.id);
+  const rotated = await api(
+    "POST",
+    `/v1/integrations/${integration.id}/keys/${rotating.id}/rotate`,
+    { key: account.key, body: { grace_seconds: 0 } },
+  );
+  expect(rotated.status).toBe(201);
+  expiredRotatedKey = rotating.key;
+
+  // A delivery of the account, for the delivery routes.
+  const world = await seedWorld({ owner: account });
+  const hook = await seedWebhook(world);
+  const guest = await seedAttendee(world);
+  const triggerId = await seedTrigger(world, {
+    trigger: "guest.create",
+    snapshot: { uid: guest.id },
+    entityUid: guest.id,
+  });
+  const [delivery = ""] = await fanOutTrigger(testDeps().deps, triggerId);
+
+  owner = {
+    accountId: account.account.id,
+    key: account.key,
+    linked: { profile: linkedProfile.uid, event: linkedEvent.uid, attendee: linkedAttendee.uid },
+    unlinked: {
+      profile: unlinkedProfile.uid,
+      event: unlinkedEvent.uid,
+      attendee: unlinkedAttendee.uid,
+    },
+    integration: integration.id,
+    liveKeyId: live.id,
+    webhook: webhook.id,
+    adminKeyId: account.adminKey.id,
+    delivery,
+    deliveryIntegration: world.integration.id,
+    deliveryWebhook: hook.id,
+  };
+  other = { accountId: (await createAccount()).account.id };
+});
+
+/** The authorization header each caller sends; keys are minted per route, under any rate limit. */
+async function credentials(caller: Caller): Promise<string | null> {
+  switch (caller) {
+    case "none":
+      return null;
+    case "malformed":
+      return `Basic ${btoa("admin:admin")}`;
+    case "unknown":
+      return `Bearer wft_admin_${"A".repeat(43)}`;
+    case "revoked":
+      return `Bearer ${revokedKey}`;
+    case "expiredRotated":
+      return `Bearer ${expiredRotatedKey}`;
+    case "bootstrap":
+      return `Bearer ${env.BOOTSTRAP_TOKEN}`;
+    case "otherAdmin":
+      return `Bearer ${await freshAdminKey(other.accountId)}`;
+    case "owner":
+      return `Bearer ${await freshAdminKey(owner.accountId)}`;
+    case "liveLinked":
+      return `Bearer ${(await integrationKey(owner.accountId, [owner.linked.profile])).key}`;
+    case "liveNoApiAccess":
+      return `Bearer ${(await integrationKey(owner.accountId, [owner.linked.profile], { apiAccess: false })).key}`;
+    case "liveUnlinked":
+      return `Bearer ${(await integrationKey(owner.accountId, [owner.unlinked.profile])).key}`;
+  }
+}
+
+/** Identifiers a caller must not see, unless it sent them itself. */
+function hiddenFrom(caller: Caller, kind: Kind): string[] {
+  const all = [
+    owner.accountId,
+    owner.linked.profile,
+    owner.linked.event,
+    owner.linked.attendee,
+    owner.unlinked.profile,
+    owner.unlinked.event,
+    owner.unlinked.attendee,
+    owner.integration,
+    owner.liveKeyId,
+    owner.webhook,
+    owner.adminKeyId,
+    owner.delivery,
+    owner.deliveryIntegration,
+    owner.deliveryWebhook,
+  ];
+  if (caller === "owner") return [];
+  if (caller === "liveLinked" && (kind === "read" || kind === "readList")) {
+    return [
+      owner.accountId,
+      owner.unlinked.profile,
+      owner.unlinked.event,
+      owner.unlinked.attendee,
+      owner.liveKeyId,
+      owner.adminKeyId,
+      owner.webhook,
+      owner.delivery,
+    ];
+  }
+  if (caller === "liveUnlinked" && (kind === "read" || kind === "readList")) {
+    // Linked to the other profile: it sees that one, never the first.
+    const visible = [owner.unlinked.profile, owner.unlinked.event, owner.unlinked.attendee];
+    return all.filter((id) => !visible.includes(id));
+  }
+  return all;
+}
+
+const CALLERS: Caller[] = [
+  "none",
+  "malformed",
+  "unknown",
+  "revoked",
+  "expiredRotated",
+  "bootstrap",
+  "otherAdmin",
+  "liveLinked",
+  "liveNoApiAccess",
+  "liveUnlinked",
+  "owner",
+];
+
+describe("authorization matrix", () => {
+  it.each(ROUTES.map((route) => [`${route.method} ${route.path.toString()}`, route] as const))(
+    "%s",
+    async (_label, route) => {
+      const path = route.path(owner);
+      const body = route.body?.(owner);
+      const sent = `${path} ${JSON.stringify(body ?? null)}`;
+      const failures: string[] = [];
+      for (const caller of CALLERS) {
+        const want =
+          caller === "owner" && route.ownerStatus
+            ? route.ownerStatus
+            : expected(route.kind, caller);
+        // The owner's own writes are the route tests' business; here they would undo the world.
+        if (caller === "owner" && route.method !== "GET") continue;
+        if (caller === "bootstrap" && route.kind === "bootstrap") continue; // creates accounts
+        const authorization = await credentials(caller);
+        const response: ApiResponse = await fastApi(route.method, path, {
+          body,
+          headers: authorization ? { authorization } : {},
+        });
+        const ok =
+          want === "own"
+            ? response.status >= 200 && response.status < 300
+            : response.status === want;
+        if (!ok) {
+          failures.push(
+            `${caller}: want ${want}, got ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`,
+          );
+          continue;
+        }
+        if (response.status >= 400) expectContractError(response);
+        const text = JSON.stringify(response.body ?? "");
+        for (const id of hiddenFrom(caller, route.kind)) {
+          if (!sent.includes(id) && text.includes(id)) failures.push(`${caller}: leaks ${id}`);
+        }
+      }
+      expect(failures, `${route.method} ${path}`).toEqual([]);
+    },
+  );
+
+  it("an integration key's read shows only its linked profile's events and attendees", async () => {
+    const authorization = await credentials("liveLinked");
+    const events = await api("GET", "/v1/events?page_size=200", {
+      headers: { authorization: authorization ?? "" },
+    });
+    expect(events.body.data.map((e: { uid: string }) => e.uid)).toEqual([owner.linked.event]);
+    const guests = await api("GET", "/v1/attendees?page_size=200", {
+      headers: { authorization: authorization ?? "" },
+    });
+    expect(guests.body.data.map((g: { uid: string }) => g.uid)).toEqual([owner.linked.attendee]);
+  });
+});

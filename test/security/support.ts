@@ -1,0 +1,150 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { createApp } from "../../src/app";
+import { ERROR_STATUS } from "../../src/errors";
+import { buildKey } from "../../src/services/keys";
+import type { ApiResponse } from "../helpers/api";
+
+const TABLES = [
+  "accounts",
+  "api_keys",
+  "profiles",
+  "events",
+  "attendees",
+  "integrations",
+  "integration_profiles",
+  "event_overrides",
+  "webhooks",
+  "triggers",
+  "deliveries",
+  "delivery_attempts",
+  "idempotency_keys",
+];
+
+/**
+ * Every stored row of one account, minus what changes behind a request's back (key use stamps;
+ * the consumer marking triggers processed), and the row count of every table. Compared before
+ * and after a refused request: it must be equal.
+ */
+const ACCOUNT_QUERIES = [
+  "SELECT * FROM accounts WHERE id = ?1",
+  "SELECT id, kind, integration_id, hash, prefix, created_at, expires_at, revoked_at FROM api_keys WHERE account_id = ?1 ORDER BY id",
+  "SELECT * FROM profiles WHERE account_id = ?1 ORDER BY id",
+  "SELECT * FROM events WHERE account_id = ?1 ORDER BY id",
+  "SELECT * FROM attendees WHERE account_id = ?1 ORDER BY id",
+  "SELECT * FROM integrations WHERE account_id = ?1 ORDER BY id",
+  "SELECT ip.* FROM integration_profiles ip JOIN integrations i ON i.id = ip.integration_id WHERE i.account_id = ?1 ORDER BY 1, 2",
+  "SELECT o.* FROM event_overrides o JOIN events e ON e.id = o.event_id WHERE e.account_id = ?1 ORDER BY 1",
+  "SELECT * FROM webhooks WHERE account_id = ?1 ORDER BY id",
+  "SELECT id, trigger, entity_uid, webhook_id FROM triggers WHERE account_id = ?1 ORDER BY id",
+  "SELECT id, trigger_id, webhook_id FROM deliveries WHERE account_id = ?1 ORDER BY id",
+  "SELECT scope, key, request_hash FROM idempotency_keys WHERE scope IN (?1, 'bootstrap') ORDER BY 1, 2",
+];
+
+export async function snapshot(accountId: string): Promise<string> {
+  const statements = [
+    ...ACCOUNT_QUERIES.map((sql) => env.DB.prepare(sql).bind(accountId)),
+    env.DB.prepare(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(", ")}`),
+  ];
+  const results = await env.DB.batch(statements);
+  return JSON.stringify(results.map((r) => r.results));
+}
+
+/** A fresh admin key of an existing account, written straight to D1 (no request, no rate limit). */
+export async function freshAdminKey(accountId: string): Promise<string> {
+  const { row, secret } = await buildKey("admin", { accountId }, new Date().toISOString());
+  await env.DB.prepare(
+    "INSERT INTO api_keys (id, account_id, kind, integration_id, hash, prefix, created_at) VALUES (?, ?, 'admin', NULL, ?, ?, ?)",
+  )
+    .bind(row.id, accountId, row.hash, row.prefix, row.createdAt)
+    .run();
+  return secret;
+}
+
+/**
+ * The contract's error body for any status: a code of the closed set matching the status, a
+ * message without a stack trace, the request id of the header, and details as a list.
+ */
+export function expectContractError(response: ApiResponse): void {
+  const error = response.body?.error;
+  const where = `${response.status} ${JSON.stringify(response.body)?.slice(0, 300)}`;
+  expect(error, where).toBeTypeOf("object");
+  expect(Object.keys(response.body), where).toEqual(["error"]);
+  expect(ERROR_STATUS[error.code as keyof typeof ERROR_STATUS], where).toBe(response.status);
+  expect(error.message, where).toBeTypeOf("string");
+  expect(error.message, where).not.toMatch(/\n\s+at\s|\.ts:\d+/);
+  expect(error.request_id, where).toBe(response.headers.get("x-request-id"));
+  expect(Array.isArray(error.details), where).toBe(true);
+}
+
+export type RawRequest = {
+  method: string;
+  path: string;
+  key?: string | null;
+  headers?: Record<string, string>;
+  body?: string;
+};
+
+const app = createApp();
+
+/**
+ * A request to the app with `env` changed by `overrides` (production flags, a failing queue).
+ * It calls the app's fetch in this isolate rather than `exports.default.fetch`, whose cost grows
+ * with every request a test file has made (measured: ~4 ms per request at first, ~150 ms after
+ * 700), which many-request tests cannot afford.
+ */
+export async function callWithEnv(
+  overrides: Partial<Env>,
+  request: RawRequest,
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.key) headers.authorization = `Bearer ${request.key}`;
+  if (request.body !== undefined) {
+    headers["content-type"] ??= "application/json";
+    // As a client on the network sends it; a Request made here does not set it by itself.
+    headers["content-length"] = String(new TextEncoder().encode(request.body).byteLength);
+  }
+  const ctx = createExecutionContext();
+  const response = await app.fetch(
+    new Request(`http://weft.test${request.path}`, {
+      method: request.method,
+      headers,
+      body: request.body,
+    }),
+    { ...env, ...overrides },
+    ctx,
+  );
+  const text = await response.text();
+  await waitOnExecutionContext(ctx);
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`not JSON (${response.status}): ${text.slice(0, 200)}`);
+    }
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+/** `api()` of test/helpers/api.ts, through the app's fetch (see callWithEnv). */
+export function fastApi(
+  method: string,
+  path: string,
+  options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
+  return callWithEnv(
+    {},
+    {
+      method,
+      path,
+      key: options.key,
+      headers: options.headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    },
+  );
+}
+
+/** The production target policy: https only, no private or local hosts. */
+export const STRICT_TARGETS = { ALLOW_HTTP_TARGETS: "false", ALLOW_PRIVATE_TARGETS: "false" };
