@@ -8,6 +8,7 @@ import {
   insertAttempt,
   startWebhookFailing,
 } from "../db/queries/deliveries";
+import type { WebhookRow } from "../db/queries/triggers";
 import { newId } from "../lib/ids";
 import { type DeliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
 import type { QueueMessage } from "./messages";
@@ -30,21 +31,33 @@ export type AttemptOutcome =
   | { kind: "failed"; attempt: number };
 
 /**
- * One attempt of one delivery, if it is due and nobody else holds it: claim, send, then record
- * the attempt, the delivery's new state and the webhook's health in one batch, and queue the retry.
+ * One attempt of one delivery, if it is due and nobody else holds it: claim it (reading its
+ * webhook in the same round trip), then attempt it.
  */
 export async function attemptDelivery(
   deps: DeliveryDeps,
   deliveryId: string,
 ): Promise<AttemptOutcome> {
   const now = deps.now();
-  const { delivery: claimed, webhook } = await claimDelivery(deps.db, deliveryId, {
+  const { delivery, webhook } = await claimDelivery(deps.db, deliveryId, {
     now: iso(now),
     dueBy: iso(now + DUE_GRACE_MS),
     lockUntil: iso(now + LOCK_SECONDS * 1000),
   });
-  if (!claimed) return { kind: "skipped" };
+  if (!delivery) return { kind: "skipped" };
+  return attemptClaimed(deps, delivery, webhook);
+}
 
+/**
+ * Sends one attempt of a delivery this consumer holds, then records the attempt, the delivery's
+ * new state and the webhook's health in one batch, and queues the retry.
+ */
+export async function attemptClaimed(
+  deps: DeliveryDeps,
+  claimed: DeliveryRow,
+  webhook: WebhookRow | undefined,
+): Promise<Exclude<AttemptOutcome, { kind: "skipped" }>> {
+  const now = deps.now();
   const attempt = claimed.attemptCount + 1;
   let sent: SendResult;
   if (!webhook?.enabled) {

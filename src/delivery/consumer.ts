@@ -1,6 +1,6 @@
 import { findDelivery, markDeliveryFailed } from "../db/queries/deliveries";
 import { markTriggerFailed } from "../db/queries/triggers";
-import { attemptDelivery, DUE_GRACE_MS } from "./attempt";
+import { attemptClaimed, attemptDelivery, DUE_GRACE_MS } from "./attempt";
 import { type DeliveryDeps, deliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
 import { fanOutTrigger } from "./fanout";
 import type { QueueMessage } from "./messages";
@@ -42,8 +42,11 @@ export async function processBatch(
 
 export async function handleMessage(deps: DeliveryDeps, body: QueueMessage): Promise<void> {
   if (body.type === "trigger") {
-    const pending = await fanOutTrigger(deps, body.triggerId);
-    await Promise.all(pending.map((id) => attemptDelivery(deps, id)));
+    const { fresh, pending } = await fanOutTrigger(deps, body.triggerId);
+    await Promise.all([
+      ...fresh.map(({ delivery, webhook }) => attemptClaimed(deps, delivery, webhook)),
+      ...pending.map((id) => attemptDelivery(deps, id)),
+    ]);
     return;
   }
   if (body.type === "deliver") {

@@ -1,7 +1,7 @@
 import type { Database } from "../db/client";
 import {
+  type DeliveryRow,
   insertDeliveryOnce,
-  type NewDelivery,
   pendingDeliveriesOfTrigger,
 } from "../db/queries/deliveries";
 import type { IntegrationRow } from "../db/queries/integrations";
@@ -17,6 +17,7 @@ import {
 import { newId } from "../lib/ids";
 import type { MappingEntry, Trigger } from "../lib/types";
 import { applyMapping, effectiveMapping } from "../services/mapping";
+import { LOCK_SECONDS } from "./attempt";
 import { type DeliveryDeps, iso } from "./deps";
 
 /** The integration a trigger of an event goes to, its webhooks for that trigger, and the mapping. */
@@ -91,13 +92,17 @@ export function payloadFor(
   return JSON.stringify(item);
 }
 
-/** A new pending delivery of a trigger to a webhook, due at once. */
+/**
+ * A new pending delivery of a trigger to a webhook, due at once; `lockedUntil` set when the
+ * consumer that creates it attempts it right away (the insert is then its claim).
+ */
 export function newDelivery(
   trigger: Pick<TriggerRow, "id" | "accountId" | "trigger" | "eventId" | "entityUid" | "cause">,
   webhook: WebhookRow,
   payload: string,
   at: string,
-): NewDelivery {
+  lockedUntil: string | null = null,
+): DeliveryRow {
   return {
     id: newId("dlv"),
     accountId: trigger.accountId,
@@ -112,41 +117,46 @@ export function newDelivery(
     status: "pending",
     attemptCount: 0,
     nextAttemptAt: at,
-    lockedUntil: null,
+    lockedUntil,
     createdAt: at,
     updatedAt: at,
   };
 }
 
+/** A delivery this consumer has just created, already claimed for its first attempt. */
+export type FreshDelivery = { delivery: DeliveryRow; webhook: WebhookRow };
+
 /**
- * Fans a pending trigger out into deliveries and marks it processed, in one batch
- * (a redelivered message inserts nothing twice). Returns the trigger's pending deliveries,
- * to attempt at once.
+ * Fans a pending trigger out into deliveries and marks it processed, in one batch (a
+ * redelivered message inserts nothing twice). The new deliveries are inserted locked: this
+ * consumer attempts them at once without a separate claim. For a trigger already processed
+ * (a redelivered message), the ids of its still pending deliveries, to attempt with a claim.
  */
-export async function fanOutTrigger(deps: DeliveryDeps, triggerId: string): Promise<string[]> {
+export async function fanOutTrigger(
+  deps: DeliveryDeps,
+  triggerId: string,
+): Promise<{ fresh: FreshDelivery[]; pending: string[] }> {
   const { db } = deps;
   const trigger = await findTrigger(db, triggerId);
-  if (!trigger) return [];
-  if (trigger.status === "pending") {
-    const at = iso(deps.now());
-    const route = await routeFor(db, trigger, trigger.trigger as Trigger);
-    const fired = route ? webhooksFiredBy(route, trigger) : [];
-    const inserts = fired.map((webhook) =>
-      insertDeliveryOnce(
-        db,
-        newDelivery(
-          trigger,
-          webhook,
-          payloadFor(trigger.trigger, trigger.snapshot, route?.mapping ?? []),
-          at,
-        ),
-      ),
-    );
-    const [, ...inserted] = await db.batch([markTriggerProcessed(db, trigger.id, at), ...inserts]);
-    // A conflicting insert (another consumer got here first) returns nothing: that one attempts it.
-    return inserted.flatMap((rows) => rows.map((row) => row.id));
+  if (!trigger) return { fresh: [], pending: [] };
+  if (trigger.status !== "pending") {
+    const pending = await pendingDeliveriesOfTrigger(db, trigger.id);
+    return { fresh: [], pending: pending.map((row) => row.id) };
   }
-  // A redelivered message of a processed trigger: attempt what is still pending (the lock dedupes).
-  const pending = await pendingDeliveriesOfTrigger(db, trigger.id);
-  return pending.map((row) => row.id);
+  const now = deps.now();
+  const at = iso(now);
+  const lockedUntil = iso(now + LOCK_SECONDS * 1000);
+  const route = await routeFor(db, trigger, trigger.trigger as Trigger);
+  const fired = route ? webhooksFiredBy(route, trigger) : [];
+  const payload = route ? payloadFor(trigger.trigger, trigger.snapshot, route.mapping) : "";
+  const candidates = fired.map((webhook) => ({
+    delivery: newDelivery(trigger, webhook, payload, at, lockedUntil),
+    webhook,
+  }));
+  const [, ...inserted] = await db.batch([
+    markTriggerProcessed(db, trigger.id, at),
+    ...candidates.map((c) => insertDeliveryOnce(db, c.delivery)),
+  ]);
+  // A conflicting insert (another consumer got here first) returns nothing: that one attempts it.
+  return { fresh: candidates.filter((_, i) => inserted[i]?.length === 1), pending: [] };
 }

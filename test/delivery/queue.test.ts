@@ -129,7 +129,7 @@ describe("queue handler", () => {
     const stuck = await guestTrigger();
     const { deps } = testDeps();
     const { fanOutTrigger } = await import("../../src/delivery/fanout");
-    const [deliveryId] = await fanOutTrigger(deps, stuck.triggerId);
+    const deliveryId = (await fanOutTrigger(deps, stuck.triggerId)).fresh[0]?.delivery.id;
     const batch = batchOf("weft-triggers-dlq", [
       { type: "trigger", triggerId: run.triggerId },
       { type: "deliver", deliveryId: deliveryId ?? "" },
@@ -171,7 +171,7 @@ describe("outbox sweeper (scheduled)", () => {
     const run = await guestTrigger();
     const { deps } = testDeps();
     const { fanOutTrigger } = await import("../../src/delivery/fanout");
-    const [deliveryId = ""] = await fanOutTrigger(deps, run.triggerId);
+    const deliveryId = (await fanOutTrigger(deps, run.triggerId)).fresh[0]?.delivery.id ?? "";
     const overdue = new Date(Date.now() - 120_000).toISOString();
     await db
       .update(deliveries)

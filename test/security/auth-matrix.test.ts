@@ -296,7 +296,7 @@ beforeAll(async () => {
     snapshot: { uid: guest.id },
     entityUid: guest.id,
   });
-  const [delivery = ""] = await fanOutTrigger(testDeps().deps, triggerId);
+  const delivery = (await fanOutTrigger(testDeps().deps, triggerId)).fresh[0]?.delivery.id ?? "";
 
   owner = {
     accountId: account.account.id,
