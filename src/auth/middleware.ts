@@ -32,9 +32,10 @@ async function resolveKey(
     }
     throw unauthorized("Unknown key.");
   }
-  const row = await findKeyByHash(db, await hashKey(secret));
+  const found = await findKeyByHash(db, await hashKey(secret));
+  const row = found?.key;
   const now = nowIso();
-  if (!row || row.kind !== kind) throw unauthorized("Unknown key.");
+  if (!found || !row || row.kind !== kind) throw unauthorized("Unknown key.");
   if (row.revokedAt) throw unauthorized("This key has been revoked.");
   if (row.expiresAt && row.expiresAt <= now) throw unauthorized("This key has expired.");
   if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
@@ -46,6 +47,8 @@ async function resolveKey(
       accountId: row.accountId,
       keyId: row.id,
       integrationId: row.integrationId,
+      integration: found.integration,
+      profileIds: found.profileIds,
     };
   }
   return { kind: "admin", accountId: row.accountId, keyId: row.id };

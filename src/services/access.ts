@@ -1,5 +1,4 @@
-import type { Database } from "../db/client";
-import { findIntegrationWithLinks, type IntegrationRow } from "../db/queries/integrations";
+import type { IntegrationRow } from "../db/queries/integrations";
 import type { Auth } from "../env";
 import { ApiError } from "../errors";
 
@@ -15,23 +14,19 @@ export type ReaderScope = {
   integration: IntegrationRow | null;
 };
 
-export async function readerScope(db: Database, auth: Auth): Promise<ReaderScope> {
-  if (auth.kind === "admin")
+export function readerScope(auth: Auth): ReaderScope {
+  if (auth.kind === "admin") {
     return { accountId: auth.accountId, profileIds: null, integration: null };
+  }
   if (auth.kind === "bootstrap") {
     throw new ApiError("FORBIDDEN", "The bootstrap token can only create accounts.");
   }
-  // One round trip for the integration and its links: this runs on every integration-key read.
-  const found = await findIntegrationWithLinks(db, auth.integrationId);
-  if (!found) throw new ApiError("UNAUTHORIZED", "Unknown key.");
-  if (!found.integration.apiAccess) {
+  // The integration and its links were read with the key (auth middleware).
+  if (!auth.integration) throw new ApiError("UNAUTHORIZED", "Unknown key.");
+  if (!auth.integration.apiAccess) {
     throw new ApiError("FORBIDDEN", "API access is turned off for this integration.");
   }
-  return {
-    accountId: auth.accountId,
-    profileIds: found.profileIds,
-    integration: found.integration,
-  };
+  return { accountId: auth.accountId, profileIds: auth.profileIds, integration: auth.integration };
 }
 
 /** Whether a scope may see something of `profileId` (else the caller answers 404). */

@@ -1,11 +1,28 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Database } from "../client";
-import { apiKeys } from "../schema";
+import { apiKeys, integrationProfiles, integrations } from "../schema";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-export function findKeyByHash(db: Database, hash: string) {
-  return db.select().from(apiKeys).where(eq(apiKeys.hash, hash)).get();
+/**
+ * The key with this hash and, for an integration key, what it grants (its integration and the
+ * profiles linked to it): one round trip, since every request of an integration key needs both.
+ */
+export async function findKeyByHash(db: Database, hash: string) {
+  const integrationOfKey = db
+    .select({ id: apiKeys.integrationId })
+    .from(apiKeys)
+    .where(eq(apiKeys.hash, hash));
+  const [keys, found, links] = await db.batch([
+    db.select().from(apiKeys).where(eq(apiKeys.hash, hash)),
+    db.select().from(integrations).where(eq(integrations.id, integrationOfKey)),
+    db
+      .select({ profileId: integrationProfiles.profileId })
+      .from(integrationProfiles)
+      .where(eq(integrationProfiles.integrationId, integrationOfKey)),
+  ]);
+  const key = keys[0];
+  return key && { key, integration: found[0], profileIds: links.map((link) => link.profileId) };
 }
 
 export function insertKey(db: Database, row: typeof apiKeys.$inferInsert) {

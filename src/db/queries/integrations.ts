@@ -16,18 +16,6 @@ export function findIntegrationById(db: Database, id: string) {
   return db.select().from(integrations).where(eq(integrations.id, id)).get();
 }
 
-/** An integration with the ids of its linked profiles, in one round trip. */
-export async function findIntegrationWithLinks(db: Database, id: string) {
-  const [found, links] = await db.batch([
-    db.select().from(integrations).where(eq(integrations.id, id)),
-    db
-      .select({ profileId: integrationProfiles.profileId })
-      .from(integrationProfiles)
-      .where(eq(integrationProfiles.integrationId, id)),
-  ]);
-  return found[0] && { integration: found[0], profileIds: links.map((link) => link.profileId) };
-}
-
 export function findIntegration(db: Database, accountId: string, id: string) {
   return db
     .select()

@@ -24,7 +24,7 @@ export const createAttendee: RouteHandler<typeof routes.createAttendee, AppEnv> 
 
 export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const scope = await readerScope(c.var.db, c.var.auth);
+  const scope = readerScope(c.var.auth);
   const { items, total } = await attendees.listReadableAttendees(c.var.db, scope, query);
   const options = presentOptions(query);
   const data = await attendees.presentAttendees(c.var.db, scope, items, options);
@@ -32,7 +32,7 @@ export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = 
 };
 
 export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = async (c) => {
-  const scope = await readerScope(c.var.db, c.var.auth);
+  const scope = readerScope(c.var.auth);
   const item = await attendees.getReadableAttendee(c.var.db, scope, c.req.valid("param").uid);
   const [body] = await attendees.presentAttendees(
     c.var.db,

@@ -20,13 +20,13 @@ export const createEvent: RouteHandler<typeof routes.createEvent, AppEnv> = asyn
 
 export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const scope = await readerScope(c.var.db, c.var.auth);
+  const scope = readerScope(c.var.auth);
   const { rows, total } = await events.listReadableEvents(c.var.db, scope, query);
   return c.json({ data: rows.map(serializeEvent), meta: pageMeta(query, total) }, 200);
 };
 
 export const getEvent: RouteHandler<typeof routes.getEvent, AppEnv> = async (c) => {
-  const scope = await readerScope(c.var.db, c.var.auth);
+  const scope = readerScope(c.var.auth);
   const event = await events.getReadableEvent(c.var.db, scope, c.req.valid("param").uid);
   return c.json({ data: serializeEvent(event) }, 200);
 };
@@ -54,7 +54,7 @@ export const deleteEvent: RouteHandler<typeof routes.deleteEvent, AppEnv> = asyn
 };
 
 export const getEventFields: RouteHandler<typeof routes.getEventFields, AppEnv> = async (c) => {
-  const scope = await readerScope(c.var.db, c.var.auth);
+  const scope = readerScope(c.var.auth);
   const event = await events.getReadableEvent(c.var.db, scope, c.req.valid("param").uid);
   return c.json({ data: event.fields }, 200);
 };
