@@ -6,7 +6,6 @@ import {
   countGuestOut,
   deleteAttendee as deleteAttendeeRow,
   findAttendee,
-  findEventsByIds,
   insertAttendee,
   listAttendees,
   updateAttendee,
@@ -140,7 +139,7 @@ export async function listReadableAttendees(
   scope: ReaderScope,
   query: Pagination & { event_uid?: string; guest_uid?: string; registration_status?: string },
 ) {
-  const { rows, total } = await listAttendees(
+  const { rows, total, events } = await listAttendees(
     db,
     {
       accountId: scope.accountId,
@@ -152,11 +151,9 @@ export async function listReadableAttendees(
     },
     query,
   );
-  const events = new Map(
-    (await findEventsByIds(db, [...new Set(rows.map((row) => row.eventId))])).map((e) => [e.id, e]),
-  );
+  const eventsById = new Map(events.map((event) => [event.id, event]));
   const items = rows.flatMap((attendee) => {
-    const event = events.get(attendee.eventId);
+    const event = eventsById.get(attendee.eventId);
     return event ? [{ attendee, event }] : [];
   });
   return { items, total };

@@ -36,9 +36,9 @@ function onlyByEvent(filter: AttendeeFilter): filter is AttendeeFilter & { event
   );
 }
 
-/** One page of attendees, oldest first, with the total count. */
+/** One page of attendees, oldest first, with the total count and the page's events. */
 export async function listAttendees(db: Database, filter: AttendeeFilter, page: Pagination) {
-  if (filter.profileIds?.length === 0) return { rows: [], total: 0 };
+  if (filter.profileIds?.length === 0) return { rows: [], total: 0, events: [] };
   const conditions: (SQL | undefined)[] = [
     eq(attendees.accountId, filter.accountId),
     filter.profileIds ? inArray(attendees.profileId, filter.profileIds) : undefined,
@@ -50,14 +50,23 @@ export async function listAttendees(db: Database, filter: AttendeeFilter, page: 
     filter.updatedSince ? gte(attendees.updatedAt, filter.updatedSince) : undefined,
   ];
   const where = and(...conditions);
-  const [rows, totals] = await db.batch([
+  const order = [asc(attendees.createdAt), asc(sql`rowid`)];
+  const offset = (page.page - 1) * page.page_size;
+  const pageEventIds = db
+    .select({ eventId: attendees.eventId })
+    .from(attendees)
+    .where(where)
+    .orderBy(...order)
+    .limit(page.page_size)
+    .offset(offset);
+  const [rows, totals, pageEvents] = await db.batch([
     db
       .select()
       .from(attendees)
       .where(where)
-      .orderBy(asc(attendees.createdAt), asc(sql`rowid`))
+      .orderBy(...order)
       .limit(page.page_size)
-      .offset((page.page - 1) * page.page_size),
+      .offset(offset),
     onlyByEvent(filter)
       ? // The event keeps its exact guest_count: counting a large event on every page is the cost.
         db
@@ -71,13 +80,10 @@ export async function listAttendees(db: Database, filter: AttendeeFilter, page: 
             ),
           )
       : db.select({ total: count() }).from(attendees).where(where),
+    // The events the page's attendees belong to, in the same round trip.
+    db.select().from(events).where(inArray(events.id, pageEventIds)),
   ]);
-  return { rows, total: totals[0]?.total ?? 0 };
-}
-
-export function findEventsByIds(db: Database, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.select().from(events).where(inArray(events.id, ids));
+  return { rows, total: totals[0]?.total ?? 0, events: pageEvents };
 }
 
 export function updateAttendee(
