@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
 import {
+  ATTENDEE_CHANGED,
   type AttendeeRow,
   CAPACITY_EXCEEDED,
   countGuestIn,
@@ -51,11 +52,28 @@ function paymentStatusOf(
   return row.paymentAmount >= row.amountTaxIncl ? "Paid" : "Partial";
 }
 
-function isCapacityError(error: unknown): boolean {
+/** Whether a failed D1 batch failed with this SQLite message (it may be wrapped in causes). */
+function failedWith(error: unknown, message: string): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e.message.includes(CAPACITY_EXCEEDED)) return true;
+    if (e.message.includes(message)) return true;
   }
   return false;
+}
+
+const CHANGE_TRIES = 3;
+
+/** Runs a read-modify-write of an attendee again when a concurrent change beat it (409 after 3). */
+async function retryWhenChanged<T>(change: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await change();
+    } catch (error) {
+      if (!failedWith(error, ATTENDEE_CHANGED)) throw error;
+      if (tries >= CHANGE_TRIES) {
+        throw new ApiError("CONFLICT", "The attendee kept changing while this was applied; retry.");
+      }
+    }
+  }
 }
 
 const fullEvent = () =>
@@ -114,7 +132,7 @@ export async function createAttendee(db: Database, accountId: string, input: Cre
   try {
     await db.batch([countGuestIn(db, event.id), insertAttendee(db, attendee), trigger.statement]);
   } catch (error) {
-    if (isCapacityError(error)) throw fullEvent();
+    if (failedWith(error, CAPACITY_EXCEEDED)) throw fullEvent();
     throw error;
   }
   return { attendee, event: { ...event, guestCount: event.guestCount + 1 }, triggerId: trigger.id };
@@ -166,38 +184,43 @@ export async function patchAttendee(
   uid: string,
   input: UpdateAttendeeInput,
 ) {
-  const { attendee, event } = await getAttendee(db, accountId, uid);
-  if (input.language !== undefined) checkLanguage(event, input.language);
-  let fields = attendee.fields;
-  if (input.fields) {
-    const merged = mergeFields(event.fields, attendee.fields, input.fields);
-    if (merged.details.length > 0) throw unprocessable(merged.details);
-    fields = compactFields(merged.values);
-  }
-  const amountTaxExcl = money(input.amount_tax_excl ?? attendee.amountTaxExcl);
-  const amountTax = money(input.amount_tax ?? attendee.amountTax);
-  const amountTaxIncl = money(amountTaxExcl + amountTax);
-  const changes = {
-    language: input.language ?? attendee.language,
-    registrationStatus: input.registration_status ?? attendee.registrationStatus,
-    amountTaxExcl,
-    amountTax,
-    amountTaxIncl,
-    paymentStatus: paymentStatusOf({ ...attendee, amountTaxIncl }),
-    fields,
-    updatedAt: nowIso(),
-  };
-  const updated: AttendeeRow = { ...attendee, ...changes };
-  const trigger = recordTrigger(db, {
-    accountId,
-    trigger: "guest.update",
-    profileId: attendee.profileId,
-    eventId: attendee.eventId,
-    entityUid: attendee.id,
-    snapshot: serializeAttendee(updated, event),
+  return retryWhenChanged(async () => {
+    const { attendee, event } = await getAttendee(db, accountId, uid);
+    if (input.language !== undefined) checkLanguage(event, input.language);
+    let fields = attendee.fields;
+    if (input.fields) {
+      const merged = mergeFields(event.fields, attendee.fields, input.fields);
+      if (merged.details.length > 0) throw unprocessable(merged.details);
+      fields = compactFields(merged.values);
+    }
+    const amountTaxExcl = money(input.amount_tax_excl ?? attendee.amountTaxExcl);
+    const amountTax = money(input.amount_tax ?? attendee.amountTax);
+    const amountTaxIncl = money(amountTaxExcl + amountTax);
+    const changes = {
+      language: input.language ?? attendee.language,
+      registrationStatus: input.registration_status ?? attendee.registrationStatus,
+      amountTaxExcl,
+      amountTax,
+      amountTaxIncl,
+      paymentStatus: paymentStatusOf({ ...attendee, amountTaxIncl }),
+      fields,
+      updatedAt: nowIso(),
+    };
+    const updated: AttendeeRow = { ...attendee, ...changes };
+    const trigger = recordTrigger(db, {
+      accountId,
+      trigger: "guest.update",
+      profileId: attendee.profileId,
+      eventId: attendee.eventId,
+      entityUid: attendee.id,
+      snapshot: serializeAttendee(updated, event),
+    });
+    await db.batch([
+      updateAttendee(db, attendee.id, changes, attendee.updatedAt),
+      trigger.statement,
+    ]);
+    return { attendee: updated, event, triggerId: trigger.id };
   });
-  await db.batch([updateAttendee(db, attendee.id, changes), trigger.statement]);
-  return { attendee: updated, event, triggerId: trigger.id };
 }
 
 /** Records a payment; fires guest.update with cause "payment" (the override decides if it sends). */
@@ -207,27 +230,32 @@ export async function addPayment(
   uid: string,
   input: PaymentInput,
 ) {
-  const { attendee, event } = await getAttendee(db, accountId, uid);
-  const paymentAmount = money(attendee.paymentAmount + input.amount);
-  const changes = {
-    paymentAmount,
-    paymentMethod: input.method,
-    paymentDate: toStoredTime(input.paid_at ?? nowIso()),
-    paymentStatus: paymentStatusOf({ ...attendee, paymentAmount }),
-    updatedAt: nowIso(),
-  };
-  const updated: AttendeeRow = { ...attendee, ...changes };
-  const trigger = recordTrigger(db, {
-    accountId,
-    trigger: "guest.update",
-    profileId: attendee.profileId,
-    eventId: attendee.eventId,
-    entityUid: attendee.id,
-    snapshot: serializeAttendee(updated, event),
-    cause: "payment",
+  return retryWhenChanged(async () => {
+    const { attendee, event } = await getAttendee(db, accountId, uid);
+    const paymentAmount = money(attendee.paymentAmount + input.amount);
+    const changes = {
+      paymentAmount,
+      paymentMethod: input.method,
+      paymentDate: toStoredTime(input.paid_at ?? nowIso()),
+      paymentStatus: paymentStatusOf({ ...attendee, paymentAmount }),
+      updatedAt: nowIso(),
+    };
+    const updated: AttendeeRow = { ...attendee, ...changes };
+    const trigger = recordTrigger(db, {
+      accountId,
+      trigger: "guest.update",
+      profileId: attendee.profileId,
+      eventId: attendee.eventId,
+      entityUid: attendee.id,
+      snapshot: serializeAttendee(updated, event),
+      cause: "payment",
+    });
+    await db.batch([
+      updateAttendee(db, attendee.id, changes, attendee.updatedAt),
+      trigger.statement,
+    ]);
+    return { attendee: updated, event, triggerId: trigger.id };
   });
-  await db.batch([updateAttendee(db, attendee.id, changes), trigger.statement]);
-  return { attendee: updated, event, triggerId: trigger.id };
 }
 
 /** Deletes an attendee; guest_count and the guest.delete trigger (last state) in the same batch. */

@@ -415,6 +415,31 @@ describe("POST /v1/attendees/{uid}/payments", () => {
     expect(triggers[2].snapshot).toEqual(second.body.data);
   });
 
+  it("loses no payment or field change under concurrent writes to one attendee", async () => {
+    const { key, event } = await createWorld();
+    const a = await createAttendee(key, event.uid, {}, { amount_tax_excl: 1000 });
+    const answers = await Promise.all([
+      ...Array.from({ length: 8 }, () =>
+        api("POST", `/v1/attendees/${a.uid}/payments`, {
+          key,
+          body: { amount: 10, method: "card" },
+        }),
+      ),
+      api("PATCH", `/v1/attendees/${a.uid}`, { key, body: { fields: { lastname: "Doe" } } }),
+    ]);
+    // Each answer either applied (200) or asked the client to retry (409 CONFLICT): none was lost.
+    for (const answer of answers) {
+      if (answer.status !== 200) expectError(answer, 409, "CONFLICT");
+    }
+    const paid = answers.slice(0, 8).filter((answer) => answer.status === 200).length;
+    expect(paid).toBeGreaterThan(0);
+    const stored = (await api("GET", `/v1/attendees/${a.uid}`, { key })).body.data;
+    expect(stored.payment_amount).toBe(10 * paid);
+    if (answers[8].status === 200) expect(stored.lastname).toBe("Doe");
+    const updates = (await triggersFor(a.uid)).filter((t) => t.trigger === "guest.update");
+    expect(updates).toHaveLength(answers.filter((answer) => answer.status === 200).length);
+  });
+
   it("refuses bad payments", async () => {
     const { key, event } = await createWorld();
     const a = await createAttendee(key, event.uid);

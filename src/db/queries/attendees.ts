@@ -86,12 +86,29 @@ export async function listAttendees(db: Database, filter: AttendeeFilter, page: 
   return { rows, total: totals[0]?.total ?? 0, events: pageEvents };
 }
 
+/** The message SQLite gives when `updateAttendee` finds the row changed since it was read. */
+export const ATTENDEE_CHANGED = "NOT NULL constraint failed: attendees.updated_at";
+
+/**
+ * Statement: the attendee's new values, only if its `updated_at` is still `readAt` (nobody
+ * changed it since it was read); otherwise it writes NULL into updated_at, which fails the whole
+ * batch with ATTENDEE_CHANGED, so no read-modify-write loses a concurrent change.
+ */
 export function updateAttendee(
   db: Database,
   id: string,
-  values: Partial<Omit<AttendeeRow, "id" | "accountId" | "eventId" | "profileId" | "createdAt">>,
+  values: Partial<Omit<AttendeeRow, "id" | "accountId" | "eventId" | "profileId" | "createdAt">> & {
+    updatedAt: string;
+  },
+  readAt: string,
 ) {
-  return db.update(attendees).set(values).where(eq(attendees.id, id));
+  return db
+    .update(attendees)
+    .set({
+      ...values,
+      updatedAt: sql`CASE WHEN ${attendees.updatedAt} = ${readAt} THEN ${values.updatedAt} ELSE NULL END`,
+    })
+    .where(eq(attendees.id, id));
 }
 
 /** The message SQLite gives when `countGuestIn` would pass the capacity (it aborts the batch). */

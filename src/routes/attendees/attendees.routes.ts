@@ -58,11 +58,11 @@ export const updateAttendee = createRoute({
   tags,
   summary: "Update an attendee",
   description:
-    "Admin key only. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`.",
+    "Admin key only. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.",
   request: { params: AttendeeUidParams, body: jsonBody(UpdateAttendeeBody) },
   responses: {
     200: jsonContent(dataOf(AttendeeSchema), "The updated attendee."),
-    ...errorResponses(422),
+    ...errorResponses(409, 422),
   },
 });
 
@@ -82,7 +82,7 @@ export const addPayment = createRoute({
   tags,
   summary: "Record a payment",
   description:
-    "Admin key only. Adds `amount` to payment_amount and sets payment_method and payment_date (`paid_at`, default now); payment_status becomes Paid once payment_amount reaches amount_tax_incl, else Partial. Fires `guest.update` with `x-weft-cause: payment` only when the event's override has `fire_on_payment`. Accepts `idempotency-key`, so a retried payment is not counted twice.",
+    "Admin key only. Adds `amount` to payment_amount and sets payment_method and payment_date (`paid_at`, default now); payment_status becomes Paid once payment_amount reaches amount_tax_incl, else Partial. Fires `guest.update` with `x-weft-cause: payment` only when the event's override has `fire_on_payment`. Accepts `idempotency-key`, so a retried payment is not counted twice. Concurrent payments of one attendee never overwrite each other; one that keeps colliding answers 409 (nothing recorded), to retry.",
   middleware: [idempotent] as const,
   request: {
     headers: IdempotencyHeaders,
