@@ -206,20 +206,7 @@ export async function patchAttendee(
       fields,
       updatedAt: nowIso(),
     };
-    const updated: AttendeeRow = { ...attendee, ...changes };
-    const trigger = recordTrigger(db, {
-      accountId,
-      trigger: "guest.update",
-      profileId: attendee.profileId,
-      eventId: attendee.eventId,
-      entityUid: attendee.id,
-      snapshot: serializeAttendee(updated, event),
-    });
-    await db.batch([
-      updateAttendee(db, attendee.id, changes, attendee.updatedAt),
-      trigger.statement,
-    ]);
-    return { attendee: updated, event, triggerId: trigger.id };
+    return saveUpdate(db, { attendee, event, changes });
   });
 }
 
@@ -240,22 +227,36 @@ export async function addPayment(
       paymentStatus: paymentStatusOf({ ...attendee, paymentAmount }),
       updatedAt: nowIso(),
     };
-    const updated: AttendeeRow = { ...attendee, ...changes };
-    const trigger = recordTrigger(db, {
-      accountId,
-      trigger: "guest.update",
-      profileId: attendee.profileId,
-      eventId: attendee.eventId,
-      entityUid: attendee.id,
-      snapshot: serializeAttendee(updated, event),
-      cause: "payment",
-    });
-    await db.batch([
-      updateAttendee(db, attendee.id, changes, attendee.updatedAt),
-      trigger.statement,
-    ]);
-    return { attendee: updated, event, triggerId: trigger.id };
+    return saveUpdate(db, { attendee, event, changes, cause: "payment" });
   });
+}
+
+/**
+ * Writes an attendee's changes (only if nobody changed it since it was read) with its
+ * guest.update trigger in the same batch.
+ */
+async function saveUpdate(
+  db: Database,
+  input: {
+    attendee: AttendeeRow;
+    event: EventRow;
+    changes: Partial<AttendeeRow> & { updatedAt: string };
+    cause?: string;
+  },
+) {
+  const { attendee, event, changes } = input;
+  const updated: AttendeeRow = { ...attendee, ...changes };
+  const trigger = recordTrigger(db, {
+    accountId: attendee.accountId,
+    trigger: "guest.update",
+    profileId: attendee.profileId,
+    eventId: attendee.eventId,
+    entityUid: attendee.id,
+    snapshot: serializeAttendee(updated, event),
+    cause: input.cause,
+  });
+  await db.batch([updateAttendee(db, attendee.id, changes, attendee.updatedAt), trigger.statement]);
+  return { attendee: updated, event, triggerId: trigger.id };
 }
 
 /** Deletes an attendee; guest_count and the guest.delete trigger (last state) in the same batch. */
