@@ -1,4 +1,5 @@
 import { deleteDeliveriesBefore, overduePendingDeliveries } from "./db/queries/deliveries";
+import { deleteOrphanOverridesBefore } from "./db/queries/events";
 import { deleteIdempotencyKeysBefore } from "./db/queries/idempotency";
 import { deleteFinishedTriggersBefore, stalePendingTriggers } from "./db/queries/triggers";
 import { type DeliveryDeps, deliveryDeps, iso } from "./delivery/deps";
@@ -47,6 +48,7 @@ export async function sweep(deps: DeliveryDeps): Promise<SweepResult> {
   await db.batch([
     ...deleteDeliveriesBefore(db, expired),
     deleteFinishedTriggersBefore(db, expired),
+    deleteOrphanOverridesBefore(db, expired),
     deleteIdempotencyKeysBefore(db, iso(now - IDEMPOTENCY_WINDOW_SECONDS * 1000)),
   ]);
   return { triggers: staleTriggers.length, deliveries: lostDeliveries.length };

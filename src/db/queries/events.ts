@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, lt, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Pagination } from "../../routes/common.schemas";
 import type { Database } from "../client";
 import { attendees, eventOverrides, events } from "../schema";
@@ -62,10 +62,26 @@ export function updateEvent(
 }
 
 /** The statements that delete an event with its attendees and override (for one batch). */
+/**
+ * Statements deleting an event and its attendees. Its override stays: the event.delete trigger
+ * must route through it like the event's other triggers; retention removes it later
+ * (`deleteOrphanOverridesBefore`).
+ */
 export function deleteEventStatements(db: Database, id: string) {
   return [
     db.delete(attendees).where(eq(attendees.eventId, id)),
-    db.delete(eventOverrides).where(eq(eventOverrides.eventId, id)),
     db.delete(events).where(eq(events.id, id)),
   ] as const;
+}
+
+/** Retention: overrides of events deleted before `before` (their triggers are long processed). */
+export function deleteOrphanOverridesBefore(db: Database, before: string) {
+  return db
+    .delete(eventOverrides)
+    .where(
+      and(
+        lt(eventOverrides.updatedAt, before),
+        notInArray(eventOverrides.eventId, db.select({ id: events.id }).from(events)),
+      ),
+    );
 }
