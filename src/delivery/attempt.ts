@@ -32,7 +32,7 @@ export type AttemptOutcome =
 
 /**
  * One attempt of one delivery, if it is due and nobody else holds it: claim it (reading its
- * webhook in the same round trip), then attempt it.
+ * webhook in the same round trip), send it, then record the attempt and queue the retry.
  */
 export async function attemptDelivery(
   deps: DeliveryDeps,
@@ -45,20 +45,27 @@ export async function attemptDelivery(
     lockUntil: iso(now + LOCK_SECONDS * 1000),
   });
   if (!delivery) return { kind: "skipped" };
-  return attemptClaimed(deps, delivery, webhook);
+  const [outcome] = await recordAttempts(deps, [await sendAttempt(deps, delivery, webhook)]);
+  return outcome;
 }
 
-/**
- * Sends one attempt of a delivery this consumer holds, then records the attempt, the delivery's
- * new state and the webhook's health in one batch, and queues the retry.
- */
-export async function attemptClaimed(
+/** What one attempt did, to record. */
+export type SentAttempt = {
+  delivery: DeliveryRow;
+  webhookEnabled: boolean;
+  sent: SendResult;
+  outcome: Exclude<AttemptOutcome, { kind: "skipped" }>;
+};
+
+/** Sends one attempt of a claimed delivery (nothing is written yet). */
+export async function sendAttempt(
   deps: DeliveryDeps,
   claimed: DeliveryRow,
   webhook: WebhookRow | undefined,
-): Promise<Exclude<AttemptOutcome, { kind: "skipped" }>> {
+): Promise<SentAttempt> {
   const now = deps.now();
   const attempt = claimed.attemptCount + 1;
+  const webhookEnabled = webhook?.enabled === true;
   let sent: SendResult;
   if (!webhook?.enabled) {
     sent = {
@@ -88,15 +95,37 @@ export async function attemptClaimed(
     );
     sent = await sendRequest(request, deps);
   }
+  return {
+    delivery: claimed,
+    webhookEnabled,
+    sent,
+    outcome: judge(deps, sent, attempt, webhookEnabled),
+  };
+}
 
-  const outcome = judge(deps, sent, attempt, webhook?.enabled === true);
-  await recordAttempt(deps, claimed, sent, outcome, webhook?.enabled === true);
-  if (outcome.kind === "retry") {
-    await deps.queue.send({ type: "deliver", deliveryId: claimed.id } satisfies QueueMessage, {
-      delaySeconds: Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS),
-    });
-  }
-  return outcome;
+/**
+ * Records sent attempts (each attempt row, its delivery's new state, its webhook's health) in one
+ * D1 batch, then queues the retries. A consumer that sends several deliveries of one trigger
+ * records them together: one round trip instead of one per delivery.
+ */
+export async function recordAttempts(
+  deps: DeliveryDeps,
+  attempts: SentAttempt[],
+): Promise<Array<SentAttempt["outcome"]>> {
+  const [first, ...rest] = attempts.flatMap((attempt) => attemptStatements(deps, attempt));
+  if (first) await deps.db.batch([first, ...rest]);
+  const retries = attempts.flatMap(({ delivery, outcome }) =>
+    outcome.kind === "retry"
+      ? [
+          {
+            body: { type: "deliver", deliveryId: delivery.id } satisfies QueueMessage,
+            delaySeconds: Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS),
+          },
+        ]
+      : [],
+  );
+  if (retries.length > 0) await deps.queue.sendBatch(retries);
+  return attempts.map((attempt) => attempt.outcome);
 }
 
 /** What an attempt's result means for the delivery. */
@@ -119,13 +148,8 @@ function judge(
   return { kind: "retry", attempt, delaySeconds };
 }
 
-async function recordAttempt(
-  deps: DeliveryDeps,
-  delivery: DeliveryRow,
-  sent: SendResult,
-  outcome: Exclude<AttemptOutcome, { kind: "skipped" }>,
-  webhookEnabled: boolean,
-) {
+function attemptStatements(deps: DeliveryDeps, attempt: SentAttempt) {
+  const { delivery, sent, outcome, webhookEnabled } = attempt;
   const { db } = deps;
   const now = deps.now();
   const at = iso(now);
@@ -145,7 +169,7 @@ async function recordAttempt(
               at,
             ),
           ];
-  await db.batch([
+  return [
     insertAttempt(db, {
       id: newId("att"),
       deliveryId: delivery.id,
@@ -168,5 +192,5 @@ async function recordAttempt(
       updatedAt: at,
     }),
     ...webhookStatements,
-  ]);
+  ];
 }

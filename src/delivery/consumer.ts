@@ -1,6 +1,6 @@
 import { findDelivery, markDeliveryFailed } from "../db/queries/deliveries";
 import { markTriggerFailed } from "../db/queries/triggers";
-import { attemptClaimed, attemptDelivery, DUE_GRACE_MS } from "./attempt";
+import { attemptDelivery, DUE_GRACE_MS, recordAttempts, sendAttempt } from "./attempt";
 import { type DeliveryDeps, deliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
 import { fanOutTrigger } from "./fanout";
 import type { QueueMessage } from "./messages";
@@ -44,7 +44,10 @@ export async function handleMessage(deps: DeliveryDeps, body: QueueMessage): Pro
   if (body.type === "trigger") {
     const { fresh, pending } = await fanOutTrigger(deps, body.triggerId);
     await Promise.all([
-      ...fresh.map(({ delivery, webhook }) => attemptClaimed(deps, delivery, webhook)),
+      // Sent concurrently, recorded together in one batch once the slowest has answered.
+      Promise.all(fresh.map(({ delivery, webhook }) => sendAttempt(deps, delivery, webhook))).then(
+        (sent) => recordAttempts(deps, sent),
+      ),
       ...pending.map((id) => attemptDelivery(deps, id)),
     ]);
     return;

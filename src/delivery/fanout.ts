@@ -7,9 +7,10 @@ import {
 import type { IntegrationRow } from "../db/queries/integrations";
 import {
   type EventOverrideRow,
-  findTrigger,
+  findTriggerWithContext,
   integrationWithWebhooks,
   markTriggerProcessed,
+  type RoutingContext,
   routingContext,
   type TriggerRow,
   type WebhookRow,
@@ -37,8 +38,10 @@ export async function routeFor(
   db: Database,
   at: { accountId: string; profileId: string; eventId: string },
   trigger: Trigger,
+  /** Already read with the trigger, if it was. */
+  context?: RoutingContext,
 ): Promise<Route | null> {
-  const { account, profile, override } = await routingContext(db, at);
+  const { account, profile, override } = context ?? (await routingContext(db, at));
   const integrationId = override?.integrationId ?? profile?.activeIntegrationId;
   if (!integrationId) return null;
   const { integration, webhooks } = await integrationWithWebhooks(db, {
@@ -137,8 +140,9 @@ export async function fanOutTrigger(
   triggerId: string,
 ): Promise<{ fresh: FreshDelivery[]; pending: string[] }> {
   const { db } = deps;
-  const trigger = await findTrigger(db, triggerId);
-  if (!trigger) return { fresh: [], pending: [] };
+  const found = await findTriggerWithContext(db, triggerId);
+  if (!found) return { fresh: [], pending: [] };
+  const { trigger, context } = found;
   if (trigger.status !== "pending") {
     const pending = await pendingDeliveriesOfTrigger(db, trigger.id);
     return { fresh: [], pending: pending.map((row) => row.id) };
@@ -146,7 +150,7 @@ export async function fanOutTrigger(
   const now = deps.now();
   const at = iso(now);
   const lockedUntil = iso(now + LOCK_SECONDS * 1000);
-  const route = await routeFor(db, trigger, trigger.trigger as Trigger);
+  const route = await routeFor(db, trigger, trigger.trigger as Trigger, context);
   const fired = route ? webhooksFiredBy(route, trigger) : [];
   const payload = route ? payloadFor(trigger.trigger, trigger.snapshot, route.mapping) : "";
   const candidates = fired.map((webhook) => ({

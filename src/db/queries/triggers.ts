@@ -14,8 +14,37 @@ export type TriggerRow = typeof triggers.$inferSelect;
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type EventOverrideRow = typeof eventOverrides.$inferSelect;
 
-export function findTrigger(db: Database, id: string) {
-  return db.select().from(triggers).where(eq(triggers.id, id)).get();
+/**
+ * A trigger with what routes it (its account, profile and event override), in one round trip:
+ * the consumer needs both for every trigger.
+ */
+export async function findTriggerWithContext(db: Database, id: string) {
+  const column = (name: "accountId" | "profileId" | "eventId") =>
+    db.select({ value: triggers[name] }).from(triggers).where(eq(triggers.id, id));
+  const [found, account, profile, override] = await db.batch([
+    db.select().from(triggers).where(eq(triggers.id, id)),
+    db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, column("accountId"))),
+    db
+      .select()
+      .from(profiles)
+      .where(
+        and(eq(profiles.id, column("profileId")), eq(profiles.accountId, column("accountId"))),
+      ),
+    db
+      .select()
+      .from(eventOverrides)
+      .where(eq(eventOverrides.eventId, column("eventId"))),
+  ]);
+  const trigger = found[0];
+  return (
+    trigger && {
+      trigger,
+      context: { account: account[0], profile: profile[0], override: override[0] },
+    }
+  );
 }
 
 /** Statement: the trigger has been fanned out into deliveries (or matched none). */
@@ -50,6 +79,8 @@ export function deleteFinishedTriggersBefore(db: Database, before: string) {
     .delete(triggers)
     .where(and(ne(triggers.status, "pending"), lt(triggers.createdAt, before)));
 }
+
+export type RoutingContext = Awaited<ReturnType<typeof routingContext>>;
 
 /** What decides which integration a trigger of this event goes to, and how guests are mapped. */
 export async function routingContext(
