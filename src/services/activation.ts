@@ -1,6 +1,5 @@
 import type { Database } from "../db/client";
 import {
-  findAccountProfile,
   findIntegration,
   findIntegrationById,
   type IntegrationRow,
@@ -9,9 +8,9 @@ import {
   setActiveIntegration,
 } from "../db/queries/integrations";
 import { eventFormsOfProfile, setEventFieldsIfActive } from "../db/queries/overrides";
+import { findProfile } from "../db/queries/profiles";
 import { ApiError, type ErrorCode, notFound } from "../errors";
 import { nowIso } from "../lib/time";
-import type { FormField } from "../lib/types";
 import { formUnder, sameForm } from "./fixed-configuration";
 
 /**
@@ -72,25 +71,9 @@ export async function asLockResult<T>(work: () => Promise<T>): Promise<LockResul
 
 /** The profile's active integration, for `GET /v1/profiles/{uid}/integration`. */
 export async function getActivation(db: Database, accountId: string, profileId: string) {
-  const profile = await findAccountProfile(db, accountId, profileId);
+  const profile = await findProfile(db, accountId, profileId);
   if (!profile) throw notFound("Profile");
   return { profile_uid: profile.id, integration_id: profile.activeIntegrationId };
-}
-
-/**
- * The form a new event of `profileId` must get: the profile's active integration's fixed
- * fields added and locked. For the events module to call before inserting an event.
- */
-export async function formForNewEvent(
-  db: Database,
-  input: { accountId: string; profileId: string; fields: FormField[] },
-): Promise<FormField[]> {
-  const { fields } = input;
-  const profile = await findAccountProfile(db, input.accountId, input.profileId);
-  const integration = profile?.activeIntegrationId
-    ? await findIntegrationById(db, profile.activeIntegrationId)
-    : undefined;
-  return integration ? formUnder(fields, integration) : fields;
 }
 
 // Inside the lock: only the ProfileLock Durable Object calls these, one at a time per profile.
@@ -99,7 +82,7 @@ export async function activateLocked(
   db: Database,
   input: { accountId: string; profileId: string; integrationId: string },
 ): Promise<Activation> {
-  const profile = await findAccountProfile(db, input.accountId, input.profileId);
+  const profile = await findProfile(db, input.accountId, input.profileId);
   if (!profile) throw notFound("Profile");
   const integration = await findIntegration(db, input.accountId, input.integrationId);
   if (!integration) throw notFound("Integration");
@@ -121,7 +104,7 @@ export async function deactivateLocked(
   db: Database,
   input: { accountId: string; profileId: string; onlyIf: string | null },
 ): Promise<Activation> {
-  const profile = await findAccountProfile(db, input.accountId, input.profileId);
+  const profile = await findProfile(db, input.accountId, input.profileId);
   if (!profile) throw notFound("Profile");
   const current = profile.activeIntegrationId;
   if (current !== null && (input.onlyIf === null || input.onlyIf === current)) {
@@ -135,7 +118,7 @@ export async function refreshLocked(
   db: Database,
   input: { accountId: string; profileId: string },
 ): Promise<Activation> {
-  const profile = await findAccountProfile(db, input.accountId, input.profileId);
+  const profile = await findProfile(db, input.accountId, input.profileId);
   if (!profile) throw notFound("Profile");
   const current = profile.activeIntegrationId;
   const integration = current ? ((await findIntegrationById(db, current)) ?? null) : null;

@@ -1,6 +1,6 @@
 import type { Database } from "../db/client";
+import { findEvent } from "../db/queries/events";
 import {
-  findAccountProfile,
   findIntegration,
   findIntegrationById,
   type IntegrationRow,
@@ -9,12 +9,12 @@ import {
 } from "../db/queries/integrations";
 import {
   deleteOverride,
-  findAccountEvent,
   findOverride,
   type OverrideRow,
   setEventFields,
   upsertOverride,
 } from "../db/queries/overrides";
+import { findProfile } from "../db/queries/profiles";
 import { ApiError, notFound } from "../errors";
 import { nowIso } from "../lib/time";
 import type { MappingEntry } from "../lib/types";
@@ -34,7 +34,7 @@ export type OverrideInput = {
 };
 
 async function requireEvent(db: Database, accountId: string, eventId: string) {
-  const event = await findAccountEvent(db, accountId, eventId);
+  const event = await findEvent(db, accountId, eventId);
   if (!event) throw notFound("Event");
   return event;
 }
@@ -99,7 +99,7 @@ export async function deleteEventOverride(db: Database, accountId: string, event
 }
 
 async function profileIntegration(db: Database, accountId: string, profileId: string) {
-  const profile = await findAccountProfile(db, accountId, profileId);
+  const profile = await findProfile(db, accountId, profileId);
   if (!profile?.activeIntegrationId) return null;
   return (await findIntegrationById(db, profile.activeIntegrationId)) ?? null;
 }

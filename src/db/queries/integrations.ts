@@ -119,14 +119,6 @@ export async function isLinked(db: Database, integrationId: string, profileId: s
 
 export type ProfileRow = typeof profiles.$inferSelect;
 
-export function findAccountProfile(db: Database, accountId: string, id: string) {
-  return db
-    .select()
-    .from(profiles)
-    .where(and(eq(profiles.accountId, accountId), eq(profiles.id, id)))
-    .get();
-}
-
 /** Which of `ids` are profiles of the account. */
 export async function existingProfileIds(
   db: Database,

@@ -38,14 +38,6 @@ export type EventFormRow = {
   overrideIntegrationId: string | null;
 };
 
-export function findAccountEvent(db: Database, accountId: string, id: string) {
-  return db
-    .select({ id: events.id, profileId: events.profileId, fields: events.fields })
-    .from(events)
-    .where(and(eq(events.accountId, accountId), eq(events.id, id)))
-    .get();
-}
-
 /** Which of `ids` are events of the account. */
 export async function existingEventIds(
   db: Database,

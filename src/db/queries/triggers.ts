@@ -1,14 +1,6 @@
-import { and, eq, inArray, lt, ne } from "drizzle-orm";
+import { and, eq, lt, ne } from "drizzle-orm";
 import type { Database } from "../client";
-import {
-  accounts,
-  eventOverrides,
-  events,
-  integrations,
-  profiles,
-  triggers,
-  webhooks,
-} from "../schema";
+import { accounts, eventOverrides, integrations, profiles, triggers, webhooks } from "../schema";
 
 export type TriggerRow = typeof triggers.$inferSelect;
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -127,17 +119,4 @@ export async function integrationWithWebhooks(
 
 export function findWebhook(db: Database, id: string) {
   return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
-}
-
-export function findAccountEvent(db: Database, accountId: string, id: string) {
-  return db
-    .select()
-    .from(events)
-    .where(and(eq(events.id, id), eq(events.accountId, accountId)))
-    .get();
-}
-
-export function webhooksByIds(db: Database, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.select().from(webhooks).where(inArray(webhooks.id, ids));
 }
