@@ -17,7 +17,7 @@ import {
 } from "../db/queries/triggers";
 import { newId } from "../lib/ids";
 import type { MappingEntry, Trigger } from "../lib/types";
-import { applyMapping, effectiveMapping } from "../services/mapping";
+import { applyMapping, mappingOfLevels } from "../services/mapping";
 import { LOCK_SECONDS } from "./attempt";
 import { type DeliveryDeps, iso } from "./deps";
 
@@ -50,12 +50,7 @@ export async function routeFor(
     trigger,
   });
   if (!integration?.webhooksEnabled) return null;
-  const mapping = effectiveMapping({
-    account: account?.fieldMapping ?? [],
-    integration: integration.fieldMapping,
-    profile: profile?.fieldMapping ?? [],
-    override: override ?? null,
-  });
+  const mapping = mappingOfLevels({ account, profile, override }, integration);
   return {
     integration,
     override,

@@ -28,7 +28,7 @@ import type { FormField, MappingEntry } from "../lib/types";
 import type { NativeAttendee } from "../routes/attendees/attendees.schemas";
 import type { ProfileLocks } from "./activation";
 import { formUnder, sameForm } from "./fixed-configuration";
-import { applyMapping, effectiveMapping } from "./mapping";
+import { applyMapping, mappingOfLevels } from "./mapping";
 
 export type FixedFieldInput = Omit<FormField, "locked">;
 
@@ -209,29 +209,17 @@ function storedFixed(input: { fields: FixedFieldInput[] }): FixedConfiguration {
 
 // Field mapping of attendee payloads (API.md §5), for integration-key reads and webhooks.
 
-/**
- * The effective mapping of the attendees of one event for an integration: account ->
- * integration -> profile -> event override. The override counts when it names no integration
- * or this one (an override that hands the event to another integration maps for that one).
- */
+/** The effective mapping of the attendees of one event for an integration (§5). */
 export async function mappingFor(
   db: Database,
   input: { integration: IntegrationRow; profileId: string; eventId: string },
 ): Promise<MappingEntry[]> {
-  const { integration } = input;
-  const { account, profile, override } = await routingContext(db, {
-    accountId: integration.accountId,
+  const context = await routingContext(db, {
+    accountId: input.integration.accountId,
     profileId: input.profileId,
     eventId: input.eventId,
   });
-  const applies =
-    override && (override.integrationId === null || override.integrationId === integration.id);
-  return effectiveMapping({
-    account: account?.fieldMapping ?? [],
-    integration: integration.fieldMapping,
-    profile: profile?.fieldMapping ?? [],
-    override: applies ? override : null,
-  });
+  return mappingOfLevels(context, input.integration);
 }
 
 /** One native attendee (as the API serialises it) mapped for the integration. */

@@ -36,6 +36,32 @@ export function effectiveMapping(levels: MappingLevels): MappingEntry[] {
   return [...merged.values()];
 }
 
+type MappingSource = { fieldMapping: readonly MappingEntry[] };
+
+/**
+ * The effective mapping for `integration` from the stored rows of the other levels. The event
+ * override counts when it names no integration or this one (an override that hands the event to
+ * another integration maps for that one).
+ */
+export function mappingOfLevels(
+  levels: {
+    account?: MappingSource;
+    profile?: MappingSource;
+    override?: MappingSource & { integrationId: string | null; mappingMode: MappingMode };
+  },
+  integration: MappingSource & { id: string },
+): MappingEntry[] {
+  const { override } = levels;
+  const applies =
+    override && (override.integrationId === null || override.integrationId === integration.id);
+  return effectiveMapping({
+    account: levels.account?.fieldMapping ?? [],
+    integration: integration.fieldMapping,
+    profile: levels.profile?.fieldMapping ?? [],
+    override: applies ? override : null,
+  });
+}
+
 /**
  * The attendee as a mapped payload: an empty mapping gives a copy of the whole native attendee;
  * otherwise only the mapped keys, `mapped_to` read as a field name or dotted path (missing -> null),

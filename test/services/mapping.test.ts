@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { MappingEntry } from "../../src/lib/types";
 import { formUnder, withFixedFields, withoutLocks } from "../../src/services/fixed-configuration";
-import { applyMapping, effectiveMapping, readPath } from "../../src/services/mapping";
+import {
+  applyMapping,
+  effectiveMapping,
+  mappingOfLevels,
+  readPath,
+} from "../../src/services/mapping";
 
 const attendee = {
   uid: "gst_1",
@@ -169,5 +174,37 @@ describe("fixed configuration", () => {
     expect(underB.filter((f) => f.locked).map((f) => f.name)).toEqual(["po"]);
     expect(underB.map((f) => f.name)).toEqual(["email", "vat", "size", "po"]);
     expect(formUnder(underB, null).some((f) => f.locked)).toBe(false);
+  });
+});
+
+describe("mappingOfLevels", () => {
+  const levels = {
+    account: { fieldMapping: [{ name: "source", value: "account" }] },
+    profile: { fieldMapping: [{ name: "first", mapped_to: "firstname" }] },
+  };
+  const integration = { id: "int_a", fieldMapping: [{ name: "mail", mapped_to: "email" }] };
+  const override = (integrationId: string | null) => ({
+    integrationId,
+    mappingMode: "replace" as const,
+    fieldMapping: [{ name: "only", mapped_to: "email" }],
+  });
+
+  it("merges the stored levels in order", () => {
+    expect(mappingOfLevels(levels, integration).map((e) => e.name)).toEqual([
+      "source",
+      "mail",
+      "first",
+    ]);
+  });
+
+  it("applies an override that names no integration or this one, not another's", () => {
+    for (const id of [null, "int_a"]) {
+      expect(mappingOfLevels({ ...levels, override: override(id) }, integration)).toEqual([
+        { name: "only", mapped_to: "email" },
+      ]);
+    }
+    expect(mappingOfLevels({ ...levels, override: override("int_b") }, integration)).toEqual(
+      mappingOfLevels(levels, integration),
+    );
   });
 });
