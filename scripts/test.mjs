@@ -9,7 +9,12 @@ rmSync(SUMMARY_FILE, { force: true });
 
 const run = spawnSync("npx", ["vitest", "run", ...process.argv.slice(2)], {
   stdio: "inherit",
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  env: {
+    ...process.env,
+    WEFT_TEST_SUMMARY: SUMMARY_FILE, // test/summary-reporter.ts writes it
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  },
 });
 
 let summary = "0 passed, 1 failed, 0 skipped";

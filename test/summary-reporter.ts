@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
-export const SUMMARY_FILE = "node_modules/.cache/weft-test-summary.txt";
+// scripts/test.mjs names the file; a bare `vitest run` writes nowhere.
+const SUMMARY_FILE = process.env.WEFT_TEST_SUMMARY;
 
 /** Writes `N passed, N failed, N skipped` for scripts/test.mjs to print as the very last line. */
 export default class SummaryReporter implements Reporter {
@@ -20,6 +21,7 @@ export default class SummaryReporter implements Reporter {
       }
     }
     counts.failed += unhandledErrors.length;
+    if (!SUMMARY_FILE) return;
     writeFileSync(
       SUMMARY_FILE,
       `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
