@@ -1,14 +1,9 @@
 import { createDb, type Database } from "../db/client";
 import type { QueueMessage } from "./messages";
+import { type TargetPolicy, targetPolicyFrom } from "./target-policy";
 
 /** The default time a receiver has to answer (§6: success is any 2xx within 15 s). */
 export const DEFAULT_TIMEOUT_MS = 15_000;
-
-/** Env vars the delivery code reads beyond the generated `Env` (optional, for tests). */
-type DeliveryVars = {
-  /** Overrides the 15 s request timeout (tests only; unset in production). */
-  DELIVERY_TIMEOUT_MS?: string;
-};
 
 /** The part of the TRIGGERS producer delivery uses (a test can record instead of sending). */
 export type MessageSender = {
@@ -21,7 +16,7 @@ export type DeliveryDeps = {
   db: Database;
   queue: MessageSender;
   secretsKey: string;
-  targets: { allowHttp: boolean; allowPrivate: boolean };
+  targets: TargetPolicy;
   timeoutMs: number;
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -29,17 +24,14 @@ export type DeliveryDeps = {
   fetch: typeof fetch;
 };
 
-export function deliveryDeps(env: Env & DeliveryVars): DeliveryDeps {
-  const timeout = Number(env.DELIVERY_TIMEOUT_MS);
+/** The real dependencies; tests replace any of them (test/delivery/seed.ts `testDeps`). */
+export function deliveryDeps(env: Env): DeliveryDeps {
   return {
     db: createDb(env.DB),
     queue: env.TRIGGERS as Queue<QueueMessage>,
     secretsKey: env.SECRETS_KEY,
-    targets: {
-      allowHttp: env.ALLOW_HTTP_TARGETS === "true",
-      allowPrivate: env.ALLOW_PRIVATE_TARGETS === "true",
-    },
-    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
+    targets: targetPolicyFrom(env),
+    timeoutMs: DEFAULT_TIMEOUT_MS,
     now: () => Date.now(),
     random: Math.random,
     fetch: (input, init) => fetch(input, init),
