@@ -69,8 +69,11 @@ async function main() {
     `autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up, ${settings.duration} s measured`,
   );
 
-  log("building the bundle (wrangler deploy --dry-run --outdir dist)...");
-  const bundlePath = buildBundle();
+  // A profile needs the bundle's function names and `// path` section comments, which minify drops.
+  log(
+    `building the bundle (wrangler deploy --dry-run --outdir dist${profile ? " --no-minify" : ""})...`,
+  );
+  const bundlePath = buildBundle(undefined, profile ? ["--no-minify"] : []);
   const receiver = await startReceiver();
   const { mf, url, workerdPid } = await startStack({
     bundlePath,

@@ -1,5 +1,6 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { batchPrepared, prepared } from "../prepared";
 import { apiKeys, integrationProfiles, integrations } from "../schema";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -9,21 +10,47 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
  * profiles linked to it): one round trip, since every request of an integration key needs both.
  */
 export async function findKeyByHash(db: Database, hash: string) {
-  const integrationOfKey = db
-    .select({ id: apiKeys.integrationId })
-    .from(apiKeys)
-    .where(eq(apiKeys.hash, hash));
-  const [keys, found, links] = await db.batch([
-    db.select().from(apiKeys).where(eq(apiKeys.hash, hash)),
-    db.select().from(integrations).where(eq(integrations.id, integrationOfKey)),
-    db
-      .select({ profileId: integrationProfiles.profileId })
-      .from(integrationProfiles)
-      .where(eq(integrationProfiles.integrationId, integrationOfKey)),
+  const [keys, found, links] = await batchPrepared(db, [
+    [keyByHash(db), { hash }],
+    [integrationOfKey(db), { hash }],
+    [profilesOfKey(db), { hash }],
   ]);
   const key = keys[0];
   return key && { key, integration: found[0], profileIds: links.map((link) => link.profileId) };
 }
+
+const integrationIdOfKey = (db: Database) =>
+  db
+    .select({ id: apiKeys.integrationId })
+    .from(apiKeys)
+    .where(eq(apiKeys.hash, sql.placeholder("hash")));
+
+const keyByHash = (db: Database) =>
+  prepared(db, "keyByHash", () =>
+    db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.hash, sql.placeholder("hash")))
+      .prepare(),
+  );
+
+const integrationOfKey = (db: Database) =>
+  prepared(db, "integrationOfKey", () =>
+    db
+      .select()
+      .from(integrations)
+      .where(eq(integrations.id, integrationIdOfKey(db)))
+      .prepare(),
+  );
+
+const profilesOfKey = (db: Database) =>
+  prepared(db, "profilesOfKey", () =>
+    db
+      .select({ profileId: integrationProfiles.profileId })
+      .from(integrationProfiles)
+      .where(eq(integrationProfiles.integrationId, integrationIdOfKey(db)))
+      .prepare(),
+  );
 
 export function insertKey(db: Database, row: typeof apiKeys.$inferInsert) {
   return db.insert(apiKeys).values(row);

@@ -1,6 +1,8 @@
-import { and, asc, count, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, sql } from "drizzle-orm";
+import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Pagination } from "../../routes/common.schemas";
 import type { Database } from "../client";
+import { batchPrepared, prepared } from "../prepared";
 import { attendees, events } from "../schema";
 
 export type AttendeeRow = typeof attendees.$inferSelect;
@@ -39,51 +41,78 @@ function onlyByEvent(filter: AttendeeFilter): filter is AttendeeFilter & { event
 /** One page of attendees, oldest first, with the total count and the page's events. */
 export async function listAttendees(db: Database, filter: AttendeeFilter, page: Pagination) {
   if (filter.profileIds?.length === 0) return { rows: [], total: 0, events: [] };
-  const conditions: (SQL | undefined)[] = [
-    eq(attendees.accountId, filter.accountId),
-    filter.profileIds ? inArray(attendees.profileId, filter.profileIds) : undefined,
-    filter.eventId ? eq(attendees.eventId, filter.eventId) : undefined,
-    filter.uid ? eq(attendees.id, filter.uid) : undefined,
+  const set = {
+    profiles: filter.profileIds?.length ?? 0,
+    event: Boolean(filter.eventId),
+    uid: Boolean(filter.uid),
+    status: Boolean(filter.registrationStatus),
+    updatedSince: Boolean(filter.updatedSince),
+  };
+  const values = {
+    ...filter,
+    ...Object.fromEntries((filter.profileIds ?? []).map((id, index) => [`profile${index}`, id])),
+    limit: page.page_size,
+    offset: (page.page - 1) * page.page_size,
+  };
+  const queries = prepared(db, `listAttendees:${JSON.stringify(set)}`, () =>
+    buildAttendeePage(db, filter),
+  );
+  const [rows, totals, pageEvents] = await batchPrepared(db, [
+    [queries.page, values],
+    [queries.total, values],
+    [queries.events, values],
+  ]);
+  return { rows, total: totals[0]?.total ?? 0, events: pageEvents };
+}
+
+/** The page, total and events queries for the filters set in `filter`, values as placeholders. */
+function buildAttendeePage(db: Database, filter: AttendeeFilter) {
+  const value = sql.placeholder;
+  const profiles = filter.profileIds?.map((_, index) => value(`profile${index}`));
+  const where = and(
+    eq(attendees.accountId, value("accountId")),
+    profiles ? inArray(attendees.profileId, profiles) : undefined,
+    filter.eventId ? eq(attendees.eventId, value("eventId")) : undefined,
+    filter.uid ? eq(attendees.id, value("uid")) : undefined,
     filter.registrationStatus
-      ? eq(attendees.registrationStatus, filter.registrationStatus)
+      ? eq(attendees.registrationStatus, value("registrationStatus"))
       : undefined,
-    filter.updatedSince ? gte(attendees.updatedAt, filter.updatedSince) : undefined,
-  ];
-  const where = and(...conditions);
-  const order = [asc(attendees.createdAt), asc(sql`rowid`)];
-  const offset = (page.page - 1) * page.page_size;
-  const pageEventIds = db
-    .select({ eventId: attendees.eventId })
-    .from(attendees)
-    .where(where)
-    .orderBy(...order)
-    .limit(page.page_size)
-    .offset(offset);
-  const [rows, totals, pageEvents] = await db.batch([
-    db
-      .select()
-      .from(attendees)
+    filter.updatedSince ? gte(attendees.updatedAt, value("updatedSince")) : undefined,
+  );
+  const pageOf = <T extends SQLiteSelect>(query: T) =>
+    query
       .where(where)
-      .orderBy(...order)
-      .limit(page.page_size)
-      .offset(offset),
-    onlyByEvent(filter)
+      .orderBy(asc(attendees.createdAt), asc(sql`rowid`))
+      .limit(value("limit"))
+      .offset(value("offset"));
+  return {
+    page: pageOf(db.select().from(attendees).$dynamic()).prepare(),
+    total: (onlyByEvent(filter)
       ? // The event keeps its exact guest_count: counting a large event on every page is the cost.
         db
           .select({ total: events.guestCount })
           .from(events)
           .where(
             and(
-              eq(events.id, filter.eventId),
-              eq(events.accountId, filter.accountId),
-              filter.profileIds ? inArray(events.profileId, filter.profileIds) : undefined,
+              eq(events.id, value("eventId")),
+              eq(events.accountId, value("accountId")),
+              profiles ? inArray(events.profileId, profiles) : undefined,
             ),
           )
-      : db.select({ total: count() }).from(attendees).where(where),
+      : db.select({ total: count() }).from(attendees).where(where)
+    ).prepare(),
     // The events the page's attendees belong to, in the same round trip.
-    db.select().from(events).where(inArray(events.id, pageEventIds)),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0, events: pageEvents };
+    events: db
+      .select()
+      .from(events)
+      .where(
+        inArray(
+          events.id,
+          pageOf(db.select({ eventId: attendees.eventId }).from(attendees).$dynamic()),
+        ),
+      )
+      .prepare(),
+  };
 }
 
 /** The message SQLite gives when `updateAttendee` finds the row changed since it was read. */

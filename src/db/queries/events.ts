@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gte, inArray, lt, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Pagination } from "../../routes/common.schemas";
 import type { Database } from "../client";
+import { prepared } from "../prepared";
 import { attendees, eventOverrides, events } from "../schema";
 
 export type EventRow = typeof events.$inferSelect;
@@ -10,11 +11,18 @@ export function insertEvent(db: Database, row: typeof events.$inferInsert) {
 }
 
 export function findEvent(db: Database, accountId: string, id: string) {
-  return db
-    .select()
-    .from(events)
-    .where(and(eq(events.accountId, accountId), eq(events.id, id)))
-    .get();
+  return prepared(db, "findEvent", () =>
+    db
+      .select()
+      .from(events)
+      .where(
+        and(
+          eq(events.accountId, sql.placeholder("accountId")),
+          eq(events.id, sql.placeholder("id")),
+        ),
+      )
+      .prepare(),
+  ).get({ accountId, id });
 }
 
 export type EventFilter = {

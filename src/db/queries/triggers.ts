@@ -1,5 +1,6 @@
-import { and, eq, lt, ne } from "drizzle-orm";
+import { and, eq, lt, ne, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { batchPrepared, prepared } from "../prepared";
 import { accounts, eventOverrides, integrations, profiles, triggers, webhooks } from "../schema";
 
 export type TriggerRow = typeof triggers.$inferSelect;
@@ -79,16 +80,45 @@ export async function routingContext(
   db: Database,
   input: { accountId: string; profileId: string; eventId: string },
 ) {
-  const [account, profile, override] = await db.batch([
-    db.select().from(accounts).where(eq(accounts.id, input.accountId)),
-    db
-      .select()
-      .from(profiles)
-      .where(and(eq(profiles.id, input.profileId), eq(profiles.accountId, input.accountId))),
-    db.select().from(eventOverrides).where(eq(eventOverrides.eventId, input.eventId)),
+  const [account, profile, override] = await batchPrepared(db, [
+    [accountById(db), input],
+    [profileOfAccount(db), input],
+    [overrideOfEvent(db), input],
   ]);
   return { account: account[0], profile: profile[0], override: override[0] };
 }
+
+const accountById = (db: Database) =>
+  prepared(db, "accountById", () =>
+    db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, sql.placeholder("accountId")))
+      .prepare(),
+  );
+
+const profileOfAccount = (db: Database) =>
+  prepared(db, "profileOfAccount", () =>
+    db
+      .select()
+      .from(profiles)
+      .where(
+        and(
+          eq(profiles.id, sql.placeholder("profileId")),
+          eq(profiles.accountId, sql.placeholder("accountId")),
+        ),
+      )
+      .prepare(),
+  );
+
+const overrideOfEvent = (db: Database) =>
+  prepared(db, "overrideOfEvent", () =>
+    db
+      .select()
+      .from(eventOverrides)
+      .where(eq(eventOverrides.eventId, sql.placeholder("eventId")))
+      .prepare(),
+  );
 
 /** The account's integration and its enabled webhooks for one trigger, in one round trip. */
 export async function integrationWithWebhooks(
