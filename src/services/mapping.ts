@@ -76,11 +76,14 @@ export function applyMapping(
   return Object.fromEntries(
     mapping.map((entry) => [
       entry.name,
-      "mapped_to" in entry
-        ? structuredClone(readPath(attendee, entry.mapped_to) ?? null)
-        : structuredClone(entry.value),
+      copyOf("mapped_to" in entry ? (readPath(attendee, entry.mapped_to) ?? null) : entry.value),
     ]),
   );
+}
+
+/** A payload shares nothing with the attendee or the mapping; primitives need no copy (a hot path). */
+function copyOf<T>(value: T): T {
+  return isContainer(value) ? structuredClone(value) : value;
 }
 
 /** The value at a field name or dotted path (`location.city`, `answers.0`); own properties only. */

@@ -88,6 +88,21 @@ describe("applyMapping", () => {
     expect(attendee.location.city).toBe("Brussels");
   });
 
+  it("copies object values, so a payload shares nothing with the attendee or the mapping", () => {
+    const mapping: MappingEntry[] = [
+      { name: "location", mapped_to: "location" },
+      { name: "meta", value: { system: "weft" } },
+    ];
+    const out = applyMapping(attendee, mapping) as {
+      location: { city: string };
+      meta: { system: string };
+    };
+    out.location.city = "changed";
+    out.meta.system = "changed";
+    expect(attendee.location.city).toBe("Brussels");
+    expect(mapping[1]).toEqual({ name: "meta", value: { system: "weft" } });
+  });
+
   it("keeps only mapped keys: renamed, dotted paths, fixed values, missing -> null", () => {
     const out = applyMapping(attendee, [
       { name: "contact_email", mapped_to: "email" },
