@@ -9,6 +9,7 @@ import {
   findAttendee,
   insertAttendee,
   listAttendees,
+  type PageRouting,
   updateAttendee,
 } from "../db/queries/attendees";
 import { type EventRow, findEvent } from "../db/queries/events";
@@ -157,7 +158,7 @@ export async function listReadableAttendees(
   scope: ReaderScope,
   query: Pagination & { event_uid?: string; guest_uid?: string; registration_status?: string },
 ) {
-  const { rows, total, events } = await listAttendees(
+  const { rows, total, events, routing } = await listAttendees(
     db,
     {
       accountId: scope.accountId,
@@ -168,13 +169,14 @@ export async function listReadableAttendees(
       updatedSince: query.updated_since ? toStoredTime(query.updated_since) : undefined,
     },
     query,
+    scope.integration !== null,
   );
   const eventsById = new Map(events.map((event) => [event.id, event]));
   const items = rows.flatMap((attendee) => {
     const event = eventsById.get(attendee.eventId);
     return event ? [{ attendee, event }] : [];
   });
-  return { items, total };
+  return { items, total, routing };
 }
 
 /** Applies a PATCH: `fields` merged into the stored values (null clears), then checked (422). */
@@ -287,18 +289,23 @@ export type PresentOptions = {
 
 /**
  * Attendees as a reader gets them from GET /v1/attendees[/{uid}]: mapped for an integration key
- * (API.md §5, the mapping loaded once per event) unless `ignoreMapping`, then cut to `only`.
+ * (API.md §5; `routing` read with the page, else loaded once per event) unless `ignoreMapping`,
+ * then cut to `only`.
  */
 export async function presentAttendees(
   db: Database,
   scope: ReaderScope,
   items: { attendee: AttendeeRow; event: EventRow }[],
-  options: PresentOptions,
+  options: PresentOptions & { routing?: PageRouting },
 ): Promise<Record<string, unknown>[]> {
   const native = items.map((item) => serializeAttendee(item.attendee, item.event));
   const bodies =
     scope.integration && !options.ignoreMapping
-      ? await mapAttendeesForIntegration(db, { attendees: native, integration: scope.integration })
+      ? await mapAttendeesForIntegration(db, {
+          attendees: native,
+          integration: scope.integration,
+          routing: options.routing,
+        })
       : native;
   const keep = options.only && new Set(options.only);
   if (!keep) return bodies;

@@ -1,4 +1,5 @@
 import type { Database } from "../db/client";
+import type { PageRouting } from "../db/queries/attendees";
 import {
   countIntegrations,
   deleteIntegrationKeys,
@@ -235,24 +236,36 @@ export async function mapAttendeeForIntegration(
   return applyMapping(input.attendee, mapping);
 }
 
-/** A page of native attendees mapped for the integration (the mapping is loaded once per event). */
+/**
+ * A page of native attendees mapped for the integration: from `routing` when it was read with
+ * the page, else with the mapping loaded once per event.
+ */
 export async function mapAttendeesForIntegration(
   db: Database,
-  input: { attendees: NativeAttendee[]; integration: IntegrationRow },
+  input: { attendees: NativeAttendee[]; integration: IntegrationRow; routing?: PageRouting },
 ): Promise<Record<string, unknown>[]> {
+  const { integration, routing } = input;
   const byEvent = new Map<string, Promise<MappingEntry[]>>();
   return Promise.all(
     input.attendees.map(async (attendee) => {
       let mapping = byEvent.get(attendee.event_uid);
       if (!mapping) {
-        mapping = mappingFor(db, {
-          integration: input.integration,
-          profileId: attendee.profile_uid,
-          eventId: attendee.event_uid,
-        });
+        const at = { profileId: attendee.profile_uid, eventId: attendee.event_uid };
+        mapping = routing
+          ? Promise.resolve(mappingOfLevels(contextInPage(routing, at), integration))
+          : mappingFor(db, { integration, ...at });
         byEvent.set(attendee.event_uid, mapping);
       }
       return applyMapping(attendee, await mapping);
     }),
   );
+}
+
+/** One event's routing context out of a page's, as `routingContext` would read it. */
+function contextInPage(routing: PageRouting, at: { profileId: string; eventId: string }) {
+  return {
+    account: routing.account,
+    profile: routing.profiles.find((profile) => profile.id === at.profileId),
+    override: routing.overrides.find((override) => override.eventId === at.eventId),
+  };
 }

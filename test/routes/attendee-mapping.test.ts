@@ -4,6 +4,7 @@ import {
   createEvent,
   createIntegration,
   createIntegrationKey,
+  createProfile,
   createWorld,
 } from "../factories";
 import { api, expectError } from "../helpers/api";
@@ -86,6 +87,43 @@ describe("attendees read through an integration key are mapped (§5)", () => {
     });
     const replaced = await api("GET", `/v1/attendees/${guest.uid}`, { key: reader });
     expect(replaced.body.data).toEqual({ name: "Bo" });
+  });
+
+  it("maps each guest of a page by its own profile and event override", async () => {
+    const { key, profile, event } = await createWorld();
+    const other = await createProfile(key);
+    const otherEvent = await createEvent(key, other.uid);
+    const integration = await createIntegration(key, {
+      profile_uids: [profile.uid, other.uid],
+      field_mapping: [{ name: "mail", mapped_to: "email" }],
+    });
+    const reader = (await createIntegrationKey(key, integration.id)).key;
+    await api("PUT", `/v1/profiles/${other.uid}/field-mapping`, {
+      key,
+      body: { field_mapping: [{ name: "from", value: "other profile" }] },
+    });
+    await api("PUT", `/v1/events/${otherEvent.uid}/integration`, {
+      key,
+      body: {
+        integration_id: integration.id,
+        field_mapping: [{ name: "name", mapped_to: "firstname" }],
+      },
+    });
+    const first = await createAttendee(key, event.uid, { email: "a@example.com", firstname: "A" });
+    const second = await createAttendee(key, otherEvent.uid, {
+      email: "b@example.com",
+      firstname: "B",
+    });
+
+    const page = await api("GET", "/v1/attendees", { key: reader });
+    expect(page.body.data).toEqual([
+      { mail: "a@example.com" },
+      { mail: "b@example.com", from: "other profile", name: "B" },
+    ]);
+    for (const [index, guest] of [first, second].entries()) {
+      const one = await api("GET", `/v1/attendees/${guest.uid}`, { key: reader });
+      expect(one.body.data).toEqual(page.body.data[index]);
+    }
   });
 });
 

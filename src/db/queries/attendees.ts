@@ -3,7 +3,11 @@ import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Pagination } from "../../routes/common.schemas";
 import type { Database } from "../client";
 import { batchPrepared, prepared } from "../prepared";
-import { attendees, events } from "../schema";
+import { accounts, attendees, eventOverrides, events, profiles } from "../schema";
+import type { AccountRow } from "./accounts";
+import type { EventRow } from "./events";
+import type { ProfileRow } from "./profiles";
+import type { EventOverrideRow } from "./triggers";
 
 export type AttendeeRow = typeof attendees.$inferSelect;
 
@@ -38,8 +42,23 @@ function onlyByEvent(filter: AttendeeFilter): filter is AttendeeFilter & { event
   );
 }
 
-/** One page of attendees, oldest first, with the total count and the page's events. */
-export async function listAttendees(db: Database, filter: AttendeeFilter, page: Pagination) {
+/** What maps a page's attendees for an integration (API.md §5), read with the page. */
+export type PageRouting = {
+  account: AccountRow | undefined;
+  profiles: ProfileRow[];
+  overrides: EventOverrideRow[];
+};
+
+/**
+ * One page of attendees, oldest first, with the total count and the page's events, and with
+ * `withRouting` what maps them for an integration key: all in one round trip.
+ */
+export async function listAttendees(
+  db: Database,
+  filter: AttendeeFilter,
+  page: Pagination,
+  withRouting = false,
+): Promise<{ rows: AttendeeRow[]; total: number; events: EventRow[]; routing?: PageRouting }> {
   if (filter.profileIds?.length === 0) return { rows: [], total: 0, events: [] };
   const set = {
     profiles: filter.profileIds?.length ?? 0,
@@ -57,21 +76,37 @@ export async function listAttendees(db: Database, filter: AttendeeFilter, page: 
   const queries = prepared(db, `listAttendees:${JSON.stringify(set)}`, () =>
     buildAttendeePage(db, filter),
   );
-  const [rows, totals, pageEvents] = await batchPrepared(db, [
+  const pageBatch = [
     [queries.page, values],
     [queries.total, values],
     [queries.events, values],
-  ]);
-  return { rows, total: totals[0]?.total ?? 0, events: pageEvents };
+  ] as const;
+  const routingBatch = [
+    [queries.account, values],
+    [queries.profiles, values],
+    [queries.overrides, values],
+  ] as const;
+  const [rows, totals, pageEvents, account, profiles, overrides] = await batchPrepared(
+    db,
+    withRouting ? [...pageBatch, ...routingBatch] : pageBatch,
+  );
+  return {
+    rows,
+    total: totals[0]?.total ?? 0,
+    events: pageEvents,
+    routing: withRouting
+      ? { account: account?.[0], profiles: profiles ?? [], overrides: overrides ?? [] }
+      : undefined,
+  };
 }
 
-/** The page, total and events queries for the filters set in `filter`, values as placeholders. */
+/** The queries of a page for the filters set in `filter`, their values as placeholders. */
 function buildAttendeePage(db: Database, filter: AttendeeFilter) {
   const value = sql.placeholder;
-  const profiles = filter.profileIds?.map((_, index) => value(`profile${index}`));
+  const profileIds = filter.profileIds?.map((_, index) => value(`profile${index}`));
   const where = and(
     eq(attendees.accountId, value("accountId")),
-    profiles ? inArray(attendees.profileId, profiles) : undefined,
+    profileIds ? inArray(attendees.profileId, profileIds) : undefined,
     filter.eventId ? eq(attendees.eventId, value("eventId")) : undefined,
     filter.uid ? eq(attendees.id, value("uid")) : undefined,
     filter.registrationStatus
@@ -85,6 +120,8 @@ function buildAttendeePage(db: Database, filter: AttendeeFilter) {
       .orderBy(asc(attendees.createdAt), asc(sql`rowid`))
       .limit(value("limit"))
       .offset(value("offset"));
+  const pageColumn = (column: typeof attendees.eventId | typeof attendees.profileId) =>
+    pageOf(db.select({ id: column }).from(attendees).$dynamic());
   return {
     page: pageOf(db.select().from(attendees).$dynamic()).prepare(),
     total: (onlyByEvent(filter)
@@ -96,21 +133,30 @@ function buildAttendeePage(db: Database, filter: AttendeeFilter) {
             and(
               eq(events.id, value("eventId")),
               eq(events.accountId, value("accountId")),
-              profiles ? inArray(events.profileId, profiles) : undefined,
+              profileIds ? inArray(events.profileId, profileIds) : undefined,
             ),
           )
       : db.select({ total: count() }).from(attendees).where(where)
     ).prepare(),
-    // The events the page's attendees belong to, in the same round trip.
     events: db
       .select()
       .from(events)
-      .where(
-        inArray(
-          events.id,
-          pageOf(db.select({ eventId: attendees.eventId }).from(attendees).$dynamic()),
-        ),
-      )
+      .where(inArray(events.id, pageColumn(attendees.eventId)))
+      .prepare(),
+    account: db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, value("accountId")))
+      .prepare(),
+    profiles: db
+      .select()
+      .from(profiles)
+      .where(inArray(profiles.id, pageColumn(attendees.profileId)))
+      .prepare(),
+    overrides: db
+      .select()
+      .from(eventOverrides)
+      .where(inArray(eventOverrides.eventId, pageColumn(attendees.eventId)))
       .prepare(),
   };
 }

@@ -25,8 +25,8 @@ export const createAttendee: RouteHandler<typeof routes.createAttendee, AppEnv> 
 export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const scope = readerScope(c.var.auth);
-  const { items, total } = await attendees.listReadableAttendees(c.var.db, scope, query);
-  const options = presentOptions(query);
+  const { items, total, routing } = await attendees.listReadableAttendees(c.var.db, scope, query);
+  const options = { ...presentOptions(query), routing };
   const data = await attendees.presentAttendees(c.var.db, scope, items, options);
   return c.json({ data: data.map(asBody), meta: pageMeta(query, total) }, 200);
 };
