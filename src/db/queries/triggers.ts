@@ -12,24 +12,11 @@ export type EventOverrideRow = typeof eventOverrides.$inferSelect;
  * the consumer needs both for every trigger.
  */
 export async function findTriggerWithContext(db: Database, id: string) {
-  const column = (name: "accountId" | "profileId" | "eventId") =>
-    db.select({ value: triggers[name] }).from(triggers).where(eq(triggers.id, id));
-  const [found, account, profile, override] = await db.batch([
-    db.select().from(triggers).where(eq(triggers.id, id)),
-    db
-      .select()
-      .from(accounts)
-      .where(eq(accounts.id, column("accountId"))),
-    db
-      .select()
-      .from(profiles)
-      .where(
-        and(eq(profiles.id, column("profileId")), eq(profiles.accountId, column("accountId"))),
-      ),
-    db
-      .select()
-      .from(eventOverrides)
-      .where(eq(eventOverrides.eventId, column("eventId"))),
+  const [found, account, profile, override] = await batchPrepared(db, [
+    [triggerById(db), { id }],
+    [accountOfTrigger(db), { id }],
+    [profileOfTrigger(db), { id }],
+    [overrideOfTrigger(db), { id }],
   ]);
   const trigger = found[0];
   return (
@@ -39,6 +26,53 @@ export async function findTriggerWithContext(db: Database, id: string) {
     }
   );
 }
+
+const columnOfTrigger = (db: Database, name: "accountId" | "profileId" | "eventId") =>
+  db
+    .select({ value: triggers[name] })
+    .from(triggers)
+    .where(eq(triggers.id, sql.placeholder("id")));
+
+const triggerById = (db: Database) =>
+  prepared(db, "triggerById", () =>
+    db
+      .select()
+      .from(triggers)
+      .where(eq(triggers.id, sql.placeholder("id")))
+      .prepare(),
+  );
+
+const accountOfTrigger = (db: Database) =>
+  prepared(db, "accountOfTrigger", () =>
+    db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, columnOfTrigger(db, "accountId")))
+      .prepare(),
+  );
+
+const profileOfTrigger = (db: Database) =>
+  prepared(db, "profileOfTrigger", () =>
+    db
+      .select()
+      .from(profiles)
+      .where(
+        and(
+          eq(profiles.id, columnOfTrigger(db, "profileId")),
+          eq(profiles.accountId, columnOfTrigger(db, "accountId")),
+        ),
+      )
+      .prepare(),
+  );
+
+const overrideOfTrigger = (db: Database) =>
+  prepared(db, "overrideOfTrigger", () =>
+    db
+      .select()
+      .from(eventOverrides)
+      .where(eq(eventOverrides.eventId, columnOfTrigger(db, "eventId")))
+      .prepare(),
+  );
 
 /** Statement: the trigger has been fanned out into deliveries (or matched none). */
 export function markTriggerProcessed(db: Database, id: string, at: string) {
@@ -125,27 +159,42 @@ export async function integrationWithWebhooks(
   db: Database,
   input: { accountId: string; integrationId: string; trigger: string },
 ) {
-  const [found, hooks] = await db.batch([
+  const [found, hooks] = await batchPrepared(db, [
+    [integrationOfAccount(db), input],
+    [enabledWebhooksFor(db), input],
+  ]);
+  return { integration: found[0], webhooks: hooks };
+}
+
+const integrationOfAccount = (db: Database) =>
+  prepared(db, "integrationOfAccount", () =>
     db
       .select()
       .from(integrations)
       .where(
-        and(eq(integrations.id, input.integrationId), eq(integrations.accountId, input.accountId)),
-      ),
+        and(
+          eq(integrations.id, sql.placeholder("integrationId")),
+          eq(integrations.accountId, sql.placeholder("accountId")),
+        ),
+      )
+      .prepare(),
+  );
+
+const enabledWebhooksFor = (db: Database) =>
+  prepared(db, "enabledWebhooksFor", () =>
     db
       .select()
       .from(webhooks)
       .where(
         and(
-          eq(webhooks.integrationId, input.integrationId),
-          eq(webhooks.trigger, input.trigger),
+          eq(webhooks.integrationId, sql.placeholder("integrationId")),
+          eq(webhooks.trigger, sql.placeholder("trigger")),
           eq(webhooks.enabled, true),
         ),
       )
-      .orderBy(webhooks.createdAt),
-  ]);
-  return { integration: found[0], webhooks: hooks };
-}
+      .orderBy(webhooks.createdAt)
+      .prepare(),
+  );
 
 export function findWebhook(db: Database, id: string) {
   return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
