@@ -1,4 +1,4 @@
-import { and, eq, lt, ne, sql } from "drizzle-orm";
+import { and, eq, lt, ne, type Placeholder, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { batchPrepared, prepared } from "../prepared";
 import { accounts, eventOverrides, integrations, profiles, triggers, webhooks } from "../schema";
@@ -12,11 +12,12 @@ export type EventOverrideRow = typeof eventOverrides.$inferSelect;
  * the consumer needs both for every trigger.
  */
 export async function findTriggerWithContext(db: Database, id: string) {
+  const routing = routingOfTrigger(db);
   const [found, account, profile, override] = await batchPrepared(db, [
     [triggerById(db), { id }],
-    [accountOfTrigger(db), { id }],
-    [profileOfTrigger(db), { id }],
-    [overrideOfTrigger(db), { id }],
+    [routing.account, { id }],
+    [routing.profile, { id }],
+    [routing.override, { id }],
   ]);
   const trigger = found[0];
   return (
@@ -27,50 +28,12 @@ export async function findTriggerWithContext(db: Database, id: string) {
   );
 }
 
-const columnOfTrigger = (db: Database, name: "accountId" | "profileId" | "eventId") =>
-  db
-    .select({ value: triggers[name] })
-    .from(triggers)
-    .where(eq(triggers.id, sql.placeholder("id")));
-
 const triggerById = (db: Database) =>
   prepared(db, "triggerById", () =>
     db
       .select()
       .from(triggers)
       .where(eq(triggers.id, sql.placeholder("id")))
-      .prepare(),
-  );
-
-const accountOfTrigger = (db: Database) =>
-  prepared(db, "accountOfTrigger", () =>
-    db
-      .select()
-      .from(accounts)
-      .where(eq(accounts.id, columnOfTrigger(db, "accountId")))
-      .prepare(),
-  );
-
-const profileOfTrigger = (db: Database) =>
-  prepared(db, "profileOfTrigger", () =>
-    db
-      .select()
-      .from(profiles)
-      .where(
-        and(
-          eq(profiles.id, columnOfTrigger(db, "profileId")),
-          eq(profiles.accountId, columnOfTrigger(db, "accountId")),
-        ),
-      )
-      .prepare(),
-  );
-
-const overrideOfTrigger = (db: Database) =>
-  prepared(db, "overrideOfTrigger", () =>
-    db
-      .select()
-      .from(eventOverrides)
-      .where(eq(eventOverrides.eventId, columnOfTrigger(db, "eventId")))
       .prepare(),
   );
 
@@ -114,45 +77,57 @@ export async function routingContext(
   db: Database,
   input: { accountId: string; profileId: string; eventId: string },
 ) {
+  const routing = routingByIds(db);
   const [account, profile, override] = await batchPrepared(db, [
-    [accountById(db), input],
-    [profileOfAccount(db), input],
-    [overrideOfEvent(db), input],
+    [routing.account, input],
+    [routing.profile, input],
+    [routing.override, input],
   ]);
   return { account: account[0], profile: profile[0], override: override[0] };
 }
 
-const accountById = (db: Database) =>
-  prepared(db, "accountById", () =>
-    db
-      .select()
-      .from(accounts)
-      .where(eq(accounts.id, sql.placeholder("accountId")))
-      .prepare(),
-  );
+type RoutingKeys = Record<"accountId" | "profileId" | "eventId", SQLWrapper | Placeholder>;
 
-const profileOfAccount = (db: Database) =>
-  prepared(db, "profileOfAccount", () =>
-    db
+/** The routing context's queries, given where the account, profile and event ids come from. */
+function routingQueries(db: Database, by: RoutingKeys) {
+  return {
+    account: db.select().from(accounts).where(eq(accounts.id, by.accountId)).prepare(),
+    profile: db
       .select()
       .from(profiles)
-      .where(
-        and(
-          eq(profiles.id, sql.placeholder("profileId")),
-          eq(profiles.accountId, sql.placeholder("accountId")),
-        ),
-      )
+      .where(and(eq(profiles.id, by.profileId), eq(profiles.accountId, by.accountId)))
       .prepare(),
-  );
-
-const overrideOfEvent = (db: Database) =>
-  prepared(db, "overrideOfEvent", () =>
-    db
+    override: db
       .select()
       .from(eventOverrides)
-      .where(eq(eventOverrides.eventId, sql.placeholder("eventId")))
+      .where(eq(eventOverrides.eventId, by.eventId))
       .prepare(),
+  };
+}
+
+const routingByIds = (db: Database) =>
+  prepared(db, "routingByIds", () =>
+    routingQueries(db, {
+      accountId: sql.placeholder("accountId"),
+      profileId: sql.placeholder("profileId"),
+      eventId: sql.placeholder("eventId"),
+    }),
   );
+
+/** The same, read through the trigger `id` (one round trip with the trigger itself). */
+const routingOfTrigger = (db: Database) =>
+  prepared(db, "routingOfTrigger", () => {
+    const column = (name: keyof RoutingKeys) =>
+      db
+        .select({ value: triggers[name] })
+        .from(triggers)
+        .where(eq(triggers.id, sql.placeholder("id")));
+    return routingQueries(db, {
+      accountId: column("accountId"),
+      profileId: column("profileId"),
+      eventId: column("eventId"),
+    });
+  });
 
 /** The account's integration and its enabled webhooks for one trigger, in one round trip. */
 export async function integrationWithWebhooks(
