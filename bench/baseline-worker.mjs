@@ -4,6 +4,8 @@
 //   GET  /__baseline/text                     a constant response (the runtime's floor)
 //   GET  /__baseline/attendees?event_id=...   one raw D1 query: the same 50 rows as page 1
 //   GET  /__baseline/events/{id}              one raw D1 query of the event row
+//        (either read with `authorization: Bearer <key>` first hashes the key and looks it up in
+//        one more raw query, 401 if unknown: the least a read that checks its key costs)
 //   POST /__baseline/attendees                one D1 batch (attendee + outbox row), one queue send;
 //                                             the consumer below does one plain fetch per message
 //   POST /__baseline/deliver                  one plain fetch to the receiver
@@ -18,6 +20,10 @@ export default {
     const path = url.pathname.slice("/__baseline".length);
 
     if (path === "/text") return new Response("ok");
+
+    if (request.method === "GET" && !(await keyIsKnown(request, env))) {
+      return new Response("unknown key", { status: 401 });
+    }
 
     if (path === "/attendees" && request.method === "GET") {
       const { results } = await env.DB.prepare(
@@ -76,6 +82,16 @@ export default {
     );
   },
 };
+
+/** True without an authorization header; with one, whether the key's SHA-256 is stored. */
+async function keyIsKnown(request, env) {
+  const secret = request.headers.get("authorization")?.replace(/^Bearer /, "");
+  if (!secret) return true;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
+  const hash = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const row = await env.DB.prepare("SELECT id FROM api_keys WHERE hash = ?").bind(hash).first();
+  return row !== null;
+}
 
 async function send(env, { id, entity }) {
   const res = await fetch(env.RECEIVER_URL, {

@@ -221,6 +221,11 @@ function format(id, row) {
   const lines = [
     `  ${row.name}: ${w.rps} req/s, p50 ${w.p50_ms} ms, p99 ${w.p99_ms} ms (baseline ${b.rps} req/s, p99 ${b.p99_ms} ms, ratio ${row.ratio}); workerd CPU ${w.cpu_ms_per_request} ms/request (baseline ${b.cpu_ms_per_request}); non-2xx ${w.non2xx}, errors ${w.errors}; peak RSS node ${w.node_rss_mib} / workerd ${w.workerd_rss_mib} MiB`,
   ];
+  if (row.keyed_baseline) {
+    lines.push(
+      `    baseline that also looks its key up: ${row.keyed_baseline.rps} req/s, p99 ${row.keyed_baseline.p99_ms} ms, workerd CPU ${row.keyed_baseline.cpu_ms_per_request} ms/request; Weft's ratio to it ${row.ratio_to_keyed}`,
+    );
+  }
   if (w.receipt_p50_ms !== undefined) {
     lines.push(
       `    POST-to-receipt: p50 ${w.receipt_p50_ms} ms, p99 ${w.receipt_p99_ms} ms, max ${w.receipt_max_ms} ms; received ${w.received}/${w.created}, lost ${w.lost}, duplicated ${w.duplicated} (baseline p50 ${b.receipt_p50_ms} ms, p99 ${b.receipt_p99_ms} ms)`,
@@ -259,8 +264,11 @@ function table(results) {
           : `POST-to-receipt p50 ${w.receipt_p50_ms} ms, p99 ${w.receipt_p99_ms} ms (baseline ${b.receipt_p50_ms} / ${b.receipt_p99_ms}); lost ${w.lost}, duplicated ${w.duplicated}`;
       const errors = w.non2xx || w.errors ? ` non-2xx ${w.non2xx}, errors ${w.errors}` : "";
       const warning = row.warning ? ` ${row.warning}` : "";
+      const keyed = row.keyed_baseline
+        ? `baseline with a key lookup: ${row.keyed_baseline.rps} req/s, p99 ${row.keyed_baseline.p99_ms} ms, ${row.keyed_baseline.cpu_ms_per_request} ms CPU; ratio to it **${row.ratio_to_keyed}**`
+        : "";
       lines.push(
-        `| ${row.scenario} | ${row.name} | ${w.rps} req/s | ${b.rps} req/s | ${row.ratio} | ${w.p50_ms} / ${w.p99_ms} (baseline ${b.p50_ms} / ${b.p99_ms}) | ${w.cpu_ms_per_request} (${b.cpu_ms_per_request}) | ${w.workerd_rss_mib} / ${w.node_rss_mib} | ${receipt}${errors}${warning} |`,
+        `| ${row.scenario} | ${row.name} | ${w.rps} req/s | ${b.rps} req/s | ${row.ratio} | ${w.p50_ms} / ${w.p99_ms} (baseline ${b.p50_ms} / ${b.p99_ms}) | ${w.cpu_ms_per_request} (${b.cpu_ms_per_request}) | ${w.workerd_rss_mib} / ${w.node_rss_mib} | ${receipt}${keyed}${errors}${warning} |`,
       );
     }
   }

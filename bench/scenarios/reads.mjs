@@ -63,6 +63,30 @@ async function check(url, key, expect) {
 
 const ratio = (weft, baseline) => (baseline.rps ? round(weft.rps / baseline.rps, 2) : null);
 
+/**
+ * The baseline read (one raw query, no key: the issue's reference), and the same read that first
+ * looks its key up (one more raw query): how much of the gap is checking a key on every request.
+ */
+async function measureBaselines(ctx, baseUrl, key) {
+  await check(baseUrl, key, () => null);
+  const baseline = await load({ url: baseUrl, workerdPid: ctx.workerdPid });
+  const keyed = await load({
+    url: baseUrl,
+    headers: { authorization: `Bearer ${key}` },
+    workerdPid: ctx.workerdPid,
+  });
+  return { baseline, keyed };
+}
+
+function withRatios(weft, { baseline, keyed }) {
+  return {
+    baseline,
+    ratio: ratio(weft, baseline),
+    keyed_baseline: keyed,
+    ratio_to_keyed: ratio(weft, keyed),
+  };
+}
+
 /** GET /v1/attendees?event_uid=...&page_size=50 on an event of `size` attendees, and its baseline. */
 export async function measureAttendeeList(ctx, size) {
   const eventUid = await eventOfSize(ctx, size);
@@ -78,7 +102,7 @@ export async function measureAttendeeList(ctx, size) {
   const mapped = "contact_email" in page.data[0] && !("email" in page.data[0]);
   await check(baseUrl, null, (body) => (body.data?.length === 50 ? null : "baseline rows"));
 
-  const baseline = await load({ url: baseUrl, workerdPid: ctx.workerdPid });
+  const baselines = await measureBaselines(ctx, baseUrl, key);
   const weft = await ctx.profiled(`attendees-${size}`, () =>
     load({ url: weftUrl, headers: { authorization: `Bearer ${key}` }, workerdPid: ctx.workerdPid }),
   );
@@ -87,8 +111,7 @@ export async function measureAttendeeList(ctx, size) {
     size,
     ...(mapped ? {} : { warning: "the field mapping was NOT applied to this read" }),
     weft,
-    baseline,
-    ratio: ratio(weft, baseline),
+    ...withRatios(weft, baselines),
   };
 }
 
@@ -100,9 +123,9 @@ export async function measureEventRead(ctx) {
   const baseUrl = `${ctx.url}/__baseline/events/${eventUid}`;
   await check(weftUrl, key, (body) => (body.data?.uid === eventUid ? null : "wrong event"));
   await check(baseUrl, null, (body) => (body.data?.id === eventUid ? null : "baseline row"));
-  const baseline = await load({ url: baseUrl, workerdPid: ctx.workerdPid });
+  const baselines = await measureBaselines(ctx, baseUrl, key);
   const weft = await ctx.profiled("event", () =>
     load({ url: weftUrl, headers: { authorization: `Bearer ${key}` }, workerdPid: ctx.workerdPid }),
   );
-  return { name: "GET /v1/events/{uid}", weft, baseline, ratio: ratio(weft, baseline) };
+  return { name: "GET /v1/events/{uid}", weft, ...withRatios(weft, baselines) };
 }
