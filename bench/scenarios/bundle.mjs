@@ -33,6 +33,8 @@ async function startOnce(scriptPath, path) {
     compatibilityDate: "2026-04-20",
     compatibilityFlags: ["nodejs_compat"],
     bindings: { BOOTSTRAP_TOKEN: "x", SECRETS_KEY: "x" },
+    // Every Weft request (even /health) takes its database handle from the binding.
+    d1Databases: ["DB"],
   });
   const url = await mf.ready;
   const ready = performance.now();
@@ -47,6 +49,8 @@ async function startOnce(scriptPath, path) {
 async function startup(scriptPath, path, times) {
   const runs = [];
   for (let i = 0; i < times; i++) runs.push(await startOnce(scriptPath, path));
+  const failed = runs.find((run) => run.status !== 200);
+  if (failed) throw new Error(`${path} answered ${failed.status} on a fresh start`);
   return {
     ready_ms: median(runs.map((run) => run.ready_ms)),
     first_response_ms: median(runs.map((run) => run.first_response_ms)),
