@@ -60,7 +60,7 @@ export async function listAttendees(
   withRouting = false,
 ): Promise<{ rows: AttendeeRow[]; total: number; events: EventRow[]; routing?: PageRouting }> {
   if (filter.profileIds?.length === 0) return { rows: [], total: 0, events: [] };
-  const set = {
+  const shape = {
     profiles: filter.profileIds?.length ?? 0,
     event: Boolean(filter.eventId),
     uid: Boolean(filter.uid),
@@ -73,7 +73,7 @@ export async function listAttendees(
     limit: page.page_size,
     offset: (page.page - 1) * page.page_size,
   };
-  const queries = prepared(db, `listAttendees:${JSON.stringify(set)}`, () =>
+  const queries = prepared(db, `listAttendees:${JSON.stringify(shape)}`, () =>
     buildAttendeePage(db, filter),
   );
   const pageBatch = [
@@ -138,6 +138,7 @@ function buildAttendeePage(db: Database, filter: AttendeeFilter) {
           )
       : db.select({ total: count() }).from(attendees).where(where)
     ).prepare(),
+    // The page's events, and what maps its attendees, by subqueries of the page.
     events: db
       .select()
       .from(events)
