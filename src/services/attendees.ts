@@ -6,7 +6,6 @@ import {
   countGuestIn,
   countGuestOut,
   deleteAttendee as deleteAttendeeRow,
-  findAttendee,
   insertAttendee,
   listAttendees,
   type PageRouting,
@@ -24,7 +23,7 @@ import {
   type UpdateAttendeeInput,
 } from "../routes/attendees/attendees.schemas";
 import type { Pagination } from "../routes/common.schemas";
-import { canSeeProfile, type ReaderScope } from "./access";
+import type { ReaderScope } from "./access";
 import { compactFields, mergeFields, validateFields } from "./form";
 import { mapAttendeesForIntegration } from "./integrations";
 
@@ -139,13 +138,19 @@ export async function createAttendee(db: Database, accountId: string, input: Cre
   return { attendee, event: { ...event, guestCount: event.guestCount + 1 }, triggerId: trigger.id };
 }
 
-/** An attendee with its event, if the scope may read it; else 404. */
+/**
+ * An attendee with its event (and, for an integration key, its routing context), if the scope may
+ * read it; else 404. The page of one guest: a single round trip, scoped like the list.
+ */
 export async function getReadableAttendee(db: Database, scope: ReaderScope, uid: string) {
-  const attendee = await findAttendee(db, scope.accountId, uid);
-  if (!attendee || !canSeeProfile(scope, attendee.profileId)) throw notFound("Attendee");
-  const event = await findEvent(db, scope.accountId, attendee.eventId);
-  if (!event) throw notFound("Attendee");
-  return { attendee, event };
+  const { items, routing } = await listReadableAttendees(db, scope, {
+    guest_uid: uid,
+    page: 1,
+    page_size: 1,
+  });
+  const [item] = items;
+  if (!item) throw notFound("Attendee");
+  return { ...item, routing };
 }
 
 async function getAttendee(db: Database, accountId: string, uid: string) {

@@ -175,6 +175,20 @@ describe("what an integration key may do", () => {
     expect(admin.body.data).toHaveLength(2);
   });
 
+  it("reads attendees of linked profiles only, one by one and in lists", async () => {
+    const w = await linkedWorld();
+    const seen = await createAttendee(w.key, w.event.uid);
+    const hidden = await createAttendee(w.key, w.hiddenEvent.uid);
+    const one = await api("GET", `/v1/attendees/${seen.uid}`, { key: w.live });
+    expect(one.body.data).toMatchObject({ uid: seen.uid, event_uid: w.event.uid });
+    expectError(await api("GET", `/v1/attendees/${hidden.uid}`, { key: w.live }), 404, "NOT_FOUND");
+    const list = await api("GET", "/v1/attendees", { key: w.live });
+    expect(list.body.data.map((a: { uid: string }) => a.uid)).toEqual([seen.uid]);
+    expect(list.body.meta.total).toBe(1);
+    const byUid = await api("GET", `/v1/attendees?guest_uid=${hidden.uid}`, { key: w.live });
+    expect(byUid.body.data).toEqual([]);
+  });
+
   it("gets 403 on reads while api_access is off, and reads again when it is back on", async () => {
     const w = await linkedWorld({ apiAccess: false });
     expect(

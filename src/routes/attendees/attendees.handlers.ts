@@ -34,12 +34,10 @@ export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = 
 export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = async (c) => {
   const scope = readerScope(c.var.auth);
   const item = await attendees.getReadableAttendee(c.var.db, scope, c.req.valid("param").uid);
-  const [body] = await attendees.presentAttendees(
-    c.var.db,
-    scope,
-    [item],
-    presentOptions(c.req.valid("query")),
-  );
+  const [body] = await attendees.presentAttendees(c.var.db, scope, [item], {
+    ...presentOptions(c.req.valid("query")),
+    routing: item.routing,
+  });
   return c.json({ data: asBody(body) }, 200);
 };
 
