@@ -294,22 +294,20 @@ export type PresentOptions = {
 
 /**
  * Attendees as a reader gets them from GET /v1/attendees[/{uid}]: mapped for an integration key
- * (API.md §5; `routing` read with the page, else loaded once per event) unless `ignoreMapping`,
- * then cut to `only`.
+ * (API.md §5, by the `routing` read with them) unless `ignoreMapping`, then cut to `only`.
  */
-export async function presentAttendees(
-  db: Database,
+export function presentAttendees(
   scope: ReaderScope,
   items: { attendee: AttendeeRow; event: EventRow }[],
   options: PresentOptions & { routing?: PageRouting },
-): Promise<Record<string, unknown>[]> {
+): Record<string, unknown>[] {
   const native = items.map((item) => serializeAttendee(item.attendee, item.event));
   const bodies =
     scope.integration && !options.ignoreMapping
-      ? await mapAttendeesForIntegration(db, {
+      ? mapAttendeesForIntegration({
           attendees: native,
           integration: scope.integration,
-          routing: options.routing,
+          routing: routingOf(options.routing),
         })
       : native;
   const keep = options.only && new Set(options.only);
@@ -317,6 +315,12 @@ export async function presentAttendees(
   return bodies.map((body) =>
     Object.fromEntries(Object.entries(body).filter(([k]) => keep.has(k))),
   );
+}
+
+/** An integration key's reads load their routing with the attendees (`listAttendees`). */
+function routingOf(routing: PageRouting | undefined): PageRouting {
+  if (!routing) throw new Error("an integration key's read came without its routing context");
+  return routing;
 }
 
 /** `fields=a, b,c` as a list of names; undefined when absent or empty. */

@@ -19,7 +19,6 @@ import {
   updateIntegration,
 } from "../db/queries/integrations";
 import { detachOverrides, eventFormsOverriddenBy, setEventFields } from "../db/queries/overrides";
-import { routingContext } from "../db/queries/triggers";
 import { deleteWebhooksOf } from "../db/queries/webhooks";
 import type { FixedConfiguration } from "../db/schema";
 import { ApiError, notFound } from "../errors";
@@ -210,55 +209,22 @@ function storedFixed(input: { fields: FixedFieldInput[] }): FixedConfiguration {
 
 // Field mapping of attendee payloads (API.md §5), for integration-key reads and webhooks.
 
-/** The effective mapping of the attendees of one event for an integration (§5). */
-export async function mappingFor(
-  db: Database,
-  input: { integration: IntegrationRow; profileId: string; eventId: string },
-): Promise<MappingEntry[]> {
-  const context = await routingContext(db, {
-    accountId: input.integration.accountId,
-    profileId: input.profileId,
-    eventId: input.eventId,
+/** Native attendees mapped for the integration, each by its event's levels, read with the page. */
+export function mapAttendeesForIntegration(input: {
+  attendees: NativeAttendee[];
+  integration: IntegrationRow;
+  routing: PageRouting;
+}): Record<string, unknown>[] {
+  const byEvent = new Map<string, MappingEntry[]>();
+  return input.attendees.map((attendee) => {
+    let mapping = byEvent.get(attendee.event_uid);
+    if (!mapping) {
+      const at = { profileId: attendee.profile_uid, eventId: attendee.event_uid };
+      mapping = mappingOfLevels(contextInPage(input.routing, at), input.integration);
+      byEvent.set(attendee.event_uid, mapping);
+    }
+    return applyMapping(attendee, mapping);
   });
-  return mappingOfLevels(context, input.integration);
-}
-
-/** One native attendee (as the API serialises it) mapped for the integration. */
-export async function mapAttendeeForIntegration(
-  db: Database,
-  input: { attendee: NativeAttendee; integration: IntegrationRow },
-): Promise<Record<string, unknown>> {
-  const mapping = await mappingFor(db, {
-    integration: input.integration,
-    profileId: input.attendee.profile_uid,
-    eventId: input.attendee.event_uid,
-  });
-  return applyMapping(input.attendee, mapping);
-}
-
-/**
- * A page of native attendees mapped for the integration: from `routing` when it was read with
- * the page, else with the mapping loaded once per event.
- */
-export async function mapAttendeesForIntegration(
-  db: Database,
-  input: { attendees: NativeAttendee[]; integration: IntegrationRow; routing?: PageRouting },
-): Promise<Record<string, unknown>[]> {
-  const { integration, routing } = input;
-  const byEvent = new Map<string, Promise<MappingEntry[]>>();
-  return Promise.all(
-    input.attendees.map(async (attendee) => {
-      let mapping = byEvent.get(attendee.event_uid);
-      if (!mapping) {
-        const at = { profileId: attendee.profile_uid, eventId: attendee.event_uid };
-        mapping = routing
-          ? Promise.resolve(mappingOfLevels(contextInPage(routing, at), integration))
-          : mappingFor(db, { integration, ...at });
-        byEvent.set(attendee.event_uid, mapping);
-      }
-      return applyMapping(attendee, await mapping);
-    }),
-  );
 }
 
 /** One event's routing context out of a page's, as `routingContext` would read it. */

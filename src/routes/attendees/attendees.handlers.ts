@@ -27,14 +27,14 @@ export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = 
   const scope = readerScope(c.var.auth);
   const { items, total, routing } = await attendees.listReadableAttendees(c.var.db, scope, query);
   const options = { ...presentOptions(query), routing };
-  const data = await attendees.presentAttendees(c.var.db, scope, items, options);
+  const data = attendees.presentAttendees(scope, items, options);
   return c.json({ data: data.map(asBody), meta: pageMeta(query, total) }, 200);
 };
 
 export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = async (c) => {
   const scope = readerScope(c.var.auth);
   const item = await attendees.getReadableAttendee(c.var.db, scope, c.req.valid("param").uid);
-  const [body] = await attendees.presentAttendees(c.var.db, scope, [item], {
+  const [body] = attendees.presentAttendees(scope, [item], {
     ...presentOptions(c.req.valid("query")),
     routing: item.routing,
   });

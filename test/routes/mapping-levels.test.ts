@@ -1,15 +1,17 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../src/db/client";
-import { findIntegrationById } from "../../src/db/queries/integrations";
 import {
-  mapAttendeeForIntegration,
-  mapAttendeesForIntegration,
-} from "../../src/services/integrations";
-import { createAttendee, createEvent, createIntegration, createWorld } from "../factories";
+  createAttendee,
+  createEvent,
+  createIntegration,
+  createIntegrationKey,
+  createWorld,
+} from "../factories";
 import { api } from "../helpers/api";
 
-/** The four mapping levels set through the API, and one guest read with an admin key. */
+/**
+ * The four mapping levels set through the API, one guest read natively (admin key), and the
+ * integration's key to read it mapped.
+ */
 async function mappedWorld() {
   const { key, profile, event } = await createWorld();
   await api("PUT", "/v1/account/field-mapping", {
@@ -34,21 +36,23 @@ async function mappedWorld() {
   });
   const attendee = await createAttendee(key, event.uid, { firstname: "Jane" });
   const native = (await api("GET", `/v1/attendees/${attendee.uid}`, { key })).body.data;
-  const row = await findIntegrationById(createDb(env.DB), integration.id);
-  if (!row) throw new Error("integration row missing");
-  return { key, profile, event, native, integration: row };
+  const reader = (await createIntegrationKey(key, integration.id)).key as string;
+  return { key, profile, event, native, reader };
 }
 
-describe("mapAttendeeForIntegration", () => {
+/** The guest as the integration's key reads it. */
+async function readMapped(reader: string, uid: string) {
+  const res = await api("GET", `/v1/attendees/${uid}`, { key: reader });
+  expect(res.status).toBe(200);
+  return res.body.data;
+}
+
+describe("the mapping levels of an integration key's attendee reads (§5)", () => {
   it("maps a guest that an admin key reads natively: account -> integration -> profile", async () => {
-    const { native, integration } = await mappedWorld();
+    const { native, reader } = await mappedWorld();
     expect(native).toMatchObject({ firstname: "Jane", registration_status: "Complete" });
     expect(native.email).toMatch(/@example\.com$/);
-    const mapped = await mapAttendeeForIntegration(createDb(env.DB), {
-      attendee: native,
-      integration,
-    });
-    expect(mapped).toEqual({
+    expect(await readMapped(reader, native.uid)).toEqual({
       contact_email: native.email,
       source: "crm",
       name: "Jane",
@@ -57,8 +61,7 @@ describe("mapAttendeeForIntegration", () => {
   });
 
   it("adds the event override, or replaces everything with mapping_mode replace", async () => {
-    const { key, event, native, integration } = await mappedWorld();
-    const db = createDb(env.DB);
+    const { key, event, native, reader } = await mappedWorld();
     await api("PUT", `/v1/events/${event.uid}/integration`, {
       key,
       body: {
@@ -68,7 +71,7 @@ describe("mapAttendeeForIntegration", () => {
         ],
       },
     });
-    expect(await mapAttendeeForIntegration(db, { attendee: native, integration })).toEqual({
+    expect(await readMapped(reader, native.uid)).toEqual({
       contact_email: native.email,
       source: "event",
       name: "Jane",
@@ -79,7 +82,7 @@ describe("mapAttendeeForIntegration", () => {
       key,
       body: { mapping_mode: "replace", field_mapping: [{ name: "id", mapped_to: "uid" }] },
     });
-    expect(await mapAttendeeForIntegration(db, { attendee: native, integration })).toEqual({
+    expect(await readMapped(reader, native.uid)).toEqual({
       id: native.uid,
     });
     // replace with nothing left: the whole native attendee
@@ -87,40 +90,33 @@ describe("mapAttendeeForIntegration", () => {
       key,
       body: { mapping_mode: "replace" },
     });
-    expect(await mapAttendeeForIntegration(db, { attendee: native, integration })).toEqual(native);
+    expect(await readMapped(reader, native.uid)).toEqual(native);
   });
 
   it("ignores an override that hands the event to another integration", async () => {
-    const { key, event, native, integration } = await mappedWorld();
+    const { key, event, native, reader } = await mappedWorld();
     const other = await createIntegration(key);
     await api("PUT", `/v1/events/${event.uid}/integration`, {
       key,
       body: { integration_id: other.id, mapping_mode: "replace", field_mapping: [] },
     });
-    const mapped = await mapAttendeeForIntegration(createDb(env.DB), {
-      attendee: native,
-      integration,
-    });
+    const mapped = await readMapped(reader, native.uid);
     expect(Object.keys(mapped)).toEqual(["contact_email", "source", "name", "brand"]);
   });
 
-  it("maps a page, loading each event's mapping once", async () => {
-    const { key, profile, native, integration } = await mappedWorld();
+  it("maps a page, each guest by its own event's levels", async () => {
+    const { key, profile, native, reader } = await mappedWorld();
     const second = await createEvent(key, profile.uid);
     await api("PUT", `/v1/events/${second.uid}/integration`, {
       key,
       body: { mapping_mode: "replace", field_mapping: [{ name: "only", value: 1 }] },
     });
     const guest = await createAttendee(key, second.uid);
-    const nativeSecond = (await api("GET", `/v1/attendees/${guest.uid}`, { key })).body.data;
-    const page = await mapAttendeesForIntegration(createDb(env.DB), {
-      attendees: [native, nativeSecond, native],
-      integration,
-    });
-    expect(page).toEqual([
+    const page = await api("GET", "/v1/attendees", { key: reader });
+    expect(page.body.data).toEqual([
       { contact_email: native.email, source: "crm", name: "Jane", brand: "Acme" },
       { only: 1 },
-      { contact_email: native.email, source: "crm", name: "Jane", brand: "Acme" },
     ]);
+    expect(await readMapped(reader, guest.uid)).toEqual({ only: 1 });
   });
 });
