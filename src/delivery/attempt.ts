@@ -8,7 +8,7 @@ import {
   insertAttempt,
   startWebhookFailing,
 } from "../db/queries/deliveries";
-import type { WebhookRow } from "../db/queries/triggers";
+import type { WebhookRow } from "../db/queries/webhooks";
 import { newId } from "../lib/ids";
 import { type DeliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
 import type { QueueMessage } from "./messages";

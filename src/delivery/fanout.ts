@@ -5,16 +5,16 @@ import {
   pendingDeliveriesOfTrigger,
 } from "../db/queries/deliveries";
 import type { IntegrationRow } from "../db/queries/integrations";
+import type { OverrideRow } from "../db/queries/overrides";
 import {
-  type EventOverrideRow,
   findTriggerWithContext,
   integrationWithWebhooks,
   markTriggerProcessed,
   type RoutingContext,
   routingContext,
   type TriggerRow,
-  type WebhookRow,
 } from "../db/queries/triggers";
+import type { WebhookRow } from "../db/queries/webhooks";
 import { newId } from "../lib/ids";
 import type { MappingEntry, Trigger } from "../lib/types";
 import { applyMapping, mappingOfLevels } from "../services/mapping";
@@ -24,7 +24,7 @@ import { type DeliveryDeps, iso } from "./deps";
 /** The integration a trigger of an event goes to, its webhooks for that trigger, and the mapping. */
 export type Route = {
   integration: IntegrationRow;
-  override: EventOverrideRow | undefined;
+  override: OverrideRow | undefined;
   mapping: MappingEntry[];
   /** Enabled webhooks of the integration for the trigger that covers the event. */
   webhooks: WebhookRow[];

@@ -1,4 +1,4 @@
-import type { WebhookRow } from "../db/queries/triggers";
+import type { WebhookRow } from "../db/queries/webhooks";
 import { decryptSecret } from "../lib/secret-box";
 import { signatureHeader } from "./signing";
 import { checkTargetUrl, type TargetPolicy } from "./target-policy";

@@ -6,8 +6,8 @@ import { batchPrepared, prepared } from "../prepared";
 import { accounts, attendees, eventOverrides, events, profiles } from "../schema";
 import type { AccountRow } from "./accounts";
 import type { EventRow } from "./events";
+import type { OverrideRow } from "./overrides";
 import type { ProfileRow } from "./profiles";
-import type { EventOverrideRow } from "./triggers";
 
 export type AttendeeRow = typeof attendees.$inferSelect;
 
@@ -46,7 +46,7 @@ function onlyByEvent(filter: AttendeeFilter): filter is AttendeeFilter & { event
 export type PageRouting = {
   account: AccountRow | undefined;
   profiles: ProfileRow[];
-  overrides: EventOverrideRow[];
+  overrides: OverrideRow[];
 };
 
 /**

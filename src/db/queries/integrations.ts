@@ -117,8 +117,6 @@ export async function isLinked(db: Database, integrationId: string, profileId: s
 
 // Profiles, as far as integrations need them (the profiles module owns the rest).
 
-export type ProfileRow = typeof profiles.$inferSelect;
-
 /** Which of `ids` are profiles of the account. */
 export async function existingProfileIds(
   db: Database,

@@ -4,8 +4,6 @@ import { batchPrepared, prepared } from "../prepared";
 import { accounts, eventOverrides, integrations, profiles, triggers, webhooks } from "../schema";
 
 export type TriggerRow = typeof triggers.$inferSelect;
-export type WebhookRow = typeof webhooks.$inferSelect;
-export type EventOverrideRow = typeof eventOverrides.$inferSelect;
 
 /**
  * A trigger with what routes it (its account, profile and event override), in one round trip:
