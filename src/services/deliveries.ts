@@ -11,7 +11,6 @@ import {
   requeueDeliveries,
 } from "../db/queries/deliveries";
 import { type EventRow, findEvent } from "../db/queries/events";
-import { findIntegration } from "../db/queries/integrations";
 import { findWebhook, markTriggerProcessed } from "../db/queries/triggers";
 import type { DeliveryDeps } from "../delivery/deps";
 import { iso } from "../delivery/deps";
@@ -25,14 +24,11 @@ import type { Trigger } from "../lib/types";
 import { serializeAttendee } from "../routes/attendees/attendees.schemas";
 import type { Pagination } from "../routes/common.schemas";
 import { serializeEvent } from "../routes/events/events.schemas";
+import { requireIntegration } from "./integrations";
 import { getWebhook } from "./webhooks";
 
 /** Queues' sendBatch limit, and a safe number of ids per `IN (...)` under D1's 100 bound values. */
 const CHUNK = 90;
-
-async function requireIntegration(db: Database, accountId: string, integrationId: string) {
-  if (!(await findIntegration(db, accountId, integrationId))) throw notFound("Integration");
-}
 
 export async function listIntegrationDeliveries(
   db: Database,

@@ -1,24 +1,17 @@
 import type { Database } from "../db/client";
-import { insertKey, revokeKey } from "../db/queries/api-keys";
-import { expireKey, findIntegration, liveIntegrationKeys } from "../db/queries/integrations";
+import { expireKey, findKey, insertKey, listLiveKeys, revokeKey } from "../db/queries/api-keys";
 import { ApiError, notFound } from "../errors";
 import { addSeconds, nowIso } from "../lib/time";
+import { requireIntegration } from "./integrations";
 import { buildKey } from "./keys";
 
 export const DEFAULT_GRACE_SECONDS = 86_400;
 export const MAX_GRACE_SECONDS = 604_800;
 
-async function requireIntegration(db: Database, accountId: string, integrationId: string) {
-  const integration = await findIntegration(db, accountId, integrationId);
-  if (!integration) throw notFound("Integration");
-  return integration;
-}
-
 async function requireKey(db: Database, accountId: string, integrationId: string, keyId: string) {
   await requireIntegration(db, accountId, integrationId);
-  const keys = await liveIntegrationKeys(db, accountId, integrationId);
-  const key = keys.find((k) => k.id === keyId);
-  if (!key) throw notFound("Key");
+  const key = await findKey(db, accountId, keyId);
+  if (!key || key.integrationId !== integrationId || key.revokedAt) throw notFound("Key");
   return key;
 }
 
@@ -33,7 +26,7 @@ export async function createIntegrationKey(db: Database, accountId: string, inte
 /** Live (not revoked) keys, oldest first; expired ones stay listed with their `expires_at`. */
 export async function listIntegrationKeys(db: Database, accountId: string, integrationId: string) {
   await requireIntegration(db, accountId, integrationId);
-  return liveIntegrationKeys(db, accountId, integrationId);
+  return listLiveKeys(db, { accountId, integrationId });
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Database } from "../db/client";
+import { deleteIntegrationKeys } from "../db/queries/api-keys";
 import type { PageRouting } from "../db/queries/attendees";
 import {
   countIntegrations,
-  deleteIntegrationKeys,
   deleteIntegrationRow,
   deleteLinks,
   existingProfileIds,
@@ -44,13 +44,19 @@ export type IntegrationInput = {
 export type Integration = IntegrationRow & { profileIds: string[] };
 
 /** The integration of the account with its linked profiles, or 404. */
+/** The account's integration row, or 404: what every route under /v1/integrations/{id} checks. */
+export async function requireIntegration(db: Database, accountId: string, id: string) {
+  const row = await findIntegration(db, accountId, id);
+  if (!row) throw notFound("Integration");
+  return row;
+}
+
 export async function getIntegration(
   db: Database,
   accountId: string,
   id: string,
 ): Promise<Integration> {
-  const row = await findIntegration(db, accountId, id);
-  if (!row) throw notFound("Integration");
+  const row = await requireIntegration(db, accountId, id);
   const links = await linksOf(db, [row.id]);
   return { ...row, profileIds: links.get(row.id) ?? [] };
 }

@@ -1,5 +1,4 @@
 import type { Database } from "../db/client";
-import { findIntegration } from "../db/queries/integrations";
 import { existingEventIds } from "../db/queries/overrides";
 import {
   countWebhooks,
@@ -17,6 +16,7 @@ import { newId } from "../lib/ids";
 import { encryptSecret } from "../lib/secret-box";
 import { addSeconds, nowIso } from "../lib/time";
 import type { Trigger, WebhookMethod } from "../lib/types";
+import { requireIntegration } from "./integrations";
 
 /** How long a rotated-out signing secret keeps signing (as a second signature). */
 export const PREVIOUS_SECRET_SECONDS = 24 * 60 * 60;
@@ -44,14 +44,8 @@ export function secretPrefix(secret: string): string {
   return secret.slice(0, 10);
 }
 
-async function requireIntegration(db: Database, owner: Owner) {
-  if (!(await findIntegration(db, owner.accountId, owner.integrationId))) {
-    throw notFound("Integration");
-  }
-}
-
 export async function getWebhook(db: Database, owner: Owner, id: string): Promise<WebhookRow> {
-  await requireIntegration(db, owner);
+  await requireIntegration(db, owner.accountId, owner.integrationId);
   const row = await findWebhook(db, { ...owner, id });
   if (!row) throw notFound("Webhook");
   return row;
@@ -62,7 +56,7 @@ export async function listIntegrationWebhooks(
   owner: Owner,
   query: { page: number; page_size: number; updated_since?: string },
 ) {
-  await requireIntegration(db, owner);
+  await requireIntegration(db, owner.accountId, owner.integrationId);
   const where = {
     ...owner,
     updatedSince: query.updated_since ? new Date(query.updated_since).toISOString() : undefined,
@@ -81,7 +75,7 @@ export async function createWebhook(
   owner: Owner,
   input: WebhookInput,
 ): Promise<{ row: WebhookRow; secret: string }> {
-  await requireIntegration(db, owner);
+  await requireIntegration(db, owner.accountId, owner.integrationId);
   checkUrl(env, input.url);
   const eventUids = await checkEvents(db, owner.accountId, input.event_uids);
   const secret = newSigningSecret();

@@ -78,7 +78,7 @@ export function listLiveKeys(db: Database, where: { accountId: string; integrati
         isNull(apiKeys.revokedAt),
       ),
     )
-    .orderBy(asc(apiKeys.createdAt));
+    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
 }
 
 export function revokeKey(db: Database, id: string, at: string) {
@@ -87,4 +87,18 @@ export function revokeKey(db: Database, id: string, at: string) {
 
 export function touchKey(db: Database, id: string, at: string) {
   return db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id));
+}
+
+/** Sets when a key stops working; only if it has no earlier expiry already. */
+export function expireKey(db: Database, id: string, at: string) {
+  return db
+    .update(apiKeys)
+    .set({ expiresAt: at })
+    .where(
+      and(eq(apiKeys.id, id), sql`(${apiKeys.expiresAt} IS NULL OR ${apiKeys.expiresAt} > ${at})`),
+    );
+}
+
+export function deleteIntegrationKeys(db: Database, integrationId: string) {
+  return db.delete(apiKeys).where(eq(apiKeys.integrationId, integrationId));
 }

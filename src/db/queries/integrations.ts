@@ -1,7 +1,7 @@
-import { and, asc, count, eq, gte, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../client";
-import { apiKeys, integrationProfiles, integrations, profiles } from "../schema";
+import { integrationProfiles, integrations, profiles } from "../schema";
 
 export type IntegrationRow = typeof integrations.$inferSelect;
 export type Statement = BatchItem<"sqlite">;
@@ -156,35 +156,4 @@ export function setActiveIntegration(
     .set({ activeIntegrationId: next, updatedAt: at })
     .where(and(eq(profiles.id, profileId), sql`${profiles.activeIntegrationId} IS ${previous}`))
     .returning({ id: profiles.id });
-}
-
-// Integration keys (api_keys rows of kind "integration").
-
-export function liveIntegrationKeys(db: Database, accountId: string, integrationId: string) {
-  return db
-    .select()
-    .from(apiKeys)
-    .where(
-      and(
-        eq(apiKeys.accountId, accountId),
-        eq(apiKeys.integrationId, integrationId),
-        eq(apiKeys.kind, "integration"),
-        isNull(apiKeys.revokedAt),
-      ),
-    )
-    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
-}
-
-/** Sets when a key stops working; only if it has no earlier expiry already. */
-export function expireKey(db: Database, id: string, at: string) {
-  return db
-    .update(apiKeys)
-    .set({ expiresAt: at })
-    .where(
-      and(eq(apiKeys.id, id), sql`(${apiKeys.expiresAt} IS NULL OR ${apiKeys.expiresAt} > ${at})`),
-    );
-}
-
-export function deleteIntegrationKeys(db: Database, integrationId: string) {
-  return db.delete(apiKeys).where(eq(apiKeys.integrationId, integrationId));
 }
