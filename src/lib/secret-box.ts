@@ -18,7 +18,7 @@ function keyFor(secretsKey: string): Promise<CryptoKey> {
   return key;
 }
 
-/** Encrypts a webhook header value or signing secret for storage. */
+/** Encrypts a webhook header value, signing secret or replayable response for storage. */
 export async function encryptSecret(secretsKey: string, plaintext: string): Promise<string> {
   if (!secretsKey) throw new Error("SECRETS_KEY is not set");
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));

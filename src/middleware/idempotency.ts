@@ -8,6 +8,7 @@ import {
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
+import { decryptSecret, encryptSecret } from "../lib/secret-box";
 import { addSeconds, nowIso } from "../lib/time";
 
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
@@ -40,7 +41,7 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     if (existing.status === 0) {
       throw new ApiError("CONFLICT", "A request with this idempotency-key is still in progress.");
     }
-    return c.body(existing.body, existing.status as 201, {
+    return c.body(await decryptSecret(c.env.SECRETS_KEY, existing.body), existing.status as 201, {
       "content-type": "application/json",
       "idempotent-replayed": "true",
     });
@@ -53,8 +54,9 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     await next();
   } finally {
     // Only successes are replayed; after an error the client may fix the body and retry the key.
+    // Stored encrypted: the responses of creates carry the new key or signing secret.
     if (c.res.status >= 200 && c.res.status < 300) {
-      const body = await c.res.clone().text();
+      const body = await encryptSecret(c.env.SECRETS_KEY, await c.res.clone().text());
       await completeIdempotencyKey(db, scope, key, { status: c.res.status, body });
     } else {
       await releaseIdempotencyKey(db, scope, key);

@@ -6,11 +6,20 @@ import {
   createIntegrationKey,
   createWebhook,
 } from "../factories";
-import { api } from "../helpers/api";
+import { api, BOOTSTRAP } from "../helpers/api";
 
-async function allRows(table: "api_keys" | "webhooks") {
+async function allRows(table: string) {
   const { results } = await env.DB.prepare(`SELECT * FROM ${table}`).all();
   return JSON.stringify(results);
+}
+
+/** Every row of every table, as one string to search. */
+async function wholeDatabase() {
+  const { results } = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+  ).all<{ name: string }>();
+  const tables = await Promise.all(results.map((table) => allRows(`"${table.name}"`)));
+  return tables.join("\n");
 }
 
 describe("secrets at rest", () => {
@@ -66,5 +75,43 @@ describe("secrets at rest", () => {
       header_names: '["authorization"]',
       secret_prefix: rotatedSecret.body.data.secret.slice(0, 10),
     });
+  });
+
+  it("keeps no plaintext secret in the idempotency store, and still replays the response", async () => {
+    const suffix = crypto.randomUUID();
+    const idempotent = (key: string) => ({ "idempotency-key": `${key}-${suffix}` });
+    const createAccountOnce = () =>
+      api("POST", "/v1/accounts", {
+        key: BOOTSTRAP,
+        headers: idempotent("account"),
+        body: { name: "Idempotent account" },
+      });
+    const account = await createAccountOnce();
+    expect(account.status).toBe(201);
+    const admin = account.body.data.admin_key.key as string;
+    const integration = await createIntegration(admin);
+    const live = await api("POST", `/v1/integrations/${integration.id}/keys`, {
+      key: admin,
+      headers: idempotent("key"),
+    });
+    const webhook = await api("POST", `/v1/integrations/${integration.id}/webhooks`, {
+      key: admin,
+      headers: idempotent("hook"),
+      body: {
+        name: "Idempotent hook",
+        trigger: "guest.create",
+        url: "https://crm.example.com/hook",
+      },
+    });
+    expect([live.status, webhook.status]).toEqual([201, 201]);
+
+    const stored = await wholeDatabase();
+    for (const secret of [admin, live.body.data.key, webhook.body.data.secret]) {
+      expect(secret).toMatch(/^(wft_|whsec_)/);
+      expect(stored).not.toContain(secret);
+    }
+    const replay = await createAccountOnce();
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(account.body);
   });
 });
