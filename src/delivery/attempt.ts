@@ -12,7 +12,14 @@ import type { WebhookRow } from "../db/queries/webhooks";
 import { newId } from "../lib/ids";
 import { type DeliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
 import type { QueueMessage } from "./messages";
-import { buildRequest, isSuccess, openWebhook, type SendResult, sendRequest } from "./request";
+import {
+  buildRequest,
+  isSuccess,
+  type OutgoingRequest,
+  openWebhook,
+  type SendResult,
+  sendRequest,
+} from "./request";
 import { MAX_ATTEMPTS, retryAfterSeconds, retryDelaySeconds } from "./retry-schedule";
 
 /** How long an attempt holds its delivery; longer than the request timeout. */
@@ -66,21 +73,30 @@ export async function sendAttempt(
   const now = deps.now();
   const attempt = claimed.attemptCount + 1;
   const webhookEnabled = webhook?.enabled === true;
-  let sent: SendResult;
-  if (!webhook?.enabled) {
-    sent = {
-      startedAt: iso(now),
-      durationMs: 0,
-      statusCode: null,
-      error: webhook
-        ? `The webhook is disabled (${webhook.disabledReason}).`
-        : "The webhook was deleted.",
-      responseExcerpt: null,
-      retryAfter: null,
-    };
-  } else {
+  const sent = !webhook
+    ? notSent(now, "The webhook was deleted.")
+    : !webhookEnabled
+      ? notSent(now, `The webhook is disabled (${webhook.disabledReason}).`)
+      : await send(deps, claimed, webhook, attempt, now);
+  return {
+    delivery: claimed,
+    webhookEnabled,
+    sent,
+    outcome: judge(deps, sent, attempt, webhookEnabled),
+  };
+}
+
+async function send(
+  deps: DeliveryDeps,
+  claimed: DeliveryRow,
+  webhook: WebhookRow,
+  attempt: number,
+  now: number,
+): Promise<SendResult> {
+  let request: OutgoingRequest;
+  try {
     const open = await openWebhook(webhook, deps.secretsKey, now);
-    const request = await buildRequest(
+    request = await buildRequest(
       open,
       {
         deliveryId: claimed.id,
@@ -93,13 +109,23 @@ export async function sendAttempt(
       },
       Math.floor(now / 1000),
     );
-    sent = await sendRequest(request, deps);
+  } catch (error) {
+    // An undecryptable secret or header (SECRETS_KEY changed) is a failed attempt like any other:
+    // logged and retried, never a delivery left claimed. The name only: a message could quote a header.
+    return notSent(now, `The request could not be prepared (${(error as Error).name}).`);
   }
+  return sendRequest(request, deps);
+}
+
+/** The result of an attempt that sent nothing. */
+function notSent(now: number, error: string): SendResult {
   return {
-    delivery: claimed,
-    webhookEnabled,
-    sent,
-    outcome: judge(deps, sent, attempt, webhookEnabled),
+    startedAt: iso(now),
+    durationMs: 0,
+    statusCode: null,
+    error,
+    responseExcerpt: null,
+    retryAfter: null,
   };
 }
 

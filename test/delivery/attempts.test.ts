@@ -176,6 +176,22 @@ describe("attempts: failures and retries", () => {
     expect(await findDeliveryRow(run.deliveryId)).toMatchObject({ status: "pending" });
   });
 
+  it("a secret it cannot decrypt (SECRETS_KEY changed) is a failed attempt, retried, not a stuck claim", async () => {
+    const run = await firstAttempt([{ status: 200 }], { deps: { secretsKey: "another key" } });
+    expect(await received(run.channel)).toEqual([]);
+    const [attempt] = await attemptRows(run.deliveryId);
+    expect(attempt).toMatchObject({ attempt: 1, statusCode: null });
+    expect(attempt?.error).toMatch(/^The request could not be prepared \(\w+\)\.$/);
+    expect(await findDeliveryRow(run.deliveryId)).toMatchObject({
+      status: "pending",
+      attemptCount: 1,
+      lockedUntil: null,
+    });
+    expect(run.sent).toEqual([
+      { body: { type: "deliver", deliveryId: run.deliveryId }, delaySeconds: expect.any(Number) },
+    ]);
+  });
+
   it("re-checks the target at send time: a now-refused URL is not called", async () => {
     const run = await firstAttempt([{ status: 200 }], {
       deps: { targets: { allowHttp: false, allowPrivate: true } },
