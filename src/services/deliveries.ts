@@ -27,7 +27,7 @@ import { serializeEvent } from "../routes/events/events.schemas";
 import { requireIntegration } from "./integrations";
 import { getWebhook } from "./webhooks";
 
-/** Queues' sendBatch limit, and a safe number of ids per `IN (...)` under D1's 100 bound values. */
+/** Messages per `sendBatch` call, under the Queues limit of 100. */
 const CHUNK = 90;
 
 export async function listIntegrationDeliveries(
@@ -102,10 +102,7 @@ export async function recover(
   const webhook = await getWebhook(db, owner, webhookId);
   await requireEnabledWebhook(db, webhook.id);
   const ids = (await failedDeliveriesSince(db, webhook.id, since)).map((row) => row.id);
-  const at = iso(deps.now());
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    await requeueDeliveries(db, ids.slice(i, i + CHUNK), at);
-  }
+  await requeueDeliveries(db, ids, iso(deps.now()));
   await enqueueDeliveries(deps, ids);
   return ids;
 }

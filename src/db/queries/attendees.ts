@@ -2,6 +2,7 @@ import { and, asc, count, eq, gte, inArray, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Pagination } from "../../routes/common.schemas";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { batchPrepared, prepared } from "../prepared";
 import { accounts, attendees, eventOverrides, events, profiles } from "../schema";
 import type { AccountRow } from "./accounts";
@@ -61,7 +62,7 @@ export async function listAttendees(
 ): Promise<{ rows: AttendeeRow[]; total: number; events: EventRow[]; routing?: PageRouting }> {
   if (filter.profileIds?.length === 0) return { rows: [], total: 0, events: [] };
   const shape = {
-    profiles: filter.profileIds?.length ?? 0,
+    profiles: Boolean(filter.profileIds),
     event: Boolean(filter.eventId),
     uid: Boolean(filter.uid),
     status: Boolean(filter.registrationStatus),
@@ -69,7 +70,7 @@ export async function listAttendees(
   };
   const values = {
     ...filter,
-    ...Object.fromEntries((filter.profileIds ?? []).map((id, index) => [`profile${index}`, id])),
+    profileIds: JSON.stringify(filter.profileIds ?? []),
     limit: page.page_size,
     offset: (page.page - 1) * page.page_size,
   };
@@ -103,10 +104,9 @@ export async function listAttendees(
 /** The queries of a page for the filters set in `filter`, their values as placeholders. */
 function buildAttendeePage(db: Database, filter: AttendeeFilter) {
   const value = sql.placeholder;
-  const profileIds = filter.profileIds?.map((_, index) => value(`profile${index}`));
   const where = and(
     eq(attendees.accountId, value("accountId")),
-    profileIds ? inArray(attendees.profileId, profileIds) : undefined,
+    filter.profileIds ? inList(attendees.profileId, value("profileIds")) : undefined,
     filter.eventId ? eq(attendees.eventId, value("eventId")) : undefined,
     filter.uid ? eq(attendees.id, value("uid")) : undefined,
     filter.registrationStatus
@@ -133,7 +133,7 @@ function buildAttendeePage(db: Database, filter: AttendeeFilter) {
             and(
               eq(events.id, value("eventId")),
               eq(events.accountId, value("accountId")),
-              profileIds ? inArray(events.profileId, profileIds) : undefined,
+              filter.profileIds ? inList(events.profileId, value("profileIds")) : undefined,
             ),
           )
       : db.select({ total: count() }).from(attendees).where(where)

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { deliveries, deliveryAttempts, webhooks } from "../schema";
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -199,7 +200,7 @@ export function requeueDeliveries(db: Database, ids: string[], at: string) {
   return db
     .update(deliveries)
     .set({ status: "pending", nextAttemptAt: at, lockedUntil: null, updatedAt: at })
-    .where(and(inArray(deliveries.id, ids), sql`${deliveries.status} != 'pending'`));
+    .where(and(inList(deliveries.id, ids), sql`${deliveries.status} != 'pending'`));
 }
 
 /** Pending deliveries due before `before` and not locked: their queue message was lost. */

@@ -1,6 +1,7 @@
-import { and, asc, count, eq, gte, inArray, lt, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, lt, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Pagination } from "../../routes/common.schemas";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { prepared } from "../prepared";
 import { attendees, eventOverrides, events } from "../schema";
 
@@ -40,9 +41,9 @@ export async function listEvents(db: Database, filter: EventFilter, page: Pagina
   if (filter.profileIds?.length === 0) return { rows: [], total: 0 };
   const conditions: (SQL | undefined)[] = [
     eq(events.accountId, filter.accountId),
-    filter.profileIds ? inArray(events.profileId, filter.profileIds) : undefined,
+    filter.profileIds ? inList(events.profileId, filter.profileIds) : undefined,
     filter.profileId ? eq(events.profileId, filter.profileId) : undefined,
-    filter.uids ? inArray(events.id, filter.uids) : undefined,
+    filter.uids ? inList(events.id, filter.uids) : undefined,
     filter.status ? eq(events.status, filter.status) : undefined,
     filter.updatedSince ? gte(events.updatedAt, filter.updatedSince) : undefined,
   ];

@@ -1,6 +1,7 @@
-import { and, asc, count, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { integrationProfiles, integrations, profiles } from "../schema";
 
 export type IntegrationRow = typeof integrations.$inferSelect;
@@ -78,7 +79,7 @@ export async function linksOf(
   const rows = await db
     .select()
     .from(integrationProfiles)
-    .where(inArray(integrationProfiles.integrationId, integrationIds))
+    .where(inList(integrationProfiles.integrationId, integrationIds))
     .orderBy(asc(integrationProfiles.profileId));
   for (const row of rows) out.get(row.integrationId)?.push(row.profileId);
   return out;
@@ -96,7 +97,7 @@ export function deleteLinks(db: Database, integrationId: string, profileIds?: st
     .where(
       and(
         eq(integrationProfiles.integrationId, integrationId),
-        profileIds ? inArray(integrationProfiles.profileId, profileIds) : undefined,
+        profileIds ? inList(integrationProfiles.profileId, profileIds) : undefined,
       ),
     );
 }
@@ -127,7 +128,7 @@ export async function existingProfileIds(
   const rows = await db
     .select({ id: profiles.id })
     .from(profiles)
-    .where(and(eq(profiles.accountId, accountId), inArray(profiles.id, ids)));
+    .where(and(eq(profiles.accountId, accountId), inList(profiles.id, ids)));
   return new Set(rows.map((row) => row.id));
 }
 

@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { FormField } from "../../lib/types";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { eventOverrides, events, profiles } from "../schema";
 
 export type OverrideRow = typeof eventOverrides.$inferSelect;
@@ -48,7 +49,7 @@ export async function existingEventIds(
   const rows = await db
     .select({ id: events.id })
     .from(events)
-    .where(and(eq(events.accountId, accountId), inArray(events.id, ids)));
+    .where(and(eq(events.accountId, accountId), inList(events.id, ids)));
   return new Set(rows.map((row) => row.id));
 }
 
