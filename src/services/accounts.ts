@@ -1,6 +1,6 @@
 import type { Database } from "../db/client";
 import { findAccount, insertAccount, setAccountFieldMapping } from "../db/queries/accounts";
-import { findKey, insertKey, listLiveKeys, revokeKey } from "../db/queries/api-keys";
+import { findKey, insertKey, listLiveKeys, revokeAdminKeyUnlessLast } from "../db/queries/api-keys";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
@@ -42,11 +42,9 @@ export function listAdminKeys(db: Database, accountId: string) {
 export async function revokeAdminKey(db: Database, accountId: string, keyId: string) {
   const key = await findKey(db, accountId, keyId);
   if (key?.kind !== "admin" || key.revokedAt) throw notFound("Admin key");
-  const live = await listLiveKeys(db, { accountId });
-  if (live.length <= 1) {
+  if (!(await revokeAdminKeyUnlessLast(db, accountId, keyId, nowIso()))) {
     throw new ApiError("CONFLICT", "This is the account's last admin key; create another first.");
   }
-  await revokeKey(db, keyId, nowIso());
 }
 
 export async function putAccountFieldMapping(

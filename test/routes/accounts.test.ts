@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { revokeAdminKey } from "../../src/services/accounts";
 import { createAccount } from "../factories";
 import { api, BOOTSTRAP, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
@@ -126,6 +128,25 @@ describe("admin keys", () => {
       404,
       "NOT_FOUND",
     );
+  });
+});
+
+describe("admin keys, concurrently", () => {
+  it("two revokes at once cannot take the account's last two admin keys", async () => {
+    const { account, key, adminKey } = await createAccount();
+    const second = (await api("POST", "/v1/account/admin-keys", { key })).body.data;
+    const db = createDb(env.DB);
+    const answers = await Promise.allSettled([
+      revokeAdminKey(db, account.id, adminKey.id),
+      revokeAdminKey(db, account.id, second.id),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const { results } = await env.DB.prepare(
+      "SELECT id FROM api_keys WHERE account_id = ? AND kind = 'admin' AND revoked_at IS NULL",
+    )
+      .bind(account.id)
+      .all();
+    expect(results).toHaveLength(1);
   });
 });
 

@@ -85,6 +85,30 @@ export function revokeKey(db: Database, id: string, at: string) {
   return db.update(apiKeys).set({ revokedAt: at }).where(eq(apiKeys.id, id));
 }
 
+/**
+ * Revokes the account's admin key only while another live admin key remains, in one statement, so
+ * two concurrent revokes cannot take the last two. True if it was revoked.
+ */
+export async function revokeAdminKeyUnlessLast(
+  db: Database,
+  accountId: string,
+  id: string,
+  at: string,
+): Promise<boolean> {
+  const revoked = await db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(
+      and(
+        eq(apiKeys.id, id),
+        sql`(SELECT count(*) FROM ${apiKeys} WHERE ${apiKeys.accountId} = ${accountId}
+          AND ${apiKeys.kind} = 'admin' AND ${apiKeys.revokedAt} IS NULL) > 1`,
+      ),
+    )
+    .returning({ id: apiKeys.id });
+  return revoked.length === 1;
+}
+
 export function touchKey(db: Database, id: string, at: string) {
   return db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id));
 }
