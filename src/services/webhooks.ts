@@ -6,6 +6,7 @@ import {
   findWebhook,
   insertWebhook,
   listWebhooks,
+  rotateSecret,
   updateWebhook,
   type WebhookRow,
 } from "../db/queries/webhooks";
@@ -152,15 +153,14 @@ export async function rotateWebhookSecret(
   owner: Owner,
   id: string,
 ): Promise<string> {
-  const current = await getWebhook(db, owner, id);
+  await getWebhook(db, owner, id);
   const secret = newSigningSecret();
   const now = nowIso();
-  await updateWebhook(db, id, {
+  await rotateSecret(db, id, {
     secretEncrypted: await encryptSecret(env.SECRETS_KEY, secret),
     secretPrefix: secretPrefix(secret),
-    previousSecretEncrypted: current.secretEncrypted,
-    previousSecretExpiresAt: addSeconds(now, PREVIOUS_SECRET_SECONDS),
-    updatedAt: now,
+    previousExpiresAt: addSeconds(now, PREVIOUS_SECRET_SECONDS),
+    at: now,
   });
   return secret;
 }

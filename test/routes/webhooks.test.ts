@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
 import { decryptSecret } from "../../src/lib/secret-box";
+import { rotateWebhookSecret } from "../../src/services/webhooks";
 import {
   createAccount,
   createEvent,
@@ -265,6 +267,23 @@ describe("webhooks: list, update, delete, rotate", () => {
       key,
     });
     expect(read.body.data.secret_prefix).toBe(secret.slice(0, 10));
+  });
+
+  it("two rotations at once hand out two secrets that both keep signing", async () => {
+    const { key, account } = await createAccount();
+    const integration = await createIntegration(key);
+    const webhook = await createWebhook(key, integration.id);
+    const owner = { accountId: account.id, integrationId: integration.id };
+    const secrets = await Promise.all([
+      rotateWebhookSecret(createDb(env.DB), env, owner, webhook.id),
+      rotateWebhookSecret(createDb(env.DB), env, owner, webhook.id),
+    ]);
+    const row = await storedWebhook(webhook.id);
+    const stored = [
+      await decryptSecret(env.SECRETS_KEY, row?.secret_encrypted ?? ""),
+      await decryptSecret(env.SECRETS_KEY, row?.previous_secret_encrypted ?? ""),
+    ];
+    expect(stored.sort()).toEqual([...secrets].sort());
   });
 
   it("deletes a webhook", async () => {

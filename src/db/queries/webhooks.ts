@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte } from "drizzle-orm";
+import { and, asc, count, eq, gte, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { webhooks } from "../schema";
 
@@ -60,6 +60,27 @@ export function updateWebhook(
   set: Partial<typeof webhooks.$inferInsert>,
 ) {
   return db.update(webhooks).set(set).where(eq(webhooks.id, id));
+}
+
+/**
+ * A new signing secret; the one stored when the update runs becomes the previous one, so two
+ * rotations at once chain (each secret handed out keeps signing until it expires) and lose none.
+ */
+export function rotateSecret(
+  db: Database,
+  id: string,
+  next: { secretEncrypted: string; secretPrefix: string; previousExpiresAt: string; at: string },
+) {
+  return db
+    .update(webhooks)
+    .set({
+      secretEncrypted: next.secretEncrypted,
+      secretPrefix: next.secretPrefix,
+      previousSecretEncrypted: sql`${webhooks.secretEncrypted}`,
+      previousSecretExpiresAt: next.previousExpiresAt,
+      updatedAt: next.at,
+    })
+    .where(eq(webhooks.id, id));
 }
 
 export function deleteWebhook(db: Database, id: string) {
