@@ -169,9 +169,10 @@ function judge(
     sent.statusCode !== null && RETRY_AFTER_STATUSES.has(sent.statusCode)
       ? retryAfterSeconds(sent.retryAfter, deps.now())
       : null;
-  const delaySeconds = asked ?? retryDelaySeconds(attempt, deps.random);
-  if (delaySeconds === null) return { kind: "failed", attempt };
-  return { kind: "retry", attempt, delaySeconds };
+  const scheduled = retryDelaySeconds(attempt, deps.random);
+  if (scheduled === null) return { kind: "failed", attempt };
+  // `retry-after` is a floor: a receiver asking for 1 s must not use up the schedule in seconds.
+  return { kind: "retry", attempt, delaySeconds: Math.max(asked ?? 0, scheduled) };
 }
 
 function attemptStatements(deps: DeliveryDeps, attempt: SentAttempt) {

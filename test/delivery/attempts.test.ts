@@ -116,6 +116,13 @@ describe("attempts: failures and retries", () => {
     expect(attempt?.statusCode).toBe(429);
   });
 
+  it("a retry-after shorter than the schedule's step waits the schedule's step", async () => {
+    const run = await firstAttempt([{ status: 429, headers: { "retry-after": "1" } }]);
+    expect(run.sent[0]?.delaySeconds).toBe(RETRY_DELAYS_SECONDS[0]);
+    const [attempt] = await attemptRows(run.deliveryId);
+    expect(attempt?.statusCode).toBe(429);
+  });
+
   it("503 with an HTTP-date retry-after waits until then", async () => {
     const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 600_000);
     const run = await firstAttempt([{ status: 503, headers: { "retry-after": at.toUTCString() } }]);
