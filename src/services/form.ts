@@ -133,7 +133,8 @@ export function validateFields(form: FormField[], values: Record<string, unknown
     }
   }
   for (const field of form) {
-    const value = values[field.name];
+    // Own values only: a field may be named like an Object property (`constructor`).
+    const value = Object.hasOwn(values, field.name) ? values[field.name] : undefined;
     if (isBlank(value)) {
       if (field.required) details.push({ path: `fields.${field.name}`, message: "Required." });
       continue;

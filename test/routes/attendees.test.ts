@@ -120,6 +120,24 @@ describe("POST /v1/attendees", () => {
     ]);
   });
 
+  it("treats a form field named like an Object property (constructor) as any other", async () => {
+    const { key, profile } = await createWorld();
+    const event = await createEvent(key, profile.uid, {
+      fields: [
+        { name: "email", label: "E-mail", type: "email", required: true },
+        { name: "constructor", label: "Builder", type: "text" },
+      ],
+    });
+    const created = await api("POST", "/v1/attendees", {
+      key,
+      body: { event_uid: event.uid, fields: { email: "a@example.com" } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data).toMatchObject({ email: "a@example.com", constructor: null });
+    const read = await api("GET", `/v1/attendees/${created.body.data.uid}`, { key });
+    expect(read.body.data.constructor).toBeNull();
+  });
+
   it("answers 422 with one detail per problem against the form", async () => {
     const { key, profile } = await createWorld();
     const event = await createEvent(key, profile.uid, { fields: FORM });

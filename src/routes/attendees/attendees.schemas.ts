@@ -176,6 +176,8 @@ export function serializeAttendee(row: AttendeeRow, event: EventRow): NativeAtte
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
-  for (const field of event.fields) attendee[field.name] = row.fields[field.name] ?? null;
+  for (const field of event.fields) {
+    attendee[field.name] = Object.hasOwn(row.fields, field.name) ? row.fields[field.name] : null;
+  }
   return attendee;
 }
