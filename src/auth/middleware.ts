@@ -41,15 +41,15 @@ async function resolveKey(
   if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
     ctx.waitUntil(touchKey(db, row.id, now).then(() => undefined));
   }
-  if (row.kind === "integration" && row.integrationId) {
-    return {
-      kind: "integration",
-      accountId: row.accountId,
-      keyId: row.id,
-      integrationId: row.integrationId,
-      integration: found.integration,
-      profileIds: found.profileIds,
-    };
-  }
-  return { kind: "admin", accountId: row.accountId, keyId: row.id };
+  if (row.kind === "admin") return { kind: "admin", accountId: row.accountId, keyId: row.id };
+  // An integration key without its integration grants nothing (never an admin's rights).
+  if (!row.integrationId) throw unauthorized("Unknown key.");
+  return {
+    kind: "integration",
+    accountId: row.accountId,
+    keyId: row.id,
+    integrationId: row.integrationId,
+    integration: found.integration,
+    profileIds: found.profileIds,
+  };
 }

@@ -1,5 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { apiKeys } from "../../src/db/schema";
+import { buildKey } from "../../src/services/keys";
 import {
   createAccount,
   createAttendee,
@@ -77,6 +80,20 @@ describe("integration keys: create, list, revoke", () => {
       "NOT_FOUND",
     );
     expectError(await api("POST", "/v1/integrations/int_nope/keys", { key }), 404, "NOT_FOUND");
+  });
+});
+
+describe("an integration key without its integration", () => {
+  it("is refused (401), never taken for an admin key", async () => {
+    const { account } = await createAccount();
+    const orphan = await buildKey(
+      "integration",
+      { accountId: account.id },
+      new Date().toISOString(),
+    );
+    await createDb(env.DB).insert(apiKeys).values(orphan.row);
+    expectError(await api("GET", "/v1/account", { key: orphan.secret }), 401, "UNAUTHORIZED");
+    expectError(await api("GET", "/v1/events", { key: orphan.secret }), 401, "UNAUTHORIZED");
   });
 });
 
