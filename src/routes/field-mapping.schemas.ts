@@ -32,8 +32,18 @@ export const MappingEntrySchema = z
 export const FieldMappingSchema = z
   .array(MappingEntrySchema)
   .max(200)
-  .refine((entries) => new Set(entries.map((e) => e.name)).size === entries.length, {
-    message: "Each `name` may appear only once.",
+  .superRefine((entries, ctx) => {
+    const seen = new Set<string>();
+    entries.forEach((entry, index) => {
+      if (seen.has(entry.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "name"],
+          message: "Each `name` may appear only once.",
+        });
+      }
+      seen.add(entry.name);
+    });
   })
   .openapi("FieldMapping", {
     example: [

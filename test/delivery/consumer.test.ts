@@ -2,7 +2,10 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { webhooks } from "../../src/db/schema";
 import { handleMessage } from "../../src/delivery/consumer";
-import { TRIGGERS, WEBHOOK_METHODS } from "../../src/lib/types";
+import {
+  WEBHOOK_METHODS as SOURCE_METHODS,
+  TRIGGERS as SOURCE_TRIGGERS,
+} from "../../src/lib/types";
 import { expectSigned } from "./helpers";
 import {
   channelUrl,
@@ -34,7 +37,25 @@ function guestSnapshot(world: World, uid: string) {
   return { uid, event_uid: world.event.id, email: "jane@example.com", firstname: "Jane" };
 }
 
+// The contract's lists (API.md, Webhook), written out so that the tests below cover all of them.
+const TRIGGERS = [
+  "event.create",
+  "event.update",
+  "event.delete",
+  "event.manual",
+  "guest.create",
+  "guest.update",
+  "guest.delete",
+  "guest.manual",
+] as const;
+const WEBHOOK_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
+
 describe("consumer: each trigger and method reaches the receiver", () => {
+  it("knows exactly the contract's triggers and methods", () => {
+    expect(SOURCE_TRIGGERS).toEqual(TRIGGERS);
+    expect(SOURCE_METHODS).toEqual(WEBHOOK_METHODS);
+  });
+
   for (const trigger of TRIGGERS) {
     it(`${trigger} via GET, POST, PUT, DELETE and PATCH`, async () => {
       const world = await seedWorld({ integrationMapping: MAPPING });

@@ -169,14 +169,18 @@ describe("account field mapping", () => {
 
   it("refuses entries without a source or with a repeated name", async () => {
     const { key } = await createAccount();
-    const bad = await api("PUT", "/v1/account/field-mapping", {
-      key,
-      body: {
-        field_mapping: [{ name: "a" }, { name: "b", mapped_to: "x" }, { name: "b", value: 1 }],
-      },
-    });
-    const error = expectError(bad, 400, "VALIDATION_FAILED");
-    expect(error.details.map((d) => d.path)).toContain("field_mapping.0");
+    const put = (field_mapping: unknown[]) =>
+      api("PUT", "/v1/account/field-mapping", { key, body: { field_mapping } });
+    const noSource = expectError(await put([{ name: "a" }]), 400, "VALIDATION_FAILED");
+    expect(noSource.details.map((d) => d.path)).toEqual(["field_mapping.0"]);
+    const repeated = await put([
+      { name: "b", mapped_to: "x" },
+      { name: "c", value: 2 },
+      { name: "b", value: 1 },
+    ]);
+    expect(expectError(repeated, 400, "VALIDATION_FAILED").details).toEqual([
+      { path: "field_mapping.2.name", message: "Each `name` may appear only once." },
+    ]);
   });
 });
 
