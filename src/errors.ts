@@ -108,8 +108,11 @@ function errorResponse(status: number) {
   };
 }
 
-/** The error responses every authenticated route can give, spread into its OpenAPI `responses`. */
-export function errorResponses(...extra: Array<409 | 413 | 422>) {
-  const statuses = [400, 401, 403, 404, 429, 500, ...extra].sort();
+/**
+ * The error responses every authenticated route can give (413: the body limit runs on all of
+ * /v1), spread into its OpenAPI `responses`.
+ */
+export function errorResponses(...extra: Array<409 | 422>) {
+  const statuses = [400, 401, 403, 404, 413, 429, 500, ...extra].sort();
   return Object.fromEntries(statuses.map((s) => [s, errorResponse(s)]));
 }

@@ -94,7 +94,7 @@ describe("GET /openapi.json", () => {
       const operation = doc.paths[path][method.toLowerCase()];
       expect(operation.summary, route).toBeTruthy();
       expect(Object.keys(operation.responses), route).toEqual(
-        expect.arrayContaining(["400", "401", "404", "500"]),
+        expect.arrayContaining(["400", "401", "404", "413", "500"]),
       );
       const success = Object.entries(operation.responses).find(([status]) =>
         status.startsWith("2"),
