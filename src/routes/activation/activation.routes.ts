@@ -29,7 +29,7 @@ export const activate = createRoute({
   tags,
   summary: "Activate an integration on the profile",
   description:
-    "Makes the integration the profile's only active one (its webhooks fire for the profile's events, and its fixed configuration is added, locked, to their forms). The integration must list the profile in `profile_uids`, else 409. Activations of one profile are serialised: the `replaced_integration_id` values of concurrent requests form one unbroken chain.",
+    "Makes the integration the profile's only active one (its webhooks fire for the profile's events, and its fixed configuration is added, locked, to their forms). The integration must list the profile in `profile_uids`, else 409; an unknown `integration_id` is 404 (the integration is what the request acts on). Activations of one profile are serialised: the `replaced_integration_id` values of concurrent requests form one unbroken chain.",
   request: { params: ProfileUidParams, body: jsonBody(ActivateBody) },
   responses: {
     200: jsonContent(dataOf(ActivationSchema), "The activation and what it replaced."),

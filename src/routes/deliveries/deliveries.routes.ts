@@ -46,7 +46,7 @@ export const redeliverDelivery = createRoute({
   tags,
   summary: "Redeliver a delivery",
   description:
-    "Puts a `delivered` or `failed` delivery back to `pending` and queues a new attempt now, with the same `webhook-id` and body (receivers deduplicate on it). 409 while it is still pending, or when its webhook is disabled or deleted.",
+    "Puts a `delivered` or `failed` delivery back to `pending` and queues a new attempt now, with the same `webhook-id` and body (receivers deduplicate on it). The new attempt is numbered after the old ones; a delivery that had used all 10 attempts gets exactly one more. 409 while it is still pending, or when its webhook is disabled or deleted.",
   request: { params: DeliveryIdParams },
   responses: {
     202: jsonContent(dataOf(DeliverySchema), "The delivery, pending again."),

@@ -27,7 +27,7 @@ export const createWebhook = createRoute({
   tags,
   summary: "Create a webhook",
   description:
-    "The signing secret (`secret`) is in this response only. Header values and the secret are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`).",
+    "The signing secret (`secret`) is in this response only. Header values and the secret are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`). The webhook receives the triggers recorded after it was created, not a change made before, even one still queued.",
   middleware: [idempotent] as const,
   request: {
     params: IntegrationIdParams,
