@@ -119,6 +119,24 @@ describe("POST /v1/integrations/{id}/keys/{key_id}/rotate", () => {
     expect((await api("GET", `/v1/events/${event.uid}`, { key: fresh.key })).status).toBe(200);
   });
 
+  it("a retried rotation with the same idempotency-key returns the same new key, once", async () => {
+    const { key } = await createWorld();
+    const integration = await createIntegration(key);
+    const old = await createIntegrationKey(key, integration.id);
+    const rotate = () =>
+      api("POST", `/v1/integrations/${integration.id}/keys/${old.id}/rotate`, {
+        key,
+        headers: { "idempotency-key": `rotate-${old.id}` },
+      });
+    const first = await rotate();
+    const retried = await rotate();
+    expect(first.status).toBe(201);
+    expect(retried.headers.get("idempotent-replayed")).toBe("true");
+    expect(retried.body).toEqual(first.body);
+    const list = (await api("GET", `/v1/integrations/${integration.id}/keys`, { key })).body.data;
+    expect(list.map((k: { id: string }) => k.id)).toEqual([old.id, first.body.data.id]);
+  });
+
   it("ends the old key after grace_seconds (0: at once; 1: after a second)", async () => {
     const { key, profile, event } = await createWorld();
     const integration = await createIntegration(key, { profile_uids: [profile.uid] });

@@ -69,9 +69,8 @@ export const listKeys: RouteHandler<typeof routes.listKeys, AppEnv> = async (c) 
 export const rotateKey: RouteHandler<typeof routes.rotateKey, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
   const { id, key_id } = c.req.valid("param");
-  // The body is optional: without one the validator hands over nothing.
-  const body = (c.req.valid("json") as { grace_seconds?: number } | undefined) ?? {};
-  const key = await keys.rotateIntegrationKey(c.var.db, accountId, id, key_id, body.grace_seconds);
+  const { grace_seconds } = c.req.valid("json");
+  const key = await keys.rotateIntegrationKey(c.var.db, accountId, id, key_id, grace_seconds);
   return c.json({ data: { ...serializeKey(key.row), key: key.secret } }, 201);
 };
 

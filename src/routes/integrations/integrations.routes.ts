@@ -119,9 +119,11 @@ export const rotateKey = createRoute({
   tags: keyTags,
   summary: "Rotate an integration key",
   description:
-    "Returns a new key (secret shown once) and sets the old key's `expires_at` to now + `grace_seconds` (default 86400, at most 604800, 0 ends it now); until then both work. Rotating again never moves an expiry later. The body is optional. An already expired key cannot be rotated (409).",
+    "Returns a new key (secret shown once) and sets the old key's `expires_at` to now + `grace_seconds` (default 86400, at most 604800, 0 ends it now); until then both work. Rotating again never moves an expiry later. The body is optional. An already expired key cannot be rotated (409). Accepts `idempotency-key`: a retried rotation returns the same new key.",
+  middleware: [idempotent] as const,
   request: {
     params: IntegrationKeyParams,
+    headers: IdempotencyHeaders,
     body: { ...jsonBody(RotateKeyBody), required: false },
   },
   responses: {
