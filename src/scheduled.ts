@@ -3,14 +3,14 @@ import { deleteOrphanOverridesBefore } from "./db/queries/events";
 import { deleteIdempotencyKeysBefore } from "./db/queries/idempotency";
 import { deleteFinishedTriggersBefore, stalePendingTriggers } from "./db/queries/triggers";
 import { type DeliveryDeps, deliveryDeps, iso } from "./delivery/deps";
-import type { QueueMessage } from "./delivery/messages";
+import { deliverMessage, sendMessages, triggerMessage } from "./delivery/messages";
 import { IDEMPOTENCY_WINDOW_SECONDS } from "./middleware/idempotency";
 
 /** A trigger or due delivery untouched this long has lost its queue message. */
 export const SWEEP_AFTER_SECONDS = 60;
 /** Deliveries, their attempts and finished triggers are kept this long (§6). */
 export const RETENTION_SECONDS = 30 * 24 * 3600;
-/** Queues' sendBatch takes at most 100 messages; a bigger backlog drains over the next minutes. */
+/** Rows re-sent per run and kind; a bigger backlog drains over the next minutes. */
 const SWEEP_BATCH = 100;
 
 /** The cron handler (every minute): the outbox sweeper and retention. */
@@ -36,13 +36,10 @@ export async function sweep(deps: DeliveryDeps): Promise<SweepResult> {
     stalePendingTriggers(db, before, SWEEP_BATCH),
     overduePendingDeliveries(db, before, iso(now), SWEEP_BATCH),
   ]);
-  const messages: { body: QueueMessage }[] = [
-    ...staleTriggers.map(({ id }) => ({ body: { type: "trigger", triggerId: id } as const })),
-    ...lostDeliveries.map(({ id }) => ({ body: { type: "deliver", deliveryId: id } as const })),
-  ];
-  for (let i = 0; i < messages.length; i += SWEEP_BATCH) {
-    await deps.queue.sendBatch(messages.slice(i, i + SWEEP_BATCH));
-  }
+  await sendMessages(deps.queue, [
+    ...staleTriggers.map(({ id }) => triggerMessage(id)),
+    ...lostDeliveries.map(({ id }) => deliverMessage(id)),
+  ]);
 
   const expired = iso(now - RETENTION_SECONDS * 1000);
   await db.batch([

@@ -11,7 +11,7 @@ import {
 import type { WebhookRow } from "../db/queries/webhooks";
 import { newId } from "../lib/ids";
 import { type DeliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
-import type { QueueMessage } from "./messages";
+import { deliverMessage, sendMessages } from "./messages";
 import {
   buildRequest,
   isSuccess,
@@ -142,15 +142,10 @@ export async function recordAttempts(
   if (first) await deps.db.batch([first, ...rest]);
   const retries = attempts.flatMap(({ delivery, outcome }) =>
     outcome.kind === "retry"
-      ? [
-          {
-            body: { type: "deliver", deliveryId: delivery.id } satisfies QueueMessage,
-            delaySeconds: Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS),
-          },
-        ]
+      ? [deliverMessage(delivery.id, Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS))]
       : [],
   );
-  if (retries.length > 0) await deps.queue.sendBatch(retries);
+  await sendMessages(deps.queue, retries);
   return attempts.map((attempt) => attempt.outcome);
 }
 

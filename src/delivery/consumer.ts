@@ -3,7 +3,7 @@ import { markTriggerFailed } from "../db/queries/triggers";
 import { attemptDelivery, DUE_GRACE_MS, recordAttempts, sendAttempt } from "./attempt";
 import { type DeliveryDeps, deliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
 import { fanOutTrigger } from "./fanout";
-import type { QueueMessage } from "./messages";
+import { deliverMessage, type QueueMessage, sendMessages } from "./messages";
 
 /** The dead-letter queue: messages that failed every retry land here (wrangler.toml). */
 export const DEAD_LETTER_QUEUE = "weft-triggers-dlq";
@@ -69,9 +69,8 @@ async function deliverWhenDue(deps: DeliveryDeps, deliveryId: string): Promise<v
   const dueMs = Date.parse(delivery.nextAttemptAt ?? delivery.createdAt);
   const waitMs = dueMs - deps.now();
   if (waitMs > DUE_GRACE_MS) {
-    await deps.queue.send({ type: "deliver", deliveryId } satisfies QueueMessage, {
-      delaySeconds: Math.min(Math.ceil(waitMs / 1000), MAX_QUEUE_DELAY_SECONDS),
-    });
+    const delaySeconds = Math.min(Math.ceil(waitMs / 1000), MAX_QUEUE_DELAY_SECONDS);
+    await sendMessages(deps.queue, [deliverMessage(deliveryId, delaySeconds)]);
     return;
   }
   await attemptDelivery(deps, deliveryId);

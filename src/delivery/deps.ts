@@ -1,5 +1,5 @@
 import { createDb, type Database } from "../db/client";
-import type { QueueMessage } from "./messages";
+import type { OutgoingMessage, QueueMessage } from "./messages";
 import { type TargetPolicy, targetPolicyFrom } from "./target-policy";
 
 /** The default time a receiver has to answer (§6: success is any 2xx within 15 s). */
@@ -7,8 +7,7 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** The part of the TRIGGERS producer delivery uses (a test can record instead of sending). */
 export type MessageSender = {
-  send(body: QueueMessage, options?: { delaySeconds?: number }): Promise<unknown>;
-  sendBatch(messages: Iterable<{ body: QueueMessage; delaySeconds?: number }>): Promise<unknown>;
+  sendBatch(messages: Iterable<OutgoingMessage>): Promise<unknown>;
 };
 
 /** Everything delivery needs from the outside, so tests can pin time, jitter and the queue. */

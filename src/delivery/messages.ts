@@ -4,3 +4,27 @@ export type QueueMessage =
   | { type: "trigger"; triggerId: string }
   /** Send (or retry) one delivery when it is due. */
   | { type: "deliver"; deliveryId: string };
+
+export type OutgoingMessage = { body: QueueMessage; delaySeconds?: number };
+
+/** Queues take at most 100 messages per `sendBatch`. */
+const MAX_BATCH = 100;
+
+export const triggerMessage = (triggerId: string): OutgoingMessage => ({
+  body: { type: "trigger", triggerId },
+});
+
+export const deliverMessage = (deliveryId: string, delaySeconds?: number): OutgoingMessage => ({
+  body: { type: "deliver", deliveryId },
+  ...(delaySeconds === undefined ? {} : { delaySeconds }),
+});
+
+/** Sends any number of messages, at most 100 per call. */
+export async function sendMessages(
+  queue: { sendBatch(messages: Iterable<OutgoingMessage>): Promise<unknown> },
+  messages: OutgoingMessage[],
+): Promise<void> {
+  for (let i = 0; i < messages.length; i += MAX_BATCH) {
+    await queue.sendBatch(messages.slice(i, i + MAX_BATCH));
+  }
+}

@@ -3,7 +3,7 @@ import { triggers } from "../db/schema";
 import { newId } from "../lib/ids";
 import { nowIso } from "../lib/time";
 import type { Trigger } from "../lib/types";
-import type { QueueMessage } from "./messages";
+import { sendMessages, triggerMessage } from "./messages";
 
 export type TriggerInput = {
   accountId: string;
@@ -46,11 +46,7 @@ export function recordTrigger(db: Database, input: TriggerInput) {
 export async function enqueueTriggers(queue: Queue, triggerIds: string[]): Promise<void> {
   if (triggerIds.length === 0) return;
   try {
-    await queue.sendBatch(
-      triggerIds.map((triggerId) => ({
-        body: { type: "trigger", triggerId } satisfies QueueMessage,
-      })),
-    );
+    await sendMessages(queue, triggerIds.map(triggerMessage));
   } catch (error) {
     console.error(`queue send failed; the outbox sweeper will retry: ${(error as Error).name}`);
   }

@@ -15,7 +15,7 @@ import { findWebhook, markTriggerProcessed } from "../db/queries/triggers";
 import type { DeliveryDeps } from "../delivery/deps";
 import { iso } from "../delivery/deps";
 import { newDelivery, payloadFor, routeFor } from "../delivery/fanout";
-import type { QueueMessage } from "../delivery/messages";
+import { deliverMessage, sendMessages } from "../delivery/messages";
 import { recordTrigger } from "../delivery/outbox";
 import { buildRequest, isSuccess, openWebhook, sendRequest } from "../delivery/request";
 import { ApiError, notFound } from "../errors";
@@ -26,9 +26,6 @@ import type { Pagination } from "../routes/common.schemas";
 import { serializeEvent } from "../routes/events/events.schemas";
 import { requireIntegration } from "./integrations";
 import { getWebhook } from "./webhooks";
-
-/** Messages per `sendBatch` call, under the Queues limit of 100. */
-const CHUNK = 90;
 
 export async function listIntegrationDeliveries(
   db: Database,
@@ -62,13 +59,10 @@ async function requireEnabledWebhook(db: Database, webhookId: string) {
 /** Queues deliveries already stored as pending; a failed send is left to the outbox sweeper. */
 async function enqueueDeliveries(deps: DeliveryDeps, ids: string[]) {
   try {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await deps.queue.sendBatch(
-        ids.slice(i, i + CHUNK).map((deliveryId) => ({
-          body: { type: "deliver", deliveryId } satisfies QueueMessage,
-        })),
-      );
-    }
+    await sendMessages(
+      deps.queue,
+      ids.map((id) => deliverMessage(id)),
+    );
   } catch (error) {
     console.error(`queue send failed; the outbox sweeper will retry: ${(error as Error).name}`);
   }

@@ -291,9 +291,6 @@ export type SentMessage = { body: QueueMessage; delaySeconds?: number };
 export function testDeps(overrides: Partial<DeliveryDeps> = {}) {
   const sent: SentMessage[] = [];
   const queue: DeliveryDeps["queue"] = {
-    async send(body, options) {
-      sent.push({ body, delaySeconds: options?.delaySeconds });
-    },
     async sendBatch(messages) {
       for (const m of messages) sent.push({ body: m.body, delaySeconds: m.delaySeconds });
     },

@@ -27,15 +27,7 @@ type Recorded = { body: QueueMessage; delaySeconds?: number };
 /** A TRIGGERS producer that records, so the test (not the runtime's consumer) drives delivery. */
 function recordingQueue() {
   const messages: Recorded[] = [];
-  const queue = {
-    async send(body: QueueMessage, options?: { delaySeconds?: number }) {
-      messages.push({ body, delaySeconds: options?.delaySeconds });
-    },
-    async sendBatch(batch: Iterable<{ body: QueueMessage; delaySeconds?: number }>) {
-      for (const m of batch) messages.push({ body: m.body, delaySeconds: m.delaySeconds });
-    },
-  };
-  return { messages, queue };
+  return { messages, ...recordingQueueInto(messages) };
 }
 
 /** An account whose profile has an active integration with one guest.create webhook. */
@@ -112,9 +104,6 @@ async function drain(messages: Recorded[], overrides: Partial<DeliveryDeps> = {}
 function recordingQueueInto(messages: Recorded[]) {
   return {
     queue: {
-      async send(body: QueueMessage, options?: { delaySeconds?: number }) {
-        messages.push({ body, delaySeconds: options?.delaySeconds });
-      },
       async sendBatch(batch: Iterable<{ body: QueueMessage; delaySeconds?: number }>) {
         for (const m of batch) messages.push({ body: m.body, delaySeconds: m.delaySeconds });
       },
