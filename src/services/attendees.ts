@@ -24,6 +24,7 @@ import {
 } from "../routes/attendees/attendees.schemas";
 import type { Pagination } from "../routes/common.schemas";
 import type { ReaderScope } from "./access";
+import { failedWith, retryWhenChanged } from "./compare-and-set";
 import { compactFields, mergeFields, validateFields } from "./form";
 import { mapAttendeesForIntegration } from "./integrations";
 
@@ -50,30 +51,6 @@ function paymentStatusOf(
 ) {
   if (row.paymentAmount <= 0) return row.paymentStatus;
   return row.paymentAmount >= row.amountTaxIncl ? "Paid" : "Partial";
-}
-
-/** Whether a failed D1 batch failed with this SQLite message (it may be wrapped in causes). */
-function failedWith(error: unknown, message: string): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e.message.includes(message)) return true;
-  }
-  return false;
-}
-
-const CHANGE_TRIES = 3;
-
-/** Runs a read-modify-write of an attendee again when a concurrent change beat it (409 after 3). */
-async function retryWhenChanged<T>(change: () => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await change();
-    } catch (error) {
-      if (!failedWith(error, ATTENDEE_CHANGED)) throw error;
-      if (tries >= CHANGE_TRIES) {
-        throw new ApiError("CONFLICT", "The attendee kept changing while this was applied; retry.");
-      }
-    }
-  }
 }
 
 const fullEvent = () =>
@@ -191,7 +168,7 @@ export async function patchAttendee(
   uid: string,
   input: UpdateAttendeeInput,
 ) {
-  return retryWhenChanged(async () => {
+  return retryWhenChanged(ATTENDEE_CHANGED, "attendee", async () => {
     const { attendee, event } = await getAttendee(db, accountId, uid);
     if (input.language !== undefined) checkLanguage(event, input.language);
     let fields = attendee.fields;
@@ -224,7 +201,7 @@ export async function addPayment(
   uid: string,
   input: PaymentInput,
 ) {
-  return retryWhenChanged(async () => {
+  return retryWhenChanged(ATTENDEE_CHANGED, "attendee", async () => {
     const { attendee, event } = await getAttendee(db, accountId, uid);
     const paymentAmount = money(attendee.paymentAmount + input.amount);
     const changes = {

@@ -1,6 +1,7 @@
 import type { Database } from "../db/client";
 import {
   deleteEventStatements,
+  EVENT_CHANGED,
   type EventRow,
   findEvent,
   insertEvent,
@@ -18,6 +19,7 @@ import type { Pagination } from "../routes/common.schemas";
 import type { CreateEventInput, UpdateEventInput } from "../routes/events/events.schemas";
 import { serializeEvent } from "../routes/events/events.schemas";
 import { canSeeProfile, type ReaderScope } from "./access";
+import { retryWhenChanged } from "./compare-and-set";
 import { withFixedFields } from "./fixed-configuration";
 
 /** A form field as a client sends it. */
@@ -185,13 +187,15 @@ export function listReadableEvents(
   );
 }
 
-/** Applies a PATCH: dates checked together, locked fields kept (409), capacity not under guests (409). */
-export async function patchEvent(
-  db: Database,
-  accountId: string,
-  uid: string,
-  input: UpdateEventInput,
-) {
+/**
+ * Applies a PATCH: dates checked together, locked fields kept (409), capacity not under guests
+ * (409). Applied again on the event as it is now when a concurrent change beat it.
+ */
+export function patchEvent(db: Database, accountId: string, uid: string, input: UpdateEventInput) {
+  return retryWhenChanged(EVENT_CHANGED, "event", () => applyPatch(db, accountId, uid, input));
+}
+
+async function applyPatch(db: Database, accountId: string, uid: string, input: UpdateEventInput) {
   const event = await getEvent(db, accountId, uid);
   const startDate = input.start_date ? toStoredTime(input.start_date) : event.startDate;
   const endDate = input.end_date ? toStoredTime(input.end_date) : event.endDate;
@@ -243,7 +247,7 @@ export async function patchEvent(
     entityUid: event.id,
     snapshot: serializeEvent(updated),
   });
-  await db.batch([updateEvent(db, event.id, changes), trigger.statement]);
+  await db.batch([updateEvent(db, event.id, changes, event.updatedAt), trigger.statement]);
   return { event: updated, triggerId: trigger.id };
 }
 

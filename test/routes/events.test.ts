@@ -1,8 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { EVENT_CHANGED, findEvent, updateEvent } from "../../src/db/queries/events";
 import type { FormField } from "../../src/lib/types";
-import { applyFormChange } from "../../src/services/events";
-import { createAccount, createEvent, createProfile, createWorld } from "../factories";
+import { applyFormChange, patchEvent } from "../../src/services/events";
+import {
+  createAccount,
+  createAttendee,
+  createEvent,
+  createProfile,
+  createWorld,
+} from "../factories";
 import { api, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
 import { integrationKey, triggersFor } from "./reader-keys";
@@ -405,6 +413,50 @@ describe("PATCH /v1/events/{uid}", () => {
     expect(expectError(selfLocked, 400, "VALIDATION_FAILED").details[0].path).toBe(
       "fields.2.locked",
     );
+  });
+});
+
+describe("PATCH /v1/events/{uid} against concurrent changes", () => {
+  it("two PATCHes at once both apply: neither writes back what it read before the other", async () => {
+    const { account, key, event } = await createWorld();
+    const db = createDb(env.DB);
+    await Promise.all([
+      patchEvent(db, account.id, event.uid, { name: "Renamed" }),
+      patchEvent(db, account.id, event.uid, { status: "Registering" }),
+    ]);
+    const read = await api("GET", `/v1/events/${event.uid}`, { key });
+    expect(read.body.data).toMatchObject({ name: "Renamed", status: "Registering" });
+    const updates = (await triggersFor(event.uid)).filter((t) => t.trigger === "event.update");
+    expect(updates).toHaveLength(2);
+  });
+
+  it("writes nothing when the event changed since it was read, or guests passed the new capacity", async () => {
+    const { account, key, event } = await createWorld();
+    const db = createDb(env.DB);
+    const read = await findEvent(db, account.id, event.uid);
+    if (!read) throw new Error("event missing");
+    const { id, accountId, profileId, guestCount, createdAt, ...values } = read;
+    await api("PATCH", `/v1/events/${event.uid}`, { key, body: { name: "Fresh" } });
+    const stale = { ...values, name: "Stale", updatedAt: new Date().toISOString() };
+    await expect(db.batch([updateEvent(db, id, stale, read.updatedAt)])).rejects.toThrow(
+      EVENT_CHANGED,
+    );
+    expect((await findEvent(db, accountId, id))?.name).toBe("Fresh");
+
+    await createAttendee(key, event.uid);
+    await createAttendee(key, event.uid);
+    const current = await findEvent(db, accountId, id);
+    if (!current) throw new Error("event missing");
+    const belowGuests = { ...values, capacity: 1, updatedAt: new Date().toISOString() };
+    await expect(db.batch([updateEvent(db, id, belowGuests, current.updatedAt)])).rejects.toThrow(
+      EVENT_CHANGED,
+    );
+    expect(await findEvent(db, accountId, id)).toMatchObject({
+      capacity: null,
+      guestCount: guestCount + 2,
+      profileId,
+      createdAt,
+    });
   });
 });
 

@@ -61,13 +61,30 @@ export async function listEvents(db: Database, filter: EventFilter, page: Pagina
   return { rows, total: totals[0]?.total ?? 0 };
 }
 
-/** Updates the columns a PATCH may change; guest_count is never written here. */
+/** The message SQLite gives when `updateEvent` finds the event changed since it was read. */
+export const EVENT_CHANGED = "NOT NULL constraint failed: events.updated_at";
+
+/**
+ * Statement: the columns a PATCH may change (guest_count is never written here), only if the
+ * event's `updated_at` is still `readAt` (an activation rewrites its form meanwhile) and the
+ * capacity is not below the guests registered meanwhile; otherwise NULL goes into updated_at and
+ * the whole batch fails with EVENT_CHANGED.
+ */
 export function updateEvent(
   db: Database,
   id: string,
-  values: Partial<Omit<EventRow, "id" | "accountId" | "profileId" | "guestCount" | "createdAt">>,
+  values: Omit<EventRow, "id" | "accountId" | "profileId" | "guestCount" | "createdAt">,
+  readAt: string,
 ) {
-  return db.update(events).set(values).where(eq(events.id, id));
+  return db
+    .update(events)
+    .set({
+      ...values,
+      updatedAt: sql`CASE WHEN ${events.updatedAt} = ${readAt}
+        AND (${values.capacity} IS NULL OR ${events.guestCount} <= ${values.capacity})
+        THEN ${values.updatedAt} ELSE NULL END`,
+    })
+    .where(eq(events.id, id));
 }
 
 /** The statements that delete an event with its attendees and override (for one batch). */
