@@ -8,10 +8,10 @@ import {
   setActiveIntegration,
 } from "../db/queries/integrations";
 import { eventFormsOfProfile, setEventFieldsIfActive } from "../db/queries/overrides";
-import { findProfile } from "../db/queries/profiles";
 import { ApiError, type ErrorCode, notFound } from "../errors";
 import { nowIso } from "../lib/time";
 import { formUnder, sameForm } from "./fixed-configuration";
+import { getProfile } from "./profiles";
 
 /**
  * Activation of an integration on a profile (API.md §4). At most one is active per profile at
@@ -71,8 +71,7 @@ export async function asLockResult<T>(work: () => Promise<T>): Promise<LockResul
 
 /** The profile's active integration, for `GET /v1/profiles/{uid}/integration`. */
 export async function getActivation(db: Database, accountId: string, profileId: string) {
-  const profile = await findProfile(db, accountId, profileId);
-  if (!profile) throw notFound("Profile");
+  const profile = await getProfile(db, accountId, profileId);
   return { profile_uid: profile.id, integration_id: profile.activeIntegrationId };
 }
 
@@ -82,8 +81,7 @@ export async function activateLocked(
   db: Database,
   input: { accountId: string; profileId: string; integrationId: string },
 ): Promise<Activation> {
-  const profile = await findProfile(db, input.accountId, input.profileId);
-  if (!profile) throw notFound("Profile");
+  const profile = await getProfile(db, input.accountId, input.profileId);
   const integration = await findIntegration(db, input.accountId, input.integrationId);
   if (!integration) throw notFound("Integration");
   if (!(await isLinked(db, integration.id, profile.id))) {
@@ -104,8 +102,7 @@ export async function deactivateLocked(
   db: Database,
   input: { accountId: string; profileId: string; onlyIf: string | null },
 ): Promise<Activation> {
-  const profile = await findProfile(db, input.accountId, input.profileId);
-  if (!profile) throw notFound("Profile");
+  const profile = await getProfile(db, input.accountId, input.profileId);
   const current = profile.activeIntegrationId;
   if (current !== null && (input.onlyIf === null || input.onlyIf === current)) {
     await moveActive(db, profile.id, current, null);
@@ -118,8 +115,7 @@ export async function refreshLocked(
   db: Database,
   input: { accountId: string; profileId: string },
 ): Promise<Activation> {
-  const profile = await findProfile(db, input.accountId, input.profileId);
-  if (!profile) throw notFound("Profile");
+  const profile = await getProfile(db, input.accountId, input.profileId);
   const current = profile.activeIntegrationId;
   const integration = current ? ((await findIntegrationById(db, current)) ?? null) : null;
   await moveActive(db, profile.id, current, integration);

@@ -130,7 +130,8 @@ export async function getReadableAttendee(db: Database, scope: ReaderScope, uid:
   return { ...item, routing };
 }
 
-async function getAttendee(db: Database, accountId: string, uid: string) {
+/** An attendee of the account with its event (one round trip), else 404. */
+export async function getAttendee(db: Database, accountId: string, uid: string) {
   return getReadableAttendee(db, { accountId, profileIds: null, integration: null }, uid);
 }
 

@@ -1,5 +1,4 @@
 import type { Database } from "../db/client";
-import { findAttendee } from "../db/queries/attendees";
 import {
   attemptsOf,
   type DeliveryFilters,
@@ -10,7 +9,7 @@ import {
   listDeliveries,
   requeueDeliveries,
 } from "../db/queries/deliveries";
-import { type EventRow, findEvent } from "../db/queries/events";
+import type { EventRow } from "../db/queries/events";
 import { findWebhook, markTriggerProcessed } from "../db/queries/triggers";
 import type { DeliveryDeps } from "../delivery/deps";
 import { iso } from "../delivery/deps";
@@ -24,6 +23,8 @@ import type { Trigger } from "../lib/types";
 import { serializeAttendee } from "../routes/attendees/attendees.schemas";
 import type { Pagination } from "../routes/common.schemas";
 import { serializeEvent } from "../routes/events/events.schemas";
+import { getAttendee } from "./attendees";
+import { getEvent } from "./events";
 import { requireIntegration } from "./integrations";
 import { getWebhook } from "./webhooks";
 
@@ -177,14 +178,9 @@ export type ActionSubject = { kind: "event" | "attendee"; uid: string };
 /** The event (and attendee) an action is about, or 404. */
 async function loadSubject(db: Database, accountId: string, subject: ActionSubject) {
   if (subject.kind === "event") {
-    const event = await findEvent(db, accountId, subject.uid);
-    if (!event) throw notFound("Event");
-    return { event, attendee: null };
+    return { event: await getEvent(db, accountId, subject.uid), attendee: null };
   }
-  const attendee = await findAttendee(db, accountId, subject.uid);
-  const event = attendee && (await findEvent(db, accountId, attendee.eventId));
-  if (!attendee || !event) throw notFound("Attendee");
-  return { event, attendee };
+  return getAttendee(db, accountId, subject.uid);
 }
 
 async function manualWebhooks(db: Database, event: EventRow, trigger: Trigger) {

@@ -252,7 +252,8 @@ async function applyPatch(db: Database, accountId: string, uid: string, input: U
 }
 
 /**
- * Deletes an event with its attendees and override in one batch. Only event.delete is recorded:
+ * Deletes an event with its attendees in one batch (its override stays for the event.delete
+ * trigger's routing until retention). Only event.delete is recorded:
  * the attendees go with their event, and receivers learn it from that one trigger.
  */
 export async function deleteEvent(db: Database, accountId: string, uid: string) {

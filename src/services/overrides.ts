@@ -1,5 +1,4 @@
 import type { Database } from "../db/client";
-import { findEvent } from "../db/queries/events";
 import {
   findIntegration,
   findIntegrationById,
@@ -18,6 +17,7 @@ import { findProfile } from "../db/queries/profiles";
 import { ApiError, notFound } from "../errors";
 import { nowIso } from "../lib/time";
 import type { MappingEntry } from "../lib/types";
+import { getEvent } from "./events";
 import { formUnder, sameForm } from "./fixed-configuration";
 import type { MappingMode } from "./mapping";
 
@@ -33,19 +33,13 @@ export type OverrideInput = {
   fire_on_payment: boolean;
 };
 
-async function requireEvent(db: Database, accountId: string, eventId: string) {
-  const event = await findEvent(db, accountId, eventId);
-  if (!event) throw notFound("Event");
-  return event;
-}
-
 /** The event's override; 404 when the event has none. */
 export async function getOverride(
   db: Database,
   accountId: string,
   eventId: string,
 ): Promise<OverrideRow> {
-  await requireEvent(db, accountId, eventId);
+  await getEvent(db, accountId, eventId);
   const override = await findOverride(db, eventId);
   if (!override) throw notFound("Override for this event");
   return override;
@@ -61,7 +55,7 @@ export async function putOverride(
   eventId: string,
   input: OverrideInput,
 ): Promise<OverrideRow> {
-  const event = await requireEvent(db, accountId, eventId);
+  const event = await getEvent(db, accountId, eventId);
   let integration: IntegrationRow | null = null;
   if (input.integration_id !== null) {
     integration = (await findIntegration(db, accountId, input.integration_id)) ?? null;
@@ -91,7 +85,7 @@ export async function putOverride(
 
 /** Removes the override; the event follows its profile's active integration again. */
 export async function deleteEventOverride(db: Database, accountId: string, eventId: string) {
-  const event = await requireEvent(db, accountId, eventId);
+  const event = await getEvent(db, accountId, eventId);
   if (!(await findOverride(db, eventId))) throw notFound("Override for this event");
   const now = nowIso();
   const applying = await profileIntegration(db, accountId, event.profileId);

@@ -16,14 +16,6 @@ export function insertAttendee(db: Database, row: typeof attendees.$inferInsert)
   return db.insert(attendees).values(row);
 }
 
-export function findAttendee(db: Database, accountId: string, id: string) {
-  return db
-    .select()
-    .from(attendees)
-    .where(and(eq(attendees.accountId, accountId), eq(attendees.id, id)))
-    .get();
-}
-
 export type AttendeeFilter = {
   accountId: string;
   /** null: every profile of the account. */

@@ -7,7 +7,6 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 export type NewDelivery = typeof deliveries.$inferInsert;
 export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
 
-/** Statement: a delivery, or nothing when this trigger already has one for this webhook. */
 /** Statement: the delivery unless one exists for its trigger and webhook; returns the new id. */
 export function insertDeliveryOnce(db: Database, row: NewDelivery) {
   return db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id });

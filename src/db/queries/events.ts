@@ -87,7 +87,6 @@ export function updateEvent(
     .where(eq(events.id, id));
 }
 
-/** The statements that delete an event with its attendees and override (for one batch). */
 /**
  * Statements deleting an event and its attendees. Its override stays: the event.delete trigger
  * must route through it like the event's other triggers; retention removes it later

@@ -151,7 +151,6 @@ export const GetAttendeeQuery = ListAttendeesQuery.pick({
 });
 
 /** The attendee exactly as the API shows it natively: system fields, then the event's form fields. */
-/** The native attendee: system fields, then every form field at the top level. */
 export type NativeAttendee = Record<string, unknown> & { event_uid: string; profile_uid: string };
 
 export function serializeAttendee(row: AttendeeRow, event: EventRow): NativeAttendee {
