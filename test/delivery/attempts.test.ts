@@ -213,6 +213,41 @@ describe("attempts: failures and retries", () => {
     expect((await attemptRows(privateOnly.deliveryId))[0]?.error).toMatch(/private, loopback/);
   });
 
+  it("chains a wait longer than the queue's 12 h delay limit: sent on again, attempted when due", async () => {
+    const run = await firstAttempt([{ status: 500 }, { status: 500 }, { status: 204 }]);
+    const { deliveries } = await import("../../src/db/schema");
+    const { eq } = await import("drizzle-orm");
+    await db
+      .update(deliveries)
+      .set({ attemptCount: 6, nextAttemptAt: new Date().toISOString() })
+      .where(eq(deliveries.id, run.deliveryId));
+    const start = Date.now();
+    const seventh = testDeps({ random: () => 0.5, now: () => start });
+    await attemptDelivery(seventh.deps, run.deliveryId);
+    // The 7th failure waits 14 h (jitter pinned to none); the queue carries at most 12 h.
+    expect(RETRY_DELAYS_SECONDS[6]).toBe(14 * 3600);
+    expect(seventh.sent).toEqual([
+      { body: { type: "deliver", deliveryId: run.deliveryId }, delaySeconds: 12 * 3600 },
+    ]);
+    const due = Date.parse((await findDeliveryRow(run.deliveryId))?.nextAttemptAt ?? "");
+    expect(due - start).toBe(14 * 3600 * 1000);
+
+    const early = testDeps({ now: () => start + 12 * 3600 * 1000 });
+    await handleMessage(early.deps, { type: "deliver", deliveryId: run.deliveryId });
+    expect(await received(run.channel)).toHaveLength(2);
+    expect(early.sent).toEqual([
+      { body: { type: "deliver", deliveryId: run.deliveryId }, delaySeconds: 2 * 3600 },
+    ]);
+
+    const onTime = testDeps({ now: () => due });
+    await handleMessage(onTime.deps, { type: "deliver", deliveryId: run.deliveryId });
+    expect(await received(run.channel)).toHaveLength(3);
+    expect(await findDeliveryRow(run.deliveryId)).toMatchObject({
+      status: "delivered",
+      attemptCount: 8,
+    });
+  });
+
   it("fails the delivery after the 10th attempt", async () => {
     const run = await firstAttempt([{ status: 500 }]);
     const { deliveries } = await import("../../src/db/schema");
