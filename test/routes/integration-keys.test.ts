@@ -83,6 +83,26 @@ describe("integration keys: create, list, revoke", () => {
   });
 });
 
+describe("last_used_at", () => {
+  it("is set when a key is used (to the minute)", async () => {
+    const { key, profile, event } = await createWorld();
+    const integration = await createIntegration(key, { profile_uids: [profile.uid] });
+    const live = await createIntegrationKey(key, integration.id);
+    const before = Date.now();
+    expect((await api("GET", `/v1/events/${event.uid}`, { key: live.key })).status).toBe(200);
+    // Written after the answer (waitUntil): look for it a few times.
+    let usedAt: string | null = null;
+    for (let tries = 0; tries < 20 && !usedAt; tries++) {
+      const list = await api("GET", `/v1/integrations/${integration.id}/keys`, { key });
+      usedAt = list.body.data.find((k: { id: string }) => k.id === live.id).last_used_at;
+      if (!usedAt) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(usedAt).not.toBeNull();
+    expect(Date.parse(usedAt ?? "")).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(usedAt ?? "")).toBeLessThanOrEqual(Date.now());
+  });
+});
+
 describe("an integration key without its integration", () => {
   it("is refused (401), never taken for an admin key", async () => {
     const { account } = await createAccount();
