@@ -171,6 +171,35 @@ describe("SSRF: webhook targets with production flags", () => {
     expect(await received(channel)).toEqual([]);
   });
 
+  it("refuses the https bypass spellings at send time too (stored before the policy, or by hand)", async () => {
+    const httpsBypasses = BYPASSES.filter((url) => url.startsWith("https://"));
+    expect(httpsBypasses.length).toBeGreaterThan(10);
+    const world = await seedWorld();
+    for (const url of httpsBypasses) await seedWebhook(world, { url });
+    const attendee = await seedAttendee(world);
+    const triggerId = await seedTrigger(world, {
+      trigger: "guest.create",
+      snapshot: { uid: attendee.id },
+      entityUid: attendee.id,
+    });
+    const batch = createMessageBatch<QueueMessage>("weft-triggers", [
+      { id: "m1", timestamp: new Date(), attempts: 1, body: { type: "trigger", triggerId } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, ...STRICT_TARGETS }, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+
+    const sent = await deliveriesOfTrigger(triggerId);
+    expect(sent).toHaveLength(httpsBypasses.length);
+    for (const delivery of sent) {
+      const attempts = await attemptRows(delivery.id);
+      expect(attempts, delivery.webhookId).toHaveLength(1);
+      expect(attempts[0]?.statusCode).toBeNull();
+      expect(attempts[0]?.error).toMatch(/^Target refused: /);
+      expect(attempts[0]?.error).not.toMatch(/https/);
+    }
+  });
+
   it("checks again on the webhook test route: nothing is sent to a private target", async () => {
     const channel = newChannel();
     const { key, integrationId } = await strictWorld();
