@@ -1,14 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
+import { AttendeeUidParams } from "../attendees/attendees.schemas";
 import { dataOf, jsonContent } from "../common.schemas";
 import { DeliverySchema } from "../deliveries/deliveries.schemas";
-import {
-  AttendeeActionParams,
-  AttendeeActionsParams,
-  EventActionParams,
-  EventActionsParams,
-  ManualActionSchema,
-} from "./actions.schemas";
+import { EventUidParams } from "../events/events.schemas";
+import { AttendeeActionParams, EventActionParams, ManualActionSchema } from "./actions.schemas";
 
 const tags = ["Manual actions"];
 
@@ -24,7 +20,7 @@ export const listEventActions = createRoute({
   tags,
   summary: "Manual actions available on an event",
   description: listDescription("event.manual"),
-  request: { params: EventActionsParams },
+  request: { params: EventUidParams },
   responses: {
     200: jsonContent(dataOf(z.array(ManualActionSchema)), "The actions."),
     ...errorResponses(),
@@ -37,7 +33,7 @@ export const listAttendeeActions = createRoute({
   tags,
   summary: "Manual actions available on an attendee",
   description: listDescription("guest.manual"),
-  request: { params: AttendeeActionsParams },
+  request: { params: AttendeeUidParams },
   responses: {
     200: jsonContent(dataOf(z.array(ManualActionSchema)), "The actions."),
     ...errorResponses(),

@@ -1,12 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { dataOf, jsonBody, jsonContent } from "../common.schemas";
-import {
-  ActivateBody,
-  ActivationSchema,
-  ActiveIntegrationSchema,
-  ProfileUidParams,
-} from "./activation.schemas";
+import { ProfileUidParams } from "../profiles/profiles.schemas";
+import { ActivateBody, ActivationSchema, ActiveIntegrationSchema } from "./activation.schemas";
 
 const tags = ["Activation"];
 

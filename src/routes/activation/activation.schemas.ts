@@ -1,11 +1,5 @@
 import { z } from "@hono/zod-openapi";
 
-export const ProfileUidParams = z.object({
-  uid: z
-    .string()
-    .openapi({ param: { name: "uid", in: "path" }, example: "prf_8k2m4n6p0q1r3s5t7u9v" }),
-});
-
 export const ActivateBody = z
   .strictObject({
     integration_id: z.string().min(1).max(64).openapi({ example: "int_5t8w1q3z9x0c2v4b6n7m" }),

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { dataOf, jsonBody, jsonContent, listOf } from "../common.schemas";
 import { IntegrationIdParams } from "../integrations/integrations.schemas";
+import { WebhookParams } from "../webhooks/webhooks.schemas";
 import {
   DeliveryIdParams,
   DeliverySchema,
@@ -9,7 +10,6 @@ import {
   ListDeliveriesQuery,
   RecoverBody,
   RecoveredSchema,
-  RecoverParams,
 } from "./deliveries.schemas";
 
 const tags = ["Deliveries"];
@@ -61,7 +61,7 @@ export const recoverDeliveries = createRoute({
   summary: "Redeliver a webhook's failed deliveries",
   description:
     "Every `failed` delivery of the webhook created at or after `since` goes back to pending and is queued now. 409 when the webhook is disabled (enable it first).",
-  request: { params: RecoverParams, body: jsonBody(RecoverBody) },
+  request: { params: WebhookParams, body: jsonBody(RecoverBody) },
   responses: {
     202: jsonContent(dataOf(RecoveredSchema), "How many deliveries were queued, and which."),
     ...errorResponses(409),

@@ -2,7 +2,6 @@ import { z } from "@hono/zod-openapi";
 import type { DeliveryAttemptRow, DeliveryRow } from "../../db/queries/deliveries";
 import { TRIGGERS } from "../../lib/types";
 import { DateTimeInput, PaginationQuery, Timestamp } from "../common.schemas";
-import { IntegrationIdParams } from "../integrations/integrations.schemas";
 
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 
@@ -80,13 +79,6 @@ export const DeliveryIdParams = z.object({
   id: z
     .string()
     .openapi({ param: { name: "id", in: "path" }, example: "dlv_0p9o8i7u6y5t4r3e2w1q" }),
-});
-
-export const RecoverParams = IntegrationIdParams.extend({
-  webhook_id: z.string().openapi({
-    param: { name: "webhook_id", in: "path" },
-    example: "whk_1a3c5e7g9i0k2m4o6q8s",
-  }),
 });
 
 export const RecoverBody = z

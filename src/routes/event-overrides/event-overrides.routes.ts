@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { dataOf, jsonBody, jsonContent } from "../common.schemas";
-import { EventUidParams, OverrideBody, OverrideSchema } from "./event-overrides.schemas";
+import { EventUidParams } from "../events/events.schemas";
+import { OverrideBody, OverrideSchema } from "./event-overrides.schemas";
 
 const tags = ["Event overrides"];
 

@@ -3,12 +3,6 @@ import type { OverrideRow } from "../../db/queries/overrides";
 import { Timestamp } from "../common.schemas";
 import { FieldMappingSchema } from "../field-mapping.schemas";
 
-export const EventUidParams = z.object({
-  uid: z
-    .string()
-    .openapi({ param: { name: "uid", in: "path" }, example: "evt_2b4d6f8h0j1l3n5p7r9t" }),
-});
-
 const example = {
   integration_id: "int_5t8w1q3z9x0c2v4b6n7m",
   field_mapping: [{ name: "ticket_type", value: "VIP" }],

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { dataOf, jsonContent } from "../common.schemas";
-import { RecoverParams } from "../deliveries/deliveries.schemas";
+import { WebhookParams } from "../webhooks/webhooks.schemas";
 import { WebhookTestResultSchema } from "./webhook-test.schemas";
 
 export const testWebhook = createRoute({
@@ -11,7 +11,7 @@ export const testWebhook = createRoute({
   summary: "Send a test request to a webhook",
   description:
     "Sends one signed request with a sample payload of the webhook's trigger now (with its method, headers and secrets, the target URL checked again) and answers what happened. Nothing is stored and the webhook's health does not change; it also works on a disabled webhook. A receiver error is a 200 with `success: false`.",
-  request: { params: RecoverParams },
+  request: { params: WebhookParams },
   responses: {
     200: jsonContent(dataOf(WebhookTestResultSchema), "The test attempt."),
     ...errorResponses(),
