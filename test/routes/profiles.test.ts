@@ -46,6 +46,19 @@ describe("POST /v1/profiles", () => {
     const second = await api("POST", "/v1/profiles", { key, body: { name: "Once" }, headers });
     expect(second.body).toEqual(first.body);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
+
+    // Keys are the calling account's: another account with the same key and body creates its own.
+    const other = await createAccount();
+    const theirs = await api("POST", "/v1/profiles", {
+      key: other.key,
+      body: { name: "Once" },
+      headers,
+    });
+    expect(theirs.status).toBe(201);
+    expect(theirs.headers.get("idempotent-replayed")).toBeNull();
+    expect(theirs.body.data.uid).not.toBe(first.body.data.uid);
+    const mine = await api("GET", `/v1/profiles/${first.body.data.uid}`, { key: other.key });
+    expectError(mine, 404, "NOT_FOUND");
   });
 
   it("refuses an integration key (403)", async () => {
