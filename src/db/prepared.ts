@@ -22,7 +22,7 @@ const preparedByDb = new WeakMap<Database, Map<string, unknown>>();
 
 /**
  * The query (or queries) of this `shape` prepared for `db`, built by `build` the first time. The
- * shape names everything that changes the SQL (which filters are set, how long an IN list is).
+ * shape names everything that changes the SQL (which filters are set; lists go in through `inList`).
  */
 export function prepared<T>(db: Database, shape: string, build: () => T): T {
   let byShape = preparedByDb.get(db);
