@@ -32,7 +32,7 @@ export async function sweep(deps: DeliveryDeps): Promise<SweepResult> {
   const { db } = deps;
   const now = deps.now();
   const before = iso(now - SWEEP_AFTER_SECONDS * 1000);
-  const [staleTriggers, lostDeliveries] = await Promise.all([
+  const [staleTriggers, lostDeliveries] = await db.batch([
     stalePendingTriggers(db, before, SWEEP_BATCH),
     overduePendingDeliveries(db, before, iso(now), SWEEP_BATCH),
   ]);
