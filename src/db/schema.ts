@@ -253,6 +253,8 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_trigger_webhook_idx").on(t.triggerId, t.webhookId),
     index("deliveries_integration_idx").on(t.integrationId, t.createdAt),
     index("deliveries_status_idx").on(t.status, t.nextAttemptAt),
+    // Retention runs every minute (src/scheduled.ts): its deletes must not scan the table.
+    index("deliveries_created_idx").on(t.createdAt),
   ],
 );
 
@@ -282,5 +284,8 @@ export const idempotencyKeys = sqliteTable(
     body: text("body").notNull(),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+  (t) => [
+    primaryKey({ columns: [t.scope, t.key] }),
+    index("idempotency_keys_created_idx").on(t.createdAt),
+  ],
 );
