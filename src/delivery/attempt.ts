@@ -32,7 +32,8 @@ export const FAILING_DISABLE_SECONDS = 5 * 24 * 3600;
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 export type AttemptOutcome =
-  | { kind: "skipped" }
+  /** Not attempted: someone else holds it, it is finished, or (`dueAt`) it is not due yet. */
+  | { kind: "skipped"; dueAt?: string }
   | { kind: "delivered"; attempt: number }
   | { kind: "retry"; attempt: number; delaySeconds: number }
   | { kind: "failed"; attempt: number };
@@ -46,12 +47,13 @@ export async function attemptDelivery(
   deliveryId: string,
 ): Promise<AttemptOutcome> {
   const now = deps.now();
-  const { delivery, webhook } = await claimDelivery(deps.db, deliveryId, {
+  const dueBy = iso(now + DUE_GRACE_MS);
+  const { delivery, webhook, dueAt } = await claimDelivery(deps.db, deliveryId, {
     now: iso(now),
-    dueBy: iso(now + DUE_GRACE_MS),
+    dueBy,
     lockUntil: iso(now + LOCK_SECONDS * 1000),
   });
-  if (!delivery) return { kind: "skipped" };
+  if (!delivery) return dueAt && dueAt > dueBy ? { kind: "skipped", dueAt } : { kind: "skipped" };
   const [outcome] = await recordAttempts(deps, [await sendAttempt(deps, delivery, webhook)]);
   return outcome;
 }

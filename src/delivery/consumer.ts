@@ -1,6 +1,6 @@
-import { findDelivery, markDeliveryFailed } from "../db/queries/deliveries";
+import { markDeliveryFailed } from "../db/queries/deliveries";
 import { markTriggerFailed } from "../db/queries/triggers";
-import { attemptDelivery, DUE_GRACE_MS, recordAttempts, sendAttempt } from "./attempt";
+import { attemptDelivery, recordAttempts, sendAttempt } from "./attempt";
 import { type DeliveryDeps, deliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
 import { fanOutTrigger } from "./fanout";
 import { deliverMessage, type QueueMessage, sendMessages } from "./messages";
@@ -64,16 +64,11 @@ export async function handleMessage(deps: DeliveryDeps, body: QueueMessage): Pro
  * maximum delay) is sent on again with the remaining delay.
  */
 async function deliverWhenDue(deps: DeliveryDeps, deliveryId: string): Promise<void> {
-  const delivery = await findDelivery(deps.db, deliveryId);
-  if (delivery?.status !== "pending") return;
-  const dueMs = Date.parse(delivery.nextAttemptAt ?? delivery.createdAt);
-  const waitMs = dueMs - deps.now();
-  if (waitMs > DUE_GRACE_MS) {
-    const delaySeconds = Math.min(Math.ceil(waitMs / 1000), MAX_QUEUE_DELAY_SECONDS);
-    await sendMessages(deps.queue, [deliverMessage(deliveryId, delaySeconds)]);
-    return;
-  }
-  await attemptDelivery(deps, deliveryId);
+  const outcome = await attemptDelivery(deps, deliveryId);
+  if (outcome.kind !== "skipped" || !outcome.dueAt) return;
+  const waitSeconds = Math.ceil((Date.parse(outcome.dueAt) - deps.now()) / 1000);
+  const delaySeconds = Math.min(waitSeconds, MAX_QUEUE_DELAY_SECONDS);
+  await sendMessages(deps.queue, [deliverMessage(deliveryId, delaySeconds)]);
 }
 
 /** A message that exhausted its retries: its trigger or delivery ends `failed`, never lost. */

@@ -12,10 +12,6 @@ export function insertDeliveryOnce(db: Database, row: NewDelivery) {
   return db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id });
 }
 
-export function findDelivery(db: Database, id: string) {
-  return db.select().from(deliveries).where(eq(deliveries.id, id)).get();
-}
-
 export function findAccountDelivery(db: Database, accountId: string, id: string) {
   return db
     .select()
@@ -33,14 +29,15 @@ export function pendingDeliveriesOfTrigger(db: Database, triggerId: string) {
 
 /**
  * Claims a due, unlocked pending delivery for one attempt, and reads its webhook in the same
- * round trip. `delivery` is undefined when someone else holds it or it is not due.
+ * round trip. `delivery` is undefined when someone else holds it or it is not due; `dueAt` is
+ * then when a still pending delivery is due.
  */
 export async function claimDelivery(
   db: Database,
   id: string,
   times: { now: string; dueBy: string; lockUntil: string },
 ) {
-  const [claimed, webhook] = await db.batch([
+  const [claimed, webhook, current] = await db.batch([
     db
       .update(deliveries)
       .set({ lockedUntil: times.lockUntil })
@@ -62,8 +59,17 @@ export async function claimDelivery(
           db.select({ id: deliveries.webhookId }).from(deliveries).where(eq(deliveries.id, id)),
         ),
       ),
+    db
+      .select({ status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt })
+      .from(deliveries)
+      .where(eq(deliveries.id, id)),
   ]);
-  return { delivery: claimed[0], webhook: webhook[0] };
+  const pending = current[0]?.status === "pending";
+  return {
+    delivery: claimed[0],
+    webhook: webhook[0],
+    dueAt: pending ? (current[0]?.nextAttemptAt ?? undefined) : undefined,
+  };
 }
 
 export function insertAttempt(db: Database, row: typeof deliveryAttempts.$inferInsert) {
