@@ -17,6 +17,8 @@ export default defineConfig(async () => {
   return {
     test: {
       reporters: ["default", "./test/summary-reporter.ts"],
+      // The Worker logs a JSON line per request and delivery: show them for failed tests only.
+      silent: "passed-only",
       projects: [
         {
           plugins: [

@@ -2,12 +2,11 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { authenticate } from "./auth/middleware";
-import { createDb } from "./db/client";
 import { ApiError, errorBody } from "./errors";
 import { createRouter } from "./lib/router";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { rateLimit } from "./middleware/rate-limit";
-import { requestId } from "./middleware/request-id";
+import { requestContext } from "./middleware/request-context";
 import { openApiInfo } from "./openapi";
 import { v1Routes } from "./routes";
 
@@ -15,12 +14,8 @@ import { v1Routes } from "./routes";
 export function createApp() {
   const app = createRouter();
 
-  app.use("*", requestId);
+  app.use("*", requestContext);
   app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
-  app.use("*", async (c, next) => {
-    c.set("db", createDb(c.env.DB));
-    await next();
-  });
 
   app.get("/health", (c) => c.json({ data: { status: "ok" } }));
 
@@ -44,8 +39,8 @@ export function createApp() {
   app.onError((err, c) => {
     const error = toApiError(err);
     if (error.code === "INTERNAL") {
-      // The message and stack stay in the logs of this request only; the client gets the id.
-      console.error(`request ${c.var.requestId} failed: ${err.name}: ${err.message}`);
+      // The message stays in the logs of this request only; the client gets the id.
+      c.var.deps.log.error("request failed", { error: err.name, detail: err.message });
     }
     c.header("x-request-id", c.var.requestId);
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);

@@ -1,5 +1,5 @@
-import type { Database } from "./db/client";
 import type { IntegrationRow } from "./db/queries/integrations";
+import type { Deps } from "./deps";
 
 /** Who is calling: set by the auth middleware on every /v1 route. */
 export type Auth =
@@ -19,7 +19,8 @@ export type AppEnv = {
   Bindings: Env;
   Variables: {
     requestId: string;
-    db: Database;
+    /** This request's dependencies (D1, the queue, the clock, its logger), made by app.ts. */
+    deps: Deps;
     auth: Auth;
   };
 };

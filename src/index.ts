@@ -2,7 +2,7 @@ import { createApp } from "./app";
 import { handleQueue } from "./delivery/consumer";
 import { handleScheduled } from "./scheduled";
 
-export { ProfileLock } from "./durable-objects/profile-lock";
+export { ProfileLock } from "./durable-objects/profile-lock/object";
 
 const app = createApp();
 

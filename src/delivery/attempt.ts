@@ -1,25 +1,22 @@
+import { runBatch, type Statement } from "../db/batch";
 import {
   claimDelivery,
-  clearWebhookFailing,
   type DeliveryRow,
-  disableWebhook,
-  disableWebhookFailingBefore,
   finishAttempt,
   insertAttempt,
-  startWebhookFailing,
 } from "../db/queries/deliveries";
-import type { WebhookRow } from "../db/queries/webhooks";
-import { newId } from "../lib/ids";
-import { type DeliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
-import { deliverMessage, sendMessages } from "./messages";
 import {
-  buildRequest,
-  isSuccess,
-  type OutgoingRequest,
-  openWebhook,
-  type SendResult,
-  sendRequest,
-} from "./request";
+  clearWebhookFailing,
+  disableWebhook,
+  disableWebhookFailingBefore,
+  startWebhookFailing,
+  type WebhookRow,
+} from "../db/queries/webhooks";
+import type { Deps } from "../deps";
+import { newId } from "../lib/ids";
+import { iso } from "../lib/time";
+import { deliverMessage, MAX_QUEUE_DELAY_SECONDS, sendMessages } from "./messages";
+import { isSuccess, notSent, type SendResult, sendSigned } from "./request";
 import { MAX_ATTEMPTS, retryAfterSeconds, retryDelaySeconds } from "./retry-schedule";
 
 /** How long an attempt holds its delivery; longer than the request timeout. */
@@ -42,10 +39,7 @@ export type AttemptOutcome =
  * One attempt of one delivery, if it is due and nobody else holds it: claim it (reading its
  * webhook in the same round trip), send it, then record the attempt and queue the retry.
  */
-export async function attemptDelivery(
-  deps: DeliveryDeps,
-  deliveryId: string,
-): Promise<AttemptOutcome> {
+export async function attemptDelivery(deps: Deps, deliveryId: string): Promise<AttemptOutcome> {
   const now = deps.now();
   const dueBy = iso(now + DUE_GRACE_MS);
   const { delivery, webhook, dueAt } = await claimDelivery(deps.db, deliveryId, {
@@ -68,67 +62,36 @@ export type SentAttempt = {
 
 /** Sends one attempt of a claimed delivery (nothing is written yet). */
 export async function sendAttempt(
-  deps: DeliveryDeps,
+  deps: Deps,
   claimed: DeliveryRow,
   webhook: WebhookRow | undefined,
 ): Promise<SentAttempt> {
-  const now = deps.now();
   const attempt = claimed.attemptCount + 1;
   const webhookEnabled = webhook?.enabled === true;
   const sent = !webhook
-    ? notSent(now, "The webhook was deleted.")
+    ? notSent(deps.now(), "The webhook was deleted.")
     : !webhookEnabled
-      ? notSent(now, `The webhook is disabled (${webhook.disabledReason}).`)
-      : await send(deps, claimed, webhook, attempt, now);
-  return {
-    delivery: claimed,
-    webhookEnabled,
-    sent,
-    outcome: judge(deps, sent, attempt, webhookEnabled),
-  };
-}
-
-async function send(
-  deps: DeliveryDeps,
-  claimed: DeliveryRow,
-  webhook: WebhookRow,
-  attempt: number,
-  now: number,
-): Promise<SendResult> {
-  let request: OutgoingRequest;
-  try {
-    const open = await openWebhook(webhook, deps.secretsKey, now);
-    request = await buildRequest(
-      open,
-      {
-        deliveryId: claimed.id,
-        trigger: claimed.trigger,
-        eventUid: claimed.eventUid,
-        entityUid: claimed.entityUid,
-        cause: claimed.cause,
-        payload: claimed.payload,
-        attempt,
-      },
-      Math.floor(now / 1000),
-    );
-  } catch (error) {
-    // An undecryptable secret or header (SECRETS_KEY changed) is a failed attempt like any other:
-    // logged and retried, never a delivery left claimed. The name only: a message could quote a header.
-    return notSent(now, `The request could not be prepared (${(error as Error).name}).`);
-  }
-  return sendRequest(request, deps);
-}
-
-/** The result of an attempt that sent nothing. */
-function notSent(now: number, error: string): SendResult {
-  return {
-    startedAt: iso(now),
-    durationMs: 0,
-    statusCode: null,
-    error,
-    responseExcerpt: null,
-    retryAfter: null,
-  };
+      ? notSent(deps.now(), `The webhook is disabled (${webhook.disabledReason}).`)
+      : await sendSigned(deps, webhook, {
+          deliveryId: claimed.id,
+          trigger: claimed.trigger,
+          eventUid: claimed.eventUid,
+          entityUid: claimed.entityUid,
+          cause: claimed.cause,
+          payload: claimed.payload,
+          attempt,
+        });
+  const outcome = judge(deps, sent, attempt, webhookEnabled);
+  deps.log.info("delivery attempt", {
+    delivery_id: claimed.id,
+    webhook_id: claimed.webhookId,
+    account_id: claimed.accountId,
+    attempt,
+    outcome: outcome.kind,
+    status_code: sent.statusCode,
+    duration_ms: sent.durationMs,
+  });
+  return { delivery: claimed, webhookEnabled, sent, outcome };
 }
 
 /**
@@ -137,11 +100,13 @@ function notSent(now: number, error: string): SendResult {
  * records them together: one round trip instead of one per delivery.
  */
 export async function recordAttempts(
-  deps: DeliveryDeps,
+  deps: Deps,
   attempts: SentAttempt[],
 ): Promise<Array<SentAttempt["outcome"]>> {
-  const [first, ...rest] = attempts.flatMap((attempt) => attemptStatements(deps, attempt));
-  if (first) await deps.db.batch([first, ...rest]);
+  await runBatch(
+    deps.db,
+    attempts.flatMap((attempt) => attemptStatements(deps, attempt)),
+  );
   const retries = attempts.flatMap(({ delivery, outcome }) =>
     outcome.kind === "retry"
       ? [deliverMessage(delivery.id, Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS))]
@@ -153,7 +118,7 @@ export async function recordAttempts(
 
 /** What an attempt's result means for the delivery. */
 function judge(
-  deps: DeliveryDeps,
+  deps: Deps,
   sent: SendResult,
   attempt: number,
   webhookEnabled: boolean,
@@ -172,7 +137,7 @@ function judge(
   return { kind: "retry", attempt, delaySeconds: Math.max(asked ?? 0, scheduled) };
 }
 
-function attemptStatements(deps: DeliveryDeps, attempt: SentAttempt) {
+function attemptStatements(deps: Deps, attempt: SentAttempt): Statement[] {
   const { delivery, sent, outcome, webhookEnabled } = attempt;
   const { db } = deps;
   const now = deps.now();

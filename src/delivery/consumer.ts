@@ -1,9 +1,16 @@
 import { markDeliveryFailed } from "../db/queries/deliveries";
 import { markTriggerFailed } from "../db/queries/triggers";
+import { createDeps, type Deps } from "../deps";
+import { errorName } from "../lib/log";
+import { iso } from "../lib/time";
 import { attemptDelivery, recordAttempts, sendAttempt } from "./attempt";
-import { type DeliveryDeps, deliveryDeps, iso, MAX_QUEUE_DELAY_SECONDS } from "./deps";
 import { fanOutTrigger } from "./fanout";
-import { deliverMessage, type QueueMessage, sendMessages } from "./messages";
+import {
+  deliverMessage,
+  MAX_QUEUE_DELAY_SECONDS,
+  type QueueMessage,
+  sendMessages,
+} from "./messages";
 
 /** The dead-letter queue: messages that failed every retry land here (wrangler.toml). */
 export const DEAD_LETTER_QUEUE = "weft-triggers-dlq";
@@ -12,19 +19,16 @@ export const DEAD_LETTER_QUEUE = "weft-triggers-dlq";
 export async function handleQueue(
   batch: MessageBatch<QueueMessage>,
   env: Env,
-  _ctx: ExecutionContext,
+  ctx: ExecutionContext,
 ): Promise<void> {
-  await processBatch(batch, deliveryDeps(env));
+  await processBatch(batch, createDeps(env, ctx));
 }
 
 /**
  * Handles every message concurrently (one slow receiver holds up nobody) and acks each on its own;
  * a message that throws is retried with backoff, and after `max_retries` goes to the dead-letter queue.
  */
-export async function processBatch(
-  batch: MessageBatch<QueueMessage>,
-  deps: DeliveryDeps,
-): Promise<void> {
+export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps): Promise<void> {
   const deadLetter = batch.queue === DEAD_LETTER_QUEUE;
   await Promise.all(
     batch.messages.map(async (message) => {
@@ -33,14 +37,18 @@ export async function processBatch(
         else await handleMessage(deps, message.body);
         message.ack();
       } catch (error) {
-        console.error(`queue message ${message.id} failed: ${(error as Error).message}`);
+        deps.log.error("queue message failed; retried", {
+          message_id: message.id,
+          attempts: message.attempts,
+          error: errorName(error),
+        });
         message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
       }
     }),
   );
 }
 
-export async function handleMessage(deps: DeliveryDeps, body: QueueMessage): Promise<void> {
+export async function handleMessage(deps: Deps, body: QueueMessage): Promise<void> {
   if (body.type === "trigger") {
     const { fresh, pending } = await fanOutTrigger(deps, body.triggerId);
     await Promise.all([
@@ -56,14 +64,14 @@ export async function handleMessage(deps: DeliveryDeps, body: QueueMessage): Pro
     await deliverWhenDue(deps, body.deliveryId);
     return;
   }
-  console.error(`unknown queue message: ${JSON.stringify(body).slice(0, 200)}`);
+  deps.log.error("unknown queue message", { type: String((body as { type?: unknown }).type) });
 }
 
 /**
  * Attempts a delivery if it is due; one that is not yet due (a wait longer than the queue's 12 h
  * maximum delay) is sent on again with the remaining delay.
  */
-async function deliverWhenDue(deps: DeliveryDeps, deliveryId: string): Promise<void> {
+async function deliverWhenDue(deps: Deps, deliveryId: string): Promise<void> {
   const outcome = await attemptDelivery(deps, deliveryId);
   if (outcome.kind !== "skipped" || !outcome.dueAt) return;
   const waitSeconds = Math.ceil((Date.parse(outcome.dueAt) - deps.now()) / 1000);
@@ -72,9 +80,13 @@ async function deliverWhenDue(deps: DeliveryDeps, deliveryId: string): Promise<v
 }
 
 /** A message that exhausted its retries: its trigger or delivery ends `failed`, never lost. */
-async function bury(deps: DeliveryDeps, body: QueueMessage): Promise<void> {
+async function bury(deps: Deps, body: QueueMessage): Promise<void> {
   const at = iso(deps.now());
   if (body.type === "trigger") await markTriggerFailed(deps.db, body.triggerId, at);
   else if (body.type === "deliver") await markDeliveryFailed(deps.db, body.deliveryId, at);
-  console.error(`dead-lettered: ${JSON.stringify(body).slice(0, 200)}`);
+  deps.log.error("dead-lettered", {
+    type: body.type,
+    trigger_id: body.type === "trigger" ? body.triggerId : undefined,
+    delivery_id: body.type === "deliver" ? body.deliveryId : undefined,
+  });
 }

@@ -1,105 +1,114 @@
-import type { Database } from "../db/client";
+import type { Statement } from "../db/batch";
 import {
   type DeliveryRow,
   insertDeliveryOnce,
   pendingDeliveriesOfTrigger,
 } from "../db/queries/deliveries";
-import type { IntegrationRow } from "../db/queries/integrations";
-import type { OverrideRow } from "../db/queries/overrides";
-import {
-  findTriggerWithContext,
-  integrationWithWebhooks,
-  markTriggerProcessed,
-  type RoutingContext,
-  routingContext,
-  type TriggerRow,
-} from "../db/queries/triggers";
+import { integrationWithWebhooks, triggerWithRouting } from "../db/queries/routing";
+import { markTriggerProcessed, type TriggerRow } from "../db/queries/triggers";
 import type { WebhookRow } from "../db/queries/webhooks";
+import type { Deps } from "../deps";
+import {
+  applyingIntegrationId,
+  payloadFor,
+  type Route,
+  type RoutingContext,
+  routeOf,
+  webhooksFiredBy,
+} from "../domain/routing";
 import { newId } from "../lib/ids";
-import type { MappingEntry, Trigger } from "../lib/types";
-import { applyMapping, mappingOfLevels } from "../services/mapping";
+import { iso } from "../lib/time";
 import { LOCK_SECONDS } from "./attempt";
-import { type DeliveryDeps, iso } from "./deps";
-
-/** The integration a trigger of an event goes to, its webhooks for that trigger, and the mapping. */
-export type Route = {
-  integration: IntegrationRow;
-  override: OverrideRow | undefined;
-  mapping: MappingEntry[];
-  /** Enabled webhooks of the integration for the trigger that covers the event. */
-  webhooks: WebhookRow[];
-};
 
 /**
- * The event override's integration if it names one, else the profile's active integration;
- * none when that integration has webhooks turned off. Two round trips to D1.
+ * Fan-out (API.md §6): a trigger becomes one delivery per webhook it fires. The queue consumer
+ * fans out the triggers of API changes; a manual action fans out its own trigger in the request.
  */
-export async function routeFor(
-  db: Database,
-  at: { accountId: string; profileId: string; eventId: string },
-  trigger: Trigger,
-  /** Already read with the trigger, if it was. */
-  context?: RoutingContext,
+
+/**
+ * Where an event's trigger goes (src/domain/routing.ts decides): the applying integration with
+ * its webhooks for the trigger, and the mapping. One round trip, given the routing context.
+ */
+export async function loadRoute(
+  deps: Deps,
+  context: RoutingContext,
+  at: { accountId: string; eventId: string },
+  trigger: string,
 ): Promise<Route | null> {
-  const { account, profile, override } = context ?? (await routingContext(db, at));
-  const integrationId = override?.integrationId ?? profile?.activeIntegrationId;
+  const integrationId = applyingIntegrationId(context);
   if (!integrationId) return null;
-  const { integration, webhooks } = await integrationWithWebhooks(db, {
+  const applying = await integrationWithWebhooks(deps.db, {
     accountId: at.accountId,
     integrationId,
     trigger,
   });
-  if (!integration?.webhooksEnabled) return null;
-  const mapping = mappingOfLevels({ account, profile, override }, integration);
+  return routeOf(context, applying, at.eventId);
+}
+
+/** A delivery this fan-out has just created, with the webhook to send it to. */
+export type NewDelivery = { delivery: DeliveryRow; webhook: WebhookRow };
+
+/**
+ * The statements that fan a pending trigger out (its deliveries, inserted at most once per
+ * webhook, then the trigger marked processed) and the deliveries they insert. With `claim`, the
+ * deliveries are inserted locked: whoever runs the batch attempts them without a separate claim.
+ */
+export function fanOut(
+  deps: Deps,
+  trigger: TriggerRow,
+  route: Route | null,
+  claim: boolean,
+): { statements: [Statement, ...Statement[]]; deliveries: NewDelivery[] } {
+  const now = deps.now();
+  const at = iso(now);
+  const fired = route ? webhooksFiredBy(route, trigger) : [];
+  const payload = route ? payloadFor(trigger.trigger, trigger.snapshot, route.mapping) : "";
+  const lockedUntil = claim ? iso(now + LOCK_SECONDS * 1000) : null;
+  const deliveries = fired.map((webhook) => ({
+    delivery: newDelivery(trigger, webhook, payload, at, lockedUntil),
+    webhook,
+  }));
   return {
-    integration,
-    override,
-    mapping,
-    webhooks: webhooks.filter((webhook) => coversEvent(webhook, at.eventId)),
+    statements: [
+      markTriggerProcessed(deps.db, trigger.id, at),
+      ...deliveries.map(({ delivery }) => insertDeliveryOnce(deps.db, delivery)),
+    ],
+    deliveries,
   };
 }
 
-/** Whether a webhook listens to this event: `event_uids` empty means every event. */
-export function coversEvent(webhook: WebhookRow, eventId: string): boolean {
-  return webhook.eventUids.length === 0 || webhook.eventUids.includes(eventId);
-}
-
-/** The webhooks of the route that this trigger fires. */
-export function webhooksFiredBy(
-  route: Route,
-  trigger: Pick<TriggerRow, "trigger" | "webhookId" | "cause" | "createdAt">,
-): WebhookRow[] {
-  if (trigger.trigger === "guest.update" && trigger.cause === "payment") {
-    if (!route.override?.fireOnPayment) return [];
-  }
-  return route.webhooks.filter(
-    (webhook) =>
-      (trigger.webhookId === null || webhook.id === trigger.webhookId) &&
-      // A webhook created after the change (while its trigger waited in the queue) does not get it.
-      webhook.createdAt <= trigger.createdAt,
-  );
-}
-
-/** The body of every attempt: events as they are, guests through the effective mapping. */
-export function payloadFor(
-  trigger: string,
-  snapshot: Record<string, unknown>,
-  mapping: MappingEntry[],
-): string {
-  const item = trigger.startsWith("guest.") ? applyMapping(snapshot, mapping) : snapshot;
-  return JSON.stringify(item);
-}
-
 /**
- * A new pending delivery of a trigger to a webhook, due at once; `lockedUntil` set when the
- * consumer that creates it attempts it right away (the insert is then its claim).
+ * Fans a trigger out and returns the deliveries this consumer must attempt: those it inserted
+ * (already claimed), or for a trigger already processed (a redelivered message) the ids of its
+ * still pending deliveries, to attempt with a claim.
  */
-export function newDelivery(
+export async function fanOutTrigger(
+  deps: Deps,
+  triggerId: string,
+): Promise<{ fresh: NewDelivery[]; pending: string[] }> {
+  const found = await triggerWithRouting(deps.db, triggerId);
+  if (!found) return { fresh: [], pending: [] };
+  const { trigger, context } = found;
+  if (trigger.status !== "pending") {
+    const pending = await pendingDeliveriesOfTrigger(deps.db, trigger.id);
+    return { fresh: [], pending: pending.map((row) => row.id) };
+  }
+  const route = await loadRoute(deps, context, trigger, trigger.trigger);
+  const { statements, deliveries } = fanOut(deps, trigger, route, true);
+  const [, ...inserted] = await deps.db.batch(statements);
+  // A conflicting insert (another consumer got here first) returns nothing: that one attempts it.
+  return {
+    fresh: deliveries.filter((_, i) => (inserted[i] as unknown[]).length === 1),
+    pending: [],
+  };
+}
+
+function newDelivery(
   trigger: Pick<TriggerRow, "id" | "accountId" | "trigger" | "eventId" | "entityUid" | "cause">,
   webhook: WebhookRow,
   payload: string,
   at: string,
-  lockedUntil: string | null = null,
+  lockedUntil: string | null,
 ): DeliveryRow {
   return {
     id: newId("dlv"),
@@ -119,43 +128,4 @@ export function newDelivery(
     createdAt: at,
     updatedAt: at,
   };
-}
-
-/** A delivery this consumer has just created, already claimed for its first attempt. */
-export type FreshDelivery = { delivery: DeliveryRow; webhook: WebhookRow };
-
-/**
- * Fans a pending trigger out into deliveries and marks it processed, in one batch (a
- * redelivered message inserts nothing twice). The new deliveries are inserted locked: this
- * consumer attempts them at once without a separate claim. For a trigger already processed
- * (a redelivered message), the ids of its still pending deliveries, to attempt with a claim.
- */
-export async function fanOutTrigger(
-  deps: DeliveryDeps,
-  triggerId: string,
-): Promise<{ fresh: FreshDelivery[]; pending: string[] }> {
-  const { db } = deps;
-  const found = await findTriggerWithContext(db, triggerId);
-  if (!found) return { fresh: [], pending: [] };
-  const { trigger, context } = found;
-  if (trigger.status !== "pending") {
-    const pending = await pendingDeliveriesOfTrigger(db, trigger.id);
-    return { fresh: [], pending: pending.map((row) => row.id) };
-  }
-  const now = deps.now();
-  const at = iso(now);
-  const lockedUntil = iso(now + LOCK_SECONDS * 1000);
-  const route = await routeFor(db, trigger, trigger.trigger as Trigger, context);
-  const fired = route ? webhooksFiredBy(route, trigger) : [];
-  const payload = route ? payloadFor(trigger.trigger, trigger.snapshot, route.mapping) : "";
-  const candidates = fired.map((webhook) => ({
-    delivery: newDelivery(trigger, webhook, payload, at, lockedUntil),
-    webhook,
-  }));
-  const [, ...inserted] = await db.batch([
-    markTriggerProcessed(db, trigger.id, at),
-    ...candidates.map((c) => insertDeliveryOnce(db, c.delivery)),
-  ]);
-  // A conflicting insert (another consumer got here first) returns nothing: that one attempts it.
-  return { fresh: candidates.filter((_, i) => inserted[i]?.length === 1), pending: [] };
 }

@@ -7,6 +7,14 @@ export type QueueMessage =
 
 export type OutgoingMessage = { body: QueueMessage; delaySeconds?: number };
 
+/** The part of the TRIGGERS producer delivery uses (a test can record instead of sending). */
+export type MessageSender = {
+  sendBatch(messages: Iterable<OutgoingMessage>): Promise<unknown>;
+};
+
+/** The longest delay a Queues message may carry (12 h); longer waits are chained. */
+export const MAX_QUEUE_DELAY_SECONDS = 43_200;
+
 /** Queues take at most 100 messages per `sendBatch`. */
 const MAX_BATCH = 100;
 
@@ -20,10 +28,7 @@ export const deliverMessage = (deliveryId: string, delaySeconds?: number): Outgo
 });
 
 /** Sends any number of messages, at most 100 per call. */
-export async function sendMessages(
-  queue: { sendBatch(messages: Iterable<OutgoingMessage>): Promise<unknown> },
-  messages: OutgoingMessage[],
-): Promise<void> {
+export async function sendMessages(queue: MessageSender, messages: OutgoingMessage[]) {
   for (let i = 0; i < messages.length; i += MAX_BATCH) {
     await queue.sendBatch(messages.slice(i, i + MAX_BATCH));
   }

@@ -1,7 +1,9 @@
 import type { WebhookRow } from "../db/queries/webhooks";
+import type { Deps } from "../deps";
 import { decryptSecret } from "../lib/secret-box";
+import { iso } from "../lib/time";
 import { signatureHeader } from "./signing";
-import { checkTargetUrl, type TargetPolicy } from "./target-policy";
+import { checkTargetUrl } from "./target-policy";
 
 /** Methods whose request carries the JSON payload; GET and DELETE put identifiers in the query. */
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -103,12 +105,41 @@ export type SendResult = {
   retryAfter: string | null;
 };
 
-export type SendOptions = {
-  targets: TargetPolicy;
-  timeoutMs: number;
-  fetch: typeof fetch;
-  now: () => number;
-};
+export type SendOptions = Pick<Deps, "targets" | "timeoutMs" | "fetch" | "now">;
+
+/**
+ * Sends one signed attempt to a webhook: every delivery attempt and every test send goes through
+ * here. A request that cannot be prepared (an undecryptable secret or header after SECRETS_KEY
+ * changed) is a result with an error like any failed send, never an exception.
+ */
+export async function sendSigned(
+  deps: Pick<Deps, "secretsKey" | "targets" | "timeoutMs" | "fetch" | "now">,
+  webhook: WebhookRow,
+  input: AttemptInput,
+): Promise<SendResult> {
+  const now = deps.now();
+  let request: OutgoingRequest;
+  try {
+    const open = await openWebhook(webhook, deps.secretsKey, now);
+    request = await buildRequest(open, input, Math.floor(now / 1000));
+  } catch (error) {
+    // The name only: a message could quote a header.
+    return notSent(now, `The request could not be prepared (${(error as Error).name}).`);
+  }
+  return sendRequest(request, deps);
+}
+
+/** The result of an attempt that sent nothing. */
+export function notSent(now: number, error: string): SendResult {
+  return {
+    startedAt: iso(now),
+    durationMs: 0,
+    statusCode: null,
+    error,
+    responseExcerpt: null,
+    retryAfter: null,
+  };
+}
 
 /**
  * Sends one request: the URL is checked again first (a refused URL is an error, no request),
@@ -120,7 +151,7 @@ export async function sendRequest(
 ): Promise<SendResult> {
   const started = options.now();
   const result = (fields: Partial<SendResult>): SendResult => ({
-    startedAt: new Date(started).toISOString(),
+    startedAt: iso(started),
     durationMs: Math.max(0, options.now() - started),
     statusCode: null,
     error: null,

@@ -1,14 +1,16 @@
-/** The current time as an RFC 3339 UTC string with milliseconds. */
-export function nowIso(): string {
-  return new Date().toISOString();
+/** Times are stored and shown as RFC 3339 UTC strings with milliseconds, so they sort as text. */
+
+/** The instant `ms` (milliseconds since the epoch) in the stored form. */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
-/** `iso` moved by `seconds` (may be negative). */
-export function addSeconds(iso: string, seconds: number): string {
-  return new Date(Date.parse(iso) + seconds * 1000).toISOString();
+/** `at` moved by `seconds` (may be negative). */
+export function addSeconds(at: string, seconds: number): string {
+  return iso(Date.parse(at) + seconds * 1000);
 }
 
-/** Normalises any RFC 3339 string to the stored form (UTC, milliseconds). */
+/** Normalises any RFC 3339 string (an offset, no milliseconds) to the stored form. */
 export function toStoredTime(rfc3339: string): string {
-  return new Date(rfc3339).toISOString();
+  return iso(Date.parse(rfc3339));
 }

@@ -3,15 +3,14 @@ import {
   claimIdempotencyKey,
   completeIdempotencyKey,
   findIdempotencyKey,
+  IDEMPOTENCY_WINDOW_SECONDS,
   releaseIdempotencyKey,
 } from "../db/queries/idempotency";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { decryptSecret, encryptSecret } from "../lib/secret-box";
-import { addSeconds, nowIso } from "../lib/time";
-
-export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
+import { addSeconds, iso } from "../lib/time";
 
 /**
  * On a creating POST: the same `idempotency-key` and body within 24 h replays the first
@@ -27,9 +26,9 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   }
   const auth = c.var.auth;
   const scope = auth.kind === "bootstrap" ? "bootstrap" : auth.accountId;
-  const db = c.var.db;
+  const { db } = c.var.deps;
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
-  const now = nowIso();
+  const now = iso(c.var.deps.now());
 
   const existing = await findIdempotencyKey(db, scope, key);
   if (existing && existing.createdAt < addSeconds(now, -IDEMPOTENCY_WINDOW_SECONDS)) {
@@ -41,10 +40,14 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     if (existing.status === 0) {
       throw new ApiError("CONFLICT", "A request with this idempotency-key is still in progress.");
     }
-    return c.body(await decryptSecret(c.env.SECRETS_KEY, existing.body), existing.status as 201, {
-      "content-type": "application/json",
-      "idempotent-replayed": "true",
-    });
+    return c.body(
+      await decryptSecret(c.var.deps.secretsKey, existing.body),
+      existing.status as 201,
+      {
+        "content-type": "application/json",
+        "idempotent-replayed": "true",
+      },
+    );
   }
 
   if (!(await claimIdempotencyKey(db, { scope, key, requestHash, createdAt: now }))) {
@@ -56,7 +59,7 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     // Only successes are replayed; after an error the client may fix the body and retry the key.
     // Stored encrypted: the responses of creates carry the new key or signing secret.
     if (c.res.status >= 200 && c.res.status < 300) {
-      const body = await encryptSecret(c.env.SECRETS_KEY, await c.res.clone().text());
+      const body = await encryptSecret(c.var.deps.secretsKey, await c.res.clone().text());
       await completeIdempotencyKey(db, scope, key, { status: c.res.status, body });
     } else {
       await releaseIdempotencyKey(db, scope, key);

@@ -14,7 +14,6 @@ export const PaginationQuery = z.object({
     description: "Only items updated at or after this time.",
   }),
 });
-export type Pagination = z.infer<typeof PaginationQuery>;
 
 export const PageMeta = z
   .object({
@@ -24,15 +23,6 @@ export const PageMeta = z
     last_page: z.number().int(),
   })
   .openapi("PageMeta", { example: { page: 1, page_size: 50, total: 1, last_page: 1 } });
-
-export function pageMeta(pagination: Pagination, total: number) {
-  return {
-    page: pagination.page,
-    page_size: pagination.page_size,
-    total,
-    last_page: Math.max(1, Math.ceil(total / pagination.page_size)),
-  };
-}
 
 export const dataOf = <T extends z.ZodType>(schema: T) => z.object({ data: schema });
 export const listOf = <T extends z.ZodType>(schema: T) =>

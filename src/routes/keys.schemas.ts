@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import type { ApiKeyRow } from "../db/queries/api-keys";
 import { Timestamp } from "./common.schemas";
 
 export const ApiKeySchema = z
@@ -18,13 +17,3 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
     example: "wft_live_ab12Xy9...",
   }),
 }).openapi("CreatedApiKey");
-
-export function serializeKey(row: ApiKeyRow) {
-  return {
-    id: row.id,
-    prefix: row.prefix,
-    created_at: row.createdAt,
-    last_used_at: row.lastUsedAt,
-    expires_at: row.expiresAt,
-  };
-}

@@ -1,15 +1,15 @@
-import type { Database } from "../db/client";
 import { findAccount, insertAccount, setAccountFieldMapping } from "../db/queries/accounts";
 import { findKey, insertKey, listLiveKeys, revokeAdminKeyUnlessLast } from "../db/queries/api-keys";
+import type { Deps } from "../deps";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
-import { nowIso } from "../lib/time";
+import { iso } from "../lib/time";
 import type { MappingEntry } from "../lib/types";
 import { buildKey } from "./keys";
 
 /** Creates an account with its first admin key, in one batch. */
-export async function createAccount(db: Database, input: { name: string }) {
-  const now = nowIso();
+export async function createAccount(deps: Deps, input: { name: string }) {
+  const now = iso(deps.now());
   const account = {
     id: newId("acc"),
     name: input.name,
@@ -18,40 +18,40 @@ export async function createAccount(db: Database, input: { name: string }) {
     updatedAt: now,
   };
   const key = await buildKey("admin", { accountId: account.id }, now);
-  await db.batch([insertAccount(db, account), insertKey(db, key.row)]);
+  await deps.db.batch([insertAccount(deps.db, account), insertKey(deps.db, key.row)]);
   return { account, key };
 }
 
-export async function getAccount(db: Database, accountId: string) {
-  const account = await findAccount(db, accountId);
+export async function getAccount(deps: Deps, accountId: string) {
+  const account = await findAccount(deps.db, accountId);
   if (!account) throw notFound("Account");
   return account;
 }
 
-export async function createAdminKey(db: Database, accountId: string) {
-  const key = await buildKey("admin", { accountId }, nowIso());
-  await insertKey(db, key.row);
+export async function createAdminKey(deps: Deps, accountId: string) {
+  const key = await buildKey("admin", { accountId }, iso(deps.now()));
+  await insertKey(deps.db, key.row);
   return key;
 }
 
-export function listAdminKeys(db: Database, accountId: string) {
-  return listLiveKeys(db, { accountId });
+export function listAdminKeys(deps: Deps, accountId: string) {
+  return listLiveKeys(deps.db, { accountId });
 }
 
 /** Revokes an admin key at once; the last one cannot go, or the account would be locked out. */
-export async function revokeAdminKey(db: Database, accountId: string, keyId: string) {
-  const key = await findKey(db, accountId, keyId);
+export async function revokeAdminKey(deps: Deps, accountId: string, keyId: string) {
+  const key = await findKey(deps.db, accountId, keyId);
   if (key?.kind !== "admin" || key.revokedAt) throw notFound("Admin key");
-  if (!(await revokeAdminKeyUnlessLast(db, accountId, keyId, nowIso()))) {
+  if (!(await revokeAdminKeyUnlessLast(deps.db, accountId, keyId, iso(deps.now())))) {
     throw new ApiError("CONFLICT", "This is the account's last admin key; create another first.");
   }
 }
 
 export async function putAccountFieldMapping(
-  db: Database,
+  deps: Deps,
   accountId: string,
   fieldMapping: MappingEntry[],
 ) {
-  await setAccountFieldMapping(db, accountId, fieldMapping, nowIso());
+  await setAccountFieldMapping(deps.db, accountId, fieldMapping, iso(deps.now()));
   return fieldMapping;
 }

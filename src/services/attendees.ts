@@ -1,4 +1,3 @@
-import type { Database } from "../db/client";
 import {
   ATTENDEE_CHANGED,
   type AttendeeRow,
@@ -12,21 +11,22 @@ import {
   updateAttendee,
 } from "../db/queries/attendees";
 import { type EventRow, findEvent } from "../db/queries/events";
-import { recordTrigger } from "../delivery/outbox";
-import { ApiError, type ErrorDetail, notFound } from "../errors";
-import { newId } from "../lib/ids";
-import { nowIso, toStoredTime } from "../lib/time";
+import { commitChange, type TriggerInput } from "../delivery/outbox";
+import type { Deps } from "../deps";
 import {
   type CreateAttendeeInput,
   type PaymentInput,
   serializeAttendee,
   type UpdateAttendeeInput,
-} from "../routes/attendees/attendees.schemas";
-import type { Pagination } from "../routes/common.schemas";
+} from "../domain/attendee";
+import { type Pagination, pageWindow } from "../domain/pagination";
+import { mapForReader } from "../domain/routing";
+import { ApiError, type ErrorDetail, notFound } from "../errors";
+import { newId } from "../lib/ids";
+import { iso, toStoredTime } from "../lib/time";
 import type { ReaderScope } from "./access";
 import { failedWith, retryWhenChanged } from "./compare-and-set";
 import { compactFields, mergeFields, validateFields } from "./form";
-import { mapAttendeesForIntegration } from "./integrations";
 
 const money = (value: number) => Math.round(value * 100) / 100;
 
@@ -53,6 +53,24 @@ function paymentStatusOf(
   return row.paymentAmount >= row.amountTaxIncl ? "Paid" : "Partial";
 }
 
+/** The trigger of an attendee change, with the attendee as the API shows it natively. */
+function attendeeTrigger(
+  trigger: TriggerInput["trigger"],
+  attendee: AttendeeRow,
+  event: EventRow,
+  cause?: string,
+): TriggerInput {
+  return {
+    accountId: attendee.accountId,
+    trigger,
+    profileId: attendee.profileId,
+    eventId: attendee.eventId,
+    entityUid: attendee.id,
+    snapshot: serializeAttendee(attendee, event),
+    cause,
+  };
+}
+
 const fullEvent = () =>
   new ApiError("CONFLICT", "The event is full.", {
     details: [{ path: "event_uid", message: "The event's capacity is reached." }],
@@ -62,7 +80,8 @@ const fullEvent = () =>
  * Registers an attendee: values checked against the form (422), language against the event's,
  * capacity enforced atomically (409); guest_count and the guest.create trigger in the same batch.
  */
-export async function createAttendee(db: Database, accountId: string, input: CreateAttendeeInput) {
+export async function createAttendee(deps: Deps, accountId: string, input: CreateAttendeeInput) {
+  const { db } = deps;
   const event = await findEvent(db, accountId, input.event_uid);
   if (!event) {
     throw new ApiError("NOT_FOUND", "Event not found.", {
@@ -75,7 +94,7 @@ export async function createAttendee(db: Database, accountId: string, input: Cre
   if (problems.length > 0) throw unprocessable(problems);
   if (event.capacity !== null && event.guestCount >= event.capacity) throw fullEvent();
 
-  const now = nowIso();
+  const now = iso(deps.now());
   const amountTaxExcl = money(input.amount_tax_excl ?? 0);
   const amountTax = money(input.amount_tax ?? 0);
   const attendee: AttendeeRow = {
@@ -98,29 +117,25 @@ export async function createAttendee(db: Database, accountId: string, input: Cre
     createdAt: now,
     updatedAt: now,
   };
-  const trigger = recordTrigger(db, {
-    accountId,
-    trigger: "guest.create",
-    profileId: event.profileId,
-    eventId: event.id,
-    entityUid: attendee.id,
-    snapshot: serializeAttendee(attendee, event),
-  });
   try {
-    await db.batch([countGuestIn(db, event.id), insertAttendee(db, attendee), trigger.statement]);
+    await commitChange(
+      deps,
+      [countGuestIn(db, event.id), insertAttendee(db, attendee)],
+      [attendeeTrigger("guest.create", attendee, event)],
+    );
   } catch (error) {
     if (failedWith(error, CAPACITY_EXCEEDED)) throw fullEvent();
     throw error;
   }
-  return { attendee, event: { ...event, guestCount: event.guestCount + 1 }, triggerId: trigger.id };
+  return { attendee, event: { ...event, guestCount: event.guestCount + 1 } };
 }
 
 /**
  * An attendee with its event (and, for an integration key, its routing context), if the scope may
  * read it; else 404. The page of one guest: a single round trip, scoped like the list.
  */
-export async function getReadableAttendee(db: Database, scope: ReaderScope, uid: string) {
-  const { items, routing } = await listReadableAttendees(db, scope, {
+export async function getReadableAttendee(deps: Deps, scope: ReaderScope, uid: string) {
+  const { items, routing } = await listReadableAttendees(deps, scope, {
     guest_uid: uid,
     page: 1,
     page_size: 1,
@@ -131,18 +146,18 @@ export async function getReadableAttendee(db: Database, scope: ReaderScope, uid:
 }
 
 /** An attendee of the account with its event (one round trip), else 404. */
-export async function getAttendee(db: Database, accountId: string, uid: string) {
-  return getReadableAttendee(db, { accountId, profileIds: null, integration: null }, uid);
+export async function getAttendee(deps: Deps, accountId: string, uid: string) {
+  return getReadableAttendee(deps, { accountId, profileIds: null, integration: null }, uid);
 }
 
 /** One page of attendees the scope may read, each with its event (to serialize it). */
 export async function listReadableAttendees(
-  db: Database,
+  deps: Deps,
   scope: ReaderScope,
   query: Pagination & { event_uid?: string; guest_uid?: string; registration_status?: string },
 ) {
   const { rows, total, events, routing } = await listAttendees(
-    db,
+    deps.db,
     {
       accountId: scope.accountId,
       profileIds: scope.profileIds,
@@ -151,7 +166,7 @@ export async function listReadableAttendees(
       registrationStatus: query.registration_status,
       updatedSince: query.updated_since ? toStoredTime(query.updated_since) : undefined,
     },
-    query,
+    pageWindow(query),
     scope.integration !== null,
   );
   const eventsById = new Map(events.map((event) => [event.id, event]));
@@ -164,13 +179,13 @@ export async function listReadableAttendees(
 
 /** Applies a PATCH: `fields` merged into the stored values (null clears), then checked (422). */
 export async function patchAttendee(
-  db: Database,
+  deps: Deps,
   accountId: string,
   uid: string,
   input: UpdateAttendeeInput,
 ) {
   return retryWhenChanged(ATTENDEE_CHANGED, "attendee", async () => {
-    const { attendee, event } = await getAttendee(db, accountId, uid);
+    const { attendee, event } = await getAttendee(deps, accountId, uid);
     if (input.language !== undefined) checkLanguage(event, input.language);
     let fields = attendee.fields;
     if (input.fields) {
@@ -189,30 +204,25 @@ export async function patchAttendee(
       amountTaxIncl,
       paymentStatus: paymentStatusOf({ ...attendee, amountTaxIncl }),
       fields,
-      updatedAt: nowIso(),
+      updatedAt: iso(deps.now()),
     };
-    return saveUpdate(db, { attendee, event, changes });
+    return saveUpdate(deps, { attendee, event, changes });
   });
 }
 
 /** Records a payment; fires guest.update with cause "payment" (the override decides if it sends). */
-export async function addPayment(
-  db: Database,
-  accountId: string,
-  uid: string,
-  input: PaymentInput,
-) {
+export async function addPayment(deps: Deps, accountId: string, uid: string, input: PaymentInput) {
   return retryWhenChanged(ATTENDEE_CHANGED, "attendee", async () => {
-    const { attendee, event } = await getAttendee(db, accountId, uid);
+    const { attendee, event } = await getAttendee(deps, accountId, uid);
     const paymentAmount = money(attendee.paymentAmount + input.amount);
     const changes = {
       paymentAmount,
       paymentMethod: input.method,
-      paymentDate: toStoredTime(input.paid_at ?? nowIso()),
+      paymentDate: input.paid_at ? toStoredTime(input.paid_at) : iso(deps.now()),
       paymentStatus: paymentStatusOf({ ...attendee, paymentAmount }),
-      updatedAt: nowIso(),
+      updatedAt: iso(deps.now()),
     };
-    return saveUpdate(db, { attendee, event, changes, cause: "payment" });
+    return saveUpdate(deps, { attendee, event, changes, cause: "payment" });
   });
 }
 
@@ -221,7 +231,7 @@ export async function addPayment(
  * guest.update trigger in the same batch.
  */
 async function saveUpdate(
-  db: Database,
+  deps: Deps,
   input: {
     attendee: AttendeeRow;
     event: EventRow;
@@ -231,36 +241,22 @@ async function saveUpdate(
 ) {
   const { attendee, event, changes } = input;
   const updated: AttendeeRow = { ...attendee, ...changes };
-  const trigger = recordTrigger(db, {
-    accountId: attendee.accountId,
-    trigger: "guest.update",
-    profileId: attendee.profileId,
-    eventId: attendee.eventId,
-    entityUid: attendee.id,
-    snapshot: serializeAttendee(updated, event),
-    cause: input.cause,
-  });
-  await db.batch([updateAttendee(db, attendee.id, changes, attendee.updatedAt), trigger.statement]);
-  return { attendee: updated, event, triggerId: trigger.id };
+  await commitChange(
+    deps,
+    [updateAttendee(deps.db, attendee.id, changes, attendee.updatedAt)],
+    [attendeeTrigger("guest.update", updated, event, input.cause)],
+  );
+  return { attendee: updated, event };
 }
 
 /** Deletes an attendee; guest_count and the guest.delete trigger (last state) in the same batch. */
-export async function deleteAttendee(db: Database, accountId: string, uid: string) {
-  const { attendee, event } = await getAttendee(db, accountId, uid);
-  const trigger = recordTrigger(db, {
-    accountId,
-    trigger: "guest.delete",
-    profileId: attendee.profileId,
-    eventId: attendee.eventId,
-    entityUid: attendee.id,
-    snapshot: serializeAttendee(attendee, event),
-  });
-  await db.batch([
-    countGuestOut(db, event.id, attendee.id),
-    deleteAttendeeRow(db, attendee.id),
-    trigger.statement,
-  ]);
-  return { triggerId: trigger.id };
+export async function deleteAttendee(deps: Deps, accountId: string, uid: string) {
+  const { attendee, event } = await getAttendee(deps, accountId, uid);
+  await commitChange(
+    deps,
+    [countGuestOut(deps.db, event.id, attendee.id), deleteAttendeeRow(deps.db, attendee.id)],
+    [attendeeTrigger("guest.delete", attendee, event)],
+  );
 }
 
 export type PresentOptions = {
@@ -282,11 +278,7 @@ export function presentAttendees(
   const native = items.map((item) => serializeAttendee(item.attendee, item.event));
   const bodies =
     scope.integration && !options.ignoreMapping
-      ? mapAttendeesForIntegration({
-          attendees: native,
-          integration: scope.integration,
-          routing: routingOf(options.routing),
-        })
+      ? mapForReader(native, scope.integration, routingOf(options.routing))
       : native;
   const keep = options.only && new Set(options.only);
   if (!keep) return bodies;

@@ -1,4 +1,3 @@
-import type { Database } from "../db/client";
 import {
   deleteEventStatements,
   EVENT_CHANGED,
@@ -8,29 +7,25 @@ import {
   listEvents,
   updateEvent,
 } from "../db/queries/events";
-import { findIntegrationById } from "../db/queries/integrations";
+import { findIntegration } from "../db/queries/integrations";
 import { findProfile } from "../db/queries/profiles";
-import { recordTrigger } from "../delivery/outbox";
+import { commitChange, type TriggerInput } from "../delivery/outbox";
+import type { Deps } from "../deps";
+import {
+  type CreateEventInput,
+  type FieldInput,
+  serializeEvent,
+  type UpdateEventInput,
+} from "../domain/event";
+import { withFixedFields } from "../domain/fixed-configuration";
+import { type Pagination, pageWindow } from "../domain/pagination";
+import { applyingIntegrationId } from "../domain/routing";
 import { ApiError, type ErrorDetail, notFound } from "../errors";
 import { newId } from "../lib/ids";
-import { nowIso, toStoredTime } from "../lib/time";
-import type { FieldType, FormField } from "../lib/types";
-import type { Pagination } from "../routes/common.schemas";
-import type { CreateEventInput, UpdateEventInput } from "../routes/events/events.schemas";
-import { serializeEvent } from "../routes/events/events.schemas";
+import { iso, toStoredTime } from "../lib/time";
+import type { FormField } from "../lib/types";
 import { canSeeProfile, type ReaderScope } from "./access";
 import { retryWhenChanged } from "./compare-and-set";
-import { withFixedFields } from "./fixed-configuration";
-
-/** A form field as a client sends it. */
-export type FieldInput = {
-  name: string;
-  label?: string;
-  type: FieldType;
-  required?: boolean;
-  locked?: boolean;
-  options?: { value: string; label: string }[];
-};
 
 export const DEFAULT_FORM: FormField[] = [
   { name: "email", label: "E-mail", type: "email", required: true, locked: false },
@@ -101,25 +96,38 @@ export function applyFormChange(
   return { fields, conflicts, invalid };
 }
 
-/** The form with the fixed fields of the profile's active integration added and locked (§4). */
-async function withActiveFixedFields(
-  db: Database,
-  activeIntegrationId: string | null,
+/** A new event's form with the fixed fields of the integration that applies to it, locked (§4). */
+async function withApplyingFixedFields(
+  deps: Deps,
+  accountId: string,
+  integrationId: string | null,
   form: FormField[],
 ): Promise<FormField[]> {
-  const integration = activeIntegrationId && (await findIntegrationById(db, activeIntegrationId));
+  const integration = integrationId && (await findIntegration(deps.db, accountId, integrationId));
   return integration ? withFixedFields(form, integration.fixedConfiguration.fields) : form;
 }
 
+/** The trigger of an event change, with the event as the API shows it. */
+function eventTrigger(trigger: TriggerInput["trigger"], event: EventRow): TriggerInput {
+  return {
+    accountId: event.accountId,
+    trigger,
+    profileId: event.profileId,
+    eventId: event.id,
+    entityUid: event.id,
+    snapshot: serializeEvent(event),
+  };
+}
+
 /** Creates an event with the event.create trigger in the same batch. */
-export async function createEvent(db: Database, accountId: string, input: CreateEventInput) {
-  const profile = await findProfile(db, accountId, input.profile_uid);
+export async function createEvent(deps: Deps, accountId: string, input: CreateEventInput) {
+  const profile = await findProfile(deps.db, accountId, input.profile_uid);
   if (!profile) {
     throw new ApiError("NOT_FOUND", "Profile not found.", {
       details: [{ path: "profile_uid", message: "No profile with this uid in the account." }],
     });
   }
-  const now = nowIso();
+  const now = iso(deps.now());
   const form = input.fields ? input.fields.map((f) => toFormField(f, false)) : DEFAULT_FORM;
   const event: EventRow = {
     id: newId("evt"),
@@ -135,37 +143,35 @@ export async function createEvent(db: Database, accountId: string, input: Create
     location: input.location ?? null,
     capacity: input.capacity ?? null,
     guestCount: 0,
-    fields: await withActiveFixedFields(db, profile.activeIntegrationId, form),
+    // A new event has no override yet: the profile's active integration applies.
+    fields: await withApplyingFixedFields(
+      deps,
+      accountId,
+      applyingIntegrationId({ profile, override: undefined }),
+      form,
+    ),
     createdAt: now,
     updatedAt: now,
   };
-  const trigger = recordTrigger(db, {
-    accountId,
-    trigger: "event.create",
-    profileId: event.profileId,
-    eventId: event.id,
-    entityUid: event.id,
-    snapshot: serializeEvent(event),
-  });
-  await db.batch([insertEvent(db, event), trigger.statement]);
-  return { event, triggerId: trigger.id };
+  await commitChange(deps, [insertEvent(deps.db, event)], [eventTrigger("event.create", event)]);
+  return event;
 }
 
 /** An event the scope may read, else 404 (unknown, another account's, or an unlinked profile's). */
-export async function getReadableEvent(db: Database, scope: ReaderScope, uid: string) {
-  const event = await findEvent(db, scope.accountId, uid);
+export async function getReadableEvent(deps: Deps, scope: ReaderScope, uid: string) {
+  const event = await findEvent(deps.db, scope.accountId, uid);
   if (!event || !canSeeProfile(scope, event.profileId)) throw notFound("Event");
   return event;
 }
 
-export async function getEvent(db: Database, accountId: string, uid: string) {
-  const event = await findEvent(db, accountId, uid);
+export async function getEvent(deps: Deps, accountId: string, uid: string) {
+  const event = await findEvent(deps.db, accountId, uid);
   if (!event) throw notFound("Event");
   return event;
 }
 
 export function listReadableEvents(
-  db: Database,
+  deps: Deps,
   scope: ReaderScope,
   query: Pagination & { profile_uid?: string; uid?: string; status?: string },
 ) {
@@ -174,7 +180,7 @@ export function listReadableEvents(
     .map((uid) => uid.trim())
     .filter(Boolean);
   return listEvents(
-    db,
+    deps.db,
     {
       accountId: scope.accountId,
       profileIds: scope.profileIds,
@@ -183,7 +189,7 @@ export function listReadableEvents(
       status: query.status,
       updatedSince: query.updated_since ? toStoredTime(query.updated_since) : undefined,
     },
-    query,
+    pageWindow(query),
   );
 }
 
@@ -191,12 +197,12 @@ export function listReadableEvents(
  * Applies a PATCH: dates checked together, locked fields kept (409), capacity not under guests
  * (409). Applied again on the event as it is now when a concurrent change beat it.
  */
-export function patchEvent(db: Database, accountId: string, uid: string, input: UpdateEventInput) {
-  return retryWhenChanged(EVENT_CHANGED, "event", () => applyPatch(db, accountId, uid, input));
+export function patchEvent(deps: Deps, accountId: string, uid: string, input: UpdateEventInput) {
+  return retryWhenChanged(EVENT_CHANGED, "event", () => applyPatch(deps, accountId, uid, input));
 }
 
-async function applyPatch(db: Database, accountId: string, uid: string, input: UpdateEventInput) {
-  const event = await getEvent(db, accountId, uid);
+async function applyPatch(deps: Deps, accountId: string, uid: string, input: UpdateEventInput) {
+  const event = await getEvent(deps, accountId, uid);
   const startDate = input.start_date ? toStoredTime(input.start_date) : event.startDate;
   const endDate = input.end_date ? toStoredTime(input.end_date) : event.endDate;
   if (endDate < startDate) {
@@ -236,19 +242,15 @@ async function applyPatch(db: Database, accountId: string, uid: string, input: U
     location: input.location === undefined ? event.location : input.location,
     capacity,
     fields,
-    updatedAt: nowIso(),
+    updatedAt: iso(deps.now()),
   };
   const updated: EventRow = { ...event, ...changes };
-  const trigger = recordTrigger(db, {
-    accountId,
-    trigger: "event.update",
-    profileId: event.profileId,
-    eventId: event.id,
-    entityUid: event.id,
-    snapshot: serializeEvent(updated),
-  });
-  await db.batch([updateEvent(db, event.id, changes, event.updatedAt), trigger.statement]);
-  return { event: updated, triggerId: trigger.id };
+  await commitChange(
+    deps,
+    [updateEvent(deps.db, event.id, changes, event.updatedAt)],
+    [eventTrigger("event.update", updated)],
+  );
+  return updated;
 }
 
 /**
@@ -256,16 +258,9 @@ async function applyPatch(db: Database, accountId: string, uid: string, input: U
  * trigger's routing until retention). Only event.delete is recorded:
  * the attendees go with their event, and receivers learn it from that one trigger.
  */
-export async function deleteEvent(db: Database, accountId: string, uid: string) {
-  const event = await getEvent(db, accountId, uid);
-  const trigger = recordTrigger(db, {
-    accountId,
-    trigger: "event.delete",
-    profileId: event.profileId,
-    eventId: event.id,
-    entityUid: event.id,
-    snapshot: serializeEvent(event),
-  });
-  await db.batch([trigger.statement, ...deleteEventStatements(db, event.id)]);
-  return { triggerId: trigger.id };
+export async function deleteEvent(deps: Deps, accountId: string, uid: string) {
+  const event = await getEvent(deps, accountId, uid);
+  await commitChange(deps, deleteEventStatements(deps.db, event.id), [
+    eventTrigger("event.delete", event),
+  ]);
 }

@@ -1,96 +1,71 @@
-import type { Database } from "../db/client";
+import { runBatch, type Statement } from "../db/batch";
 import { deleteIntegrationKeys } from "../db/queries/api-keys";
-import type { PageRouting } from "../db/queries/attendees";
+import { eventFormsOverriddenBy, setEventFields } from "../db/queries/events";
 import {
   countIntegrations,
   deleteIntegrationRow,
   deleteLinks,
-  existingProfileIds,
   findIntegration,
-  findIntegrationById,
   type IntegrationRow,
   insertIntegration,
   insertLinks,
   linksOf,
   listIntegrations,
-  profilesActiveWith,
-  runBatch,
-  type Statement,
   updateIntegration,
 } from "../db/queries/integrations";
-import { detachOverrides, eventFormsOverriddenBy, setEventFields } from "../db/queries/overrides";
+import { detachOverrides } from "../db/queries/overrides";
+import { existingProfileIds, profilesActiveWith } from "../db/queries/profiles";
 import { deleteWebhooksOf } from "../db/queries/webhooks";
 import type { FixedConfiguration } from "../db/schema";
+import type { Deps } from "../deps";
+import { formUnder, sameForm } from "../domain/fixed-configuration";
+import type { FixedFieldInput, Integration, IntegrationInput } from "../domain/integration";
+import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
-import { nowIso } from "../lib/time";
-import type { FormField, MappingEntry } from "../lib/types";
-import type { NativeAttendee } from "../routes/attendees/attendees.schemas";
-import type { ProfileLocks } from "./activation";
-import { formUnder, sameForm } from "./fixed-configuration";
-import { applyMapping, mappingOfLevels } from "./mapping";
+import { iso, toStoredTime } from "../lib/time";
 
-export type FixedFieldInput = Omit<FormField, "locked">;
-
-export type IntegrationInput = {
-  name: string;
-  profile_uids: string[];
-  api_access: boolean;
-  webhooks_enabled: boolean;
-  fixed_configuration: { fields: FixedFieldInput[] };
-  field_mapping: MappingEntry[];
-};
-
-export type Integration = IntegrationRow & { profileIds: string[] };
-
-/** The integration of the account with its linked profiles, or 404. */
 /** The account's integration row, or 404: what every route under /v1/integrations/{id} checks. */
-export async function requireIntegration(db: Database, accountId: string, id: string) {
-  const row = await findIntegration(db, accountId, id);
+export async function requireIntegration(deps: Deps, accountId: string, id: string) {
+  const row = await findIntegration(deps.db, accountId, id);
   if (!row) throw notFound("Integration");
   return row;
 }
 
+/** The integration of the account with its linked profiles, or 404. */
 export async function getIntegration(
-  db: Database,
+  deps: Deps,
   accountId: string,
   id: string,
 ): Promise<Integration> {
-  const row = await requireIntegration(db, accountId, id);
-  const links = await linksOf(db, [row.id]);
+  const row = await requireIntegration(deps, accountId, id);
+  const links = await linksOf(deps.db, [row.id]);
   return { ...row, profileIds: links.get(row.id) ?? [] };
 }
 
-export async function listAccountIntegrations(
-  db: Database,
-  accountId: string,
-  query: { page: number; page_size: number; updated_since?: string },
-) {
+export async function listAccountIntegrations(deps: Deps, accountId: string, query: Pagination) {
   const where = {
     accountId,
-    updatedSince: query.updated_since ? new Date(query.updated_since).toISOString() : undefined,
+    updatedSince: query.updated_since && toStoredTime(query.updated_since),
   };
   const [rows, total] = await Promise.all([
-    listIntegrations(db, where, {
-      limit: query.page_size,
-      offset: (query.page - 1) * query.page_size,
-    }),
-    countIntegrations(db, where),
+    listIntegrations(deps.db, where, pageWindow(query)),
+    countIntegrations(deps.db, where),
   ]);
   const links = await linksOf(
-    db,
+    deps.db,
     rows.map((row) => row.id),
   );
   return { items: rows.map((row) => ({ ...row, profileIds: links.get(row.id) ?? [] })), total };
 }
 
 export async function createIntegration(
-  db: Database,
+  deps: Deps,
   accountId: string,
   input: IntegrationInput,
 ): Promise<Integration> {
-  const profileIds = await checkProfiles(db, accountId, input.profile_uids);
-  const now = nowIso();
+  const profileIds = await checkProfiles(deps, accountId, input.profile_uids);
+  const now = iso(deps.now());
   const row: IntegrationRow = {
     id: newId("int"),
     accountId,
@@ -102,7 +77,10 @@ export async function createIntegration(
     createdAt: now,
     updatedAt: now,
   };
-  await runBatch(db, [insertIntegration(db, row), ...insertLinks(db, row.id, profileIds)]);
+  await runBatch(deps.db, [
+    insertIntegration(deps.db, row),
+    ...insertLinks(deps.db, row.id, profileIds),
+  ]);
   return { ...row, profileIds };
 }
 
@@ -112,20 +90,20 @@ export async function createIntegration(
  * event the integration applies to.
  */
 export async function updateIntegrationFields(
-  db: Database,
-  locks: ProfileLocks,
+  deps: Deps,
   accountId: string,
   id: string,
   input: Partial<IntegrationInput>,
 ): Promise<Integration> {
-  const current = await getIntegration(db, accountId, id);
+  const { db } = deps;
+  const current = await getIntegration(deps, accountId, id);
   const profileIds =
     input.profile_uids === undefined
       ? current.profileIds
-      : await checkProfiles(db, accountId, input.profile_uids);
+      : await checkProfiles(deps, accountId, input.profile_uids);
   const removed = current.profileIds.filter((p) => !profileIds.includes(p));
   const added = profileIds.filter((p) => !current.profileIds.includes(p));
-  const now = nowIso();
+  const now = iso(deps.now());
   const set: Partial<IntegrationRow> = { updatedAt: now };
   if (input.name !== undefined) set.name = input.name;
   if (input.api_access !== undefined) set.apiAccess = input.api_access;
@@ -151,10 +129,9 @@ export async function updateIntegrationFields(
   }
   await runBatch(db, statements);
 
-  const active = await profilesActiveWith(db, id);
-  for (const profileId of active) {
-    if (removed.includes(profileId)) await locks.deactivate(accountId, profileId, id);
-    else if (fixedChanged) await locks.refresh(accountId, profileId);
+  for (const profileId of await profilesActiveWith(db, id)) {
+    if (removed.includes(profileId)) await deps.locks.deactivate(accountId, profileId, id);
+    else if (fixedChanged) await deps.locks.refresh(accountId, profileId);
   }
   return { ...updated, profileIds };
 }
@@ -164,27 +141,24 @@ export async function updateIntegrationFields(
  * deactivate it wherever active (through the profiles' locks), then one batch removing its keys,
  * webhooks and the row, and pointing overrides that named it back at their profile.
  */
-export async function deleteIntegration(
-  db: Database,
-  locks: ProfileLocks,
-  accountId: string,
-  id: string,
-): Promise<void> {
-  await getIntegration(db, accountId, id);
+export async function deleteIntegration(deps: Deps, accountId: string, id: string) {
+  const { db } = deps;
+  await getIntegration(deps, accountId, id);
   await deleteLinks(db, id);
   for (const profileId of await profilesActiveWith(db, id)) {
-    await locks.deactivate(accountId, profileId, id);
+    await deps.locks.deactivate(accountId, profileId, id);
   }
-  const now = nowIso();
+  const now = iso(deps.now());
   const statements: Statement[] = [];
-  const overridden = await eventFormsOverriddenBy(db, id);
-  const fallbacks = new Map<string, IntegrationRow | null>();
-  for (const event of overridden) {
+  // Events it applied to through their override follow their profile's active integration again.
+  const fallbacks = new Map<string, IntegrationRow | undefined>();
+  for (const event of await eventFormsOverriddenBy(db, id)) {
     const fallbackId = event.activeIntegrationId;
     if (fallbackId && !fallbacks.has(fallbackId)) {
-      fallbacks.set(fallbackId, (await findIntegrationById(db, fallbackId)) ?? null);
+      fallbacks.set(fallbackId, await findIntegration(db, accountId, fallbackId));
     }
-    const fields = formUnder(event.fields, fallbackId ? (fallbacks.get(fallbackId) ?? null) : null);
+    const fallback = fallbackId ? (fallbacks.get(fallbackId) ?? null) : null;
+    const fields = formUnder(event.fields, fallback);
     if (!sameForm(fields, event.fields)) statements.push(setEventFields(db, event.id, fields, now));
   }
   statements.push(
@@ -197,9 +171,9 @@ export async function deleteIntegration(
 }
 
 /** The profile ids, deduplicated, each a profile of the account (else VALIDATION_FAILED). */
-async function checkProfiles(db: Database, accountId: string, uids: string[]) {
+async function checkProfiles(deps: Deps, accountId: string, uids: string[]) {
   const unique = [...new Set(uids)].sort();
-  const found = await existingProfileIds(db, accountId, unique);
+  const found = await existingProfileIds(deps.db, accountId, unique);
   const details = uids.flatMap((uid, i) =>
     found.has(uid) ? [] : [{ path: `profile_uids.${i}`, message: `Profile ${uid} not found.` }],
   );
@@ -211,33 +185,4 @@ async function checkProfiles(db: Database, accountId: string, uids: string[]) {
 
 function storedFixed(input: { fields: FixedFieldInput[] }): FixedConfiguration {
   return { fields: input.fields.map((field) => ({ ...field, locked: true })) };
-}
-
-// Field mapping of attendee payloads (API.md §5), for integration-key reads and webhooks.
-
-/** Native attendees mapped for the integration, each by its event's levels, read with the page. */
-export function mapAttendeesForIntegration(input: {
-  attendees: NativeAttendee[];
-  integration: IntegrationRow;
-  routing: PageRouting;
-}): Record<string, unknown>[] {
-  const byEvent = new Map<string, MappingEntry[]>();
-  return input.attendees.map((attendee) => {
-    let mapping = byEvent.get(attendee.event_uid);
-    if (!mapping) {
-      const at = { profileId: attendee.profile_uid, eventId: attendee.event_uid };
-      mapping = mappingOfLevels(contextInPage(input.routing, at), input.integration);
-      byEvent.set(attendee.event_uid, mapping);
-    }
-    return applyMapping(attendee, mapping);
-  });
-}
-
-/** One event's routing context out of a page's, as `routingContext` would read it. */
-function contextInPage(routing: PageRouting, at: { profileId: string; eventId: string }) {
-  return {
-    account: routing.account,
-    profile: routing.profiles.find((profile) => profile.id === at.profileId),
-    override: routing.overrides.find((override) => override.eventId === at.eventId),
-  };
 }

@@ -1,4 +1,3 @@
-import type { Database } from "../db/client";
 import {
   deleteProfileWithoutEvents,
   findProfile,
@@ -8,14 +7,15 @@ import {
   setProfileFieldMapping,
   updateProfile,
 } from "../db/queries/profiles";
+import type { Deps } from "../deps";
+import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
-import { nowIso, toStoredTime } from "../lib/time";
+import { iso, toStoredTime } from "../lib/time";
 import type { MappingEntry } from "../lib/types";
-import type { Pagination } from "../routes/common.schemas";
 
-export async function createProfile(db: Database, accountId: string, input: { name: string }) {
-  const now = nowIso();
+export async function createProfile(deps: Deps, accountId: string, input: { name: string }) {
+  const now = iso(deps.now());
   const profile: ProfileRow = {
     id: newId("prf"),
     accountId,
@@ -25,40 +25,41 @@ export async function createProfile(db: Database, accountId: string, input: { na
     createdAt: now,
     updatedAt: now,
   };
-  await insertProfile(db, profile);
+  await insertProfile(deps.db, profile);
   return profile;
 }
 
 /** The profile of this account, else 404 (another account's profile is unknown too). */
-export async function getProfile(db: Database, accountId: string, uid: string) {
-  const profile = await findProfile(db, accountId, uid);
+export async function getProfile(deps: Deps, accountId: string, uid: string) {
+  const profile = await findProfile(deps.db, accountId, uid);
   if (!profile) throw notFound("Profile");
   return profile;
 }
 
-export function listAccountProfiles(db: Database, accountId: string, page: Pagination) {
-  return listProfiles(db, accountId, {
-    ...page,
-    updatedSince: page.updated_since ? toStoredTime(page.updated_since) : undefined,
-  });
+export function listAccountProfiles(deps: Deps, accountId: string, page: Pagination) {
+  return listProfiles(
+    deps.db,
+    { accountId, updatedSince: page.updated_since && toStoredTime(page.updated_since) },
+    pageWindow(page),
+  );
 }
 
 export async function patchProfile(
-  db: Database,
+  deps: Deps,
   accountId: string,
   uid: string,
   input: { name?: string },
 ) {
-  const profile = await getProfile(db, accountId, uid);
-  const updated = { ...profile, ...input, updatedAt: nowIso() };
-  await updateProfile(db, uid, { name: updated.name, updatedAt: updated.updatedAt });
+  const profile = await getProfile(deps, accountId, uid);
+  const updated = { ...profile, ...input, updatedAt: iso(deps.now()) };
+  await updateProfile(deps.db, uid, { name: updated.name, updatedAt: updated.updatedAt });
   return updated;
 }
 
 /** A profile that still has events cannot go (409): its events would be orphaned. */
-export async function deleteProfile(db: Database, accountId: string, uid: string) {
-  await getProfile(db, accountId, uid);
-  if (!(await deleteProfileWithoutEvents(db, uid))) {
+export async function deleteProfile(deps: Deps, accountId: string, uid: string) {
+  await getProfile(deps, accountId, uid);
+  if (!(await deleteProfileWithoutEvents(deps.db, uid))) {
     throw new ApiError("CONFLICT", "This profile still has events; delete them first.", {
       details: [{ path: "uid", message: "The profile has events." }],
     });
@@ -66,12 +67,12 @@ export async function deleteProfile(db: Database, accountId: string, uid: string
 }
 
 export async function putProfileFieldMapping(
-  db: Database,
+  deps: Deps,
   accountId: string,
   uid: string,
   fieldMapping: MappingEntry[],
 ) {
-  await getProfile(db, accountId, uid);
-  await setProfileFieldMapping(db, uid, fieldMapping, nowIso());
+  await getProfile(deps, accountId, uid);
+  await setProfileFieldMapping(deps.db, uid, fieldMapping, iso(deps.now()));
   return fieldMapping;
 }

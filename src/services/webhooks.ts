@@ -1,5 +1,4 @@
-import type { Database } from "../db/client";
-import { existingEventIds } from "../db/queries/overrides";
+import { existingEventIds } from "../db/queries/events";
 import {
   countWebhooks,
   deleteWebhook,
@@ -10,29 +9,20 @@ import {
   updateWebhook,
   type WebhookRow,
 } from "../db/queries/webhooks";
-import { checkTargetUrl, targetPolicyFrom } from "../delivery/target-policy";
+import { checkTargetUrl } from "../delivery/target-policy";
+import type { Deps } from "../deps";
+import { type Pagination, pageWindow } from "../domain/pagination";
+import type { WebhookInput } from "../domain/webhook";
 import { ApiError, notFound } from "../errors";
 import { toBase64 } from "../lib/encoding";
 import { newId } from "../lib/ids";
 import { encryptSecret } from "../lib/secret-box";
-import { addSeconds, nowIso } from "../lib/time";
-import type { Trigger, WebhookMethod } from "../lib/types";
+import { addSeconds, iso, toStoredTime } from "../lib/time";
 import { requireIntegration } from "./integrations";
 
 /** How long a rotated-out signing secret keeps signing (as a second signature). */
 export const PREVIOUS_SECRET_SECONDS = 24 * 60 * 60;
 
-export type WebhookInput = {
-  name: string;
-  trigger: Trigger;
-  url: string;
-  method: WebhookMethod;
-  headers: Record<string, string>;
-  event_uids: string[];
-  enabled: boolean;
-};
-
-type SecretsEnv = Pick<Env, "SECRETS_KEY" | "ALLOW_HTTP_TARGETS" | "ALLOW_PRIVATE_TARGETS">;
 type Owner = { accountId: string; integrationId: string };
 
 /** `whsec_` + base64 of 32 random bytes. */
@@ -45,42 +35,37 @@ export function secretPrefix(secret: string): string {
   return secret.slice(0, 10);
 }
 
-export async function getWebhook(db: Database, owner: Owner, id: string): Promise<WebhookRow> {
-  await requireIntegration(db, owner.accountId, owner.integrationId);
-  const row = await findWebhook(db, { ...owner, id });
+export async function getWebhook(deps: Deps, owner: Owner, id: string): Promise<WebhookRow> {
+  await requireIntegration(deps, owner.accountId, owner.integrationId);
+  const row = await findWebhook(deps.db, { ...owner, id });
   if (!row) throw notFound("Webhook");
   return row;
 }
 
-export async function listIntegrationWebhooks(
-  db: Database,
-  owner: Owner,
-  query: { page: number; page_size: number; updated_since?: string },
-) {
-  await requireIntegration(db, owner.accountId, owner.integrationId);
+export async function listIntegrationWebhooks(deps: Deps, owner: Owner, query: Pagination) {
+  await requireIntegration(deps, owner.accountId, owner.integrationId);
   const where = {
     ...owner,
-    updatedSince: query.updated_since ? new Date(query.updated_since).toISOString() : undefined,
+    updatedSince: query.updated_since && toStoredTime(query.updated_since),
   };
   const [items, total] = await Promise.all([
-    listWebhooks(db, where, { limit: query.page_size, offset: (query.page - 1) * query.page_size }),
-    countWebhooks(db, where),
+    listWebhooks(deps.db, where, pageWindow(query)),
+    countWebhooks(deps.db, where),
   ]);
   return { items, total };
 }
 
 /** Creates the webhook; the signing secret is returned once, beside the row. */
 export async function createWebhook(
-  db: Database,
-  env: SecretsEnv,
+  deps: Deps,
   owner: Owner,
   input: WebhookInput,
 ): Promise<{ row: WebhookRow; secret: string }> {
-  await requireIntegration(db, owner.accountId, owner.integrationId);
-  checkUrl(env, input.url);
-  const eventUids = await checkEvents(db, owner.accountId, input.event_uids);
+  await requireIntegration(deps, owner.accountId, owner.integrationId);
+  checkUrl(deps, input.url);
+  const eventUids = await checkEvents(deps, owner.accountId, input.event_uids);
   const secret = newSigningSecret();
-  const now = nowIso();
+  const now = iso(deps.now());
   const row: WebhookRow = {
     id: newId("whk"),
     accountId: owner.accountId,
@@ -89,12 +74,12 @@ export async function createWebhook(
     trigger: input.trigger,
     url: input.url,
     method: input.method,
-    headersEncrypted: await encryptSecret(env.SECRETS_KEY, JSON.stringify(input.headers)),
+    headersEncrypted: await encryptSecret(deps.secretsKey, JSON.stringify(input.headers)),
     headerNames: Object.keys(input.headers),
     eventUids,
     enabled: input.enabled,
     disabledReason: null,
-    secretEncrypted: await encryptSecret(env.SECRETS_KEY, secret),
+    secretEncrypted: await encryptSecret(deps.secretsKey, secret),
     secretPrefix: secretPrefix(secret),
     previousSecretEncrypted: null,
     previousSecretExpiresAt: null,
@@ -102,32 +87,31 @@ export async function createWebhook(
     createdAt: now,
     updatedAt: now,
   };
-  await insertWebhook(db, row);
+  await insertWebhook(deps.db, row);
   return { row, secret };
 }
 
 /** Updates what is given; `headers` replaces the whole set; `enabled: true` clears the reason. */
 export async function updateWebhookFields(
-  db: Database,
-  env: SecretsEnv,
+  deps: Deps,
   owner: Owner,
   id: string,
   input: Partial<WebhookInput>,
 ): Promise<WebhookRow> {
-  const current = await getWebhook(db, owner, id);
-  const set: Partial<WebhookRow> = { updatedAt: nowIso() };
+  const current = await getWebhook(deps, owner, id);
+  const set: Partial<WebhookRow> = { updatedAt: iso(deps.now()) };
   if (input.name !== undefined) set.name = input.name;
   if (input.trigger !== undefined) set.trigger = input.trigger;
   if (input.method !== undefined) set.method = input.method;
   if (input.url !== undefined) {
-    checkUrl(env, input.url);
+    checkUrl(deps, input.url);
     set.url = input.url;
   }
   if (input.event_uids !== undefined) {
-    set.eventUids = await checkEvents(db, owner.accountId, input.event_uids);
+    set.eventUids = await checkEvents(deps, owner.accountId, input.event_uids);
   }
   if (input.headers !== undefined) {
-    set.headersEncrypted = await encryptSecret(env.SECRETS_KEY, JSON.stringify(input.headers));
+    set.headersEncrypted = await encryptSecret(deps.secretsKey, JSON.stringify(input.headers));
     set.headerNames = Object.keys(input.headers);
   }
   if (input.enabled !== undefined) {
@@ -137,27 +121,22 @@ export async function updateWebhookFields(
       set.failingSince = null;
     }
   }
-  await updateWebhook(db, id, set);
+  await updateWebhook(deps.db, id, set);
   return { ...current, ...set };
 }
 
-export async function removeWebhook(db: Database, owner: Owner, id: string) {
-  await getWebhook(db, owner, id);
-  await deleteWebhook(db, id);
+export async function removeWebhook(deps: Deps, owner: Owner, id: string) {
+  await getWebhook(deps, owner, id);
+  await deleteWebhook(deps.db, id);
 }
 
 /** A new signing secret; the previous one keeps signing, as a second signature, for 24 h. */
-export async function rotateWebhookSecret(
-  db: Database,
-  env: SecretsEnv,
-  owner: Owner,
-  id: string,
-): Promise<string> {
-  await getWebhook(db, owner, id);
+export async function rotateWebhookSecret(deps: Deps, owner: Owner, id: string): Promise<string> {
+  await getWebhook(deps, owner, id);
   const secret = newSigningSecret();
-  const now = nowIso();
-  await rotateSecret(db, id, {
-    secretEncrypted: await encryptSecret(env.SECRETS_KEY, secret),
+  const now = iso(deps.now());
+  await rotateSecret(deps.db, id, {
+    secretEncrypted: await encryptSecret(deps.secretsKey, secret),
     secretPrefix: secretPrefix(secret),
     previousExpiresAt: addSeconds(now, PREVIOUS_SECRET_SECONDS),
     at: now,
@@ -165,8 +144,8 @@ export async function rotateWebhookSecret(
   return secret;
 }
 
-function checkUrl(env: SecretsEnv, url: string) {
-  const verdict = checkTargetUrl(url, targetPolicyFrom(env));
+function checkUrl(deps: Deps, url: string) {
+  const verdict = checkTargetUrl(url, deps.targets);
   if (!verdict.ok) {
     throw new ApiError("VALIDATION_FAILED", "This URL is not an allowed webhook target.", {
       details: [{ path: "url", message: verdict.reason }],
@@ -174,8 +153,8 @@ function checkUrl(env: SecretsEnv, url: string) {
   }
 }
 
-async function checkEvents(db: Database, accountId: string, uids: string[]) {
-  const found = await existingEventIds(db, accountId, [...new Set(uids)]);
+async function checkEvents(deps: Deps, accountId: string, uids: string[]) {
+  const found = await existingEventIds(deps.db, accountId, [...new Set(uids)]);
   const details = uids.flatMap((uid, i) =>
     found.has(uid) ? [] : [{ path: `event_uids.${i}`, message: `Event ${uid} not found.` }],
   );

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { eventOverrides, triggers } from "../../src/db/schema";
 import { handleMessage } from "../../src/delivery/consumer";
-import { sweep } from "../../src/scheduled";
+import { sweep } from "../../src/delivery/sweeper";
 import { createIntegration, createWebhook, createWorld } from "../factories";
 import { api } from "../helpers/api";
 import { channelUrl, db, newChannel, received, testDeps } from "./seed";

@@ -10,8 +10,8 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { deliveries, deliveryAttempts, idempotencyKeys, triggers } from "../../src/db/schema";
 import type { QueueMessage } from "../../src/delivery/messages";
+import { sweep } from "../../src/delivery/sweeper";
 import worker from "../../src/index";
-import { sweep } from "../../src/scheduled";
 import {
   attemptRows,
   channelUrl,

@@ -13,13 +13,14 @@ import {
   triggers,
   webhooks,
 } from "../../src/db/schema";
-import { type DeliveryDeps, deliveryDeps } from "../../src/delivery/deps";
 import type { QueueMessage } from "../../src/delivery/messages";
+import type { Deps } from "../../src/deps";
 import { toBase64 } from "../../src/lib/encoding";
 import { newId } from "../../src/lib/ids";
 import { encryptSecret } from "../../src/lib/secret-box";
 import type { MappingEntry, Trigger, WebhookMethod } from "../../src/lib/types";
 import { createAccount } from "../factories";
+import { realDeps } from "../helpers/deps";
 import type { ReceivedRequest, ScriptedResponse } from "../receiver/server";
 
 /**
@@ -288,13 +289,13 @@ export type SentMessage = { body: QueueMessage; delaySeconds?: number };
  * The real dependencies, except a queue that records what would be sent (so a test sees retry
  * delays and nothing runs behind its back), and optionally a pinned clock and jitter.
  */
-export function testDeps(overrides: Partial<DeliveryDeps> = {}) {
+export function testDeps(overrides: Partial<Deps> = {}) {
   const sent: SentMessage[] = [];
-  const queue: DeliveryDeps["queue"] = {
+  const queue: Deps["queue"] = {
     async sendBatch(messages) {
       for (const m of messages) sent.push({ body: m.body, delaySeconds: m.delaySeconds });
     },
   };
-  const deps: DeliveryDeps = { ...deliveryDeps(env), queue, ...overrides };
+  const deps = realDeps({ queue, ...overrides });
   return { deps, sent };
 }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { profileLocks } from "../../src/durable-objects/profile-lock/client";
 import { ApiError } from "../../src/errors";
-import { profileLocks } from "../../src/services/activation";
 import { createIntegration, createWorld } from "../factories";
 
 describe("ProfileLock", () => {

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { handleMessage, processBatch } from "../../src/delivery/consumer";
-import type { DeliveryDeps } from "../../src/delivery/deps";
 import type { QueueMessage } from "../../src/delivery/messages";
 import { MAX_ATTEMPTS } from "../../src/delivery/retry-schedule";
-import { sweep } from "../../src/scheduled";
+import { sweep } from "../../src/delivery/sweeper";
+import type { Deps } from "../../src/deps";
 import {
   attemptRows,
   channelUrl,
@@ -88,7 +88,7 @@ async function registerGuest(world: { key: string; event: string }, queue: unkno
  * Plays the queue: hands each recorded message to the consumer when its delay is over, on a
  * clock that jumps to that moment (the retry schedule runs in an instant), until none is left.
  */
-async function drain(messages: Recorded[], overrides: Partial<DeliveryDeps> = {}) {
+async function drain(messages: Recorded[], overrides: Partial<Deps> = {}) {
   let clock = Date.now();
   for (let step = 0; messages.length > 0 && step < 4 * MAX_ATTEMPTS; step++) {
     const message = messages.shift() as Recorded;

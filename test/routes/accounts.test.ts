@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../src/db/client";
 import { revokeAdminKey } from "../../src/services/accounts";
 import { createAccount } from "../factories";
 import { api, BOOTSTRAP, expectError } from "../helpers/api";
+import { realDeps } from "../helpers/deps";
 import { describeAuth } from "../helpers/describe-auth";
 
 describe("POST /v1/accounts", () => {
@@ -135,10 +135,9 @@ describe("admin keys, concurrently", () => {
   it("two revokes at once cannot take the account's last two admin keys", async () => {
     const { account, key, adminKey } = await createAccount();
     const second = (await api("POST", "/v1/account/admin-keys", { key })).body.data;
-    const db = createDb(env.DB);
     const answers = await Promise.allSettled([
-      revokeAdminKey(db, account.id, adminKey.id),
-      revokeAdminKey(db, account.id, second.id),
+      revokeAdminKey(realDeps(), account.id, adminKey.id),
+      revokeAdminKey(realDeps(), account.id, second.id),
     ]);
     expect(answers.map((answer) => answer.status).sort()).toEqual(["fulfilled", "rejected"]);
     const { results } = await env.DB.prepare(

@@ -12,6 +12,7 @@ import {
   createWorld,
 } from "../factories";
 import { api, expectError } from "../helpers/api";
+import { realDeps } from "../helpers/deps";
 import { describeAuth } from "../helpers/describe-auth";
 import { integrationKey, triggersFor } from "./reader-keys";
 
@@ -419,10 +420,9 @@ describe("PATCH /v1/events/{uid}", () => {
 describe("PATCH /v1/events/{uid} against concurrent changes", () => {
   it("two PATCHes at once both apply: neither writes back what it read before the other", async () => {
     const { account, key, event } = await createWorld();
-    const db = createDb(env.DB);
     await Promise.all([
-      patchEvent(db, account.id, event.uid, { name: "Renamed" }),
-      patchEvent(db, account.id, event.uid, { status: "Registering" }),
+      patchEvent(realDeps(), account.id, event.uid, { name: "Renamed" }),
+      patchEvent(realDeps(), account.id, event.uid, { status: "Registering" }),
     ]);
     const read = await api("GET", `/v1/events/${event.uid}`, { key });
     expect(read.body.data).toMatchObject({ name: "Renamed", status: "Registering" });

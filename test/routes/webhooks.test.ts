@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../src/db/client";
 import { decryptSecret } from "../../src/lib/secret-box";
 import { rotateWebhookSecret } from "../../src/services/webhooks";
 import {
@@ -11,6 +10,7 @@ import {
   createWorld,
 } from "../factories";
 import { api, expectError } from "../helpers/api";
+import { realDeps } from "../helpers/deps";
 import { describeAuth } from "../helpers/describe-auth";
 
 type Row = Record<string, string>;
@@ -275,8 +275,8 @@ describe("webhooks: list, update, delete, rotate", () => {
     const webhook = await createWebhook(key, integration.id);
     const owner = { accountId: account.id, integrationId: integration.id };
     const secrets = await Promise.all([
-      rotateWebhookSecret(createDb(env.DB), env, owner, webhook.id),
-      rotateWebhookSecret(createDb(env.DB), env, owner, webhook.id),
+      rotateWebhookSecret(realDeps(), owner, webhook.id),
+      rotateWebhookSecret(realDeps(), owner, webhook.id),
     ]);
     const row = await storedWebhook(webhook.id);
     const stored = [

@@ -1,6 +1,5 @@
 import { and, asc, count, eq, gte, inArray, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
-import type { Pagination } from "../../routes/common.schemas";
 import type { Database } from "../client";
 import { inList } from "../in-list";
 import { batchPrepared, prepared } from "../prepared";
@@ -49,7 +48,7 @@ export type PageRouting = {
 export async function listAttendees(
   db: Database,
   filter: AttendeeFilter,
-  page: Pagination,
+  page: { limit: number; offset: number },
   withRouting = false,
 ): Promise<{ rows: AttendeeRow[]; total: number; events: EventRow[]; routing?: PageRouting }> {
   if (filter.profileIds?.length === 0) return { rows: [], total: 0, events: [] };
@@ -63,8 +62,7 @@ export async function listAttendees(
   const values = {
     ...filter,
     profileIds: JSON.stringify(filter.profileIds ?? []),
-    limit: page.page_size,
-    offset: (page.page - 1) * page.page_size,
+    ...page,
   };
   const queries = prepared(db, `listAttendees:${JSON.stringify(shape)}`, () =>
     buildAttendeePage(db, filter),

@@ -101,48 +101,6 @@ export function attemptsOf(db: Database, deliveryId: string) {
     .orderBy(asc(deliveryAttempts.attempt));
 }
 
-/** Statement: a success ends the webhook's run of failures. */
-export function clearWebhookFailing(db: Database, webhookId: string) {
-  return db
-    .update(webhooks)
-    .set({ failingSince: null })
-    .where(and(eq(webhooks.id, webhookId), sql`${webhooks.failingSince} is not null`));
-}
-
-/** Statement: a failure starts the webhook's run of failures, unless one is running. */
-export function startWebhookFailing(db: Database, webhookId: string, at: string) {
-  return db
-    .update(webhooks)
-    .set({ failingSince: at })
-    .where(and(eq(webhooks.id, webhookId), isNull(webhooks.failingSince)));
-}
-
-/** Statement: disables a webhook failing since before `before`. */
-export function disableWebhookFailingBefore(
-  db: Database,
-  webhookId: string,
-  before: string,
-  at: string,
-) {
-  return db
-    .update(webhooks)
-    .set({ enabled: false, disabledReason: "failing", updatedAt: at })
-    .where(
-      and(
-        eq(webhooks.id, webhookId),
-        eq(webhooks.enabled, true),
-        lt(webhooks.failingSince, before),
-      ),
-    );
-}
-
-export function disableWebhook(db: Database, webhookId: string, reason: string, at: string) {
-  return db
-    .update(webhooks)
-    .set({ enabled: false, disabledReason: reason, updatedAt: at })
-    .where(eq(webhooks.id, webhookId));
-}
-
 export type DeliveryFilters = {
   accountId: string;
   integrationId: string;

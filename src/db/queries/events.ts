@@ -1,9 +1,9 @@
-import { and, asc, count, eq, gte, lt, notInArray, type SQL, sql } from "drizzle-orm";
-import type { Pagination } from "../../routes/common.schemas";
+import { and, asc, count, eq, gte, type SQL, sql } from "drizzle-orm";
+import type { FormField } from "../../lib/types";
 import type { Database } from "../client";
 import { inList } from "../in-list";
 import { prepared } from "../prepared";
-import { attendees, eventOverrides, events } from "../schema";
+import { attendees, eventOverrides, events, profiles } from "../schema";
 
 export type EventRow = typeof events.$inferSelect;
 
@@ -37,7 +37,11 @@ export type EventFilter = {
 };
 
 /** One page of events, oldest first, with the total count. */
-export async function listEvents(db: Database, filter: EventFilter, page: Pagination) {
+export async function listEvents(
+  db: Database,
+  filter: EventFilter,
+  page: { limit: number; offset: number },
+) {
   if (filter.profileIds?.length === 0) return { rows: [], total: 0 };
   const conditions: (SQL | undefined)[] = [
     eq(events.accountId, filter.accountId),
@@ -54,8 +58,8 @@ export async function listEvents(db: Database, filter: EventFilter, page: Pagina
       .from(events)
       .where(where)
       .orderBy(asc(events.createdAt), asc(sql`rowid`))
-      .limit(page.page_size)
-      .offset((page.page - 1) * page.page_size),
+      .limit(page.limit)
+      .offset(page.offset),
     db.select({ total: count() }).from(events).where(where),
   ]);
   return { rows, total: totals[0]?.total ?? 0 };
@@ -99,14 +103,79 @@ export function deleteEventStatements(db: Database, id: string) {
   ] as const;
 }
 
-/** Retention: overrides of events deleted before `before` (their triggers are long processed). */
-export function deleteOrphanOverridesBefore(db: Database, before: string) {
+export type EventFormRow = {
+  id: string;
+  profileId: string;
+  fields: FormField[];
+  overrideIntegrationId: string | null;
+};
+
+/** Which of `ids` are events of the account. */
+export async function existingEventIds(
+  db: Database,
+  accountId: string,
+  ids: string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(eq(events.accountId, accountId), inList(events.id, ids)));
+  return new Set(rows.map((row) => row.id));
+}
+
+const formColumns = {
+  id: events.id,
+  profileId: events.profileId,
+  fields: events.fields,
+  overrideIntegrationId: eventOverrides.integrationId,
+};
+
+/** Every event of a profile with the integration its override names, if any. */
+export function eventFormsOfProfile(db: Database, profileId: string): Promise<EventFormRow[]> {
   return db
-    .delete(eventOverrides)
+    .select(formColumns)
+    .from(events)
+    .leftJoin(eventOverrides, eq(eventOverrides.eventId, events.id))
+    .where(eq(events.profileId, profileId));
+}
+
+/** Events whose override names the integration. */
+export function eventFormsOverriddenBy(
+  db: Database,
+  integrationId: string,
+): Promise<Array<EventFormRow & { activeIntegrationId: string | null }>> {
+  return db
+    .select({ ...formColumns, activeIntegrationId: profiles.activeIntegrationId })
+    .from(events)
+    .innerJoin(eventOverrides, eq(eventOverrides.eventId, events.id))
+    .leftJoin(profiles, eq(profiles.id, events.profileId))
+    .where(eq(eventOverrides.integrationId, integrationId));
+}
+
+export function setEventFields(db: Database, id: string, fields: FormField[], at: string) {
+  return db.update(events).set({ fields, updatedAt: at }).where(eq(events.id, id));
+}
+
+/**
+ * The same, only if the profile's active integration is `activeIntegrationId` once the earlier
+ * statements of the batch ran (so a lost activation race writes no form).
+ */
+export function setEventFieldsIfActive(
+  db: Database,
+  id: string,
+  fields: FormField[],
+  at: string,
+  profileId: string,
+  activeIntegrationId: string | null,
+) {
+  return db
+    .update(events)
+    .set({ fields, updatedAt: at })
     .where(
       and(
-        lt(eventOverrides.updatedAt, before),
-        notInArray(eventOverrides.eventId, db.select({ id: events.id }).from(events)),
+        eq(events.id, id),
+        sql`(SELECT ${profiles.activeIntegrationId} FROM ${profiles} WHERE ${profiles.id} = ${profileId}) IS ${activeIntegrationId}`,
       ),
     );
 }

@@ -2,6 +2,9 @@ import { and, eq, lt } from "drizzle-orm";
 import type { Database } from "../client";
 import { idempotencyKeys } from "../schema";
 
+/** How long a stored first response is replayed for its key (API.md §1), then deleted. */
+export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
+
 export function findIdempotencyKey(db: Database, scope: string, key: string) {
   return db
     .select()

@@ -1,22 +1,9 @@
-import { and, asc, count, eq, gte, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { and, asc, count, eq, gte } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
-import { integrationProfiles, integrations, profiles } from "../schema";
+import { integrationProfiles, integrations } from "../schema";
 
 export type IntegrationRow = typeof integrations.$inferSelect;
-export type Statement = BatchItem<"sqlite">;
-
-/** Runs statements as one D1 batch (all or nothing); an empty list does nothing. */
-export async function runBatch(db: Database, statements: Statement[]): Promise<void> {
-  const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
-}
-
-export function findIntegrationById(db: Database, id: string) {
-  return db.select().from(integrations).where(eq(integrations.id, id)).get();
-}
-
 export function findIntegration(db: Database, accountId: string, id: string) {
   return db
     .select()
@@ -114,47 +101,4 @@ export async function isLinked(db: Database, integrationId: string, profileId: s
     )
     .get();
   return row !== undefined;
-}
-
-// Profiles, as far as integrations need them (the profiles module owns the rest).
-
-/** Which of `ids` are profiles of the account. */
-export async function existingProfileIds(
-  db: Database,
-  accountId: string,
-  ids: string[],
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .select({ id: profiles.id })
-    .from(profiles)
-    .where(and(eq(profiles.accountId, accountId), inList(profiles.id, ids)));
-  return new Set(rows.map((row) => row.id));
-}
-
-/** Profiles on which the integration is active right now. */
-export async function profilesActiveWith(db: Database, integrationId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: profiles.id })
-    .from(profiles)
-    .where(eq(profiles.activeIntegrationId, integrationId));
-  return rows.map((row) => row.id);
-}
-
-/**
- * Moves the profile's active integration from `previous` to `next`, only if it is still
- * `previous` (a guard against any writer outside the profile's lock). Returns the id if it moved.
- */
-export function setActiveIntegration(
-  db: Database,
-  profileId: string,
-  previous: string | null,
-  next: string | null,
-  at: string,
-) {
-  return db
-    .update(profiles)
-    .set({ activeIntegrationId: next, updatedAt: at })
-    .where(and(eq(profiles.id, profileId), sql`${profiles.activeIntegrationId} IS ${previous}`))
-    .returning({ id: profiles.id });
 }

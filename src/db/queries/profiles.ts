@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gte, sql } from "drizzle-orm";
 import type { MappingEntry } from "../../lib/types";
-import type { Pagination } from "../../routes/common.schemas";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { events, profiles } from "../schema";
 
 export type ProfileRow = typeof profiles.$inferSelect;
@@ -21,22 +21,22 @@ export function findProfile(db: Database, accountId: string, id: string) {
 /** One page of the account's profiles, oldest first, with the total count. */
 export async function listProfiles(
   db: Database,
-  accountId: string,
-  page: Pagination & { updatedSince?: string },
+  where: { accountId: string; updatedSince?: string },
+  page: { limit: number; offset: number },
 ) {
-  const where = and(
-    eq(profiles.accountId, accountId),
-    page.updatedSince ? gte(profiles.updatedAt, page.updatedSince) : undefined,
+  const condition = and(
+    eq(profiles.accountId, where.accountId),
+    where.updatedSince ? gte(profiles.updatedAt, where.updatedSince) : undefined,
   );
   const [rows, totals] = await db.batch([
     db
       .select()
       .from(profiles)
-      .where(where)
+      .where(condition)
       .orderBy(asc(profiles.createdAt), asc(sql`rowid`))
-      .limit(page.page_size)
-      .offset((page.page - 1) * page.page_size),
-    db.select({ total: count() }).from(profiles).where(where),
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ total: count() }).from(profiles).where(condition),
   ]);
   return { rows, total: totals[0]?.total ?? 0 };
 }
@@ -73,4 +73,45 @@ export async function deleteProfileWithoutEvents(db: Database, id: string): Prom
     )
     .returning({ id: profiles.id });
   return deleted.length === 1;
+}
+
+/** Which of `ids` are profiles of the account. */
+export async function existingProfileIds(
+  db: Database,
+  accountId: string,
+  ids: string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: profiles.id })
+    .from(profiles)
+    .where(and(eq(profiles.accountId, accountId), inList(profiles.id, ids)));
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Profiles on which the integration is active right now. */
+export async function profilesActiveWith(db: Database, integrationId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: profiles.id })
+    .from(profiles)
+    .where(eq(profiles.activeIntegrationId, integrationId));
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Moves the profile's active integration from `previous` to `next`, only if it is still
+ * `previous` (a guard against any writer outside the profile's lock). Returns the id if it moved.
+ */
+export function setActiveIntegration(
+  db: Database,
+  profileId: string,
+  previous: string | null,
+  next: string | null,
+  at: string,
+) {
+  return db
+    .update(profiles)
+    .set({ activeIntegrationId: next, updatedAt: at })
+    .where(and(eq(profiles.id, profileId), sql`${profiles.activeIntegrationId} IS ${previous}`))
+    .returning({ id: profiles.id });
 }

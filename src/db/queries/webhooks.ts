@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { webhooks } from "../schema";
 
@@ -8,9 +8,10 @@ export function insertWebhook(db: Database, row: typeof webhooks.$inferInsert) {
   return db.insert(webhooks).values(row);
 }
 
+/** The account's webhook; with `integrationId`, only if it belongs to that integration. */
 export function findWebhook(
   db: Database,
-  where: { accountId: string; integrationId: string; id: string },
+  where: { accountId: string; id: string; integrationId?: string },
 ) {
   return db
     .select()
@@ -18,8 +19,8 @@ export function findWebhook(
     .where(
       and(
         eq(webhooks.accountId, where.accountId),
-        eq(webhooks.integrationId, where.integrationId),
         eq(webhooks.id, where.id),
+        where.integrationId ? eq(webhooks.integrationId, where.integrationId) : undefined,
       ),
     )
     .get();
@@ -89,4 +90,48 @@ export function deleteWebhook(db: Database, id: string) {
 
 export function deleteWebhooksOf(db: Database, integrationId: string) {
   return db.delete(webhooks).where(eq(webhooks.integrationId, integrationId));
+}
+
+// A webhook's health: failures since, and disabling (API.md §6).
+
+/** Statement: a success ends the webhook's run of failures. */
+export function clearWebhookFailing(db: Database, webhookId: string) {
+  return db
+    .update(webhooks)
+    .set({ failingSince: null })
+    .where(and(eq(webhooks.id, webhookId), sql`${webhooks.failingSince} is not null`));
+}
+
+/** Statement: a failure starts the webhook's run of failures, unless one is running. */
+export function startWebhookFailing(db: Database, webhookId: string, at: string) {
+  return db
+    .update(webhooks)
+    .set({ failingSince: at })
+    .where(and(eq(webhooks.id, webhookId), isNull(webhooks.failingSince)));
+}
+
+/** Statement: disables a webhook failing since before `before`. */
+export function disableWebhookFailingBefore(
+  db: Database,
+  webhookId: string,
+  before: string,
+  at: string,
+) {
+  return db
+    .update(webhooks)
+    .set({ enabled: false, disabledReason: "failing", updatedAt: at })
+    .where(
+      and(
+        eq(webhooks.id, webhookId),
+        eq(webhooks.enabled, true),
+        lt(webhooks.failingSince, before),
+      ),
+    );
+}
+
+export function disableWebhook(db: Database, webhookId: string, reason: string, at: string) {
+  return db
+    .update(webhooks)
+    .set({ enabled: false, disabledReason: reason, updatedAt: at })
+    .where(eq(webhooks.id, webhookId));
 }

@@ -1,14 +1,14 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin, requireBootstrap } from "../../auth/guards";
+import { serializeAccount } from "../../domain/account";
+import { serializeKey } from "../../domain/api-key";
 import type { AppEnv } from "../../env";
 import * as accounts from "../../services/accounts";
-import { serializeKey } from "../keys.schemas";
 import type * as routes from "./accounts.routes";
-import { serializeAccount } from "./accounts.schemas";
 
 export const createAccount: RouteHandler<typeof routes.createAccount, AppEnv> = async (c) => {
   requireBootstrap(c);
-  const { account, key } = await accounts.createAccount(c.var.db, c.req.valid("json"));
+  const { account, key } = await accounts.createAccount(c.var.deps, c.req.valid("json"));
   return c.json(
     {
       data: {
@@ -21,22 +21,22 @@ export const createAccount: RouteHandler<typeof routes.createAccount, AppEnv> = 
 };
 
 export const getAccount: RouteHandler<typeof routes.getAccount, AppEnv> = async (c) => {
-  const account = await accounts.getAccount(c.var.db, requireAdmin(c));
+  const account = await accounts.getAccount(c.var.deps, requireAdmin(c));
   return c.json({ data: serializeAccount(account) }, 200);
 };
 
 export const createAdminKey: RouteHandler<typeof routes.createAdminKey, AppEnv> = async (c) => {
-  const key = await accounts.createAdminKey(c.var.db, requireAdmin(c));
+  const key = await accounts.createAdminKey(c.var.deps, requireAdmin(c));
   return c.json({ data: { ...serializeKey(key.row), key: key.secret } }, 201);
 };
 
 export const listAdminKeys: RouteHandler<typeof routes.listAdminKeys, AppEnv> = async (c) => {
-  const keys = await accounts.listAdminKeys(c.var.db, requireAdmin(c));
+  const keys = await accounts.listAdminKeys(c.var.deps, requireAdmin(c));
   return c.json({ data: keys.map(serializeKey) }, 200);
 };
 
 export const revokeAdminKey: RouteHandler<typeof routes.revokeAdminKey, AppEnv> = async (c) => {
-  await accounts.revokeAdminKey(c.var.db, requireAdmin(c), c.req.valid("param").key_id);
+  await accounts.revokeAdminKey(c.var.deps, requireAdmin(c), c.req.valid("param").key_id);
   return c.body(null, 204);
 };
 
@@ -44,7 +44,7 @@ export const getAccountFieldMapping: RouteHandler<
   typeof routes.getAccountFieldMapping,
   AppEnv
 > = async (c) => {
-  const account = await accounts.getAccount(c.var.db, requireAdmin(c));
+  const account = await accounts.getAccount(c.var.deps, requireAdmin(c));
   return c.json({ data: { field_mapping: account.fieldMapping } }, 200);
 };
 
@@ -54,6 +54,6 @@ export const putAccountFieldMapping: RouteHandler<
 > = async (c) => {
   const accountId = requireAdmin(c);
   const { field_mapping } = c.req.valid("json");
-  await accounts.putAccountFieldMapping(c.var.db, accountId, field_mapping);
+  await accounts.putAccountFieldMapping(c.var.deps, accountId, field_mapping);
   return c.json({ data: { field_mapping } }, 200);
 };

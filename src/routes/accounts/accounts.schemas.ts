@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import type { AccountRow } from "../../db/queries/accounts";
 import { Timestamp } from "../common.schemas";
 import { CreatedApiKeySchema } from "../keys.schemas";
 
@@ -25,7 +24,3 @@ export const KeyIdParams = z.object({
     .string()
     .openapi({ param: { name: "key_id", in: "path" }, example: "key_4m2x9q0c7w1z5b8n3k6j" }),
 });
-
-export function serializeAccount(row: AccountRow) {
-  return { id: row.id, name: row.name, created_at: row.createdAt, updated_at: row.updatedAt };
-}

@@ -1,14 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
-import { deliveryDeps } from "../../delivery/deps";
+import { serializeDelivery } from "../../domain/delivery";
+import { serializeAction } from "../../domain/webhook";
 import type { AppEnv } from "../../env";
-import * as deliveries from "../../services/deliveries";
-import { serializeDelivery } from "../deliveries/deliveries.schemas";
+import * as actions from "../../services/actions";
 import type * as routes from "./actions.routes";
-import { serializeAction } from "./actions.schemas";
 
 export const listEventActions: RouteHandler<typeof routes.listEventActions, AppEnv> = async (c) => {
-  const webhooks = await deliveries.listActions(c.var.db, requireAdmin(c), {
+  const webhooks = await actions.listActions(c.var.deps, requireAdmin(c), {
     kind: "event",
     uid: c.req.valid("param").uid,
   });
@@ -18,7 +17,7 @@ export const listEventActions: RouteHandler<typeof routes.listEventActions, AppE
 export const listAttendeeActions: RouteHandler<typeof routes.listAttendeeActions, AppEnv> = async (
   c,
 ) => {
-  const webhooks = await deliveries.listActions(c.var.db, requireAdmin(c), {
+  const webhooks = await actions.listActions(c.var.deps, requireAdmin(c), {
     kind: "attendee",
     uid: c.req.valid("param").uid,
   });
@@ -28,8 +27,8 @@ export const listAttendeeActions: RouteHandler<typeof routes.listAttendeeActions
 export const runEventAction: RouteHandler<typeof routes.runEventAction, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
   const { uid, webhook_id } = c.req.valid("param");
-  const delivery = await deliveries.runAction(
-    { ...deliveryDeps(c.env), db: c.var.db },
+  const delivery = await actions.runAction(
+    c.var.deps,
     accountId,
     { kind: "event", uid },
     webhook_id,
@@ -42,8 +41,8 @@ export const runAttendeeAction: RouteHandler<typeof routes.runAttendeeAction, Ap
 ) => {
   const accountId = requireAdmin(c);
   const { uid, webhook_id } = c.req.valid("param");
-  const delivery = await deliveries.runAction(
-    { ...deliveryDeps(c.env), db: c.var.db },
+  const delivery = await actions.runAction(
+    c.var.deps,
     accountId,
     { kind: "attendee", uid },
     webhook_id,

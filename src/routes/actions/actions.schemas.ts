@@ -20,11 +20,3 @@ const webhookId = z.string().openapi({
 
 export const EventActionParams = EventUidParams.extend({ webhook_id: webhookId });
 export const AttendeeActionParams = AttendeeUidParams.extend({ webhook_id: webhookId });
-
-export function serializeAction(row: { id: string; name: string; method: string }) {
-  return {
-    webhook_id: row.id,
-    name: row.name,
-    method: row.method as (typeof WEBHOOK_METHODS)[number],
-  };
-}

@@ -5,20 +5,23 @@ import * as activation from "../../services/activation";
 import type * as routes from "./activation.routes";
 
 export const getActivation: RouteHandler<typeof routes.getActivation, AppEnv> = async (c) => {
-  const data = await activation.getActivation(c.var.db, requireAdmin(c), c.req.valid("param").uid);
+  const data = await activation.getActivation(
+    c.var.deps,
+    requireAdmin(c),
+    c.req.valid("param").uid,
+  );
   return c.json({ data }, 200);
 };
 
 export const activate: RouteHandler<typeof routes.activate, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
-  const data = await activation
-    .profileLocks(c.env)
-    .activate(accountId, c.req.valid("param").uid, c.req.valid("json").integration_id);
+  const { uid } = c.req.valid("param");
+  const data = await c.var.deps.locks.activate(accountId, uid, c.req.valid("json").integration_id);
   return c.json({ data }, 200);
 };
 
 export const deactivate: RouteHandler<typeof routes.deactivate, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
-  const data = await activation.profileLocks(c.env).deactivate(accountId, c.req.valid("param").uid);
+  const data = await c.var.deps.locks.deactivate(accountId, c.req.valid("param").uid);
   return c.json({ data }, 200);
 };

@@ -1,12 +1,12 @@
 import type { RouteHandler, z } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
-import { enqueueTriggers } from "../../delivery/outbox";
+import { serializeAttendee } from "../../domain/attendee";
+import { pageMeta } from "../../domain/pagination";
 import type { AppEnv } from "../../env";
 import { readerScope } from "../../services/access";
 import * as attendees from "../../services/attendees";
-import { pageMeta } from "../common.schemas";
 import type * as routes from "./attendees.routes";
-import { type AttendeeSchema, serializeAttendee } from "./attendees.schemas";
+import type { AttendeeSchema } from "./attendees.schemas";
 
 // The serializer builds an open record (form fields are dynamic keys); the schema describes it.
 const asBody = (value: Record<string, unknown>) => value as z.infer<typeof AttendeeSchema>;
@@ -17,15 +17,14 @@ const presentOptions = (query: { fields?: string; ignore_fields_mapping?: string
 });
 
 export const createAttendee: RouteHandler<typeof routes.createAttendee, AppEnv> = async (c) => {
-  const created = await attendees.createAttendee(c.var.db, requireAdmin(c), c.req.valid("json"));
-  await enqueueTriggers(c.env.TRIGGERS, [created.triggerId]);
+  const created = await attendees.createAttendee(c.var.deps, requireAdmin(c), c.req.valid("json"));
   return c.json({ data: asBody(serializeAttendee(created.attendee, created.event)) }, 201);
 };
 
 export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const scope = readerScope(c.var.auth);
-  const { items, total, routing } = await attendees.listReadableAttendees(c.var.db, scope, query);
+  const { items, total, routing } = await attendees.listReadableAttendees(c.var.deps, scope, query);
   const options = { ...presentOptions(query), routing };
   const data = attendees.presentAttendees(scope, items, options);
   return c.json({ data: data.map(asBody), meta: pageMeta(query, total) }, 200);
@@ -33,7 +32,7 @@ export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = 
 
 export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = async (c) => {
   const scope = readerScope(c.var.auth);
-  const item = await attendees.getReadableAttendee(c.var.db, scope, c.req.valid("param").uid);
+  const item = await attendees.getReadableAttendee(c.var.deps, scope, c.req.valid("param").uid);
   const [body] = attendees.presentAttendees(scope, [item], {
     ...presentOptions(c.req.valid("query")),
     routing: item.routing,
@@ -44,33 +43,26 @@ export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = asyn
 export const updateAttendee: RouteHandler<typeof routes.updateAttendee, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
   const updated = await attendees.patchAttendee(
-    c.var.db,
+    c.var.deps,
     accountId,
     c.req.valid("param").uid,
     c.req.valid("json"),
   );
-  await enqueueTriggers(c.env.TRIGGERS, [updated.triggerId]);
   return c.json({ data: asBody(serializeAttendee(updated.attendee, updated.event)) }, 200);
 };
 
 export const deleteAttendee: RouteHandler<typeof routes.deleteAttendee, AppEnv> = async (c) => {
-  const { triggerId } = await attendees.deleteAttendee(
-    c.var.db,
-    requireAdmin(c),
-    c.req.valid("param").uid,
-  );
-  await enqueueTriggers(c.env.TRIGGERS, [triggerId]);
+  await attendees.deleteAttendee(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
   return c.body(null, 204);
 };
 
 export const addPayment: RouteHandler<typeof routes.addPayment, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
   const paid = await attendees.addPayment(
-    c.var.db,
+    c.var.deps,
     accountId,
     c.req.valid("param").uid,
     c.req.valid("json"),
   );
-  await enqueueTriggers(c.env.TRIGGERS, [paid.triggerId]);
   return c.json({ data: asBody(serializeAttendee(paid.attendee, paid.event)) }, 200);
 };

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { AttendeeRow } from "../../db/queries/attendees";
-import type { EventRow } from "../../db/queries/events";
+import type { CreateAttendeeInput, PaymentInput, UpdateAttendeeInput } from "../../domain/attendee";
 import { PAYMENT_STATUSES, REGISTRATION_STATUSES } from "../../lib/types";
 import { DateTimeInput, PaginationQuery, Timestamp } from "../common.schemas";
 
@@ -93,8 +92,7 @@ export const CreateAttendeeBody = z
       amount_tax: 21,
       fields: { email: "jane@example.com", firstname: "Jane", lastname: "Doe" },
     },
-  });
-export type CreateAttendeeInput = z.infer<typeof CreateAttendeeBody>;
+  }) satisfies z.ZodType<CreateAttendeeInput>;
 
 export const UpdateAttendeeBody = z
   .strictObject({
@@ -110,8 +108,7 @@ export const UpdateAttendeeBody = z
   .openapi("UpdateAttendee", {
     description: "The create body with every property optional; `event_uid` cannot change.",
     example: { registration_status: "Cancelled", fields: { lastname: "Smith", free_field1: null } },
-  });
-export type UpdateAttendeeInput = z.infer<typeof UpdateAttendeeBody>;
+  }) satisfies z.ZodType<UpdateAttendeeInput>;
 
 export const PaymentBody = z
   .strictObject({
@@ -121,8 +118,7 @@ export const PaymentBody = z
   })
   .openapi("Payment", {
     example: { amount: 121, method: "card", paid_at: "2026-05-03T08:20:00Z" },
-  });
-export type PaymentInput = z.infer<typeof PaymentBody>;
+  }) satisfies z.ZodType<PaymentInput>;
 
 export const AttendeeUidParams = z.object({
   uid: z
@@ -149,34 +145,3 @@ export const GetAttendeeQuery = ListAttendeesQuery.pick({
   fields: true,
   ignore_fields_mapping: true,
 });
-
-/** The attendee exactly as the API shows it natively: system fields, then the event's form fields. */
-export type NativeAttendee = Record<string, unknown> & { event_uid: string; profile_uid: string };
-
-export function serializeAttendee(row: AttendeeRow, event: EventRow): NativeAttendee {
-  const attendee: NativeAttendee = {
-    uid: row.id,
-    event_uid: row.eventId,
-    profile_uid: row.profileId,
-    event_name: event.name,
-    event_start_date: event.startDate,
-    event_end_date: event.endDate,
-    language: row.language,
-    registration_status: row.registrationStatus,
-    payment_status: row.paymentStatus,
-    payment_method: row.paymentMethod,
-    payment_date: row.paymentDate,
-    payment_amount: row.paymentAmount,
-    amount_tax_excl: row.amountTaxExcl,
-    amount_tax: row.amountTax,
-    amount_tax_incl: row.amountTaxIncl,
-    check_ins: row.checkIns,
-    first_check_in_at: row.firstCheckInAt,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
-  for (const field of event.fields) {
-    attendee[field.name] = Object.hasOwn(row.fields, field.name) ? row.fields[field.name] : null;
-  }
-  return attendee;
-}

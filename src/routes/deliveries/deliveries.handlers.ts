@@ -1,18 +1,17 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
-import { deliveryDeps } from "../../delivery/deps";
+import { serializeAttempt, serializeDelivery } from "../../domain/delivery";
+import { pageMeta } from "../../domain/pagination";
 import type { AppEnv } from "../../env";
 import { toStoredTime } from "../../lib/time";
 import * as deliveries from "../../services/deliveries";
-import { pageMeta } from "../common.schemas";
 import type * as routes from "./deliveries.routes";
-import { serializeAttempt, serializeDelivery } from "./deliveries.schemas";
 
 export const listDeliveries: RouteHandler<typeof routes.listDeliveries, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
   const query = c.req.valid("query");
   const { rows, total } = await deliveries.listIntegrationDeliveries(
-    c.var.db,
+    c.var.deps,
     {
       accountId,
       integrationId: c.req.valid("param").id,
@@ -29,7 +28,7 @@ export const listDeliveries: RouteHandler<typeof routes.listDeliveries, AppEnv> 
 
 export const getDelivery: RouteHandler<typeof routes.getDelivery, AppEnv> = async (c) => {
   const { delivery, attempts } = await deliveries.getDelivery(
-    c.var.db,
+    c.var.deps,
     requireAdmin(c),
     c.req.valid("param").id,
   );
@@ -43,11 +42,7 @@ export const redeliverDelivery: RouteHandler<typeof routes.redeliverDelivery, Ap
   c,
 ) => {
   const accountId = requireAdmin(c);
-  const delivery = await deliveries.redeliver(
-    { ...deliveryDeps(c.env), db: c.var.db },
-    accountId,
-    c.req.valid("param").id,
-  );
+  const delivery = await deliveries.redeliver(c.var.deps, accountId, c.req.valid("param").id);
   return c.json({ data: serializeDelivery(delivery) }, 202);
 };
 
@@ -57,7 +52,7 @@ export const recoverDeliveries: RouteHandler<typeof routes.recoverDeliveries, Ap
   const accountId = requireAdmin(c);
   const { id, webhook_id } = c.req.valid("param");
   const ids = await deliveries.recover(
-    { ...deliveryDeps(c.env), db: c.var.db },
+    c.var.deps,
     { accountId, integrationId: id },
     webhook_id,
     toStoredTime(c.req.valid("json").since),

@@ -1,9 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import type { DeliveryAttemptRow, DeliveryRow } from "../../db/queries/deliveries";
+import { DELIVERY_STATUSES } from "../../domain/delivery";
 import { TRIGGERS } from "../../lib/types";
 import { DateTimeInput, PaginationQuery, Timestamp } from "../common.schemas";
-
-export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 
 const DELIVERY_EXAMPLE = {
   id: "dlv_0p9o8i7u6y5t4r3e2w1q",
@@ -97,30 +95,3 @@ export const RecoveredSchema = z
   .openapi("RecoveredDeliveries", {
     example: { count: 1, delivery_ids: ["dlv_0p9o8i7u6y5t4r3e2w1q"] },
   });
-
-export function serializeDelivery(row: DeliveryRow) {
-  return {
-    id: row.id,
-    webhook_id: row.webhookId,
-    integration_id: row.integrationId,
-    trigger: row.trigger as (typeof TRIGGERS)[number],
-    event_uid: row.eventUid,
-    entity_uid: row.entityUid,
-    status: row.status,
-    attempt_count: row.attemptCount,
-    next_attempt_at: row.nextAttemptAt,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
-}
-
-export function serializeAttempt(row: DeliveryAttemptRow) {
-  return {
-    attempt: row.attempt,
-    started_at: row.startedAt,
-    duration_ms: row.durationMs,
-    status_code: row.statusCode,
-    error: row.error,
-    response_excerpt: row.responseExcerpt,
-  };
-}

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { OverrideRow } from "../../db/queries/overrides";
+import type { OverrideInput } from "../../domain/override";
 import { Timestamp } from "../common.schemas";
 import { FieldMappingSchema } from "../field-mapping.schemas";
 
@@ -25,7 +25,7 @@ export const OverrideBody = z
       description: "Whether a payment fires `guest.update` (with `x-weft-cause: payment`).",
     }),
   })
-  .openapi("EventOverrideInput", { example });
+  .openapi("EventOverrideInput", { example }) satisfies z.ZodType<OverrideInput>;
 
 export const OverrideSchema = z
   .object({
@@ -45,15 +45,3 @@ export const OverrideSchema = z
       updated_at: "2026-05-01T09:00:00.000Z",
     },
   });
-
-export function serializeOverride(row: OverrideRow) {
-  return {
-    event_uid: row.eventId,
-    integration_id: row.integrationId,
-    field_mapping: row.fieldMapping,
-    mapping_mode: row.mappingMode,
-    fire_on_payment: row.fireOnPayment,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
-}

@@ -1,60 +1,48 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
-import { enqueueTriggers } from "../../delivery/outbox";
+import { serializeEvent } from "../../domain/event";
+import { pageMeta } from "../../domain/pagination";
 import type { AppEnv } from "../../env";
 import { readerScope } from "../../services/access";
 import * as events from "../../services/events";
-import { pageMeta } from "../common.schemas";
 import type * as routes from "./events.routes";
-import { serializeEvent } from "./events.schemas";
 
 export const createEvent: RouteHandler<typeof routes.createEvent, AppEnv> = async (c) => {
-  const { event, triggerId } = await events.createEvent(
-    c.var.db,
-    requireAdmin(c),
-    c.req.valid("json"),
-  );
-  await enqueueTriggers(c.env.TRIGGERS, [triggerId]);
+  const event = await events.createEvent(c.var.deps, requireAdmin(c), c.req.valid("json"));
   return c.json({ data: serializeEvent(event) }, 201);
 };
 
 export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const scope = readerScope(c.var.auth);
-  const { rows, total } = await events.listReadableEvents(c.var.db, scope, query);
+  const { rows, total } = await events.listReadableEvents(c.var.deps, scope, query);
   return c.json({ data: rows.map(serializeEvent), meta: pageMeta(query, total) }, 200);
 };
 
 export const getEvent: RouteHandler<typeof routes.getEvent, AppEnv> = async (c) => {
   const scope = readerScope(c.var.auth);
-  const event = await events.getReadableEvent(c.var.db, scope, c.req.valid("param").uid);
+  const event = await events.getReadableEvent(c.var.deps, scope, c.req.valid("param").uid);
   return c.json({ data: serializeEvent(event) }, 200);
 };
 
 export const updateEvent: RouteHandler<typeof routes.updateEvent, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
-  const { event, triggerId } = await events.patchEvent(
-    c.var.db,
+  const event = await events.patchEvent(
+    c.var.deps,
     accountId,
     c.req.valid("param").uid,
     c.req.valid("json"),
   );
-  await enqueueTriggers(c.env.TRIGGERS, [triggerId]);
   return c.json({ data: serializeEvent(event) }, 200);
 };
 
 export const deleteEvent: RouteHandler<typeof routes.deleteEvent, AppEnv> = async (c) => {
-  const { triggerId } = await events.deleteEvent(
-    c.var.db,
-    requireAdmin(c),
-    c.req.valid("param").uid,
-  );
-  await enqueueTriggers(c.env.TRIGGERS, [triggerId]);
+  await events.deleteEvent(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
   return c.body(null, 204);
 };
 
 export const getEventFields: RouteHandler<typeof routes.getEventFields, AppEnv> = async (c) => {
   const scope = readerScope(c.var.auth);
-  const event = await events.getReadableEvent(c.var.db, scope, c.req.valid("param").uid);
+  const event = await events.getReadableEvent(c.var.deps, scope, c.req.valid("param").uid);
   return c.json({ data: event.fields }, 200);
 };

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { EventRow } from "../../db/queries/events";
+import type { CreateEventInput, UpdateEventInput } from "../../domain/event";
 import { EVENT_STATUSES, FIELD_TYPES } from "../../lib/types";
 import { isCountryCode } from "../../services/form";
 import { DateTimeInput, PaginationQuery, Timestamp } from "../common.schemas";
@@ -83,7 +83,6 @@ export const FormFieldInput = z
   })
   .superRefine(checkFieldOptions)
   .openapi("FormFieldInput");
-export type FormFieldInputValue = z.infer<typeof FormFieldInput>;
 
 const FieldsInput = z
   .array(FormFieldInput)
@@ -208,8 +207,7 @@ export const CreateEventBody = z
       languages: ["en", "fr"],
       capacity: 500,
     },
-  });
-export type CreateEventInput = z.infer<typeof CreateEventBody>;
+  }) satisfies z.ZodType<CreateEventInput>;
 
 export const UpdateEventBody = z
   .strictObject({
@@ -229,8 +227,7 @@ export const UpdateEventBody = z
     description:
       "The create body with every property optional; `profile_uid` cannot change. Sending `fields` replaces the form; locked fields must be kept unchanged (409).",
     example: { status: "Registering", capacity: 600 },
-  });
-export type UpdateEventInput = z.infer<typeof UpdateEventBody>;
+  }) satisfies z.ZodType<UpdateEventInput>;
 
 export const EventSchema = z
   .object({
@@ -276,31 +273,3 @@ export const ListEventsQuery = PaginationQuery.extend({
 });
 
 export const FieldsListSchema = z.object({ data: z.array(FormFieldSchema) });
-
-/** The event exactly as the API and `event.*` webhook payloads show it. */
-export function serializeEvent(row: EventRow) {
-  const location = row.location ?? {};
-  return {
-    uid: row.id,
-    profile_uid: row.profileId,
-    name: row.name,
-    status: row.status as (typeof EVENT_STATUSES)[number],
-    start_date: row.startDate,
-    end_date: row.endDate,
-    timezone: row.timezone,
-    currency: row.currency,
-    languages: row.languages,
-    location: {
-      name: location.name ?? null,
-      street: location.street ?? null,
-      zip_code: location.zip_code ?? null,
-      city: location.city ?? null,
-      country: location.country ?? null,
-    },
-    capacity: row.capacity,
-    guest_count: row.guestCount,
-    fields: row.fields,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
-}

@@ -1,25 +1,28 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
+import { serializeKey } from "../../domain/api-key";
+import { serializeIntegration } from "../../domain/integration";
+import { pageMeta } from "../../domain/pagination";
 import type { AppEnv } from "../../env";
-import { profileLocks } from "../../services/activation";
 import * as keys from "../../services/integration-keys";
 import * as integrations from "../../services/integrations";
-import { pageMeta } from "../common.schemas";
-import { serializeKey } from "../keys.schemas";
 import type * as routes from "./integrations.routes";
-import { serializeIntegration } from "./integrations.schemas";
 
 export const createIntegration: RouteHandler<typeof routes.createIntegration, AppEnv> = async (
   c,
 ) => {
-  const row = await integrations.createIntegration(c.var.db, requireAdmin(c), c.req.valid("json"));
+  const row = await integrations.createIntegration(
+    c.var.deps,
+    requireAdmin(c),
+    c.req.valid("json"),
+  );
   return c.json({ data: serializeIntegration(row) }, 201);
 };
 
 export const listIntegrations: RouteHandler<typeof routes.listIntegrations, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const { items, total } = await integrations.listAccountIntegrations(
-    c.var.db,
+    c.var.deps,
     requireAdmin(c),
     query,
   );
@@ -27,7 +30,11 @@ export const listIntegrations: RouteHandler<typeof routes.listIntegrations, AppE
 };
 
 export const getIntegration: RouteHandler<typeof routes.getIntegration, AppEnv> = async (c) => {
-  const row = await integrations.getIntegration(c.var.db, requireAdmin(c), c.req.valid("param").id);
+  const row = await integrations.getIntegration(
+    c.var.deps,
+    requireAdmin(c),
+    c.req.valid("param").id,
+  );
   return c.json({ data: serializeIntegration(row) }, 200);
 };
 
@@ -35,8 +42,7 @@ export const updateIntegration: RouteHandler<typeof routes.updateIntegration, Ap
   c,
 ) => {
   const row = await integrations.updateIntegrationFields(
-    c.var.db,
-    profileLocks(c.env),
+    c.var.deps,
     requireAdmin(c),
     c.req.valid("param").id,
     c.req.valid("json"),
@@ -47,22 +53,17 @@ export const updateIntegration: RouteHandler<typeof routes.updateIntegration, Ap
 export const deleteIntegration: RouteHandler<typeof routes.deleteIntegration, AppEnv> = async (
   c,
 ) => {
-  await integrations.deleteIntegration(
-    c.var.db,
-    profileLocks(c.env),
-    requireAdmin(c),
-    c.req.valid("param").id,
-  );
+  await integrations.deleteIntegration(c.var.deps, requireAdmin(c), c.req.valid("param").id);
   return c.body(null, 204);
 };
 
 export const createKey: RouteHandler<typeof routes.createKey, AppEnv> = async (c) => {
-  const key = await keys.createIntegrationKey(c.var.db, requireAdmin(c), c.req.valid("param").id);
+  const key = await keys.createIntegrationKey(c.var.deps, requireAdmin(c), c.req.valid("param").id);
   return c.json({ data: { ...serializeKey(key.row), key: key.secret } }, 201);
 };
 
 export const listKeys: RouteHandler<typeof routes.listKeys, AppEnv> = async (c) => {
-  const rows = await keys.listIntegrationKeys(c.var.db, requireAdmin(c), c.req.valid("param").id);
+  const rows = await keys.listIntegrationKeys(c.var.deps, requireAdmin(c), c.req.valid("param").id);
   return c.json({ data: rows.map(serializeKey) }, 200);
 };
 
@@ -70,12 +71,12 @@ export const rotateKey: RouteHandler<typeof routes.rotateKey, AppEnv> = async (c
   const accountId = requireAdmin(c);
   const { id, key_id } = c.req.valid("param");
   const { grace_seconds } = c.req.valid("json");
-  const key = await keys.rotateIntegrationKey(c.var.db, accountId, id, key_id, grace_seconds);
+  const key = await keys.rotateIntegrationKey(c.var.deps, accountId, id, key_id, grace_seconds);
   return c.json({ data: { ...serializeKey(key.row), key: key.secret } }, 201);
 };
 
 export const revokeKey: RouteHandler<typeof routes.revokeKey, AppEnv> = async (c) => {
   const { id, key_id } = c.req.valid("param");
-  await keys.revokeIntegrationKey(c.var.db, requireAdmin(c), id, key_id);
+  await keys.revokeIntegrationKey(c.var.deps, requireAdmin(c), id, key_id);
   return c.body(null, 204);
 };

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import type { IntegrationInput } from "../../domain/integration";
 import { FIELD_TYPES } from "../../lib/types";
 import { MAX_GRACE_SECONDS } from "../../services/integration-keys";
-import type { Integration } from "../../services/integrations";
 import { Timestamp } from "../common.schemas";
 import { FieldMappingSchema } from "../field-mapping.schemas";
 import { checkFieldOptions, FieldNameSchema, FieldOptionsSchema } from "../form-fields.schemas";
@@ -87,7 +87,7 @@ export const CreateIntegrationBody = z
     fixed_configuration: fields.fixed_configuration.default({ fields: [] }),
     field_mapping: fields.field_mapping.default([]),
   })
-  .openapi("CreateIntegration", { example });
+  .openapi("CreateIntegration", { example }) satisfies z.ZodType<IntegrationInput>;
 
 export const UpdateIntegrationBody = z
   .strictObject({
@@ -102,7 +102,7 @@ export const UpdateIntegrationBody = z
     description:
       "Every property optional. `profile_uids` replaces the list: a profile no longer listed is unlinked and the integration is deactivated on it.",
     example: { api_access: false, profile_uids: [] },
-  });
+  }) satisfies z.ZodType<Partial<IntegrationInput>>;
 
 export const IntegrationSchema = z
   .object({
@@ -144,19 +144,3 @@ export const RotateKeyBody = z
     }),
   })
   .openapi("RotateKey", { example: { grace_seconds: 3600 } });
-
-export function serializeIntegration(row: Integration) {
-  return {
-    id: row.id,
-    name: row.name,
-    profile_uids: row.profileIds,
-    api_access: row.apiAccess,
-    webhooks_enabled: row.webhooksEnabled,
-    fixed_configuration: {
-      fields: row.fixedConfiguration.fields.map(({ locked: _locked, ...field }) => field),
-    },
-    field_mapping: row.fieldMapping,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
-}

@@ -1,36 +1,36 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
+import { pageMeta } from "../../domain/pagination";
+import { serializeProfile } from "../../domain/profile";
 import type { AppEnv } from "../../env";
 import * as profiles from "../../services/profiles";
-import { pageMeta } from "../common.schemas";
 import type * as routes from "./profiles.routes";
-import { serializeProfile } from "./profiles.schemas";
 
 export const createProfile: RouteHandler<typeof routes.createProfile, AppEnv> = async (c) => {
-  const profile = await profiles.createProfile(c.var.db, requireAdmin(c), c.req.valid("json"));
+  const profile = await profiles.createProfile(c.var.deps, requireAdmin(c), c.req.valid("json"));
   return c.json({ data: serializeProfile(profile) }, 201);
 };
 
 export const listProfiles: RouteHandler<typeof routes.listProfiles, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const { rows, total } = await profiles.listAccountProfiles(c.var.db, requireAdmin(c), query);
+  const { rows, total } = await profiles.listAccountProfiles(c.var.deps, requireAdmin(c), query);
   return c.json({ data: rows.map(serializeProfile), meta: pageMeta(query, total) }, 200);
 };
 
 export const getProfile: RouteHandler<typeof routes.getProfile, AppEnv> = async (c) => {
-  const profile = await profiles.getProfile(c.var.db, requireAdmin(c), c.req.valid("param").uid);
+  const profile = await profiles.getProfile(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
   return c.json({ data: serializeProfile(profile) }, 200);
 };
 
 export const updateProfile: RouteHandler<typeof routes.updateProfile, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
   const { uid } = c.req.valid("param");
-  const profile = await profiles.patchProfile(c.var.db, accountId, uid, c.req.valid("json"));
+  const profile = await profiles.patchProfile(c.var.deps, accountId, uid, c.req.valid("json"));
   return c.json({ data: serializeProfile(profile) }, 200);
 };
 
 export const deleteProfile: RouteHandler<typeof routes.deleteProfile, AppEnv> = async (c) => {
-  await profiles.deleteProfile(c.var.db, requireAdmin(c), c.req.valid("param").uid);
+  await profiles.deleteProfile(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
   return c.body(null, 204);
 };
 
@@ -38,7 +38,7 @@ export const getProfileFieldMapping: RouteHandler<
   typeof routes.getProfileFieldMapping,
   AppEnv
 > = async (c) => {
-  const profile = await profiles.getProfile(c.var.db, requireAdmin(c), c.req.valid("param").uid);
+  const profile = await profiles.getProfile(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
   return c.json({ data: { field_mapping: profile.fieldMapping } }, 200);
 };
 
@@ -49,7 +49,7 @@ export const putProfileFieldMapping: RouteHandler<
   const accountId = requireAdmin(c);
   const { field_mapping } = c.req.valid("json");
   await profiles.putProfileFieldMapping(
-    c.var.db,
+    c.var.deps,
     accountId,
     c.req.valid("param").uid,
     field_mapping,

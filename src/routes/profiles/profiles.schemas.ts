@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import type { ProfileRow } from "../../db/queries/profiles";
 import { Timestamp } from "../common.schemas";
 
 export const ProfileSchema = z
@@ -30,13 +29,3 @@ export const ProfileUidParams = z.object({
     .string()
     .openapi({ param: { name: "uid", in: "path" }, example: "prf_2k8x4m1q9c7w3z5b0n6j" }),
 });
-
-export function serializeProfile(row: ProfileRow) {
-  return {
-    uid: row.id,
-    name: row.name,
-    active_integration_id: row.activeIntegrationId,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
-}

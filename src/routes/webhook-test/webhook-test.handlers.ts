@@ -1,6 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
-import { deliveryDeps } from "../../delivery/deps";
 import type { AppEnv } from "../../env";
 import * as deliveries from "../../services/deliveries";
 import type * as routes from "./webhook-test.routes";
@@ -9,7 +8,7 @@ export const testWebhook: RouteHandler<typeof routes.testWebhook, AppEnv> = asyn
   const accountId = requireAdmin(c);
   const { id, webhook_id } = c.req.valid("param");
   const result = await deliveries.testWebhook(
-    { ...deliveryDeps(c.env), db: c.var.db },
+    c.var.deps,
     { accountId, integrationId: id },
     webhook_id,
   );

@@ -1,28 +1,28 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
+import { pageMeta } from "../../domain/pagination";
+import { serializeWebhook } from "../../domain/webhook";
 import type { AppEnv } from "../../env";
 import * as webhooks from "../../services/webhooks";
-import { pageMeta } from "../common.schemas";
 import type * as routes from "./webhooks.routes";
-import { serializeWebhook } from "./webhooks.schemas";
 
 export const createWebhook: RouteHandler<typeof routes.createWebhook, AppEnv> = async (c) => {
   const owner = { accountId: requireAdmin(c), integrationId: c.req.valid("param").id };
-  const { row, secret } = await webhooks.createWebhook(c.var.db, c.env, owner, c.req.valid("json"));
+  const { row, secret } = await webhooks.createWebhook(c.var.deps, owner, c.req.valid("json"));
   return c.json({ data: { ...serializeWebhook(row), secret } }, 201);
 };
 
 export const listWebhooks: RouteHandler<typeof routes.listWebhooks, AppEnv> = async (c) => {
   const owner = { accountId: requireAdmin(c), integrationId: c.req.valid("param").id };
   const query = c.req.valid("query");
-  const { items, total } = await webhooks.listIntegrationWebhooks(c.var.db, owner, query);
+  const { items, total } = await webhooks.listIntegrationWebhooks(c.var.deps, owner, query);
   return c.json({ data: items.map(serializeWebhook), meta: pageMeta(query, total) }, 200);
 };
 
 export const getWebhook: RouteHandler<typeof routes.getWebhook, AppEnv> = async (c) => {
   const { id, webhook_id } = c.req.valid("param");
   const row = await webhooks.getWebhook(
-    c.var.db,
+    c.var.deps,
     { accountId: requireAdmin(c), integrationId: id },
     webhook_id,
   );
@@ -32,8 +32,7 @@ export const getWebhook: RouteHandler<typeof routes.getWebhook, AppEnv> = async 
 export const updateWebhook: RouteHandler<typeof routes.updateWebhook, AppEnv> = async (c) => {
   const { id, webhook_id } = c.req.valid("param");
   const row = await webhooks.updateWebhookFields(
-    c.var.db,
-    c.env,
+    c.var.deps,
     { accountId: requireAdmin(c), integrationId: id },
     webhook_id,
     c.req.valid("json"),
@@ -44,7 +43,7 @@ export const updateWebhook: RouteHandler<typeof routes.updateWebhook, AppEnv> = 
 export const deleteWebhook: RouteHandler<typeof routes.deleteWebhook, AppEnv> = async (c) => {
   const { id, webhook_id } = c.req.valid("param");
   await webhooks.removeWebhook(
-    c.var.db,
+    c.var.deps,
     { accountId: requireAdmin(c), integrationId: id },
     webhook_id,
   );
@@ -54,8 +53,7 @@ export const deleteWebhook: RouteHandler<typeof routes.deleteWebhook, AppEnv> = 
 export const rotateSecret: RouteHandler<typeof routes.rotateSecret, AppEnv> = async (c) => {
   const { id, webhook_id } = c.req.valid("param");
   const secret = await webhooks.rotateWebhookSecret(
-    c.var.db,
-    c.env,
+    c.var.deps,
     { accountId: requireAdmin(c), integrationId: id },
     webhook_id,
   );

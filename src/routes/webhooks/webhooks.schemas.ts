@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { WebhookRow } from "../../db/queries/webhooks";
+import { MASK, type WebhookInput } from "../../domain/webhook";
 import { TRIGGERS, WEBHOOK_METHODS } from "../../lib/types";
 import { Timestamp } from "../common.schemas";
 import { IntegrationIdParams } from "../integrations/integrations.schemas";
@@ -24,7 +24,6 @@ const RESERVED_HEADERS = new Set([
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Visible ASCII, space, tab and obs-text; no CR, LF or NUL (no header injection).
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-export const MASK = "********";
 
 const Headers = z
   .record(z.string(), z.string().max(4096))
@@ -112,7 +111,7 @@ export const CreateWebhookBody = z
     event_uids: fields.event_uids.default([]),
     enabled: fields.enabled.default(true),
   })
-  .openapi("CreateWebhook", { example });
+  .openapi("CreateWebhook", { example }) satisfies z.ZodType<WebhookInput>;
 
 export const UpdateWebhookBody = z
   .strictObject({
@@ -128,7 +127,7 @@ export const UpdateWebhookBody = z
     description:
       "Every property optional. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.",
     example: { enabled: true, event_uids: "evt_2b4d6f8h0j1l3n5p7r9t, evt_9z8y7x6w5v4u3t2s1r0q" },
-  });
+  }) satisfies z.ZodType<Partial<WebhookInput>>;
 
 const webhookExample = {
   id: "whk_1a3c5e7g9i0k2m4o6q8s",
@@ -176,21 +175,3 @@ export const RotatedSecretSchema = z
   .openapi("RotatedWebhookSecret", {
     example: { secret: "whsec_ab12cd34ef56gh78ij90kl12mn34op56qr78st90uv12=" },
   });
-
-export function serializeWebhook(row: WebhookRow) {
-  return {
-    id: row.id,
-    integration_id: row.integrationId,
-    name: row.name,
-    trigger: row.trigger as (typeof TRIGGERS)[number],
-    url: row.url,
-    method: row.method as (typeof WEBHOOK_METHODS)[number],
-    headers: Object.fromEntries(row.headerNames.map((name) => [name, MASK] as const)),
-    event_uids: row.eventUids,
-    enabled: row.enabled,
-    disabled_reason: row.disabledReason,
-    secret_prefix: row.secretPrefix,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
-}

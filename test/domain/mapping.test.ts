@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { formUnder, withFixedFields, withoutLocks } from "../../src/domain/fixed-configuration";
+import { applyMapping, effectiveMapping, readPath } from "../../src/domain/mapping";
+import { mappingFor } from "../../src/domain/routing";
 import type { MappingEntry } from "../../src/lib/types";
-import { formUnder, withFixedFields, withoutLocks } from "../../src/services/fixed-configuration";
-import {
-  applyMapping,
-  effectiveMapping,
-  mappingOfLevels,
-  readPath,
-} from "../../src/services/mapping";
 
 const attendee = {
   uid: "gst_1",
@@ -192,7 +188,7 @@ describe("fixed configuration", () => {
   });
 });
 
-describe("mappingOfLevels", () => {
+describe("mappingFor", () => {
   const levels = {
     account: { fieldMapping: [{ name: "source", value: "account" }] },
     profile: { fieldMapping: [{ name: "first", mapped_to: "firstname" }] },
@@ -205,21 +201,17 @@ describe("mappingOfLevels", () => {
   });
 
   it("merges the stored levels in order", () => {
-    expect(mappingOfLevels(levels, integration).map((e) => e.name)).toEqual([
-      "source",
-      "mail",
-      "first",
-    ]);
+    expect(mappingFor(levels, integration).map((e) => e.name)).toEqual(["source", "mail", "first"]);
   });
 
   it("applies an override that names no integration or this one, not another's", () => {
     for (const id of [null, "int_a"]) {
-      expect(mappingOfLevels({ ...levels, override: override(id) }, integration)).toEqual([
+      expect(mappingFor({ ...levels, override: override(id) }, integration)).toEqual([
         { name: "only", mapped_to: "email" },
       ]);
     }
-    expect(mappingOfLevels({ ...levels, override: override("int_b") }, integration)).toEqual(
-      mappingOfLevels(levels, integration),
+    expect(mappingFor({ ...levels, override: override("int_b") }, integration)).toEqual(
+      mappingFor(levels, integration),
     );
   });
 });

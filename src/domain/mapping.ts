@@ -1,8 +1,8 @@
 import type { JsonValue, MappingEntry } from "../lib/types";
 
 /**
- * Field mapping (API.md §5). Pure: no database, no env. `integrations.ts` loads the four
- * levels for an integration and calls these.
+ * Field mapping (API.md §5). Pure: no database, no env. Which levels apply to an event is
+ * decided in `routing.ts`.
  */
 
 export type MappingMode = "merge" | "replace";
@@ -34,32 +34,6 @@ export function effectiveMapping(levels: MappingLevels): MappingEntry[] {
     for (const entry of level ?? []) merged.set(entry.name, entry);
   }
   return [...merged.values()];
-}
-
-type MappingSource = { fieldMapping: readonly MappingEntry[] };
-
-/**
- * The effective mapping for `integration` from the stored rows of the other levels. The event
- * override counts when it names no integration or this one (an override that hands the event to
- * another integration maps for that one).
- */
-export function mappingOfLevels(
-  levels: {
-    account?: MappingSource;
-    profile?: MappingSource;
-    override?: MappingSource & { integrationId: string | null; mappingMode: MappingMode };
-  },
-  integration: MappingSource & { id: string },
-): MappingEntry[] {
-  const { override } = levels;
-  const applies =
-    override && (override.integrationId === null || override.integrationId === integration.id);
-  return effectiveMapping({
-    account: levels.account?.fieldMapping ?? [],
-    integration: integration.fieldMapping,
-    profile: levels.profile?.fieldMapping ?? [],
-    override: applies ? override : null,
-  });
 }
 
 /**

@@ -1,13 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { createDb } from "../db/client";
-import {
-  type Activation,
-  activateLocked,
-  asLockResult,
-  deactivateLocked,
-  type LockResult,
-  refreshLocked,
-} from "../services/activation";
+import { createDeps } from "../../deps";
+import { ApiError } from "../../errors";
+import { activateLocked, deactivateLocked, refreshLocked } from "../../services/activation";
+import type { Activation, LockResult } from "./interface";
 
 /**
  * One object per profile (`PROFILE_LOCK.getByName(profileId)`): serialises activation changes on
@@ -21,7 +16,7 @@ export class ProfileLock extends DurableObject<Env> {
     integrationId: string,
   ): Promise<LockResult<Activation>> {
     return this.serialised(() =>
-      activateLocked(createDb(this.env.DB), { accountId, profileId, integrationId }),
+      activateLocked(this.deps(), { accountId, profileId, integrationId }),
     );
   }
 
@@ -30,16 +25,28 @@ export class ProfileLock extends DurableObject<Env> {
     profileId: string,
     onlyIf: string | null,
   ): Promise<LockResult<Activation>> {
-    return this.serialised(() =>
-      deactivateLocked(createDb(this.env.DB), { accountId, profileId, onlyIf }),
-    );
+    return this.serialised(() => deactivateLocked(this.deps(), { accountId, profileId, onlyIf }));
   }
 
   refresh(accountId: string, profileId: string): Promise<LockResult<Activation>> {
-    return this.serialised(() => refreshLocked(createDb(this.env.DB), { accountId, profileId }));
+    return this.serialised(() => refreshLocked(this.deps(), { accountId, profileId }));
+  }
+
+  private deps() {
+    return createDeps(this.env, this.ctx);
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<LockResult<T>> {
     return this.ctx.blockConcurrencyWhile(() => asLockResult(work));
+  }
+}
+
+/** Runs `work` and turns an ApiError into a result; anything else stays an exception. */
+async function asLockResult<T>(work: () => Promise<T>): Promise<LockResult<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof ApiError) return { ok: false, code: error.code, message: error.message };
+    throw error;
   }
 }

@@ -1,0 +1,62 @@
+import { createDb, type Database } from "./db/client";
+import type { MessageSender } from "./delivery/messages";
+import { type TargetPolicy, targetPolicyFrom } from "./delivery/target-policy";
+import { profileLocks } from "./durable-objects/profile-lock/client";
+import type { ProfileLocks } from "./durable-objects/profile-lock/interface";
+import { createLogger, type Logger } from "./lib/log";
+
+/** The default time a receiver has to answer (§6: success is any 2xx within 15 s). */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * Everything services and delivery need from the outside, made once per request or queue batch.
+ * Tests replace any part: pin the clock or the jitter, record queue sends, fail D1.
+ */
+export type Deps = {
+  db: Database;
+  /** The TRIGGERS producer. */
+  queue: MessageSender;
+  /** Work that may finish after the response (a queue send the outbox sweeper backs up). */
+  waitUntil: (promise: Promise<unknown>) => void;
+  locks: ProfileLocks;
+  log: Logger;
+  /** Encrypts webhook header values and signing secrets at rest. */
+  secretsKey: string;
+  targets: TargetPolicy;
+  timeoutMs: number;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** [0, 1), like Math.random: retry jitter. */
+  random: () => number;
+  fetch: typeof fetch;
+};
+
+type DepsEnv = Pick<
+  Env,
+  | "DB"
+  | "TRIGGERS"
+  | "PROFILE_LOCK"
+  | "SECRETS_KEY"
+  | "ALLOW_HTTP_TARGETS"
+  | "ALLOW_PRIVATE_TARGETS"
+>;
+
+export function createDeps(
+  env: DepsEnv,
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+  log: Logger = createLogger(),
+): Deps {
+  return {
+    db: createDb(env.DB),
+    queue: env.TRIGGERS,
+    waitUntil: (promise) => ctx.waitUntil(promise),
+    locks: profileLocks(env),
+    log,
+    secretsKey: env.SECRETS_KEY,
+    targets: targetPolicyFrom(env),
+    timeoutMs: DEFAULT_TIMEOUT_MS,
+    now: () => Date.now(),
+    random: Math.random,
+    fetch: (input, init) => fetch(input, init),
+  };
+}

@@ -1,0 +1,148 @@
+import type { AccountRow } from "../db/queries/accounts";
+import type { PageRouting } from "../db/queries/attendees";
+import type { IntegrationRow } from "../db/queries/integrations";
+import type { OverrideRow } from "../db/queries/overrides";
+import type { ProfileRow } from "../db/queries/profiles";
+import type { TriggerRow } from "../db/queries/triggers";
+import type { WebhookRow } from "../db/queries/webhooks";
+import type { MappingEntry } from "../lib/types";
+import { applyMapping, effectiveMapping } from "./mapping";
+
+/**
+ * Routing (API.md §4, §5, §6): which integration applies to an event, which of its webhooks a
+ * trigger fires, and how attendees are mapped. The one place that decides it, for reads,
+ * fan-out, manual actions, overrides, activation and event creation. Pure: the rows come from
+ * `db/queries/routing.ts`.
+ */
+
+/** What decides the routing of one event: its account, profile and override. */
+export type RoutingContext = {
+  account: AccountRow | undefined;
+  profile: ProfileRow | undefined;
+  override: OverrideRow | undefined;
+};
+
+/**
+ * The integration that applies to an event (its triggers and its form's locked fields): the
+ * override's if it names one, else the profile's active one.
+ */
+export function applyingIntegrationId(
+  context: Pick<RoutingContext, "profile" | "override">,
+): string | null {
+  return context.override?.integrationId ?? context.profile?.activeIntegrationId ?? null;
+}
+
+/** Whether an event follows its profile's active integration (no override names another). */
+export function followsProfile(override: Pick<OverrideRow, "integrationId"> | null | undefined) {
+  return !override?.integrationId;
+}
+
+/**
+ * The attendee mapping for `integration` at this event: account -> integration -> profile ->
+ * override. The override counts when it names no integration or this one (an override that hands
+ * the event to another integration maps for that one).
+ */
+export function mappingFor(
+  context: {
+    account?: Pick<AccountRow, "fieldMapping">;
+    profile?: Pick<ProfileRow, "fieldMapping">;
+    override?: Pick<OverrideRow, "integrationId" | "fieldMapping" | "mappingMode">;
+  },
+  integration: Pick<IntegrationRow, "id" | "fieldMapping">,
+): MappingEntry[] {
+  const { override } = context;
+  const applies =
+    override && (override.integrationId === null || override.integrationId === integration.id);
+  return effectiveMapping({
+    account: context.account?.fieldMapping ?? [],
+    integration: integration.fieldMapping,
+    profile: context.profile?.fieldMapping ?? [],
+    override: applies ? override : null,
+  });
+}
+
+/** Where one trigger of an event goes: the applying integration, its webhooks, the mapping. */
+export type Route = {
+  integration: IntegrationRow;
+  override: OverrideRow | undefined;
+  mapping: MappingEntry[];
+  /** Enabled webhooks of the integration for the trigger that cover the event. */
+  webhooks: WebhookRow[];
+};
+
+/**
+ * The route of an event's trigger, given its context and the applying integration with its
+ * enabled webhooks for that trigger; none when there is no integration or its webhooks are off.
+ */
+export function routeOf(
+  context: RoutingContext,
+  applying: { integration: IntegrationRow | undefined; webhooks: WebhookRow[] },
+  eventId: string,
+): Route | null {
+  const { integration } = applying;
+  if (!integration?.webhooksEnabled) return null;
+  return {
+    integration,
+    override: context.override,
+    mapping: mappingFor(context, integration),
+    webhooks: applying.webhooks.filter((webhook) => coversEvent(webhook, eventId)),
+  };
+}
+
+/** Whether a webhook listens to this event: `event_uids` empty means every event. */
+export function coversEvent(webhook: Pick<WebhookRow, "eventUids">, eventId: string): boolean {
+  return webhook.eventUids.length === 0 || webhook.eventUids.includes(eventId);
+}
+
+/** The webhooks of the route that this trigger fires. */
+export function webhooksFiredBy(
+  route: Route,
+  trigger: Pick<TriggerRow, "trigger" | "webhookId" | "cause" | "createdAt">,
+): WebhookRow[] {
+  // A payment's guest.update fires only where the event's override asks for it.
+  if (trigger.trigger === "guest.update" && trigger.cause === "payment") {
+    if (!route.override?.fireOnPayment) return [];
+  }
+  return route.webhooks.filter(
+    (webhook) =>
+      // A manual action names its webhook.
+      (trigger.webhookId === null || webhook.id === trigger.webhookId) &&
+      // A webhook created after the change (while its trigger waited in the queue) does not get it.
+      webhook.createdAt <= trigger.createdAt,
+  );
+}
+
+/** The body of every attempt: events as they are, guests through the route's mapping. */
+export function payloadFor(
+  trigger: string,
+  snapshot: Record<string, unknown>,
+  mapping: readonly MappingEntry[],
+): string {
+  const item = trigger.startsWith("guest.") ? applyMapping(snapshot, mapping) : snapshot;
+  return JSON.stringify(item);
+}
+
+/**
+ * Native attendees as an integration key reads them: each mapped for the key's integration at
+ * its event (API.md §5), from the routing read with the page.
+ */
+export function mapForReader<T extends { event_uid: string; profile_uid: string }>(
+  attendees: readonly T[],
+  integration: Pick<IntegrationRow, "id" | "fieldMapping">,
+  routing: PageRouting,
+): Record<string, unknown>[] {
+  const byEvent = new Map<string, MappingEntry[]>();
+  return attendees.map((attendee) => {
+    let mapping = byEvent.get(attendee.event_uid);
+    if (!mapping) {
+      const context = {
+        account: routing.account,
+        profile: routing.profiles.find((profile) => profile.id === attendee.profile_uid),
+        override: routing.overrides.find((override) => override.eventId === attendee.event_uid),
+      };
+      mapping = mappingFor(context, integration);
+      byEvent.set(attendee.event_uid, mapping);
+    }
+    return applyMapping(attendee, mapping);
+  });
+}

@@ -1,0 +1,40 @@
+import type { WebhookRow } from "../db/queries/webhooks";
+import type { Trigger, WebhookMethod } from "../lib/types";
+
+/** What reads show instead of a header value: values are write-only. */
+export const MASK = "********";
+
+/** `POST /v1/integrations/{id}/webhooks` (API.md §3), defaults applied. */
+export type WebhookInput = {
+  name: string;
+  trigger: Trigger;
+  url: string;
+  method: WebhookMethod;
+  /** Names lower-case. */
+  headers: Record<string, string>;
+  event_uids: string[];
+  enabled: boolean;
+};
+
+export function serializeWebhook(row: WebhookRow) {
+  return {
+    id: row.id,
+    integration_id: row.integrationId,
+    name: row.name,
+    trigger: row.trigger as Trigger,
+    url: row.url,
+    method: row.method as WebhookMethod,
+    headers: Object.fromEntries(row.headerNames.map((name) => [name, MASK] as const)),
+    event_uids: row.eventUids,
+    enabled: row.enabled,
+    disabled_reason: row.disabledReason,
+    secret_prefix: row.secretPrefix,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+/** A manual webhook as an action on an event or attendee: labelled by the webhook's name. */
+export function serializeAction(row: Pick<WebhookRow, "id" | "name" | "method">) {
+  return { webhook_id: row.id, name: row.name, method: row.method as WebhookMethod };
+}
