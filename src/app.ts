@@ -3,12 +3,12 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { authenticate } from "./auth/middleware";
 import { ApiError, errorBody } from "./errors";
-import { createRouter } from "./lib/router";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
 import { openApiInfo } from "./openapi";
 import { v1Routes } from "./routes";
+import { createRouter } from "./routes/router";
 
 /** The whole HTTP API: middleware, every /v1 route, errors, and the OpenAPI document and docs. */
 export function createApp() {

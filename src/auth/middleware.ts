@@ -1,10 +1,10 @@
 import { createMiddleware } from "hono/factory";
 import { findKeyByHash, touchKey } from "../db/queries/api-keys";
 import type { Deps } from "../deps";
+import { hashKey, kindOf, safeEqual } from "../domain/api-key";
 import type { AppEnv, Auth } from "../env";
 import { ApiError } from "../errors";
 import { iso } from "../lib/time";
-import { hashKey, kindOf, safeEqual } from "./keys";
 
 // Writing last_used_at on every request would double the writes of a read; a minute is precise enough.
 const LAST_USED_RESOLUTION_MS = 60_000;

@@ -1,4 +1,5 @@
 import type { ApiKeyRow } from "../db/queries/api-keys";
+import { sha256Hex } from "../lib/encoding";
 
 /** A key as lists show it: never the secret (only its creation answer carries `key`). */
 export function serializeKey(row: ApiKeyRow) {
@@ -9,4 +10,47 @@ export function serializeKey(row: ApiKeyRow) {
     last_used_at: row.lastUsedAt,
     expires_at: row.expiresAt,
   };
+}
+
+export const KEY_PREFIX = { admin: "wft_admin_", integration: "wft_live_" } as const;
+export type KeyKind = keyof typeof KEY_PREFIX;
+
+/** base64url without padding: safe in headers and shells. */
+function randomToken(byteLength: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(byteLength));
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** A new secret key (32 random bytes), its SHA-256 hash for storage and a displayable prefix. */
+export async function generateKey(kind: KeyKind) {
+  const secret = KEY_PREFIX[kind] + randomToken(32);
+  return { secret, hash: await hashKey(secret), prefix: displayPrefix(secret) };
+}
+
+export function hashKey(secret: string): Promise<string> {
+  return sha256Hex(secret);
+}
+
+/** The kind prefix and four characters: enough to recognise a key, useless to guess it. */
+export function displayPrefix(secret: string): string {
+  const kind = secret.startsWith(KEY_PREFIX.admin) ? KEY_PREFIX.admin : KEY_PREFIX.integration;
+  return secret.slice(0, kind.length + 4);
+}
+
+export function kindOf(secret: string): KeyKind | null {
+  if (secret.startsWith(KEY_PREFIX.admin)) return "admin";
+  if (secret.startsWith(KEY_PREFIX.integration)) return "integration";
+  return null;
+}
+
+/** Compares two strings in time independent of where they differ. */
+export async function safeEqual(a: string, b: string): Promise<boolean> {
+  const encoder = new TextEncoder();
+  const [da, db] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(a)),
+    crypto.subtle.digest("SHA-256", encoder.encode(b)),
+  ]);
+  return crypto.subtle.timingSafeEqual(da, db);
 }

@@ -1,5 +1,5 @@
-import { generateKey, type KeyKind } from "../auth/keys";
 import type { ApiKeyRow } from "../db/queries/api-keys";
+import { generateKey, type KeyKind } from "../domain/api-key";
 import { newId } from "../lib/ids";
 
 /** A new key row (to insert in the caller's batch) and the secret to show once. */

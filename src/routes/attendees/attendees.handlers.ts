@@ -1,9 +1,8 @@
 import type { RouteHandler, z } from "@hono/zod-openapi";
-import { requireAdmin } from "../../auth/guards";
+import { readerScope, requireAdmin } from "../../auth/guards";
 import { serializeAttendee } from "../../domain/attendee";
 import { pageMeta } from "../../domain/pagination";
 import type { AppEnv } from "../../env";
-import { readerScope } from "../../services/access";
 import * as attendees from "../../services/attendees";
 import type * as routes from "./attendees.routes";
 import type { AttendeeSchema } from "./attendees.schemas";
@@ -23,7 +22,7 @@ export const createAttendee: RouteHandler<typeof routes.createAttendee, AppEnv> 
 
 export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const scope = readerScope(c.var.auth);
+  const scope = readerScope(c);
   const { items, total, routing } = await attendees.listReadableAttendees(c.var.deps, scope, query);
   const options = { ...presentOptions(query), routing };
   const data = attendees.presentAttendees(scope, items, options);
@@ -31,7 +30,7 @@ export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = 
 };
 
 export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = async (c) => {
-  const scope = readerScope(c.var.auth);
+  const scope = readerScope(c);
   const item = await attendees.getReadableAttendee(c.var.deps, scope, c.req.valid("param").uid);
   const [body] = attendees.presentAttendees(scope, [item], {
     ...presentOptions(c.req.valid("query")),

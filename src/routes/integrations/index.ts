@@ -1,4 +1,4 @@
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import * as handlers from "./integrations.handlers";
 import * as routes from "./integrations.routes";
 

@@ -1,4 +1,4 @@
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import * as handlers from "./webhook-test.handlers";
 import * as routes from "./webhook-test.routes";
 
