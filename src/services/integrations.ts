@@ -2,7 +2,6 @@ import { runBatch, type Statement } from "../db/batch";
 import { deleteIntegrationKeys } from "../db/queries/api-keys";
 import { eventFormsOverriddenBy, setEventFields } from "../db/queries/events";
 import {
-  countIntegrations,
   deleteIntegrationRow,
   deleteLinks,
   findIntegration,
@@ -48,10 +47,7 @@ export async function listAccountIntegrations(deps: Deps, accountId: string, que
     accountId,
     updatedSince: query.updated_since && toStoredTime(query.updated_since),
   };
-  const [rows, total] = await Promise.all([
-    listIntegrations(deps.db, where, pageWindow(query)),
-    countIntegrations(deps.db, where),
-  ]);
+  const { rows, total } = await listIntegrations(deps.db, where, pageWindow(query));
   const links = await linksOf(
     deps.db,
     rows.map((row) => row.id),

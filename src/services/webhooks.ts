@@ -1,6 +1,5 @@
 import { existingEventIds } from "../db/queries/events";
 import {
-  countWebhooks,
   deleteWebhook,
   findWebhook,
   insertWebhook,
@@ -48,11 +47,8 @@ export async function listIntegrationWebhooks(deps: Deps, owner: Owner, query: P
     ...owner,
     updatedSince: query.updated_since && toStoredTime(query.updated_since),
   };
-  const [items, total] = await Promise.all([
-    listWebhooks(deps.db, where, pageWindow(query)),
-    countWebhooks(deps.db, where),
-  ]);
-  return { items, total };
+  const { rows, total } = await listWebhooks(deps.db, where, pageWindow(query));
+  return { items: rows, total };
 }
 
 /** Creates the webhook; the signing secret is returned once, beside the row. */

@@ -2,6 +2,7 @@ import { and, asc, count, eq, gte, inArray, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Database } from "../client";
 import { inList } from "../in-list";
+import type { PageWindow } from "../page";
 import { batchPrepared, prepared } from "../prepared";
 import { accounts, attendees, eventOverrides, events, profiles } from "../schema";
 import type { AccountRow } from "./accounts";
@@ -48,7 +49,7 @@ export type PageRouting = {
 export async function listAttendees(
   db: Database,
   filter: AttendeeFilter,
-  page: { limit: number; offset: number },
+  page: PageWindow,
   withRouting = false,
 ): Promise<{ rows: AttendeeRow[]; total: number; events: EventRow[]; routing?: PageRouting }> {
   if (filter.profileIds?.length === 0) return { rows: [], total: 0, events: [] };

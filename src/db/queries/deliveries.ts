@@ -1,6 +1,7 @@
-import { and, asc, count, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
+import { type PageWindow, selectPage } from "../page";
 import { deliveries, deliveryAttempts, webhooks } from "../schema";
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -124,23 +125,8 @@ function filterWhere(filters: DeliveryFilters) {
 }
 
 /** One page of an integration's deliveries, oldest first, with the total. */
-export async function listDeliveries(
-  db: Database,
-  filters: DeliveryFilters,
-  page: { limit: number; offset: number },
-) {
-  const where = filterWhere(filters);
-  const [rows, total] = await db.batch([
-    db
-      .select()
-      .from(deliveries)
-      .where(where)
-      .orderBy(asc(deliveries.createdAt), asc(deliveries.id))
-      .limit(page.limit)
-      .offset(page.offset),
-    db.select({ n: count() }).from(deliveries).where(where),
-  ]);
-  return { rows, total: total[0]?.n ?? 0 };
+export function listDeliveries(db: Database, filters: DeliveryFilters, page: PageWindow) {
+  return selectPage(db, deliveries, filterWhere(filters), page);
 }
 
 /** Failed deliveries of one webhook created at or after `since`. */

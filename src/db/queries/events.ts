@@ -1,7 +1,8 @@
-import { and, asc, count, eq, gte, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, type SQL, sql } from "drizzle-orm";
 import type { FormField } from "../../lib/types";
 import type { Database } from "../client";
 import { inList } from "../in-list";
+import { type PageWindow, selectPage } from "../page";
 import { prepared } from "../prepared";
 import { attendees, eventOverrides, events, profiles } from "../schema";
 
@@ -37,11 +38,7 @@ export type EventFilter = {
 };
 
 /** One page of events, oldest first, with the total count. */
-export async function listEvents(
-  db: Database,
-  filter: EventFilter,
-  page: { limit: number; offset: number },
-) {
+export async function listEvents(db: Database, filter: EventFilter, page: PageWindow) {
   if (filter.profileIds?.length === 0) return { rows: [], total: 0 };
   const conditions: (SQL | undefined)[] = [
     eq(events.accountId, filter.accountId),
@@ -51,18 +48,7 @@ export async function listEvents(
     filter.status ? eq(events.status, filter.status) : undefined,
     filter.updatedSince ? gte(events.updatedAt, filter.updatedSince) : undefined,
   ];
-  const where = and(...conditions);
-  const [rows, totals] = await db.batch([
-    db
-      .select()
-      .from(events)
-      .where(where)
-      .orderBy(asc(events.createdAt), asc(sql`rowid`))
-      .limit(page.limit)
-      .offset(page.offset),
-    db.select({ total: count() }).from(events).where(where),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+  return selectPage(db, events, and(...conditions), page);
 }
 
 /** The message SQLite gives when `updateEvent` finds the event changed since it was read. */

@@ -1,6 +1,7 @@
-import { and, asc, count, eq, gte } from "drizzle-orm";
+import { and, asc, eq, gte } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
+import { type PageWindow, selectPage } from "../page";
 import { integrationProfiles, integrations } from "../schema";
 
 export type IntegrationRow = typeof integrations.$inferSelect;
@@ -28,32 +29,17 @@ export function deleteIntegrationRow(db: Database, id: string) {
   return db.delete(integrations).where(eq(integrations.id, id));
 }
 
-type ListWhere = { accountId: string; updatedSince?: string };
-
-function listCondition(where: ListWhere) {
-  return and(
+/** One page of the account's integrations, oldest first, with the total. */
+export function listIntegrations(
+  db: Database,
+  where: { accountId: string; updatedSince?: string },
+  page: PageWindow,
+) {
+  const condition = and(
     eq(integrations.accountId, where.accountId),
     where.updatedSince ? gte(integrations.updatedAt, where.updatedSince) : undefined,
   );
-}
-
-export function listIntegrations(
-  db: Database,
-  where: ListWhere,
-  page: { limit: number; offset: number },
-) {
-  return db
-    .select()
-    .from(integrations)
-    .where(listCondition(where))
-    .orderBy(asc(integrations.createdAt), asc(integrations.id))
-    .limit(page.limit)
-    .offset(page.offset);
-}
-
-export async function countIntegrations(db: Database, where: ListWhere): Promise<number> {
-  const row = await db.select({ n: count() }).from(integrations).where(listCondition(where)).get();
-  return row?.n ?? 0;
+  return selectPage(db, integrations, condition, page);
 }
 
 /** integration id -> linked profile ids, for several integrations at once. */

@@ -1,7 +1,8 @@
-import { and, asc, count, eq, gte, sql } from "drizzle-orm";
+import { and, eq, gte, sql } from "drizzle-orm";
 import type { MappingEntry } from "../../lib/types";
 import type { Database } from "../client";
 import { inList } from "../in-list";
+import { type PageWindow, selectPage } from "../page";
 import { events, profiles } from "../schema";
 
 export type ProfileRow = typeof profiles.$inferSelect;
@@ -19,26 +20,16 @@ export function findProfile(db: Database, accountId: string, id: string) {
 }
 
 /** One page of the account's profiles, oldest first, with the total count. */
-export async function listProfiles(
+export function listProfiles(
   db: Database,
   where: { accountId: string; updatedSince?: string },
-  page: { limit: number; offset: number },
+  page: PageWindow,
 ) {
   const condition = and(
     eq(profiles.accountId, where.accountId),
     where.updatedSince ? gte(profiles.updatedAt, where.updatedSince) : undefined,
   );
-  const [rows, totals] = await db.batch([
-    db
-      .select()
-      .from(profiles)
-      .where(condition)
-      .orderBy(asc(profiles.createdAt), asc(sql`rowid`))
-      .limit(page.limit)
-      .offset(page.offset),
-    db.select({ total: count() }).from(profiles).where(condition),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+  return selectPage(db, profiles, condition, page);
 }
 
 export function updateProfile(

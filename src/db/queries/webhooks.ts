@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gte, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { type PageWindow, selectPage } from "../page";
 import { webhooks } from "../schema";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -26,33 +27,18 @@ export function findWebhook(
     .get();
 }
 
-type ListWhere = { accountId: string; integrationId: string; updatedSince?: string };
-
-function listCondition(where: ListWhere) {
-  return and(
+/** One page of an integration's webhooks, oldest first, with the total. */
+export function listWebhooks(
+  db: Database,
+  where: { accountId: string; integrationId: string; updatedSince?: string },
+  page: PageWindow,
+) {
+  const condition = and(
     eq(webhooks.accountId, where.accountId),
     eq(webhooks.integrationId, where.integrationId),
     where.updatedSince ? gte(webhooks.updatedAt, where.updatedSince) : undefined,
   );
-}
-
-export function listWebhooks(
-  db: Database,
-  where: ListWhere,
-  page: { limit: number; offset: number },
-) {
-  return db
-    .select()
-    .from(webhooks)
-    .where(listCondition(where))
-    .orderBy(asc(webhooks.createdAt), asc(webhooks.id))
-    .limit(page.limit)
-    .offset(page.offset);
-}
-
-export async function countWebhooks(db: Database, where: ListWhere): Promise<number> {
-  const row = await db.select({ n: count() }).from(webhooks).where(listCondition(where)).get();
-  return row?.n ?? 0;
+  return selectPage(db, webhooks, condition, page);
 }
 
 export function updateWebhook(
