@@ -1,0 +1,31 @@
+import type { TemplateScope } from "../../../src/domain/payload-template/scope";
+
+/** An attendee as a webhook sees it after mapping, with the event and context. */
+export const scope: TemplateScope = {
+  item: {
+    uid: "gst_1",
+    email: "Jane.Doe@Example.com",
+    firstname: "Jane",
+    lastname: "Doe",
+    company: null,
+    capacity: 3,
+    vip: true,
+    tags: ["speaker", "vegan"],
+    answers: [{ q: "diet", a: "vegan" }],
+    location: { city: "Brussels", geo: { lat: 50.85 } },
+    created_at: "2026-03-01T23:30:05.000Z",
+    // A form field that shares its name with a reserved root.
+    event: "my own field",
+  },
+  event: {
+    uid: "evt_1",
+    name: "Weft Conf",
+    starts_at: "2026-04-10T08:00:00.000Z",
+    location: { city: "Ghent" },
+  },
+  trigger: "guest.create",
+  account: { id: "acc_1", name: "Acme" },
+};
+
+/** The scope with other item fields. */
+export const withItem = (item: TemplateScope["item"]): TemplateScope => ({ ...scope, item });
