@@ -3,7 +3,7 @@ import { TemplateError } from "../../../src/domain/payload-template/errors";
 import { MAX_OUTPUT_BYTES } from "../../../src/domain/payload-template/limits";
 import { renderTemplate } from "../../../src/domain/payload-template/render";
 import type { JsonValue } from "../../../src/lib/types";
-import { scope, withItem } from "./scope";
+import { scope, withItem } from "./fixtures";
 
 const render = (template: JsonValue) => renderTemplate(template, scope);
 

@@ -6,7 +6,7 @@ import {
   MAX_TEMPLATE_DEPTH,
 } from "../../../src/domain/payload-template/limits";
 import { validateTemplate } from "../../../src/domain/payload-template/validate";
-import { scope } from "./scope";
+import { scope } from "./fixtures";
 
 const known = { isKnownField: (root: string) => Object.hasOwn(scope.item, root) };
 const validate = (template: unknown) => validateTemplate(template, known);

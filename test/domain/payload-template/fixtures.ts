@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import type { TemplateScope } from "../../../src/domain/payload-template/scope";
 
 /** An attendee as a webhook sees it after mapping, with the event and context. */
@@ -29,3 +30,16 @@ export const scope: TemplateScope = {
 
 /** The scope with other item fields. */
 export const withItem = (item: TemplateScope["item"]): TemplateScope => ({ ...scope, item });
+
+/**
+ * Any string of UTF-16 code units, lone surrogates included (fast-check's "binary" unit makes
+ * whole code points only), with the characters that mean something to templates and URLs.
+ */
+export const anyText = (maxLength = 40) =>
+  fc.string({
+    unit: fc.oneof(
+      fc.constantFrom("{", "}", "|", '"', "\\", "/", "?", "#", "&", "%", ".", "\uD800", "\uDC00"),
+      fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
+    ),
+    maxLength,
+  });
