@@ -15,6 +15,7 @@
 export { TemplateError, type TemplateProblem } from "./errors";
 export { FILTER_NAMES } from "./filters";
 export {
+  MAX_FILTER_WORK,
   MAX_OUTPUT_BYTES,
   MAX_PLACEHOLDERS,
   MAX_PROBLEMS,

@@ -9,8 +9,14 @@ export const MAX_TEMPLATE_DEPTH = 16;
 /** Placeholders in one template, counted over all its strings. */
 export const MAX_PLACEHOLDERS = 200;
 
-/** A rendered body serialised as JSON, in UTF-8 bytes; also the bound on any value a filter makes. */
+/** A rendered body serialised as JSON, in UTF-8 bytes. */
 export const MAX_OUTPUT_BYTES = 64 * 1024;
+
+/**
+ * Characters that filters read and write over one rendering. Bounds the time hashing can take
+ * (a few milliseconds) and the memory a chain like `| json | json | json` can grow to.
+ */
+export const MAX_FILTER_WORK = 256 * 1024;
 
 /** A rendered URL, in characters. */
 export const MAX_URL_LENGTH = 8 * 1024;

@@ -1,6 +1,6 @@
 import { TemplateError, type TemplateProblem } from "./errors";
 import { MAX_URL_LENGTH } from "./limits";
-import { Budget, evaluate } from "./render";
+import { Budget, evaluate, filterWork } from "./render";
 import type { TemplateScope } from "./scope";
 import type { Placeholder, Segment } from "./syntax";
 import { ANY_FIELD, checkString, type ValidateOptions } from "./validate";
@@ -57,7 +57,8 @@ export function validateUrlTemplate(url: string, options: ValidateOptions): Temp
 export function renderUrlTemplate(url: string, scope: TemplateScope): string {
   const [problem] = validateUrlTemplate(url, ANY_FIELD);
   if (problem) throw new TemplateError("", problem.message);
-  const budget = new Budget(MAX_URL_LENGTH);
+  const output = new Budget(MAX_URL_LENGTH, "The rendered URL");
+  const work = filterWork();
   let out = "";
   // The path segment being written, and whether a placeholder wrote into it.
   let segment = "";
@@ -73,8 +74,8 @@ export function renderUrlTemplate(url: string, scope: TemplateScope): string {
     const text =
       "char" in piece
         ? piece.char
-        : encodeURIComponent(wellFormed(toText(evaluate(piece.placeholder, "", scope), "")));
-    budget.spend(text.length, "");
+        : encodeURIComponent(wellFormed(toText(evaluate(piece.placeholder, "", scope, work), "")));
+    output.spend(text.length, "");
     out += text;
     if (piece.position !== "path") continue;
     if ("char" in piece && isSlash(piece.char)) closeSegment();

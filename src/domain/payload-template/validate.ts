@@ -3,6 +3,7 @@ import { filterCallProblem } from "./filters";
 import { MAX_PLACEHOLDERS, MAX_PROBLEMS, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_DEPTH } from "./limits";
 import { isReservedRoot } from "./scope";
 import { type Placeholder, parseTemplateString, type Segment } from "./syntax";
+import { utf8Length } from "./values";
 
 export type ValidateOptions = {
   /**
@@ -23,7 +24,7 @@ export const ANY_FIELD: ValidateOptions = { isKnownField: () => true };
 export function validateTemplate(template: unknown, options: ValidateOptions): TemplateProblem[] {
   const structure = structureProblem(template, [], 1);
   if (structure) return [structure];
-  const bytes = new TextEncoder().encode(JSON.stringify(template)).length;
+  const bytes = utf8Length(JSON.stringify(template));
   if (bytes > MAX_TEMPLATE_BYTES) {
     return [
       {

@@ -30,6 +30,12 @@ export function wellFormed(text: string): string {
   );
 }
 
+const encoder = new TextEncoder();
+
+export function utf8Length(text: string): number {
+  return encoder.encode(text).length;
+}
+
 export function isContainer(value: Value): value is object {
   return typeof value === "object" && value !== null;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TemplateError } from "../../../src/domain/payload-template/errors";
-import { MAX_OUTPUT_BYTES } from "../../../src/domain/payload-template/limits";
+import { MAX_FILTER_WORK, MAX_OUTPUT_BYTES } from "../../../src/domain/payload-template/limits";
 import { renderTemplate } from "../../../src/domain/payload-template/render";
 import type { JsonValue } from "../../../src/lib/types";
 import { scope, withItem } from "./fixtures";
@@ -146,7 +146,7 @@ describe("renderTemplate", () => {
     const item = { kilo, quotes: '"'.repeat(40 * 1024) };
     const many = Array(70).fill("{{kilo}}");
     expect(renderError(many, withItem(item))).toMatchObject({
-      message: `The rendering passed ${MAX_OUTPUT_BYTES} characters.`,
+      message: `The rendered body passed ${MAX_OUTPUT_BYTES} characters.`,
     });
     expect(renderTemplate(many.slice(0, 60), withItem(item))).toHaveLength(60);
     // 40 Ki characters, each escaped to two bytes in JSON: under the running count, over the bound.
@@ -156,14 +156,32 @@ describe("renderTemplate", () => {
     });
     // Raw objects count by their JSON.
     expect(renderError(Array(70).fill("{{item}}"), withItem({ kilo }))).toMatchObject({
-      message: `The rendering passed ${MAX_OUTPUT_BYTES} characters.`,
+      message: `The rendered body passed ${MAX_OUTPUT_BYTES} characters.`,
     });
   });
 
-  it("bounds what each filter makes, so a chain cannot grow without end", () => {
-    const chain = `{{ quotes${" | json".repeat(40)} }}`;
-    const error = renderError(chain, withItem({ quotes: '"'.repeat(100) }));
-    expect(error.message).toMatch(/^The filter "json" made \d+ characters; at most 65536\.$/);
+  it("bounds what filters read and write, so a chain cannot grow and hashing stays quick", () => {
+    const limit = `What the filters read and wrote passed ${MAX_FILTER_WORK} characters.`;
+    const item = {
+      quotes: '"'.repeat(100),
+      long: "x".repeat(MAX_FILTER_WORK + 1),
+      twoKilo: "x".repeat(2048),
+    };
+    // Each json doubles the quotes: 100, 202, 406, ... until the running count passes the bound.
+    expect(renderError({ t: `{{ quotes${" | json".repeat(40)} }}` }, withItem(item))).toMatchObject(
+      {
+        path: "t",
+        message: limit,
+      },
+    );
+    // A field too long to hash is refused before it is hashed; unfiltered it costs no filter work.
+    expect(renderError("{{ long | md5 }}", withItem(item))).toMatchObject({ message: limit });
+    expect(renderError("{{ long }}", withItem(item)).message).toMatch(/^The rendered body passed/);
+    // The count runs over the whole rendering: 200 hashes of 2 KiB pass it, 100 do not.
+    expect(renderError(Array(200).fill("{{twoKilo | md5}}"), withItem(item))).toMatchObject({
+      message: limit,
+    });
+    expect(renderTemplate(Array(100).fill("{{twoKilo | md5}}"), withItem(item))).toHaveLength(100);
   });
 
   it("fails on a value JSON cannot hold with a TemplateError, not a TypeError", () => {

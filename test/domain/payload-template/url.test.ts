@@ -119,7 +119,7 @@ describe("renderUrlTemplate", () => {
     );
     const long = "x".repeat(MAX_URL_LENGTH);
     expect(() => render("https://x.example/{{v}}", { v: long })).toThrowError(
-      `The rendering passed ${MAX_URL_LENGTH} characters.`,
+      `The rendered URL passed ${MAX_URL_LENGTH} characters.`,
     );
   });
 
