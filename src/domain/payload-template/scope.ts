@@ -1,12 +1,11 @@
-import type { JsonValue } from "../../lib/types";
 import { isContainer, type Value } from "./values";
 
-/** What a template can read. */
+/** What a template can read: JSON values, typed `unknown` as applyMapping hands them over. */
 export type TemplateScope = {
   /** The item the webhook is about: the mapped attendee, or the event for event triggers. */
-  item: Readonly<Record<string, JsonValue>>;
+  item: Readonly<Record<string, unknown>>;
   /** The event (for event triggers, the item again). */
-  event: JsonValue;
+  event: unknown;
   /** The trigger, e.g. "guest.create". */
   trigger: string;
   account: { id: string; name: string };

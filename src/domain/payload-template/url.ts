@@ -27,8 +27,44 @@ const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 /** What is wrong with a URL template ([] when it can be saved); every problem's path is "". */
 export function validateUrlTemplate(url: string, options: ValidateOptions): TemplateProblem[] {
+  return analyse(url, options).problems.map((message) => ({ path: "", message }));
+}
+
+/** The URL for a scope; throws only TemplateError. Check the result with the target policy. */
+export function renderUrlTemplate(url: string, scope: TemplateScope): string {
+  const { problems, pieces } = analyse(url, ANY_FIELD);
+  if (problems.length > 0) throw new TemplateError("", problems[0]);
+  const output = new Budget(MAX_URL_LENGTH, "The rendered URL");
+  const work = filterWork();
+  let out = "";
+  // The path segment being written, and whether a placeholder wrote into it.
+  let segment = "";
+  let dynamic = false;
+  const closeSegment = () => {
+    const dots = segment.replace(/%2e/gi, ".");
+    if (dynamic && (dots === "" || dots === "." || dots === "..")) {
+      throw new TemplateError("", `A placeholder made the URL path segment "${segment}".`);
+    }
+    [segment, dynamic] = ["", false];
+  };
+  for (const piece of pieces) {
+    const text =
+      "char" in piece
+        ? piece.char
+        : encodeURIComponent(wellFormed(toText(evaluate(piece.placeholder, "", scope, work), "")));
+    output.spend(text.length, "");
+    out += text;
+    if (piece.position !== "path") continue;
+    if ("char" in piece && isSlash(piece.char)) closeSegment();
+    else [segment, dynamic] = [segment + text, dynamic || "placeholder" in piece];
+  }
+  closeSegment();
+  return out;
+}
+
+function analyse(url: string, options: ValidateOptions): { problems: string[]; pieces: Piece[] } {
   const { segments, problems } = checkString(url, options);
-  if (segments.length === 0) return problems.map((message) => ({ path: "", message }));
+  if (segments.length === 0) return { problems, pieces: [] };
   if (typeof segments[0] !== "string" || !SCHEME.test(segments[0])) {
     problems.push("A URL template starts with its scheme and host written out (https://...).");
   }
@@ -50,39 +86,7 @@ export function validateUrlTemplate(url: string, options: ValidateOptions): Temp
   // "1" fits anywhere a value may stand (a port too), so only the literal text can make it fail.
   const sample = pieces.map((p) => ("char" in p ? p.char : "1")).join("");
   if (!URL.canParse(sample)) problems.push("Not a valid absolute URL.");
-  return problems.map((message) => ({ path: "", message }));
-}
-
-/** The URL for a scope; throws only TemplateError. Check the result with the target policy. */
-export function renderUrlTemplate(url: string, scope: TemplateScope): string {
-  const [problem] = validateUrlTemplate(url, ANY_FIELD);
-  if (problem) throw new TemplateError("", problem.message);
-  const output = new Budget(MAX_URL_LENGTH, "The rendered URL");
-  const work = filterWork();
-  let out = "";
-  // The path segment being written, and whether a placeholder wrote into it.
-  let segment = "";
-  let dynamic = false;
-  const closeSegment = () => {
-    const dots = segment.replace(/%2e/gi, ".");
-    if (dynamic && (dots === "" || dots === "." || dots === "..")) {
-      throw new TemplateError("", `A placeholder made the URL path segment "${segment}".`);
-    }
-    [segment, dynamic] = ["", false];
-  };
-  for (const piece of piecesOf(checkString(url, ANY_FIELD).segments)) {
-    const text =
-      "char" in piece
-        ? piece.char
-        : encodeURIComponent(wellFormed(toText(evaluate(piece.placeholder, "", scope, work), "")));
-    output.spend(text.length, "");
-    out += text;
-    if (piece.position !== "path") continue;
-    if ("char" in piece && isSlash(piece.char)) closeSegment();
-    else [segment, dynamic] = [segment + text, dynamic || "placeholder" in piece];
-  }
-  closeSegment();
-  return out;
+  return { problems, pieces };
 }
 
 /** Literal text split into characters, each with where it stands; placeholders likewise. */
