@@ -119,6 +119,9 @@ describe("payload template properties", () => {
         if ("value" in result) {
           expect(JSON.parse(JSON.stringify(result.value))).toEqual(result.value);
           expect(bytes(result.value)).toBeLessThanOrEqual(MAX_OUTPUT_BYTES);
+          // Without placeholders, a template renders to itself.
+          const text = JSON.stringify(t);
+          if (!text.includes("{{")) expect(result.value).toEqual(JSON.parse(text));
         }
       }),
       { numRuns: 400 },
