@@ -40,7 +40,7 @@ export function createApp() {
     const error = toApiError(err);
     if (error.code === "INTERNAL") {
       // The message stays in the logs of this request only; the client gets the id.
-      c.var.deps.log.error("request failed", { error: err.name, detail: err.message });
+      c.var.log.error("request failed", { error: err.name, detail: err.message });
     }
     c.header("x-request-id", c.var.requestId);
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);

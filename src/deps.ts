@@ -1,4 +1,5 @@
 import { createDb, type Database } from "./db/client";
+import type { RequestSession } from "./db/session";
 import type { MessageSender } from "./delivery/messages";
 import { type TargetPolicy, targetPolicyFrom } from "./delivery/target-policy";
 import { profileLocks } from "./durable-objects/profile-lock/client";
@@ -14,6 +15,11 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
  */
 export type Deps = {
   db: Database;
+  /**
+   * Runs `work` against the primary. A request reads from the nearest replica (src/db/session.ts):
+   * a miss is confirmed here before answering 404, and a lost compare-and-set re-reads here.
+   */
+  onPrimary: <T>(work: () => Promise<T>) => Promise<T>;
   /** The TRIGGERS producer. */
   queue: MessageSender;
   /** Work that may finish after the response (a queue send the outbox sweeper backs up). */
@@ -44,10 +50,13 @@ type DepsEnv = Pick<
 export function createDeps(
   env: DepsEnv,
   ctx: { waitUntil(promise: Promise<unknown>): void },
-  log: Logger = createLogger(),
+  options: { log?: Logger; session?: RequestSession } = {},
 ): Deps {
+  const { session, log = createLogger() } = options;
   return {
     db: createDb(env.DB),
+    // Outside a request (consumer, cron, Durable Object) every query already runs on the primary.
+    onPrimary: session ? (work) => session.onPrimary(work) : (work) => work(),
     queue: env.TRIGGERS,
     waitUntil: (promise) => ctx.waitUntil(promise),
     locks: profileLocks(env),

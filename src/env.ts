@@ -1,5 +1,7 @@
-import type { IntegrationRow } from "./db/queries/integrations";
+import type { RequestSession } from "./db/session";
 import type { Deps } from "./deps";
+import type { Logger } from "./lib/log";
+import type { Grant } from "./services/access";
 
 /** Who is calling: set by the auth middleware on every /v1 route. */
 export type Auth =
@@ -10,17 +12,23 @@ export type Auth =
       accountId: string;
       keyId: string;
       integrationId: string;
-      /** What the key grants, read with the key itself (undefined: the integration is gone). */
-      integration: IntegrationRow | undefined;
-      profileIds: string[];
+      /**
+       * What the key grants, read with the key: at once for a key new to this isolate, else with
+       * the request's first D1 read (null until then; src/auth/middleware.ts).
+       */
+      grant: Grant | null;
     };
 
 export type AppEnv = {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /** Logs lines that name this request (set first: errors of the rest are logged with it). */
+    log: Logger;
     /** This request's dependencies (D1, the queue, the clock, its logger), made by app.ts. */
     deps: Deps;
+    /** This request's D1 session (reads near, writes to the primary; src/db/session.ts). */
+    session: RequestSession;
     auth: Auth;
   };
 };

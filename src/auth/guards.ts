@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import type { ReaderScope } from "../services/access";
+import { accountScope, type ReaderScope } from "../services/access";
 
 /** The account of an admin key; any other caller gets 403. */
 export function requireAdmin(c: Context<AppEnv>): string {
@@ -19,22 +19,21 @@ export function requireBootstrap(c: Context<AppEnv>): void {
   }
 }
 
-/**
- * What the caller may read: an admin key reads its whole account; an integration key reads
- * the profiles linked to its integration, and only while `api_access` is on.
- */
+/** What the caller may read (src/services/access.ts); the bootstrap token reads nothing. */
 export function readerScope(c: Context<AppEnv>): ReaderScope {
   const auth = c.var.auth;
-  if (auth.kind === "admin") {
-    return { accountId: auth.accountId, profileIds: null, integration: null };
-  }
+  if (auth.kind === "admin") return accountScope(auth.accountId);
   if (auth.kind === "bootstrap") {
     throw new ApiError("FORBIDDEN", "The bootstrap token can only create accounts.");
   }
-  // The integration and its links were read with the key (auth middleware).
-  if (!auth.integration) throw new ApiError("UNAUTHORIZED", "Unknown key.");
-  if (!auth.integration.apiAccess) {
-    throw new ApiError("FORBIDDEN", "API access is turned off for this integration.");
-  }
-  return { accountId: auth.accountId, profileIds: auth.profileIds, integration: auth.integration };
+  return {
+    accountId: auth.accountId,
+    integrationId: auth.integrationId,
+    grant: () => {
+      if (auth.kind !== "integration" || !auth.grant) {
+        throw new Error("an integration key's grant was read before its check ran");
+      }
+      return auth.grant;
+    },
+  };
 }

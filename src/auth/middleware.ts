@@ -1,51 +1,127 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { findKeyByHash, touchKey } from "../db/queries/api-keys";
+import { asStatements } from "../db/prepared";
+import {
+  findKeyByHash,
+  type KeyWithGrant,
+  keyWithGrant,
+  keyWithGrantQueries,
+  touchKey,
+} from "../db/queries/api-keys";
 import type { Deps } from "../deps";
-import { hashKey, kindOf, safeEqual } from "../domain/api-key";
+import { hashKey, isWellFormedKey, type KeyKind, kindOf, safeEqual } from "../domain/api-key";
 import type { AppEnv, Auth } from "../env";
 import { ApiError } from "../errors";
 import { iso } from "../lib/time";
+import { forgetKey, type KeyFacts, knownKey, rememberKey } from "./known-keys";
 
 // Writing last_used_at on every request would double the writes of a read; a minute is precise enough.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 const unauthorized = (message: string) => new ApiError("UNAUTHORIZED", message);
 
-/** Resolves `authorization: Bearer <key>` into c.var.auth, or answers 401. */
+/**
+ * Resolves `authorization: Bearer <key>` into c.var.auth, or answers 401. A key this isolate has
+ * seen is not looked up on its own: its check rides on the request's first D1 read (one round
+ * trip for the whole request, API.md §8), and nothing is answered or written before it passed.
+ */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!match) throw unauthorized("Send your key as `authorization: Bearer <key>`.");
-  c.set("auth", await resolveKey(c.env, c.var.deps, match[1]));
+  c.set("auth", await resolveKey(c, match[1]));
   await next();
+  // A request that answered without reading D1 still answers only for a key that works.
+  await c.var.session.settle();
 });
 
-async function resolveKey(env: Env, deps: Deps, secret: string): Promise<Auth> {
+async function resolveKey(c: Context<AppEnv>, secret: string): Promise<Auth> {
   const kind = kindOf(secret);
   if (!kind) {
-    if (env.BOOTSTRAP_TOKEN && (await safeEqual(secret, env.BOOTSTRAP_TOKEN))) {
+    if (c.env.BOOTSTRAP_TOKEN && (await safeEqual(secret, c.env.BOOTSTRAP_TOKEN))) {
       return { kind: "bootstrap" };
     }
     throw unauthorized("Unknown key.");
   }
-  const found = await findKeyByHash(deps.db, await hashKey(secret));
+  // A string that cannot be a key is refused without asking D1.
+  if (!isWellFormedKey(secret)) throw unauthorized("Unknown key.");
+  const deps = c.var.deps;
+  const hash = await hashKey(secret);
+  const facts = knownKey(hash);
+  if (facts && facts.kind === kind) return checkedWithFirstRead(c.var, hash, facts);
+
+  // A replica may not have the key yet (it was created a moment ago): ask the primary too.
+  const found =
+    (await findKeyByHash(deps.db, hash)) ??
+    (await deps.onPrimary(() => findKeyByHash(deps.db, hash)));
+  const auth = admit(deps, hash, kind, found);
+  if (auth.kind !== "bootstrap") rememberKey(hash, factsOf(auth));
+  return auth;
+}
+
+/** An Auth built from what never changes, completed by the check riding on the first read. */
+function checkedWithFirstRead(
+  vars: { deps: Deps; session: AppEnv["Variables"]["session"] },
+  hash: string,
+  facts: KeyFacts,
+): Auth {
+  const auth: Auth =
+    facts.kind === "admin"
+      ? { kind: "admin", accountId: facts.accountId, keyId: facts.keyId }
+      : {
+          kind: "integration",
+          accountId: facts.accountId,
+          keyId: facts.keyId,
+          integrationId: facts.integrationId ?? "",
+          grant: null,
+        };
+  const { statements, read } = asStatements(keyWithGrantQueries(vars.deps.db, hash));
+  vars.session.ride({
+    statements,
+    verify: (results) => {
+      const checked = admit(vars.deps, hash, facts.kind, keyWithGrant(read(results)));
+      // Mutated in place: handlers hold this object; the grant is read after the first query.
+      Object.assign(auth, checked);
+    },
+  });
+  return auth;
+}
+
+/** The key as an Auth, or 401 (unknown, revoked, expired); last_used_at touched in the background. */
+function admit(deps: Deps, hash: string, kind: KeyKind, found: KeyWithGrant | undefined): Auth {
   const row = found?.key;
   const now = iso(deps.now());
-  if (!found || !row || row.kind !== kind) throw unauthorized("Unknown key.");
-  if (row.revokedAt) throw unauthorized("This key has been revoked.");
-  if (row.expiresAt && row.expiresAt <= now) throw unauthorized("This key has expired.");
+  if (!found || !row || row.kind !== kind) return refuse(hash, "Unknown key.");
+  if (row.revokedAt) return refuse(hash, "This key has been revoked.");
+  if (row.expiresAt && row.expiresAt <= now) return refuse(hash, "This key has expired.");
   if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
     deps.waitUntil(touchKey(deps.db, row.id, now));
   }
   if (row.kind === "admin") return { kind: "admin", accountId: row.accountId, keyId: row.id };
   // An integration key without its integration grants nothing (never an admin's rights).
-  if (!row.integrationId) throw unauthorized("Unknown key.");
+  if (!row.integrationId || !found.integration) return refuse(hash, "Unknown key.");
+  if (!found.integration.apiAccess) {
+    throw new ApiError("FORBIDDEN", "API access is turned off for this integration.");
+  }
   return {
     kind: "integration",
     accountId: row.accountId,
     keyId: row.id,
     integrationId: row.integrationId,
-    integration: found.integration,
-    profileIds: found.profileIds,
+    grant: { integration: found.integration, profileIds: found.profileIds },
+  };
+}
+
+function refuse(hash: string, message: string): never {
+  forgetKey(hash);
+  throw unauthorized(message);
+}
+
+function factsOf(auth: Exclude<Auth, { kind: "bootstrap" }>): KeyFacts {
+  return {
+    keyId: auth.keyId,
+    accountId: auth.accountId,
+    kind: auth.kind,
+    integrationId: auth.kind === "integration" ? auth.integrationId : null,
   };
 }

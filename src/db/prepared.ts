@@ -38,17 +38,29 @@ export function prepared<T>(db: Database, shape: string, build: () => T): T {
   return query;
 }
 
+type Results<B extends readonly Bound[]> = { -readonly [K in keyof B]: RowsOf<B[K]> };
+
+/**
+ * Prepared selects, each with its values, as plain statements (to run in one batch, or to ride on
+ * another batch: db/session.ts) and how to read their rows back from the batch's results.
+ */
+export function asStatements<const B extends readonly Bound[]>(queries: B) {
+  return {
+    statements: queries.map(([query, values]) => {
+      const { sql, params } = query.getQuery();
+      return { sql, params: fillPlaceholders(params, values) };
+    }),
+    read: (results: readonly D1Result[]) =>
+      results.map((result, index) => queries[index][0].mapResult(result, true)) as Results<B>,
+  };
+}
+
 /** Runs prepared selects, each with its values, in one D1 round trip (`db.batch` takes builders). */
 export async function batchPrepared<const B extends readonly Bound[]>(
   db: Database,
   queries: B,
-): Promise<{ -readonly [K in keyof B]: RowsOf<B[K]> }> {
-  const statements = queries.map(([query, values]) => {
-    const { sql, params } = query.getQuery();
-    return db.$client.prepare(sql).bind(...fillPlaceholders(params, values));
-  });
-  const results = await db.$client.batch(statements);
-  return results.map((result, index) => queries[index][0].mapResult(result, true)) as {
-    -readonly [K in keyof B]: RowsOf<B[K]>;
-  };
+): Promise<Results<B>> {
+  const { statements, read } = asStatements(queries);
+  const client = db.$client;
+  return read(await client.batch(statements.map((s) => client.prepare(s.sql).bind(...s.params))));
 }

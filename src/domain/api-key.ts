@@ -39,6 +39,15 @@ export function displayPrefix(secret: string): string {
   return secret.slice(0, kind.length + 4);
 }
 
+/** base64url of 32 bytes, as `generateKey` makes them: anything else is not a key of Weft's. */
+const KEY_BODY = /^[A-Za-z0-9_-]{43}$/;
+
+/** Whether `secret` has the form of a key (its prefix, then 43 base64url characters). */
+export function isWellFormedKey(secret: string): boolean {
+  const kind = kindOf(secret);
+  return kind !== null && KEY_BODY.test(secret.slice(KEY_PREFIX[kind].length));
+}
+
 export function kindOf(secret: string): KeyKind | null {
   if (secret.startsWith(KEY_PREFIX.admin)) return "admin";
   if (secret.startsWith(KEY_PREFIX.integration)) return "integration";

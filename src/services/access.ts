@@ -1,18 +1,30 @@
 import type { IntegrationRow } from "../db/queries/integrations";
 
+/** What an integration key may read: its integration (API access on) and its linked profiles. */
+export type Grant = { integration: IntegrationRow; profileIds: string[] };
+
 /**
- * What a caller may read: an admin key reads its whole account; an integration key reads
- * the profiles linked to its integration, and only while `api_access` is on.
+ * What a caller may read (API.md §2): an admin key reads its whole account; an integration key
+ * reads the profiles linked to its integration, mapped for it.
  */
 export type ReaderScope = {
   accountId: string;
-  /** null: every profile of the account. */
-  profileIds: string[] | null;
-  /** The integration of an integration key (its mapping applies to attendee reads). */
-  integration: IntegrationRow | null;
+  /** The integration of an integration key (reads are scoped to its links); null: an admin key. */
+  integrationId: string | null;
+  /**
+   * What the integration key grants, once its check has run with the request's first read (so:
+   * after a query, never before); null for an admin key.
+   */
+  grant(): Grant | null;
 };
+
+/** An admin key's scope: the whole account. */
+export function accountScope(accountId: string): ReaderScope {
+  return { accountId, integrationId: null, grant: () => null };
+}
 
 /** Whether a scope may see something of `profileId` (else the caller answers 404). */
 export function canSeeProfile(scope: ReaderScope, profileId: string): boolean {
-  return scope.profileIds === null || scope.profileIds.includes(profileId);
+  const grant = scope.grant();
+  return grant === null || grant.profileIds.includes(profileId);
 }

@@ -24,7 +24,7 @@ import { mapForReader } from "../domain/routing";
 import { ApiError, type ErrorDetail, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso, toStoredTime } from "../lib/time";
-import type { ReaderScope } from "./access";
+import { accountScope, type ReaderScope } from "./access";
 import { failedWith, retryWhenChanged } from "./compare-and-set";
 import { compactFields, mergeFields, validateFields } from "./form";
 
@@ -147,7 +147,7 @@ export async function getReadableAttendee(deps: Deps, scope: ReaderScope, uid: s
 
 /** An attendee of the account with its event (one round trip), else 404. */
 export async function getAttendee(deps: Deps, accountId: string, uid: string) {
-  return getReadableAttendee(deps, { accountId, profileIds: null, integration: null }, uid);
+  return getReadableAttendee(deps, accountScope(accountId), uid);
 }
 
 /** One page of attendees the scope may read, each with its event (to serialize it). */
@@ -160,14 +160,14 @@ export async function listReadableAttendees(
     deps.db,
     {
       accountId: scope.accountId,
-      profileIds: scope.profileIds,
+      integrationId: scope.integrationId,
       eventId: query.event_uid,
       uid: query.guest_uid,
       registrationStatus: query.registration_status,
       updatedSince: query.updated_since ? toStoredTime(query.updated_since) : undefined,
     },
     pageWindow(query),
-    scope.integration !== null,
+    scope.integrationId !== null,
   );
   const eventsById = new Map(events.map((event) => [event.id, event]));
   const items = rows.flatMap((attendee) => {
@@ -276,9 +276,10 @@ export function presentAttendees(
   options: PresentOptions & { routing?: PageRouting },
 ): Record<string, unknown>[] {
   const native = items.map((item) => serializeAttendee(item.attendee, item.event));
+  const grant = scope.grant();
   const bodies =
-    scope.integration && !options.ignoreMapping
-      ? mapForReader(native, scope.integration, routingOf(options.routing))
+    grant && !options.ignoreMapping
+      ? mapForReader(native, grant.integration, routingOf(options.routing))
       : native;
   const keep = options.only && new Set(options.only);
   if (!keep) return bodies;

@@ -183,7 +183,7 @@ export function listReadableEvents(
     deps.db,
     {
       accountId: scope.accountId,
-      profileIds: scope.profileIds,
+      integrationId: scope.integrationId,
       profileId: query.profile_uid,
       uids: uids?.length ? uids : undefined,
       status: query.status,

@@ -2,6 +2,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { batchPrepared, prepared } from "../prepared";
 import { apiKeys, integrationProfiles, integrations } from "../schema";
+import type { IntegrationRow } from "./integrations";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -10,14 +11,29 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
  * profiles linked to it): one round trip, since every request of an integration key needs both.
  */
 export async function findKeyByHash(db: Database, hash: string) {
-  const [keys, found, links] = await batchPrepared(db, [
+  return keyWithGrant(await batchPrepared(db, keyWithGrantQueries(db, hash)));
+}
+
+/** The queries of `findKeyByHash`, to ride on a request's first read (src/auth/middleware.ts). */
+export function keyWithGrantQueries(db: Database, hash: string) {
+  return [
     [keyByHash(db), { hash }],
     [integrationOfKey(db), { hash }],
     [profilesOfKey(db), { hash }],
-  ]);
+  ] as const;
+}
+
+/** The key and its grant from the rows of `keyWithGrantQueries`; undefined for no such key. */
+export function keyWithGrant([keys, found, links]: [
+  ApiKeyRow[],
+  IntegrationRow[],
+  { profileId: string }[],
+]) {
   const key = keys[0];
   return key && { key, integration: found[0], profileIds: links.map((link) => link.profileId) };
 }
+
+export type KeyWithGrant = NonNullable<ReturnType<typeof keyWithGrant>>;
 
 const integrationIdOfKey = (db: Database) =>
   db

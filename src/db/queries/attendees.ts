@@ -1,12 +1,12 @@
 import { and, asc, count, eq, gte, inArray, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Database } from "../client";
-import { inList } from "../in-list";
 import type { PageWindow } from "../page";
 import { batchPrepared, prepared } from "../prepared";
 import { accounts, attendees, eventOverrides, events, profiles } from "../schema";
 import type { AccountRow } from "./accounts";
 import type { EventRow } from "./events";
+import { linkedTo } from "./integrations";
 import type { OverrideRow } from "./overrides";
 import type { ProfileRow } from "./profiles";
 
@@ -18,8 +18,8 @@ export function insertAttendee(db: Database, row: typeof attendees.$inferInsert)
 
 export type AttendeeFilter = {
   accountId: string;
-  /** null: every profile of the account. */
-  profileIds: string[] | null;
+  /** Only the profiles linked to this integration (an integration key's read); null: all. */
+  integrationId: string | null;
   eventId?: string;
   uid?: string;
   registrationStatus?: string;
@@ -52,9 +52,8 @@ export async function listAttendees(
   page: PageWindow,
   withRouting = false,
 ): Promise<{ rows: AttendeeRow[]; total: number; events: EventRow[]; routing?: PageRouting }> {
-  if (filter.profileIds?.length === 0) return { rows: [], total: 0, events: [] };
   const shape = {
-    profiles: Boolean(filter.profileIds),
+    linked: Boolean(filter.integrationId),
     event: Boolean(filter.eventId),
     uid: Boolean(filter.uid),
     status: Boolean(filter.registrationStatus),
@@ -62,7 +61,6 @@ export async function listAttendees(
   };
   const values = {
     ...filter,
-    profileIds: JSON.stringify(filter.profileIds ?? []),
     ...page,
   };
   const queries = prepared(db, `listAttendees:${JSON.stringify(shape)}`, () =>
@@ -97,7 +95,7 @@ function buildAttendeePage(db: Database, filter: AttendeeFilter) {
   const value = sql.placeholder;
   const where = and(
     eq(attendees.accountId, value("accountId")),
-    filter.profileIds ? inList(attendees.profileId, value("profileIds")) : undefined,
+    filter.integrationId ? linkedTo(attendees.profileId, value("integrationId")) : undefined,
     filter.eventId ? eq(attendees.eventId, value("eventId")) : undefined,
     filter.uid ? eq(attendees.id, value("uid")) : undefined,
     filter.registrationStatus
@@ -124,7 +122,7 @@ function buildAttendeePage(db: Database, filter: AttendeeFilter) {
             and(
               eq(events.id, value("eventId")),
               eq(events.accountId, value("accountId")),
-              filter.profileIds ? inList(events.profileId, value("profileIds")) : undefined,
+              filter.integrationId ? linkedTo(events.profileId, value("integrationId")) : undefined,
             ),
           )
       : db.select({ total: count() }).from(attendees).where(where)

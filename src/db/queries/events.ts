@@ -5,6 +5,7 @@ import { inList } from "../in-list";
 import { type PageWindow, selectPage } from "../page";
 import { prepared } from "../prepared";
 import { attendees, eventOverrides, events, profiles } from "../schema";
+import { linkedTo } from "./integrations";
 
 export type EventRow = typeof events.$inferSelect;
 
@@ -29,8 +30,8 @@ export function findEvent(db: Database, accountId: string, id: string) {
 
 export type EventFilter = {
   accountId: string;
-  /** null: every profile of the account. */
-  profileIds: string[] | null;
+  /** Only the profiles linked to this integration (an integration key's read); null: all. */
+  integrationId: string | null;
   profileId?: string;
   uids?: string[];
   status?: string;
@@ -39,10 +40,9 @@ export type EventFilter = {
 
 /** One page of events, oldest first, with the total count. */
 export async function listEvents(db: Database, filter: EventFilter, page: PageWindow) {
-  if (filter.profileIds?.length === 0) return { rows: [], total: 0 };
   const conditions: (SQL | undefined)[] = [
     eq(events.accountId, filter.accountId),
-    filter.profileIds ? inList(events.profileId, filter.profileIds) : undefined,
+    filter.integrationId ? linkedTo(events.profileId, filter.integrationId) : undefined,
     filter.profileId ? eq(events.profileId, filter.profileId) : undefined,
     filter.uids ? inList(events.id, filter.uids) : undefined,
     filter.status ? eq(events.status, filter.status) : undefined,

@@ -1,4 +1,14 @@
-import { and, asc, eq, gte } from "drizzle-orm";
+import {
+  and,
+  asc,
+  type Column,
+  eq,
+  gte,
+  inArray,
+  type Placeholder,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type PageWindow, selectPage } from "../page";
@@ -40,6 +50,14 @@ export function listIntegrations(
     where.updatedSince ? gte(integrations.updatedAt, where.updatedSince) : undefined,
   );
   return selectPage(db, integrations, condition, page);
+}
+
+/** `column IN` the profiles linked to the integration: how an integration key's reads are scoped. */
+export function linkedTo(column: Column, integrationId: string | Placeholder): SQL {
+  return inArray(
+    column,
+    sql`(SELECT ${integrationProfiles.profileId} FROM ${integrationProfiles} WHERE ${integrationProfiles.integrationId} = ${integrationId})`,
+  );
 }
 
 /** integration id -> linked profile ids, for several integrations at once. */

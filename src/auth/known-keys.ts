@@ -1,0 +1,35 @@
+import type { KeyKind } from "../domain/api-key";
+
+/**
+ * What never changes about a key once it exists: its account, its kind and its integration,
+ * remembered per isolate by the hash of the key. Whether it still works (revoked, expired) and
+ * what it grants (API access, linked profiles) change, so every request checks them again in its
+ * first D1 round trip (src/auth/middleware.ts); nothing here can make a revoked key work.
+ */
+export type KeyFacts = {
+  keyId: string;
+  accountId: string;
+  kind: KeyKind;
+  integrationId: string | null;
+};
+
+/** Enough for every key an isolate is likely to see; the oldest is forgotten first. */
+const MAX_KEYS = 10_000;
+const known = new Map<string, KeyFacts>();
+
+export function knownKey(hash: string): KeyFacts | undefined {
+  return known.get(hash);
+}
+
+export function rememberKey(hash: string, facts: KeyFacts): void {
+  known.delete(hash);
+  if (known.size >= MAX_KEYS) {
+    const oldest = known.keys().next();
+    if (!oldest.done) known.delete(oldest.value);
+  }
+  known.set(hash, facts);
+}
+
+export function forgetKey(hash: string): void {
+  known.delete(hash);
+}

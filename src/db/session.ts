@@ -1,0 +1,226 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * Where a query runs. A request reads through its D1 session (the Sessions API): the nearest
+ * replica at least as fresh as the bookmark the client sent (`x-d1-bookmark`), while writes go to
+ * the primary. The queue consumer, the cron and the Durable Object read and write the primary.
+ *
+ * drizzle is built once per isolate (and its prepared queries with it): its client is a
+ * `RoutedD1` whose statements pick the running request's session when they execute, found
+ * through AsyncLocalStorage. A request may also ask for statements to ride on its first read
+ * (its key's check, src/auth/middleware.ts): one round trip instead of two.
+ */
+
+type Executor = Pick<D1Database, "prepare" | "batch">;
+type Method = "all" | "raw" | "first" | "run";
+
+/** What a statement is until it runs: its SQL and values, bound to a session only then. */
+class LazyStatement {
+  constructor(
+    private readonly router: RoutedD1,
+    readonly sql: string,
+    readonly params: readonly unknown[] = [],
+  ) {}
+
+  bind(...params: unknown[]): LazyStatement {
+    return new LazyStatement(this.router, this.sql, params);
+  }
+
+  all() {
+    return this.router.target().single(this, "all");
+  }
+  raw() {
+    return this.router.target().single(this, "raw");
+  }
+  first() {
+    return this.router.target().single(this, "first");
+  }
+  run() {
+    return this.router.target().single(this, "run");
+  }
+
+  /** Whether it changes data: such a statement must not run before the request's check. */
+  get writes(): boolean {
+    return /^\s*(insert|update|delete|replace)\b/i.test(this.sql);
+  }
+
+  on(executor: Executor): D1PreparedStatement {
+    return executor.prepare(this.sql).bind(...this.params);
+  }
+}
+
+/** Runs statements somewhere: straight on an executor, or through a request's session. */
+interface Target {
+  batch(statements: LazyStatement[]): Promise<D1Result[]>;
+  single(statement: LazyStatement, method: Method): Promise<unknown>;
+}
+
+const current = new AsyncLocalStorage<Target>();
+
+/** The client drizzle is built on (src/db/client.ts): D1's API, routed per request. */
+export class RoutedD1 {
+  private readonly direct: Target;
+
+  constructor(binding: D1Database) {
+    this.direct = directTarget(binding);
+  }
+
+  prepare(sql: string): LazyStatement {
+    return new LazyStatement(this, sql);
+  }
+
+  batch(statements: LazyStatement[]): Promise<D1Result[]> {
+    return this.target().batch(statements);
+  }
+
+  target(): Target {
+    return current.getStore() ?? this.direct;
+  }
+}
+
+function directTarget(executor: Executor): Target {
+  return {
+    batch: (statements) => executor.batch(statements.map((s) => s.on(executor))),
+    single: (statement, method) => execute(statement.on(executor), method),
+  };
+}
+
+function execute(statement: D1PreparedStatement, method: Method): Promise<unknown> {
+  if (method === "all") return statement.all();
+  if (method === "raw") return statement.raw();
+  if (method === "first") return statement.first();
+  return statement.run();
+}
+
+/** The same answer as `method` would give, from a batch's result. */
+function asMethod(result: D1Result, method: Method): unknown {
+  if (method === "first") return result.results[0] ?? null;
+  // drizzle reads batch rows the same way (d1ToRawMapping).
+  if (method === "raw") return result.results.map((row) => Object.values(row as object));
+  return result;
+}
+
+/** Statements that ride on a request's first read, and what must hold of their results. */
+export type Rider = {
+  statements: { sql: string; params: readonly unknown[] }[];
+  /** Throws (an ApiError) when the results refuse the request; runs before any other result is used. */
+  verify(results: D1Result[]): void;
+};
+
+/** The D1 session of one request (API.md §8 "Consistency"). */
+export class RequestSession implements Target {
+  private readonly session: D1DatabaseSession;
+  private primarySession: D1DatabaseSession | undefined;
+  private rider: Rider | undefined;
+  /** Settles once the rider has been verified (or failed); other queries wait on it. */
+  private verified: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly binding: D1Database,
+    bookmark: string | null,
+  ) {
+    this.session = binding.withSession(bookmark ?? "first-unconstrained");
+  }
+
+  /** Runs `work` with every query of it in this session. */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return current.run(this, work);
+  }
+
+  /** Statements to send with the first read of the request, checked before anything else. */
+  ride(rider: Rider): void {
+    this.rider = rider;
+  }
+
+  /**
+   * Runs `work` against the primary: to confirm that something is really missing (a replica may
+   * lag behind a create), or to re-read after a compare-and-set lost to a concurrent change.
+   */
+  async onPrimary<T>(work: () => Promise<T>): Promise<T> {
+    await this.settle();
+    this.primarySession ??= this.binding.withSession("first-primary");
+    return current.run(directTarget(this.primarySession), work);
+  }
+
+  /** The newest bookmark this request has seen (bookmarks sort as text), for `x-d1-bookmark`. */
+  bookmark(): string | null {
+    const marks = [this.session.getBookmark(), this.primarySession?.getBookmark()];
+    return (
+      marks
+        .filter((mark): mark is string => Boolean(mark))
+        .sort()
+        .at(-1) ?? null
+    );
+  }
+
+  async batch(statements: LazyStatement[]): Promise<D1Result[]> {
+    const rider = this.takeRider();
+    if (!rider) {
+      await this.verified;
+      return this.session.batch(statements.map((s) => s.on(this.session)));
+    }
+    if (statements.some((s) => s.writes)) {
+      await this.verifyAlone(rider);
+      return this.session.batch(statements.map((s) => s.on(this.session)));
+    }
+    return this.withRider(rider, statements);
+  }
+
+  async single(statement: LazyStatement, method: Method): Promise<unknown> {
+    const rider = this.takeRider();
+    if (!rider) {
+      await this.verified;
+      return execute(statement.on(this.session), method);
+    }
+    if (statement.writes) {
+      await this.verifyAlone(rider);
+      return execute(statement.on(this.session), method);
+    }
+    const [result] = await this.withRider(rider, [statement]);
+    return asMethod(result, method);
+  }
+
+  private takeRider(): Rider | undefined {
+    const rider = this.rider;
+    this.rider = undefined;
+    return rider;
+  }
+
+  /** Runs the rider now if nothing has carried it yet: a request answers only once it passed. */
+  async settle(): Promise<void> {
+    const rider = this.takeRider();
+    if (rider) await this.verifyAlone(rider);
+    else await this.verified;
+  }
+
+  /** The rider alone, before a write: a refused request must change nothing. */
+  private verifyAlone(rider: Rider): Promise<void> {
+    this.verified = this.session
+      .batch(rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params)))
+      .then((results) => rider.verify(results));
+    return this.verified;
+  }
+
+  /** The rider's statements first, then `statements`, in one round trip. */
+  private async withRider(rider: Rider, statements: LazyStatement[]): Promise<D1Result[]> {
+    let done: () => void = () => {};
+    let failed: (error: unknown) => void = () => {};
+    this.verified = new Promise<void>((resolve, reject) => {
+      done = resolve;
+      failed = reject;
+    });
+    this.verified.catch(() => {});
+    try {
+      const all = await this.session.batch([
+        ...rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params)),
+        ...statements.map((s) => s.on(this.session)),
+      ]);
+      rider.verify(all.slice(0, rider.statements.length));
+      done();
+      return all.slice(rider.statements.length);
+    } catch (error) {
+      failed(error);
+      throw error;
+    }
+  }
+}
