@@ -39,16 +39,9 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**", "test/e2e/**"],
+            exclude: ["test/e2e/**"],
             setupFiles: ["./test/setup.ts"],
             globalSetup: ["./test/receiver/global-setup.ts"],
-          },
-        },
-        {
-          test: {
-            name: "node",
-            environment: "node",
-            include: ["test/node/**/*.test.ts"],
           },
         },
         {

@@ -1,38 +1,48 @@
-import { api, BOOTSTRAP } from "./helpers/api";
+import type { components } from "../clients/typescript/src/schema";
+import { type ApiResponse, api, BOOTSTRAP } from "./helpers/api";
+import { channelUrl, newChannel } from "./helpers/receiver";
+
+/**
+ * The one way tests build the world they need: through the API, as an organiser would. Each
+ * factory asserts its call succeeded (saying why when not) and returns the created resource.
+ */
+
+type Schemas = components["schemas"];
+export type Account = Awaited<ReturnType<typeof createAccount>>;
 
 let counter = 0;
 const unique = (label: string) => `${label} ${++counter}-${crypto.randomUUID().slice(0, 6)}`;
 
-/** Asserts a status and returns `data`, so a factory that fails says why. */
-function dataOf(response: { status: number; body: { data?: unknown } }, status: number) {
-  if (response.status !== status) {
+/** The `data` of a success, or an error saying what the factory got instead. */
+function created<T>(response: ApiResponse<{ data: T } | undefined>, status = 201): T {
+  if (response.status !== status || !response.body) {
     throw new Error(
       `factory expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`,
     );
   }
-  // biome-ignore lint/suspicious/noExplicitAny: factories hand back JSON for tests to read
-  return response.body.data as any;
+  return response.body.data;
 }
 
 /** A fresh account; `key` is its admin key. */
 export async function createAccount(name = unique("Account")) {
-  const response = await api("POST", "/v1/accounts", { key: BOOTSTRAP, body: { name } });
-  const data = dataOf(response, 201);
-  return { account: data.account, key: data.admin_key.key as string, adminKey: data.admin_key };
+  const data = created(await api("POST", "/v1/accounts", { key: BOOTSTRAP, body: { name } }));
+  return { account: data.account, key: data.admin_key.key, adminKey: data.admin_key };
 }
 
-export async function createProfile(key: string, body: Record<string, unknown> = {}) {
-  return dataOf(
+export async function createProfile(
+  key: string,
+  body: Partial<Schemas["CreateProfile"]> = {},
+): Promise<Schemas["Profile"]> {
+  return created(
     await api("POST", "/v1/profiles", { key, body: { name: unique("Profile"), ...body } }),
-    201,
   );
 }
 
 export async function createEvent(
   key: string,
   profileUid: string,
-  body: Record<string, unknown> = {},
-) {
+  body: Partial<Schemas["CreateEvent"]> = {},
+): Promise<Schemas["Event"]> {
   const event = {
     profile_uid: profileUid,
     name: unique("Event"),
@@ -40,15 +50,15 @@ export async function createEvent(
     end_date: "2026-06-13T16:00:00Z",
     ...body,
   };
-  return dataOf(await api("POST", "/v1/events", { key, body: event }), 201);
+  return created(await api("POST", "/v1/events", { key, body: event }));
 }
 
 export async function createAttendee(
   key: string,
   eventUid: string,
   fields: Record<string, unknown> = {},
-  body: Record<string, unknown> = {},
-) {
+  body: Partial<Schemas["CreateAttendee"]> = {},
+): Promise<Schemas["Attendee"]> {
   const attendee = {
     event_uid: eventUid,
     fields: {
@@ -58,44 +68,106 @@ export async function createAttendee(
     },
     ...body,
   };
-  return dataOf(await api("POST", "/v1/attendees", { key, body: attendee }), 201);
-}
-
-/** An account with a profile and an event: the usual starting point. */
-export async function createWorld() {
-  const { account, key } = await createAccount();
-  const profile = await createProfile(key);
-  const event = await createEvent(key, profile.uid);
-  return { account, key, profile, event };
+  return created(await api("POST", "/v1/attendees", { key, body: attendee }));
 }
 
 /** An integration of the account (admin key), linked to `profile_uids` when given. */
-export async function createIntegration(key: string, body: Record<string, unknown> = {}) {
-  return dataOf(
+export async function createIntegration(
+  key: string,
+  body: Partial<Schemas["CreateIntegration"]> = {},
+): Promise<Schemas["Integration"]> {
+  return created(
     await api("POST", "/v1/integrations", { key, body: { name: unique("Integration"), ...body } }),
-    201,
   );
 }
 
 /** A new `wft_live_` key of the integration; `key` holds the secret. */
 export async function createIntegrationKey(key: string, integrationId: string) {
-  return dataOf(await api("POST", `/v1/integrations/${integrationId}/keys`, { key }), 201);
+  return created(await api("POST", `/v1/integrations/${integrationId}/keys`, { key }));
 }
 
 /** A webhook of the integration; `secret` holds its signing secret. */
 export async function createWebhook(
   key: string,
   integrationId: string,
-  body: Record<string, unknown> = {},
-) {
+  body: Partial<Schemas["CreateWebhook"]> = {},
+): Promise<Schemas["CreatedWebhook"]> {
   const webhook = {
     name: unique("Webhook"),
-    trigger: "guest.create",
+    trigger: "guest.create" as const,
     url: "https://crm.example.com/hooks/weft",
     ...body,
   };
-  return dataOf(
+  return created(
     await api("POST", `/v1/integrations/${integrationId}/webhooks`, { key, body: webhook }),
-    201,
   );
+}
+
+/** Makes `integrationId` the profile's active integration (webhooks fire for it). */
+export async function activate(key: string, profileUid: string, integrationId: string) {
+  return created(
+    await api("PUT", `/v1/profiles/${profileUid}/integration`, {
+      key,
+      body: { integration_id: integrationId },
+    }),
+    200,
+  );
+}
+
+export type WorldOptions = {
+  /** An existing account (with its admin key) instead of a new one. */
+  owner?: { account: { id: string }; key: string };
+  event?: Partial<Schemas["CreateEvent"]>;
+  accountMapping?: Schemas["FieldMapping"];
+  profileMapping?: Schemas["FieldMapping"];
+  /** An integration linked to the profile (active on it unless `active: false`). */
+  integration?: Partial<Schemas["CreateIntegration"]> & { active?: boolean };
+  /** Webhooks of that integration; each targets a fresh receiver channel unless it has a `url`. */
+  webhooks?: Partial<Schemas["CreateWebhook"]>[];
+};
+
+/**
+ * An account with a profile and an event, and as asked an integration (linked, active) with
+ * webhooks on the receiver and mappings at each level: the starting point of most tests.
+ */
+export async function createWorld(options: WorldOptions = {}) {
+  const owner = options.owner ?? (await createAccount());
+  const { key } = owner;
+  if (options.accountMapping) {
+    created(
+      await api("PUT", "/v1/account/field-mapping", {
+        key,
+        body: { field_mapping: options.accountMapping },
+      }),
+      200,
+    );
+  }
+  const profile = await createProfile(key);
+  if (options.profileMapping) {
+    created(
+      await api("PUT", `/v1/profiles/${profile.uid}/field-mapping`, {
+        key,
+        body: { field_mapping: options.profileMapping },
+      }),
+      200,
+    );
+  }
+  const integration = options.integration
+    ? await createIntegration(key, { profile_uids: [profile.uid], ...options.integration })
+    : undefined;
+  const webhooks = [];
+  for (const body of integration ? (options.webhooks ?? []) : []) {
+    const channel = newChannel();
+    const webhook = await createWebhook(key, (integration as { id: string }).id, {
+      url: channelUrl(channel),
+      ...body,
+    });
+    webhooks.push({ ...webhook, channel });
+  }
+  if (integration && options.integration?.active !== false) {
+    await activate(key, profile.uid, integration.id);
+  }
+  // The event comes last, so the active integration's fixed fields are in its form.
+  const event = await createEvent(key, profile.uid, options.event);
+  return { ...owner, key, profile, event, integration, webhooks };
 }

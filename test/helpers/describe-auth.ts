@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createAccount, createIntegration, createIntegrationKey } from "../factories";
-import { api, expectError } from "./api";
+import { api, expectError, request } from "./api";
 
 export type AuthCase = {
   method: string;
@@ -32,37 +32,37 @@ export function describeAuth(name: string, spec: AuthSpec) {
   describe(`${name}: auth`, () => {
     it("refuses a request without a key (401)", async () => {
       const owner = await createAccount();
-      const request = await spec.setup(owner);
-      const response = await api(request.method, request.path, { body: request.body });
+      const call = await spec.setup(owner);
+      const response = await request(call.method, call.path, { body: call.body });
       expectError(response, 401, "UNAUTHORIZED");
     });
 
     it("refuses a malformed authorization header and an unknown key (401)", async () => {
       const owner = await createAccount();
-      const request = await spec.setup(owner);
-      const malformed = await api(request.method, request.path, {
-        body: request.body,
+      const call = await spec.setup(owner);
+      const malformed = await request(call.method, call.path, {
+        body: call.body,
         headers: { authorization: `Basic ${owner.key}` },
       });
       expectError(malformed, 401, "UNAUTHORIZED");
-      const unknown = await api(request.method, request.path, {
+      const unknown = await request(call.method, call.path, {
         key: `wft_admin_${"x".repeat(43)}`,
-        body: request.body,
+        body: call.body,
       });
       expectError(unknown, 401, "UNAUTHORIZED");
     });
 
     it("refuses a revoked admin key (401)", async () => {
       const owner = await createAccount();
-      const request = await spec.setup(owner);
+      const call = await spec.setup(owner);
       const spare = await api("POST", "/v1/account/admin-keys", { key: owner.key });
       const revoked = await api("DELETE", `/v1/account/admin-keys/${owner.adminKey.id}`, {
         key: spare.body.data.key,
       });
       expect(revoked.status).toBe(204);
-      const response = await api(request.method, request.path, {
+      const response = await request(call.method, call.path, {
         key: owner.key,
-        body: request.body,
+        body: call.body,
       });
       expect(expectError(response, 401, "UNAUTHORIZED").message).toMatch(/revoked/);
     });
@@ -73,16 +73,16 @@ export function describeAuth(name: string, spec: AuthSpec) {
         : "shows another account only its own data",
       async () => {
         const owner = await createAccount();
-        const request = await spec.setup(owner);
+        const call = await spec.setup(owner);
         const other = await createAccount();
-        const response = await api(request.method, request.path, {
+        const response = await request(call.method, call.path, {
           key: other.key,
-          body: request.body,
+          body: call.body,
         });
         if (spec.otherAccount === 404) expectError(response, 404, "NOT_FOUND");
         else expect(response.status).toBeLessThan(300);
         const text = JSON.stringify(response.body);
-        for (const secret of [owner.account.id, ...(request.secrets ?? [])]) {
+        for (const secret of [owner.account.id, ...(call.secrets ?? [])]) {
           expect(text).not.toContain(secret);
         }
       },
@@ -91,23 +91,23 @@ export function describeAuth(name: string, spec: AuthSpec) {
     if (spec.integrationKey === 403) {
       it("refuses an integration key of the same account (403)", async () => {
         const owner = await createAccount();
-        const request = await spec.setup(owner);
+        const call = await spec.setup(owner);
         const profiles = await api("GET", "/v1/profiles?page_size=200", { key: owner.key });
         const integration = await createIntegration(owner.key, {
           profile_uids: (profiles.body?.data ?? []).map((p: { uid: string }) => p.uid),
         });
         const { key } = await createIntegrationKey(owner.key, integration.id);
-        const response = await api(request.method, request.path, { key, body: request.body });
+        const response = await request(call.method, call.path, { key, body: call.body });
         expectError(response, 403, "FORBIDDEN");
       });
     }
 
     it("refuses the bootstrap token (403)", async () => {
       const owner = await createAccount();
-      const request = await spec.setup(owner);
-      const response = await api(request.method, request.path, {
+      const call = await spec.setup(owner);
+      const response = await request(call.method, call.path, {
         key: "test-bootstrap-token",
-        body: request.body,
+        body: call.body,
       });
       expectError(response, 403, "FORBIDDEN");
     });
