@@ -2,9 +2,10 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { createApp } from "../../src/app";
+import type { QueueMessage } from "../../src/delivery/messages";
 import { ERROR_STATUS } from "../../src/errors";
 import { buildKey } from "../../src/services/keys";
-import type { ApiResponse } from "../helpers/api";
+import { type ApiResponse, api } from "../helpers/api";
 
 const TABLES = [
   "accounts",
@@ -148,3 +149,48 @@ export function fastApi(
 
 /** The production target policy: https only, no private or local hosts. */
 export const STRICT_TARGETS = { ALLOW_HTTP_TARGETS: "false", ALLOW_PRIVATE_TARGETS: "false" };
+
+/**
+ * Hands out admin keys of the account `key` belongs to, for tests that send more requests than a
+ * key may (100 per 10 s in tests): a new one, minted through the API with `key`, every `uses`
+ * calls.
+ */
+export function adminKeyPool(key: string, uses = 50): () => Promise<string> {
+  return keyPool(async () => {
+    const minted = await api("POST", "/v1/account/admin-keys", { key });
+    if (minted.status !== 201) {
+      throw new Error(`minting an admin key: ${minted.status} ${JSON.stringify(minted.body)}`);
+    }
+    return minted.body.data.key;
+  }, uses);
+}
+
+/** Hands out keys from `mint`, a fresh one every `uses` calls. */
+export function keyPool(mint: () => Promise<string>, uses = 50): () => Promise<string> {
+  let key = "";
+  let used = 0;
+  return async () => {
+    if (!key || used >= uses) {
+      key = await mint();
+      used = 0;
+    }
+    used++;
+    return key;
+  };
+}
+
+/**
+ * A TRIGGERS binding that keeps what the Worker sends instead of queuing it, so a test hands
+ * the messages to the consumer itself (with production flags) and nothing runs behind its back.
+ */
+export function recordingQueue() {
+  const sent: QueueMessage[] = [];
+  const record = (messages: Iterable<{ body: QueueMessage }>) => {
+    for (const message of messages) sent.push(message.body);
+  };
+  const queue = {
+    send: async (body: QueueMessage) => record([{ body }]),
+    sendBatch: async (messages: Iterable<{ body: QueueMessage }>) => record(messages),
+  };
+  return { queue: queue as unknown as Queue, sent };
+}
