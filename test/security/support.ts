@@ -5,7 +5,7 @@ import { createApp } from "../../src/app";
 import type { QueueMessage } from "../../src/delivery/messages";
 import { ERROR_STATUS } from "../../src/errors";
 import { buildKey } from "../../src/services/keys";
-import { type ApiResponse, api } from "../helpers/api";
+import { type ApiErrorBody, type ApiResponse, api } from "../helpers/api";
 
 const TABLES = [
   "accounts",
@@ -68,10 +68,11 @@ export async function freshAdminKey(accountId: string): Promise<string> {
  * message without a stack trace, the request id of the header, and details as a list.
  */
 export function expectContractError(response: ApiResponse): void {
-  const error = response.body?.error;
-  const where = `${response.status} ${JSON.stringify(response.body)?.slice(0, 300)}`;
+  const body = response.body as { error: ApiErrorBody };
+  const error = body?.error;
+  const where = `${response.status} ${JSON.stringify(body)?.slice(0, 300)}`;
   expect(error, where).toBeTypeOf("object");
-  expect(Object.keys(response.body), where).toEqual(["error"]);
+  expect(Object.keys(body), where).toEqual(["error"]);
   expect(ERROR_STATUS[error.code as keyof typeof ERROR_STATUS], where).toBe(response.status);
   expect(error.message, where).toBeTypeOf("string");
   expect(error.message, where).not.toMatch(/\n\s+at\s|\.ts:\d+/);
