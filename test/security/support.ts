@@ -1,10 +1,7 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { createApp } from "../../src/app";
 import type { QueueMessage } from "../../src/delivery/messages";
 import { ERROR_STATUS } from "../../src/errors";
-import { buildKey } from "../../src/services/keys";
 import { type ApiErrorBody, type ApiResponse, api } from "../helpers/api";
 
 const TABLES = [
@@ -52,17 +49,6 @@ export async function snapshot(accountId: string): Promise<string> {
   return JSON.stringify(results.map((r) => r.results));
 }
 
-/** A fresh admin key of an existing account, written straight to D1 (no request, no rate limit). */
-export async function freshAdminKey(accountId: string): Promise<string> {
-  const { row, secret } = await buildKey("admin", { accountId }, new Date().toISOString());
-  await env.DB.prepare(
-    "INSERT INTO api_keys (id, account_id, kind, integration_id, hash, prefix, created_at) VALUES (?, ?, 'admin', NULL, ?, ?, ?)",
-  )
-    .bind(row.id, accountId, row.hash, row.prefix, row.createdAt)
-    .run();
-  return secret;
-}
-
 /**
  * The contract's error body for any status: a code of the closed set matching the status, a
  * message without a stack trace, the request id of the header, and details as a list.
@@ -78,74 +64,6 @@ export function expectContractError(response: ApiResponse): void {
   expect(error.message, where).not.toMatch(/\n\s+at\s|\.ts:\d+/);
   expect(error.request_id, where).toBe(response.headers.get("x-request-id"));
   expect(Array.isArray(error.details), where).toBe(true);
-}
-
-export type RawRequest = {
-  method: string;
-  path: string;
-  key?: string | null;
-  headers?: Record<string, string>;
-  body?: string;
-};
-
-const app = createApp();
-
-/**
- * A request to the app with `env` changed by `overrides` (production flags, a failing queue).
- * It calls the app's fetch in this isolate rather than `exports.default.fetch`, whose cost grows
- * with every request a test file has made (measured: ~4 ms per request at first, ~150 ms after
- * 700), which many-request tests cannot afford.
- */
-export async function callWithEnv(
-  overrides: Partial<Env>,
-  request: RawRequest,
-): Promise<ApiResponse> {
-  const headers: Record<string, string> = { ...request.headers };
-  if (request.key) headers.authorization = `Bearer ${request.key}`;
-  if (request.body !== undefined) {
-    headers["content-type"] ??= "application/json";
-    // As a client on the network sends it; a Request made here does not set it by itself.
-    headers["content-length"] = String(new TextEncoder().encode(request.body).byteLength);
-  }
-  const ctx = createExecutionContext();
-  const response = await app.fetch(
-    new Request(`http://weft.test${request.path}`, {
-      method: request.method,
-      headers,
-      body: request.body,
-    }),
-    { ...env, ...overrides },
-    ctx,
-  );
-  const text = await response.text();
-  await waitOnExecutionContext(ctx);
-  let body: unknown = null;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(`not JSON (${response.status}): ${text.slice(0, 200)}`);
-    }
-  }
-  return { status: response.status, headers: response.headers, body };
-}
-
-/** `api()` of test/helpers/api.ts, through the app's fetch (see callWithEnv). */
-export function fastApi(
-  method: string,
-  path: string,
-  options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<ApiResponse> {
-  return callWithEnv(
-    {},
-    {
-      method,
-      path,
-      key: options.key,
-      headers: options.headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    },
-  );
 }
 
 /** The production target policy: https only, no private or local hosts. */
