@@ -320,7 +320,7 @@ beforeAll(async () => {
     webhook: webhook.id,
     adminKeyId: account.adminKey.id,
     delivery: fired.body.data.id,
-    deliveryIntegration: world.integration?.id ?? "",
+    deliveryIntegration: hook.integration_id,
     deliveryWebhook: hook.id,
   };
 

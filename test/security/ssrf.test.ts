@@ -206,7 +206,8 @@ describe("SSRF: webhook targets with production flags", () => {
       expectError(created, 400, "VALIDATION_FAILED");
       handWritten.push([(await createWebhook(world.key, integrationId)).id, url]);
     }
-    // By hand: the URLs a row written before the policy existed (or edited in D1) would hold.
+    // The one write by hand: what a row stored before the policy existed (or edited in D1)
+    // would hold, which the API refuses today whatever the flags.
     await env.DB.batch(
       handWritten.map(([id, url]) =>
         env.DB.prepare("UPDATE webhooks SET url = ? WHERE id = ?").bind(url, id),
