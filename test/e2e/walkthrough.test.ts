@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { components } from "../../clients/typescript/src/schema";
+import type { ReceivedRequest } from "../receiver/server";
 import { E2E_BOOTSTRAP_TOKEN, type RunningWeft, startWeft } from "./weft-server";
 
 /** The shell block between `<!-- name:start -->` and `<!-- name:end -->` in README.md. */
@@ -97,7 +99,8 @@ describe("the README walk-throughs, over HTTP against `npm start`", () => {
 
     // The README waits 2 s; a loaded machine may need longer (the 3 s bound is checked on timestamps).
     const received = await eventually(async () => {
-      const got = await (await fetch(`${receiver}/_received/${channel}`)).json();
+      const response = await fetch(`${receiver}/_received/${channel}`);
+      const got = (await response.json()) as ReceivedRequest[];
       return got.length > 0 ? got : undefined;
     });
     expect(received).toHaveLength(1);
@@ -111,11 +114,11 @@ describe("the README walk-throughs, over HTTP against `npm start`", () => {
       new Webhook(vars.WEBHOOK_SECRET).verify(request.body, request.headers),
     ).not.toThrow();
 
-    const sam = await (
+    const sam = (await (
       await fetch(`${weft.baseUrl}/v1/attendees/${samUid}`, {
         headers: { authorization: `Bearer ${vars.ADMIN_KEY}` },
       })
-    ).json();
+    ).json()) as { data: components["schemas"]["Attendee"] };
     // From the attendee's creation to its receipt (one clock: both run on this machine).
     expect(request.received_at - Date.parse(sam.data.created_at)).toBeLessThan(3000);
     // The README's last line is the delivery log as it was then; the log settles to delivered.
@@ -124,11 +127,11 @@ describe("the README walk-throughs, over HTTP against `npm start`", () => {
       trigger: "guest.create",
     });
     const delivery = await eventually(async () => {
-      const log = await (
+      const log = (await (
         await fetch(`${weft.baseUrl}/v1/deliveries/${request.headers["webhook-id"]}`, {
           headers: { authorization: `Bearer ${vars.ADMIN_KEY}` },
         })
-      ).json();
+      ).json()) as { data?: components["schemas"]["DeliveryWithAttempts"] };
       return log.data?.status === "delivered" ? log.data : undefined;
     });
     expect(delivery).toMatchObject({ trigger: "guest.create", attempt_count: 1 });
@@ -141,7 +144,7 @@ describe("the README walk-throughs, over HTTP against `npm start`", () => {
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("/openapi.json");
     const missing = await fetch(`${weft.baseUrl}/nowhere`);
-    const body = await missing.json();
+    const body = (await missing.json()) as components["schemas"]["Error"];
     expect(missing.status).toBe(404);
     expect(body.error.code).toBe("NOT_FOUND");
     expect(body.error.request_id).toBe(missing.headers.get("x-request-id"));

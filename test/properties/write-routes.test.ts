@@ -1,15 +1,17 @@
-import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAccount } from "../factories";
-import type { ApiResponse } from "../helpers/api";
 import {
-  callWithEnv,
-  expectContractError,
-  fastApi,
-  freshAdminKey,
-  snapshot,
-} from "../security/support";
+  createAccount,
+  createAttendee,
+  createEvent,
+  createIntegration,
+  createIntegrationKey,
+  createProfile,
+  createWebhook,
+} from "../factories";
+import { type ApiResponse, BOOTSTRAP, expectError, request } from "../helpers/api";
+import { channelUrl, newChannel } from "../helpers/receiver";
+import { adminKeyPool, expectContractError, snapshot } from "../security/support";
 
 /**
  * Every write route gets random and hostile bodies, parameters and headers. Whatever arrives:
@@ -18,6 +20,8 @@ import {
 
 type World = {
   accountId: string;
+  /** The account's admin key. */
+  key: string;
   profile: string;
   event: string;
   attendee: string;
@@ -235,7 +239,7 @@ const ROUTES: Record<string, WriteRoute> = {
     body: () => ({
       name: "Push",
       trigger: "guest.create",
-      url: `${env.RECEIVER_URL}/hooks/${crypto.randomUUID()}`,
+      url: channelUrl(newChannel()),
       headers: { "x-tenant": "acme" },
     }),
     types: {
@@ -408,39 +412,19 @@ function encodeParam(value: string): string {
 
 /** A fresh account with one of everything: each route gets its own, so runs stay small. */
 async function createRouteWorld(): Promise<World> {
-  const made = async (method: string, path: string, key: string | null, body?: unknown) => {
-    const response = await fastApi(method, path, { key, body });
-    if (response.status !== 201) throw new Error(`${path}: ${JSON.stringify(response.body)}`);
-    return response.body.data;
-  };
-  const { account, admin_key } = await made("POST", "/v1/accounts", env.BOOTSTRAP_TOKEN, {
-    name: "Fuzzed",
-  });
-  const key = admin_key.key;
-  const profile = await made("POST", "/v1/profiles", key, { name: "Brand" });
-  const event = await made("POST", "/v1/events", key, {
-    profile_uid: profile.uid,
-    name: "Summit",
-    start_date: "2026-06-12T07:00:00Z",
-    end_date: "2026-06-13T16:00:00Z",
-  });
-  const attendee = await made("POST", "/v1/attendees", key, {
-    event_uid: event.uid,
-    fields: { email: "jane@example.com", firstname: "Jane" },
-  });
-  const integration = await made("POST", "/v1/integrations", key, {
-    name: "CRM",
+  const { account, key } = await createAccount();
+  const profile = await createProfile(key);
+  const event = await createEvent(key, profile.uid);
+  const attendee = await createAttendee(key, event.uid);
+  const integration = await createIntegration(key, {
     profile_uids: [profile.uid],
     webhooks_enabled: false,
   });
-  const live = await made("POST", `/v1/integrations/${integration.id}/keys`, key);
-  const webhook = await made("POST", `/v1/integrations/${integration.id}/webhooks`, key, {
-    name: "Push",
-    trigger: "guest.create",
-    url: `${env.RECEIVER_URL}/hooks/${crypto.randomUUID()}`,
-  });
+  const live = await createIntegrationKey(key, integration.id);
+  const webhook = await createWebhook(key, integration.id, { url: channelUrl(newChannel()) });
   return {
     accountId: account.id,
+    key,
     profile: profile.uid,
     event: event.uid,
     attendee: attendee.uid,
@@ -450,7 +434,8 @@ async function createRouteWorld(): Promise<World> {
   };
 }
 
-function send(request: {
+/** A request as sent over the network: the body as written, JSON unless the headers say else. */
+function send(call: {
   method: string;
   path: string;
   key: string;
@@ -458,24 +443,14 @@ function send(request: {
   headers?: Record<string, string>;
 }): Promise<ApiResponse> {
   const headers: Record<string, string> = {};
-  if (request.body !== undefined) headers["content-type"] = "application/json";
-  Object.assign(headers, request.headers);
-  return callWithEnv({}, { ...request, headers });
+  if (call.body !== undefined) headers["content-type"] = "application/json";
+  Object.assign(headers, call.headers);
+  return request(call.method, call.path, { key: call.key, raw: call.body, headers });
 }
 
-/** Hands out admin keys, a new one every 60 requests, so no key meets the rate limit. */
-function keySource(route: WriteRoute, world: World) {
-  let key = "";
-  let uses = 0;
-  return async () => {
-    if (route.bootstrap) return env.BOOTSTRAP_TOKEN;
-    if (!key || uses >= 60) {
-      key = await freshAdminKey(world.accountId);
-      uses = 0;
-    }
-    uses++;
-    return key;
-  };
+/** The key each request of a route sends: admin keys that stay under the rate limit. */
+function keySource(route: WriteRoute, world: World): () => Promise<string> {
+  return route.bootstrap ? async () => BOOTSTRAP : adminKeyPool(world.key);
 }
 
 /**
@@ -506,14 +481,8 @@ describe("regressions the properties found", () => {
     const { key } = await createAccount();
     const variants: Record<string, string>[] = [{ "content-type": "text/plain" }, {}];
     for (const headers of variants) {
-      const response = await exports.default.fetch("http://weft.test/v1/profiles", {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}`, ...headers },
-        body: "",
-      });
-      const body = await response.json();
-      expect(response.status).toBe(400);
-      expect(body).toMatchObject({ error: { code: "BAD_REQUEST" } });
+      const response = await request("POST", "/v1/profiles", { key, headers, raw: "" });
+      expectError(response, 400, "BAD_REQUEST");
     }
   });
 });

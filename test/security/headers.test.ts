@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createAccount } from "../factories";
-import { type ApiResponse, api } from "../helpers/api";
+import { type ApiResponse, api, request } from "../helpers/api";
 
 /** What every API answer carries, success or error (hono's secureHeaders in src/app.ts). */
 function expectSecureHeaders(response: ApiResponse) {
@@ -24,16 +24,19 @@ describe("security headers", () => {
   it("are on successes, errors of every kind, the health check and the OpenAPI document", async () => {
     const { key } = await createAccount();
     const responses: Array<[string, ApiResponse]> = [
-      ["health", await api("GET", "/health")],
-      ["openapi", await api("GET", "/openapi.json")],
+      ["health", await request("GET", "/health")],
+      ["openapi", await request("GET", "/openapi.json")],
       ["200", await api("GET", "/v1/account", { key })],
       ["201", await api("POST", "/v1/profiles", { key, body: { name: "Brand" } })],
-      ["400", await api("POST", "/v1/profiles", { key, raw: "{", headers: json })],
+      ["400", await request("POST", "/v1/profiles", { key, raw: "{", headers: json })],
       ["401", await api("GET", "/v1/account")],
       ["403", await api("GET", "/v1/account", { key: "test-bootstrap-token" })],
       ["404", await api("GET", "/v1/profiles/prf_missing", { key })],
-      ["404 route", await api("GET", "/nowhere")],
-      ["413", await api("POST", "/v1/profiles", { key, raw: "x".repeat(300_000), headers: json })],
+      ["404 route", await request("GET", "/nowhere")],
+      [
+        "413",
+        await request("POST", "/v1/profiles", { key, raw: "x".repeat(300_000), headers: json }),
+      ],
     ];
     for (const [label, response] of responses) {
       try {

@@ -1,9 +1,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { handleMessage, processBatch } from "../../src/delivery/consumer";
-import type { QueueMessage } from "../../src/delivery/messages";
-import { channelUrl, newChannel, script, testDeps } from "../delivery/seed";
-import { callWithEnv, fastApi } from "./support";
+import type { OutgoingMessage, QueueMessage } from "../../src/delivery/messages";
+import { createIntegrationKey, createWorld } from "../factories";
+import { api, expectError } from "../helpers/api";
+import { recordingDeps } from "../helpers/deps";
+import { script } from "../helpers/receiver";
 
 /**
  * The Worker runs in this isolate, so its console is this console: capture everything a full
@@ -38,93 +40,59 @@ describe("logs", () => {
   it("hold no key, secret, header value or e-mail address through a full scenario", async () => {
     const lines = captureConsole();
     const secrets: string[] = [env.BOOTSTRAP_TOKEN, env.SECRETS_KEY];
-    const made = async (method: string, path: string, key: string, body?: unknown) => {
-      const response = await fastApi(method, path, { key, body });
-      if (response.status >= 300) throw new Error(`${path}: ${JSON.stringify(response.body)}`);
-      return response.body.data;
-    };
-
-    const { admin_key } = await made("POST", "/v1/accounts", env.BOOTSTRAP_TOKEN, {
-      name: "Logged",
-    });
-    const key: string = admin_key.key;
-    const spare = await made("POST", "/v1/account/admin-keys", key);
-    secrets.push(key, spare.key);
-    const profile = await made("POST", "/v1/profiles", key, { name: "Brand" });
-    const integration = await made("POST", "/v1/integrations", key, {
-      name: "CRM",
-      profile_uids: [profile.uid],
-    });
-    const live = await made("POST", `/v1/integrations/${integration.id}/keys`, key);
-    const rotated = await made(
-      "POST",
-      `/v1/integrations/${integration.id}/keys/${live.id}/rotate`,
-      key,
-      { grace_seconds: 0 },
-    );
-    secrets.push(live.key, rotated.key);
-    await made("PUT", `/v1/profiles/${profile.uid}/integration`, key, {
-      integration_id: integration.id,
-    });
     const headerValue = `Bearer crm-token-${crypto.randomUUID()}`;
-    const okChannel = newChannel();
-    const failChannel = newChannel();
-    await script(failChannel, [{ status: 500, body: "receiver stack trace here" }]);
-    const hooks = [];
-    for (const channel of [okChannel, failChannel]) {
-      const hook = await made("POST", `/v1/integrations/${integration.id}/webhooks`, key, {
-        name: "Push",
-        trigger: "guest.create",
-        url: channelUrl(channel),
-        headers: { authorization: headerValue, "x-api-token": `tok-${channel}` },
-      });
-      secrets.push(hook.secret, `tok-${channel}`);
-      hooks.push(hook);
-    }
-    secrets.push(headerValue);
-    const rotatedSecret = await made(
-      "POST",
-      `/v1/integrations/${integration.id}/webhooks/${hooks[0].id}/secret/rotate`,
-      key,
-    );
-    secrets.push(rotatedSecret.secret);
-    const event = await made("POST", "/v1/events", key, {
-      profile_uid: profile.uid,
-      name: "Summit",
-      start_date: "2026-06-12T07:00:00Z",
-      end_date: "2026-06-13T16:00:00Z",
+    const tokens = [1, 2].map(() => `tok-${crypto.randomUUID()}`);
+    const world = await createWorld({
+      integration: {},
+      webhooks: tokens.map((token) => ({
+        headers: { authorization: headerValue, "x-api-token": token },
+      })),
     });
-
+    const { key, event } = world;
+    const [okHook, failHook] = world.webhooks;
+    const integration = { id: okHook.integration_id };
+    await script(failHook.channel, [{ status: 500, body: "receiver stack trace here" }]);
+    const spare = await api("POST", "/v1/account/admin-keys", { key });
+    const live = await createIntegrationKey(key, integration.id);
+    const rotated = await api("POST", `/v1/integrations/${integration.id}/keys/${live.id}/rotate`, {
+      key,
+      body: { grace_seconds: 0 },
+    });
+    expect(rotated.status).toBe(201);
+    const rotatedSecret = await api(
+      "POST",
+      `/v1/integrations/${integration.id}/webhooks/${okHook.id}/secret/rotate`,
+      { key },
+    );
+    secrets.push(key, spare.body.data.key, live.key, rotated.body.data.key, headerValue);
+    secrets.push(...tokens, okHook.secret, failHook.secret, rotatedSecret.body.data.secret);
     // Guests with e-mails, through a queue that fails (logged), then delivered by the consumer.
     const emails = [0, 1, 2].map(
       (i) => `guest.${i}.${crypto.randomUUID().slice(0, 6)}@example.org`,
     );
     secrets.push(...emails);
+    // The queue refuses every send; the trigger ids it was given are kept for the consumer.
+    const triggerIds: string[] = [];
     const failingQueue = {
       send: () => Promise.reject(new Error("queue unavailable")),
-      sendBatch: () => Promise.reject(new Error("queue unavailable")),
+      sendBatch: async (messages: Iterable<OutgoingMessage>) => {
+        for (const { body } of messages) {
+          if (body.type === "trigger") triggerIds.push(body.triggerId);
+        }
+        throw new Error("queue unavailable");
+      },
     };
-    const guests = [];
     for (const email of emails) {
-      const response = await callWithEnv(
-        { TRIGGERS: failingQueue as unknown as Queue },
-        {
-          method: "POST",
-          path: "/v1/attendees",
-          key,
-          body: JSON.stringify({ event_uid: event.uid, fields: { email, lastname: "Doe" } }),
-        },
-      );
+      const response = await api("POST", "/v1/attendees", {
+        key,
+        body: { event_uid: event.uid, fields: { email, lastname: "Doe" } },
+        env: { TRIGGERS: failingQueue as unknown as Queue },
+      });
       expect(response.status).toBe(201);
-      guests.push(response.body.data);
     }
-    const { results: triggers } = await env.DB.prepare(
-      `SELECT id FROM triggers WHERE entity_uid IN (${guests.map(() => "?").join(",")})`,
-    )
-      .bind(...guests.map((g) => g.uid))
-      .all<{ id: string }>();
-    const { deps } = testDeps({ timeoutMs: 1000 });
-    for (const { id } of triggers) await handleMessage(deps, { type: "trigger", triggerId: id });
+    expect(triggerIds).toHaveLength(emails.length);
+    const { deps } = recordingDeps({ timeoutMs: 1000 });
+    for (const triggerId of triggerIds) await handleMessage(deps, { type: "trigger", triggerId });
     // A batch whose retry cannot be queued (logged), and a dead-lettered message (logged).
     const batchOf = (queue: string, body: QueueMessage) =>
       ({
@@ -146,26 +114,28 @@ describe("logs", () => {
       db: undefined as unknown as typeof deps.db,
     });
     await processBatch(
-      batchOf("weft-triggers-dlq", { type: "trigger", triggerId: triggers[0]?.id ?? "" }),
+      batchOf("weft-triggers-dlq", { type: "trigger", triggerId: triggerIds[0] ?? "" }),
       deps,
     );
 
     // Errors: bad keys in the header, validation with personal data in the body, a 500.
-    await fastApi("GET", "/v1/account", { key: `wft_admin_${"Z".repeat(43)}` });
-    await fastApi("GET", "/v1/account", { key: live.key });
-    await fastApi("POST", "/v1/attendees", {
+    const unknownKey = await api("GET", "/v1/account", { key: `wft_admin_${"Z".repeat(43)}` });
+    expectError(unknownKey, 401, "UNAUTHORIZED");
+    expectError(await api("GET", "/v1/account", { key: live.key }), 401, "UNAUTHORIZED");
+    const invalid = await api("POST", "/v1/attendees", {
       key,
       body: { event_uid: event.uid, fields: { email: emails[0], nope: emails[1] } },
     });
-    const crashed = await callWithEnv(
-      { DB: undefined as unknown as D1Database },
-      { method: "GET", path: "/v1/account", key },
-    );
-    expect(crashed.status).toBe(500);
+    expectError(invalid, 422, "UNPROCESSABLE");
+    const crashed = await api("GET", "/v1/account", {
+      key,
+      env: { DB: undefined as unknown as D1Database },
+    });
+    const crash = expectError(crashed, 500, "INTERNAL");
 
     const logged = lines.join("\n");
     // The capture works: the 500, the failed queue send and the dead letter were logged.
-    expect(logged).toContain(crashed.body.error.request_id);
+    expect(logged).toContain(crash.request_id);
     expect(logged).toMatch(/queue send failed/);
     expect(logged).toMatch(/dead-lettered/);
     for (const secret of secrets) {

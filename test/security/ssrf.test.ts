@@ -3,20 +3,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { QueueMessage } from "../../src/delivery/messages";
 import worker from "../../src/index";
-import {
-  attemptRows,
-  channelUrl,
-  deliveriesOfTrigger,
-  newChannel,
-  received,
-  seedAttendee,
-  seedTrigger,
-  seedWebhook,
-  seedWorld,
-} from "../delivery/seed";
-import { createAccount, createIntegration } from "../factories";
-import { api } from "../helpers/api";
-import { callWithEnv, STRICT_TARGETS } from "./support";
+import { createAccount, createIntegration, createWebhook, createWorld } from "../factories";
+import { api, expectError } from "../helpers/api";
+import { channelUrl, newChannel, received } from "../helpers/receiver";
+import { adminKeyPool, recordingQueue, STRICT_TARGETS } from "./support";
 
 /**
  * The webhook URL policy with production flags (ALLOW_HTTP_TARGETS and ALLOW_PRIVATE_TARGETS
@@ -89,14 +79,52 @@ function storedWebhookCount(integrationId: string) {
     .first<{ n: number }>();
 }
 
+/**
+ * An attendee of the world's event, created with production flags, its trigger handed to the
+ * Worker's queue consumer with production flags too. The TRIGGERS binding records instead of
+ * sending, so the consumer's retries do not run later behind the test's back.
+ */
+async function createAttendeeStrictly(world: { key: string; event: { uid: string } }) {
+  const { queue, sent } = recordingQueue();
+  const strict = { ...env, ...STRICT_TARGETS, TRIGGERS: queue };
+  const created = await api("POST", "/v1/attendees", {
+    key: world.key,
+    body: { event_uid: world.event.uid, fields: { email: "jane@example.com" } },
+    env: strict,
+  });
+  expect(created.status).toBe(201);
+  expect(sent).toEqual([{ type: "trigger", triggerId: expect.stringMatching(/^trg_/) }]);
+  const batch = createMessageBatch<QueueMessage>(
+    "weft-triggers",
+    sent.splice(0).map((body) => ({ id: "m1", timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, strict, ctx);
+  expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+  return created.body.data;
+}
+
+/** The deliveries of one attendee, each with its attempts, read through the API. */
+async function deliveriesOf(key: string, integrationId: string, attendeeUid: string) {
+  const keys = adminKeyPool(key);
+  const list = await api("GET", `/v1/integrations/${integrationId}/deliveries?page_size=100`, {
+    key: await keys(),
+  });
+  const deliveries = [];
+  for (const { id, entity_uid } of list.body.data) {
+    if (entity_uid !== attendeeUid) continue;
+    deliveries.push((await api("GET", `/v1/deliveries/${id}`, { key: await keys() })).body.data);
+  }
+  return deliveries;
+}
+
 describe("SSRF: webhook targets with production flags", () => {
   it("accepts a public https URL (the policy is not refusing everything)", async () => {
     const { key, integrationId } = await strictWorld();
-    const response = await callWithEnv(STRICT_TARGETS, {
-      method: "POST",
-      path: `/v1/integrations/${integrationId}/webhooks`,
+    const response = await api("POST", `/v1/integrations/${integrationId}/webhooks`, {
       key,
-      body: JSON.stringify({ name: "ok", trigger: "guest.create", url: PUBLIC_URL }),
+      body: { name: "ok", trigger: "guest.create", url: PUBLIC_URL },
+      env: STRICT_TARGETS,
     });
     expect(response.status).toBe(201);
   });
@@ -104,16 +132,14 @@ describe("SSRF: webhook targets with production flags", () => {
   it("refuses every bypass spelling on create (400 naming url), storing nothing", async () => {
     const { key, integrationId } = await strictWorld();
     for (const url of BYPASSES) {
-      const response = await callWithEnv(STRICT_TARGETS, {
-        method: "POST",
-        path: `/v1/integrations/${integrationId}/webhooks`,
+      const response = await api("POST", `/v1/integrations/${integrationId}/webhooks`, {
         key,
-        body: JSON.stringify({ name: "probe", trigger: "guest.create", url }),
+        body: { name: "probe", trigger: "guest.create", url },
+        env: STRICT_TARGETS,
       });
-      expect(response.status, url).toBe(400);
-      expect(response.body.error.code, url).toBe("VALIDATION_FAILED");
+      const error = expectError(response, 400, "VALIDATION_FAILED");
       expect(
-        response.body.error.details.map((d: { path: string }) => d.path),
+        error.details.map((d) => d.path),
         url,
       ).toEqual(["url"]);
     }
@@ -122,22 +148,20 @@ describe("SSRF: webhook targets with production flags", () => {
 
   it("refuses every bypass spelling on update, keeping the stored URL", async () => {
     const { key, integrationId } = await strictWorld();
-    const created = await callWithEnv(STRICT_TARGETS, {
-      method: "POST",
-      path: `/v1/integrations/${integrationId}/webhooks`,
+    const created = await api("POST", `/v1/integrations/${integrationId}/webhooks`, {
       key,
-      body: JSON.stringify({ name: "ok", trigger: "guest.create", url: PUBLIC_URL }),
+      body: { name: "ok", trigger: "guest.create", url: PUBLIC_URL },
+      env: STRICT_TARGETS,
     });
     const webhookId = created.body.data.id;
     for (const url of BYPASSES) {
-      const response = await callWithEnv(STRICT_TARGETS, {
-        method: "PATCH",
-        path: `/v1/integrations/${integrationId}/webhooks/${webhookId}`,
-        key,
-        body: JSON.stringify({ url }),
-      });
-      expect(response.status, url).toBe(400);
-      expect(response.body.error.details[0]?.path, url).toBe("url");
+      const response = await api(
+        "PATCH",
+        `/v1/integrations/${integrationId}/webhooks/${webhookId}`,
+        { key, body: { url }, env: STRICT_TARGETS },
+      );
+      const error = expectError(response, 400, "VALIDATION_FAILED");
+      expect(error.details[0]?.path, url).toBe("url");
     }
     const read = await api("GET", `/v1/integrations/${integrationId}/webhooks/${webhookId}`, {
       key,
@@ -147,54 +171,56 @@ describe("SSRF: webhook targets with production flags", () => {
 
   it("checks again at send time: a stored private URL is refused by the consumer, no request", async () => {
     // Stored while private targets were allowed (as in local development), sent with them off.
-    const channel = newChannel();
-    const world = await seedWorld();
-    await seedWebhook(world, { url: channelUrl(channel) });
-    const attendee = await seedAttendee(world);
-    const triggerId = await seedTrigger(world, {
-      trigger: "guest.create",
-      snapshot: { uid: attendee.id },
-      entityUid: attendee.id,
-    });
-    const batch = createMessageBatch<QueueMessage>("weft-triggers", [
-      { id: "m1", timestamp: new Date(), attempts: 1, body: { type: "trigger", triggerId } },
-    ]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, ...STRICT_TARGETS }, ctx);
-    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+    const world = await createWorld({ integration: {}, webhooks: [{ trigger: "guest.create" }] });
+    const [webhook] = world.webhooks;
+    const attendee = await createAttendeeStrictly(world);
 
-    const [delivery] = await deliveriesOfTrigger(triggerId);
+    const [delivery, ...others] = await deliveriesOf(
+      world.key,
+      webhook.integration_id,
+      attendee.uid,
+    );
+    expect(others).toEqual([]);
+    expect(delivery?.webhook_id).toBe(webhook.id);
     expect(delivery?.status).toBe("pending"); // a refused target is a failed attempt, retried
-    const [attempt] = await attemptRows(delivery?.id ?? "");
-    expect(attempt?.statusCode).toBeNull();
+    const [attempt] = delivery?.attempts ?? [];
+    expect(attempt?.status_code).toBeNull();
     expect(attempt?.error).toMatch(/^Target refused: .*(https|private)/);
-    expect(await received(channel)).toEqual([]);
+    expect(await received(webhook.channel)).toEqual([]);
   });
 
   it("refuses the https bypass spellings at send time too (stored before the policy, or by hand)", async () => {
     const httpsBypasses = BYPASSES.filter((url) => url.startsWith("https://"));
     expect(httpsBypasses.length).toBeGreaterThan(10);
-    const world = await seedWorld();
-    for (const url of httpsBypasses) await seedWebhook(world, { url });
-    const attendee = await seedAttendee(world);
-    const triggerId = await seedTrigger(world, {
-      trigger: "guest.create",
-      snapshot: { uid: attendee.id },
-      entityUid: attendee.id,
-    });
-    const batch = createMessageBatch<QueueMessage>("weft-triggers", [
-      { id: "m1", timestamp: new Date(), attempts: 1, body: { type: "trigger", triggerId } },
-    ]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, ...STRICT_TARGETS }, ctx);
-    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+    const world = await createWorld({ integration: {} });
+    const integrationId = world.integration?.id ?? "";
+    // Stored as local development allows (private targets on); a spelling the API refuses
+    // whatever the flags (credentials in the URL) gets a public URL, rewritten below.
+    const handWritten: [id: string, url: string][] = [];
+    for (const url of httpsBypasses) {
+      const created = await api("POST", `/v1/integrations/${integrationId}/webhooks`, {
+        key: world.key,
+        body: { name: "probe", trigger: "guest.create", url },
+      });
+      if (created.status === 201) continue;
+      expectError(created, 400, "VALIDATION_FAILED");
+      handWritten.push([(await createWebhook(world.key, integrationId)).id, url]);
+    }
+    // The one write by hand: what a row stored before the policy existed (or edited in D1)
+    // would hold, which the API refuses today whatever the flags.
+    await env.DB.batch(
+      handWritten.map(([id, url]) =>
+        env.DB.prepare("UPDATE webhooks SET url = ? WHERE id = ?").bind(url, id),
+      ),
+    );
+    const attendee = await createAttendeeStrictly(world);
 
-    const sent = await deliveriesOfTrigger(triggerId);
+    const sent = await deliveriesOf(world.key, integrationId, attendee.uid);
     expect(sent).toHaveLength(httpsBypasses.length);
     for (const delivery of sent) {
-      const attempts = await attemptRows(delivery.id);
-      expect(attempts, delivery.webhookId).toHaveLength(1);
-      expect(attempts[0]?.statusCode).toBeNull();
+      const { attempts } = delivery;
+      expect(attempts, delivery.webhook_id).toHaveLength(1);
+      expect(attempts[0]?.status_code).toBeNull();
       expect(attempts[0]?.error).toMatch(/^Target refused: /);
       expect(attempts[0]?.error).not.toMatch(/https/);
     }
@@ -203,16 +229,12 @@ describe("SSRF: webhook targets with production flags", () => {
   it("checks again on the webhook test route: nothing is sent to a private target", async () => {
     const channel = newChannel();
     const { key, integrationId } = await strictWorld();
-    const created = await api("POST", `/v1/integrations/${integrationId}/webhooks`, {
-      key,
-      body: { name: "local", trigger: "guest.create", url: channelUrl(channel) },
-    });
-    expect(created.status).toBe(201);
-    const response = await callWithEnv(STRICT_TARGETS, {
-      method: "POST",
-      path: `/v1/integrations/${integrationId}/webhooks/${created.body.data.id}/test`,
-      key,
-    });
+    const webhook = await createWebhook(key, integrationId, { url: channelUrl(channel) });
+    const response = await api(
+      "POST",
+      `/v1/integrations/${integrationId}/webhooks/${webhook.id}/test`,
+      { key, env: STRICT_TARGETS },
+    );
     expect(response.status).toBe(200);
     expect(response.body.data).toMatchObject({ success: false, status_code: null });
     expect(response.body.data.error).toMatch(/^Target refused/);

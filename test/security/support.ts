@@ -1,10 +1,8 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { createApp } from "../../src/app";
+import type { QueueMessage } from "../../src/delivery/messages";
 import { ERROR_STATUS } from "../../src/errors";
-import { buildKey } from "../../src/services/keys";
-import type { ApiResponse } from "../helpers/api";
+import { type ApiErrorBody, type ApiResponse, api } from "../helpers/api";
 
 const TABLES = [
   "accounts",
@@ -51,26 +49,16 @@ export async function snapshot(accountId: string): Promise<string> {
   return JSON.stringify(results.map((r) => r.results));
 }
 
-/** A fresh admin key of an existing account, written straight to D1 (no request, no rate limit). */
-export async function freshAdminKey(accountId: string): Promise<string> {
-  const { row, secret } = await buildKey("admin", { accountId }, new Date().toISOString());
-  await env.DB.prepare(
-    "INSERT INTO api_keys (id, account_id, kind, integration_id, hash, prefix, created_at) VALUES (?, ?, 'admin', NULL, ?, ?, ?)",
-  )
-    .bind(row.id, accountId, row.hash, row.prefix, row.createdAt)
-    .run();
-  return secret;
-}
-
 /**
  * The contract's error body for any status: a code of the closed set matching the status, a
  * message without a stack trace, the request id of the header, and details as a list.
  */
 export function expectContractError(response: ApiResponse): void {
-  const error = response.body?.error;
-  const where = `${response.status} ${JSON.stringify(response.body)?.slice(0, 300)}`;
+  const body = response.body as { error: ApiErrorBody };
+  const error = body?.error;
+  const where = `${response.status} ${JSON.stringify(body)?.slice(0, 300)}`;
   expect(error, where).toBeTypeOf("object");
-  expect(Object.keys(response.body), where).toEqual(["error"]);
+  expect(Object.keys(body), where).toEqual(["error"]);
   expect(ERROR_STATUS[error.code as keyof typeof ERROR_STATUS], where).toBe(response.status);
   expect(error.message, where).toBeTypeOf("string");
   expect(error.message, where).not.toMatch(/\n\s+at\s|\.ts:\d+/);
@@ -78,73 +66,50 @@ export function expectContractError(response: ApiResponse): void {
   expect(Array.isArray(error.details), where).toBe(true);
 }
 
-export type RawRequest = {
-  method: string;
-  path: string;
-  key?: string | null;
-  headers?: Record<string, string>;
-  body?: string;
-};
-
-const app = createApp();
-
-/**
- * A request to the app with `env` changed by `overrides` (production flags, a failing queue).
- * It calls the app's fetch in this isolate rather than `exports.default.fetch`, whose cost grows
- * with every request a test file has made (measured: ~4 ms per request at first, ~150 ms after
- * 700), which many-request tests cannot afford.
- */
-export async function callWithEnv(
-  overrides: Partial<Env>,
-  request: RawRequest,
-): Promise<ApiResponse> {
-  const headers: Record<string, string> = { ...request.headers };
-  if (request.key) headers.authorization = `Bearer ${request.key}`;
-  if (request.body !== undefined) {
-    headers["content-type"] ??= "application/json";
-    // As a client on the network sends it; a Request made here does not set it by itself.
-    headers["content-length"] = String(new TextEncoder().encode(request.body).byteLength);
-  }
-  const ctx = createExecutionContext();
-  const response = await app.fetch(
-    new Request(`http://weft.test${request.path}`, {
-      method: request.method,
-      headers,
-      body: request.body,
-    }),
-    { ...env, ...overrides },
-    ctx,
-  );
-  const text = await response.text();
-  await waitOnExecutionContext(ctx);
-  let body: unknown = null;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(`not JSON (${response.status}): ${text.slice(0, 200)}`);
-    }
-  }
-  return { status: response.status, headers: response.headers, body };
-}
-
-/** `api()` of test/helpers/api.ts, through the app's fetch (see callWithEnv). */
-export function fastApi(
-  method: string,
-  path: string,
-  options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<ApiResponse> {
-  return callWithEnv(
-    {},
-    {
-      method,
-      path,
-      key: options.key,
-      headers: options.headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    },
-  );
-}
-
 /** The production target policy: https only, no private or local hosts. */
 export const STRICT_TARGETS = { ALLOW_HTTP_TARGETS: "false", ALLOW_PRIVATE_TARGETS: "false" };
+
+/**
+ * Hands out admin keys of the account `key` belongs to, for tests that send more requests than a
+ * key may (100 per 10 s in tests): a new one, minted through the API with `key`, every `uses`
+ * calls.
+ */
+export function adminKeyPool(key: string, uses = 50): () => Promise<string> {
+  return keyPool(async () => {
+    const minted = await api("POST", "/v1/account/admin-keys", { key });
+    if (minted.status !== 201) {
+      throw new Error(`minting an admin key: ${minted.status} ${JSON.stringify(minted.body)}`);
+    }
+    return minted.body.data.key;
+  }, uses);
+}
+
+/** Hands out keys from `mint`, a fresh one every `uses` calls. */
+export function keyPool(mint: () => Promise<string>, uses = 50): () => Promise<string> {
+  let key = "";
+  let used = 0;
+  return async () => {
+    if (!key || used >= uses) {
+      key = await mint();
+      used = 0;
+    }
+    used++;
+    return key;
+  };
+}
+
+/**
+ * A TRIGGERS binding that keeps what the Worker sends instead of queuing it, so a test hands
+ * the messages to the consumer itself (with production flags) and nothing runs behind its back.
+ */
+export function recordingQueue() {
+  const sent: QueueMessage[] = [];
+  const record = (messages: Iterable<{ body: QueueMessage }>) => {
+    for (const message of messages) sent.push(message.body);
+  };
+  const queue = {
+    send: async (body: QueueMessage) => record([{ body }]),
+    sendBatch: async (messages: Iterable<{ body: QueueMessage }>) => record(messages),
+  };
+  return { queue: queue as unknown as Queue, sent };
+}
