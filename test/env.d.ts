@@ -15,3 +15,8 @@ declare module "vitest" {
     receiverUrl: string;
   }
 }
+
+declare module "*.md?raw" {
+  const text: string;
+  export default text;
+}

@@ -64,6 +64,8 @@ export type RequestOptions = {
   raw?: string;
   /** Bindings to change for this request (production URL policy, a failing queue). */
   env?: Partial<Env>;
+  /** Called the moment the response is ready, before the request's waitUntil work is awaited. */
+  onResponse?: () => void;
 };
 
 const app = createApp();
@@ -104,6 +106,7 @@ export async function request(
     { ...env, ...options.env },
     ctx,
   );
+  options.onResponse?.();
   const text = await response.text();
   await waitOnExecutionContext(ctx);
   let parsed: unknown = null;
