@@ -152,8 +152,10 @@ export async function createWorld(options: WorldOptions = {}) {
       200,
     );
   }
+  // `active` is the world's choice, not a property of the integration the API would accept.
+  const { active, ...integrationBody } = options.integration ?? {};
   const integration = options.integration
-    ? await createIntegration(key, { profile_uids: [profile.uid], ...options.integration })
+    ? await createIntegration(key, { profile_uids: [profile.uid], ...integrationBody })
     : undefined;
   const webhooks = [];
   for (const body of integration ? (options.webhooks ?? []) : []) {
@@ -164,7 +166,7 @@ export async function createWorld(options: WorldOptions = {}) {
     });
     webhooks.push({ ...webhook, channel });
   }
-  if (integration && options.integration?.active !== false) {
+  if (integration && active !== false) {
     await activate(key, profile.uid, integration.id);
   }
   // The event comes last, so the active integration's fixed fields are in its form.
