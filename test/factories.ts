@@ -173,3 +173,17 @@ export async function createWorld(options: WorldOptions = {}) {
   const event = await createEvent(key, profile.uid, options.event);
   return { ...owner, key, profile, event, integration, webhooks };
 }
+
+/**
+ * A webhook of the integration on a fresh receiver channel (test/helpers/receiver.ts), returned
+ * with its `channel` and `secret`: for webhooks added once the world exists (on one of its events).
+ */
+export async function createReceiverWebhook(
+  key: string,
+  integrationId: string,
+  body: Partial<Schemas["CreateWebhook"]> = {},
+) {
+  const channel = newChannel();
+  const webhook = await createWebhook(key, integrationId, { url: channelUrl(channel), ...body });
+  return { ...webhook, channel };
+}
