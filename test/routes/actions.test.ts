@@ -1,20 +1,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { components } from "../../clients/typescript/src/schema";
 import {
   type Account,
   createAttendee,
   createEvent,
-  createWebhook,
+  createReceiverWebhook,
   createWorld,
   type WorldOptions,
 } from "../factories";
 import { api, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
 import { triggersFor } from "../helpers/outbox";
-import { channelUrl, expectSigned, newChannel, receivedAtLeast } from "../helpers/receiver";
-
-type Schemas = components["schemas"];
+import { expectSigned, receivedAtLeast } from "../helpers/receiver";
 
 /**
  * An account whose profile has an integration (active unless `active: false`) and an event;
@@ -30,15 +27,9 @@ async function actionWorld(
 }
 type World = Awaited<ReturnType<typeof actionWorld>>;
 
-/** A webhook of the world's integration on a fresh receiver channel. */
-async function addWebhook(world: World, body: Partial<Schemas["CreateWebhook"]>) {
-  const channel = newChannel();
-  const webhook = await createWebhook(world.key, world.integration.id, {
-    url: channelUrl(channel),
-    ...body,
-  });
-  return { ...webhook, channel };
-}
+/** A webhook of the world's integration, on a fresh receiver channel. */
+const addWebhook = (world: World, body: Parameters<typeof createReceiverWebhook>[2]) =>
+  createReceiverWebhook(world.key, world.integration.id, body);
 
 describe("GET /v1/events/{uid}/actions and /v1/attendees/{uid}/actions", () => {
   it("lists the enabled manual webhooks that apply, labelled by name", async () => {

@@ -4,20 +4,12 @@ import {
   type Account,
   createAttendee,
   createEvent,
-  createWebhook,
+  createReceiverWebhook,
   createWorld,
 } from "../factories";
 import { api, expectError, request } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
-import {
-  channelUrl,
-  expectSigned,
-  newChannel,
-  received,
-  receivedAtLeast,
-  script,
-  waitFor,
-} from "../helpers/receiver";
+import { expectSigned, received, receivedAtLeast, script, waitFor } from "../helpers/receiver";
 import type { ScriptedResponse } from "../receiver/server";
 
 /** An account whose profile has an active integration, and an event of that profile. */
@@ -27,6 +19,10 @@ async function deliveryWorld(owner?: Account) {
   return { ...world, integration: world.integration };
 }
 type World = Awaited<ReturnType<typeof deliveryWorld>>;
+
+/** A webhook of the world's integration, on a fresh receiver channel. */
+const addWebhook = (world: World, body: Parameters<typeof createReceiverWebhook>[2] = {}) =>
+  createReceiverWebhook(world.key, world.integration.id, body);
 
 /** A receiver down for maintenance that asks to be retried in an hour: no retry during a test. */
 const DOWN: ScriptedResponse = {
@@ -40,14 +36,10 @@ const DOWN: ScriptedResponse = {
  * its own (so no other webhook of the world fires with it).
  */
 async function ownWebhook(world: World, steps: ScriptedResponse[]) {
-  const channel = newChannel();
-  await script(channel, steps);
   const event = await createEvent(world.key, world.profile.uid);
-  const hook = await createWebhook(world.key, world.integration.id, {
-    url: channelUrl(channel),
-    event_uids: [event.uid],
-  });
-  return { channel, hook, event };
+  const hook = await addWebhook(world, { event_uids: [event.uid] });
+  await script(hook.channel, steps);
+  return { hook, event };
 }
 
 /**
@@ -56,16 +48,16 @@ async function ownWebhook(world: World, steps: ScriptedResponse[]) {
  */
 async function attempted(
   world: World,
-  target: { channel: string; hook: { id: string } },
+  hook: { id: string; channel: string },
   entityUid: string,
   requests = 1,
 ) {
-  await receivedAtLeast(target.channel, requests, 15_000);
+  await receivedAtLeast(hook.channel, requests, 15_000);
   return waitFor(
     async () => {
       const log = await api(
         "GET",
-        `/v1/integrations/${world.integration.id}/deliveries?webhook_id=${target.hook.id}`,
+        `/v1/integrations/${world.integration.id}/deliveries?webhook_id=${hook.id}`,
         { key: world.key },
       );
       const mine = log.body.data.filter((delivery) => delivery.entity_uid === entityUid);
@@ -82,10 +74,10 @@ async function attempted(
  * `steps`, and attempted once.
  */
 async function deliveredOnce(world: World, steps: ScriptedResponse[] = [{ status: 200 }]) {
-  const target = await ownWebhook(world, steps);
-  const attendee = await createAttendee(world.key, target.event.uid);
-  const delivery = await attempted(world, target, attendee.uid);
-  return { ...target, attendee, delivery };
+  const { hook, event } = await ownWebhook(world, steps);
+  const attendee = await createAttendee(world.key, event.uid);
+  const delivery = await attempted(world, hook, attendee.uid);
+  return { hook, event, attendee, delivery };
 }
 
 /**
@@ -93,10 +85,7 @@ async function deliveredOnce(world: World, steps: ScriptedResponse[] = [{ status
  * after (for tests that need a delivery, not its attempt).
  */
 async function manualDelivery(world: World) {
-  const hook = await createWebhook(world.key, world.integration.id, {
-    trigger: "event.manual",
-    url: channelUrl(newChannel()),
-  });
+  const hook = await addWebhook(world, { trigger: "event.manual" });
   const fired = await api("POST", `/v1/events/${world.event.uid}/actions/${hook.id}`, {
     key: world.key,
   });
@@ -234,7 +223,7 @@ describeAuth("GET /v1/deliveries/{id}", {
 describe("POST /v1/deliveries/{id}/redeliver", () => {
   it("sends a delivered delivery again with the same webhook-id, through the queue", async () => {
     const world = await deliveryWorld();
-    const { delivery, channel, hook } = await deliveredOnce(world);
+    const { delivery, hook } = await deliveredOnce(world);
     expect(delivery.status).toBe("delivered");
     const response = await api("POST", `/v1/deliveries/${delivery.id}/redeliver`, {
       key: world.key,
@@ -245,7 +234,7 @@ describe("POST /v1/deliveries/{id}/redeliver", () => {
       status: "pending",
       attempt_count: 1,
     });
-    const got = await receivedAtLeast(channel, 2, 15_000);
+    const got = await receivedAtLeast(hook.channel, 2, 15_000);
     expect(got).toHaveLength(2);
     expect(got[1]?.headers["webhook-id"]).toBe(delivery.id);
     expect(got[1]?.headers["x-weft-attempt"]).toBe("2");
@@ -269,7 +258,7 @@ describe("POST /v1/deliveries/{id}/redeliver", () => {
     // Delivered, then its receiver answers the next guest 410 Gone, which disables the webhook.
     const done = await deliveredOnce(world, [{ status: 200 }, { status: 410 }]);
     const next = await createAttendee(world.key, done.event.uid);
-    expect((await attempted(world, done, next.uid, 2)).status).toBe("failed");
+    expect((await attempted(world, done.hook, next.uid, 2)).status).toBe("failed");
     const error = expectError(
       await api("POST", `/v1/deliveries/${done.delivery.id}/redeliver`, { key: world.key }),
       409,
@@ -301,17 +290,17 @@ describe("POST /v1/integrations/{id}/webhooks/{webhook_id}/recover", () => {
   it("redelivers every failed delivery since the given time", async () => {
     const world = await deliveryWorld();
     // 410 Gone fails a delivery at once and disables its webhook, enabled again after each guest.
-    const target = await ownWebhook(world, [
+    const { hook, event } = await ownWebhook(world, [
       { status: 410 },
       { status: 200 },
       { status: 410 },
       { status: 200 },
     ]);
-    const hookPath = `/v1/integrations/${world.integration.id}/webhooks/${target.hook.id}` as const;
+    const hookPath = `/v1/integrations/${world.integration.id}/webhooks/${hook.id}` as const;
     const deliveries = [];
     for (let i = 0; i < 3; i++) {
-      const attendee = await createAttendee(world.key, target.event.uid);
-      deliveries.push(await attempted(world, target, attendee.uid, i + 1));
+      const attendee = await createAttendee(world.key, event.uid);
+      deliveries.push(await attempted(world, hook, attendee.uid, i + 1));
       const enabled = await api("PATCH", hookPath, { key: world.key, body: { enabled: true } });
       expect(enabled.body.data.enabled).toBe(true);
     }
@@ -335,7 +324,7 @@ describe("POST /v1/integrations/{id}/webhooks/{webhook_id}/recover", () => {
       (await api("GET", `/v1/deliveries/${id}`, { key: world.key })).body.data.status;
     expect(await statusOf(ids[0])).toBe("pending");
     expect(await statusOf(ids[1])).toBe("delivered");
-    await receivedAtLeast(target.channel, 5, 15_000);
+    await receivedAtLeast(hook.channel, 5, 15_000);
     await waitFor(
       async () => {
         const statuses = await Promise.all(ids.map(statusOf));
@@ -344,14 +333,12 @@ describe("POST /v1/integrations/{id}/webhooks/{webhook_id}/recover", () => {
       15_000,
       "recovered deliveries",
     );
-    expect(await received(target.channel)).toHaveLength(5);
+    expect(await received(hook.channel)).toHaveLength(5);
   });
 
   it("refuses a bad body, an unknown webhook, and a disabled one", async () => {
     const world = await deliveryWorld();
-    const hook = await createWebhook(world.key, world.integration.id, {
-      url: channelUrl(newChannel()),
-    });
+    const hook = await addWebhook(world);
     const hookPath = `/v1/integrations/${world.integration.id}/webhooks/${hook.id}` as const;
     const path = `${hookPath}/recover` as const;
     const missing = expectError(
@@ -395,9 +382,7 @@ describeAuth("POST /v1/integrations/{id}/webhooks/{webhook_id}/recover", {
   otherAccount: 404,
   setup: async (owner) => {
     const world = await deliveryWorld(owner);
-    const hook = await createWebhook(world.key, world.integration.id, {
-      url: channelUrl(newChannel()),
-    });
+    const hook = await addWebhook(world);
     return {
       method: "POST",
       path: `/v1/integrations/${world.integration.id}/webhooks/${hook.id}/recover`,
@@ -410,13 +395,11 @@ describeAuth("POST /v1/integrations/{id}/webhooks/{webhook_id}/recover", {
 describe("POST /v1/integrations/{id}/webhooks/{webhook_id}/test", () => {
   it("sends a signed sample now and answers the attempt, storing nothing", async () => {
     const world = await deliveryWorld();
-    const channel = newChannel();
-    await script(channel, [{ status: 202, body: "thanks" }]);
-    const hook = await createWebhook(world.key, world.integration.id, {
-      url: channelUrl(channel),
+    const hook = await addWebhook(world, {
       trigger: "event.update",
       headers: { "x-crm-token": "t0k3n" },
     });
+    await script(hook.channel, [{ status: 202, body: "thanks" }]);
     const response = await api(
       "POST",
       `/v1/integrations/${world.integration.id}/webhooks/${hook.id}/test`,
@@ -433,7 +416,7 @@ describe("POST /v1/integrations/{id}/webhooks/{webhook_id}/test", () => {
       error: null,
       response_excerpt: "thanks",
     });
-    const [request] = await received(channel);
+    const [request] = await received(hook.channel);
     if (!request) throw new Error("nothing received");
     expectSigned(request, hook.secret);
     expect(request.headers).toMatchObject({
@@ -451,9 +434,8 @@ describe("POST /v1/integrations/{id}/webhooks/{webhook_id}/test", () => {
 
   it("answers a receiver failure as success false, without touching the webhook", async () => {
     const world = await deliveryWorld();
-    const channel = newChannel();
-    await script(channel, [{ status: 410, body: "gone" }]);
-    const hook = await createWebhook(world.key, world.integration.id, { url: channelUrl(channel) });
+    const hook = await addWebhook(world);
+    await script(hook.channel, [{ status: 410, body: "gone" }]);
     const response = await api(
       "POST",
       `/v1/integrations/${world.integration.id}/webhooks/${hook.id}/test`,
@@ -475,9 +457,7 @@ describe("POST /v1/integrations/{id}/webhooks/{webhook_id}/test", () => {
 
   it("404s an unknown webhook or integration", async () => {
     const world = await deliveryWorld();
-    const hook = await createWebhook(world.key, world.integration.id, {
-      url: channelUrl(newChannel()),
-    });
+    const hook = await addWebhook(world);
     expectError(
       await api("POST", `/v1/integrations/${world.integration.id}/webhooks/whk_nope/test`, {
         key: world.key,
@@ -497,9 +477,7 @@ describeAuth("POST /v1/integrations/{id}/webhooks/{webhook_id}/test", {
   otherAccount: 404,
   setup: async (owner) => {
     const world = await deliveryWorld(owner);
-    const hook = await createWebhook(world.key, world.integration.id, {
-      url: channelUrl(newChannel()),
-    });
+    const hook = await addWebhook(world);
     return {
       method: "POST",
       path: `/v1/integrations/${world.integration.id}/webhooks/${hook.id}/test`,
