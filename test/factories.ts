@@ -152,8 +152,10 @@ export async function createWorld(options: WorldOptions = {}) {
       200,
     );
   }
+  // `active` is the world's choice, not a property of the integration the API would accept.
+  const { active, ...integrationBody } = options.integration ?? {};
   const integration = options.integration
-    ? await createIntegration(key, { profile_uids: [profile.uid], ...options.integration })
+    ? await createIntegration(key, { profile_uids: [profile.uid], ...integrationBody })
     : undefined;
   const webhooks = [];
   for (const body of integration ? (options.webhooks ?? []) : []) {
@@ -164,10 +166,24 @@ export async function createWorld(options: WorldOptions = {}) {
     });
     webhooks.push({ ...webhook, channel });
   }
-  if (integration && options.integration?.active !== false) {
+  if (integration && active !== false) {
     await activate(key, profile.uid, integration.id);
   }
   // The event comes last, so the active integration's fixed fields are in its form.
   const event = await createEvent(key, profile.uid, options.event);
   return { ...owner, key, profile, event, integration, webhooks };
+}
+
+/**
+ * A webhook of the integration on a fresh receiver channel (test/helpers/receiver.ts), returned
+ * with its `channel` and `secret`: for webhooks added once the world exists (on one of its events).
+ */
+export async function createReceiverWebhook(
+  key: string,
+  integrationId: string,
+  body: Partial<Schemas["CreateWebhook"]> = {},
+) {
+  const channel = newChannel();
+  const webhook = await createWebhook(key, integrationId, { url: channelUrl(channel), ...body });
+  return { ...webhook, channel };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createAccount, createIntegration, createIntegrationKey } from "../factories";
-import { api, expectError, request } from "./api";
+import { api, BOOTSTRAP, expectError, request } from "./api";
 
 export type AuthCase = {
   method: string;
@@ -93,8 +93,9 @@ export function describeAuth(name: string, spec: AuthSpec) {
         const owner = await createAccount();
         const call = await spec.setup(owner);
         const profiles = await api("GET", "/v1/profiles?page_size=200", { key: owner.key });
+        expect(profiles.status).toBe(200);
         const integration = await createIntegration(owner.key, {
-          profile_uids: (profiles.body?.data ?? []).map((p: { uid: string }) => p.uid),
+          profile_uids: profiles.body.data.map((p) => p.uid),
         });
         const { key } = await createIntegrationKey(owner.key, integration.id);
         const response = await request(call.method, call.path, { key, body: call.body });
@@ -105,10 +106,7 @@ export function describeAuth(name: string, spec: AuthSpec) {
     it("refuses the bootstrap token (403)", async () => {
       const owner = await createAccount();
       const call = await spec.setup(owner);
-      const response = await request(call.method, call.path, {
-        key: "test-bootstrap-token",
-        body: call.body,
-      });
+      const response = await request(call.method, call.path, { key: BOOTSTRAP, body: call.body });
       expectError(response, 403, "FORBIDDEN");
     });
   });

@@ -1,45 +1,62 @@
-import { eq } from "drizzle-orm";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { triggers } from "../../src/db/schema";
-import { expectSigned } from "../delivery/helpers";
 import {
-  channelUrl,
-  db,
-  findDeliveryRow,
-  newChannel,
-  received,
-  seedAttendee,
-  seedEvent,
-  seedOverride,
-  seedWebhook,
-  seedWorld,
-  waitFor,
-} from "../delivery/seed";
+  type Account,
+  createAttendee,
+  createEvent,
+  createReceiverWebhook,
+  createWorld,
+  type WorldOptions,
+} from "../factories";
 import { api, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
+import { triggersFor } from "../helpers/outbox";
+import { expectSigned, receivedAtLeast } from "../helpers/receiver";
+
+/**
+ * An account whose profile has an integration (active unless `active: false`) and an event;
+ * webhooks are added with `addWebhook` once the events they name exist.
+ */
+async function actionWorld(
+  options: { owner?: Account } & NonNullable<WorldOptions["integration"]> = {},
+) {
+  const { owner, ...integration } = options;
+  const world = await createWorld({ owner, integration: { name: "CRM sync", ...integration } });
+  if (!world.integration) throw new Error("createWorld made no integration");
+  return { ...world, integration: world.integration };
+}
+type World = Awaited<ReturnType<typeof actionWorld>>;
+
+/** A webhook of the world's integration, on a fresh receiver channel. */
+const addWebhook = (world: World, body: Parameters<typeof createReceiverWebhook>[2]) =>
+  createReceiverWebhook(world.key, world.integration.id, body);
 
 describe("GET /v1/events/{uid}/actions and /v1/attendees/{uid}/actions", () => {
   it("lists the enabled manual webhooks that apply, labelled by name", async () => {
-    const world = await seedWorld();
-    const other = await seedEvent(world);
-    const badge = await seedWebhook(world, { trigger: "guest.manual", name: "Send badge" });
-    const vip = await seedWebhook(world, {
+    const world = await actionWorld();
+    const other = await createEvent(world.key, world.profile.uid);
+    const badge = await addWebhook(world, { trigger: "guest.manual", name: "Send badge" });
+    const vip = await addWebhook(world, {
       trigger: "guest.manual",
       name: "Mark VIP",
       method: "PUT",
-      eventUids: [world.event.id],
+      event_uids: [world.event.uid],
     });
-    await seedWebhook(world, { trigger: "guest.manual", name: "Elsewhere", eventUids: [other.id] });
-    await seedWebhook(world, { trigger: "guest.manual", name: "Off", enabled: false });
-    await seedWebhook(world, { trigger: "guest.create", name: "Automatic" });
-    const sync = await seedWebhook(world, {
+    await addWebhook(world, {
+      trigger: "guest.manual",
+      name: "Elsewhere",
+      event_uids: [other.uid],
+    });
+    await addWebhook(world, { trigger: "guest.manual", name: "Off", enabled: false });
+    await addWebhook(world, { trigger: "guest.create", name: "Automatic" });
+    const sync = await addWebhook(world, {
       trigger: "event.manual",
       name: "Sync event",
       method: "GET",
     });
-    const attendee = await seedAttendee(world);
+    const attendee = await createAttendee(world.key, world.event.uid);
 
-    const guestActions = await api("GET", `/v1/attendees/${attendee.id}/actions`, {
+    const guestActions = await api("GET", `/v1/attendees/${attendee.uid}/actions`, {
       key: world.key,
     });
     expect(guestActions.status).toBe(200);
@@ -47,7 +64,7 @@ describe("GET /v1/events/{uid}/actions and /v1/attendees/{uid}/actions", () => {
       { webhook_id: badge.id, name: "Send badge", method: "POST" },
       { webhook_id: vip.id, name: "Mark VIP", method: "PUT" },
     ]);
-    const eventActions = await api("GET", `/v1/events/${world.event.id}/actions`, {
+    const eventActions = await api("GET", `/v1/events/${world.event.uid}/actions`, {
       key: world.key,
     });
     expect(eventActions.body.data).toEqual([
@@ -56,9 +73,11 @@ describe("GET /v1/events/{uid}/actions and /v1/attendees/{uid}/actions", () => {
   });
 
   it("lists nothing when no integration applies, and 404s unknown uids", async () => {
-    const world = await seedWorld({ active: false });
-    await seedWebhook(world, { trigger: "event.manual" });
-    const response = await api("GET", `/v1/events/${world.event.id}/actions`, { key: world.key });
+    const world = await actionWorld({ active: false });
+    await addWebhook(world, { trigger: "event.manual" });
+    const response = await api("GET", `/v1/events/${world.event.uid}/actions`, {
+      key: world.key,
+    });
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual([]);
     expectError(
@@ -74,45 +93,52 @@ describe("GET /v1/events/{uid}/actions and /v1/attendees/{uid}/actions", () => {
   });
 
   it("follows the event override's integration", async () => {
-    const world = await seedWorld({ active: false });
-    const hook = await seedWebhook(world, { trigger: "event.manual" });
-    await seedOverride(world.event.id, { integrationId: world.integration.id });
-    const response = await api("GET", `/v1/events/${world.event.id}/actions`, { key: world.key });
-    expect(response.body.data.map((a: { webhook_id: string }) => a.webhook_id)).toEqual([hook.id]);
+    const world = await actionWorld({ active: false });
+    const hook = await addWebhook(world, { trigger: "event.manual" });
+    const override = await api("PUT", `/v1/events/${world.event.uid}/integration`, {
+      key: world.key,
+      body: { integration_id: world.integration.id },
+    });
+    expect(override.status).toBe(200);
+    const response = await api("GET", `/v1/events/${world.event.uid}/actions`, {
+      key: world.key,
+    });
+    expect(response.body.data.map((a) => a.webhook_id)).toEqual([hook.id]);
   });
 });
 
 describeAuth("GET /v1/attendees/{uid}/actions", {
   otherAccount: 404,
   setup: async (owner) => {
-    const world = await seedWorld({ owner });
-    const hook = await seedWebhook(world, { trigger: "guest.manual" });
-    const attendee = await seedAttendee(world);
-    return { method: "GET", path: `/v1/attendees/${attendee.id}/actions`, secrets: [hook.id] };
+    const world = await actionWorld({ owner });
+    const hook = await addWebhook(world, { trigger: "guest.manual" });
+    const attendee = await createAttendee(world.key, world.event.uid);
+    return { method: "GET", path: `/v1/attendees/${attendee.uid}/actions`, secrets: [hook.id] };
   },
 });
 
 describeAuth("GET /v1/events/{uid}/actions", {
   otherAccount: 404,
   setup: async (owner) => {
-    const world = await seedWorld({ owner });
-    const hook = await seedWebhook(world, { trigger: "event.manual" });
-    return { method: "GET", path: `/v1/events/${world.event.id}/actions`, secrets: [hook.id] };
+    const world = await actionWorld({ owner });
+    const hook = await addWebhook(world, { trigger: "event.manual" });
+    return { method: "GET", path: `/v1/events/${world.event.uid}/actions`, secrets: [hook.id] };
   },
 });
 
 describe("POST /v1/{events|attendees}/{uid}/actions/{webhook_id}", () => {
   it("fires a guest.manual webhook with the current, mapped attendee: 202 with the delivery", async () => {
-    const world = await seedWorld({
-      integrationMapping: [
+    const world = await actionWorld({
+      field_mapping: [
         { name: "mail", mapped_to: "email" },
         { name: "guest", mapped_to: "uid" },
       ],
     });
-    const channel = newChannel();
-    const hook = await seedWebhook(world, { trigger: "guest.manual", url: channelUrl(channel) });
-    const attendee = await seedAttendee(world);
-    const response = await api("POST", `/v1/attendees/${attendee.id}/actions/${hook.id}`, {
+    const hook = await addWebhook(world, { trigger: "guest.manual" });
+    const attendee = await createAttendee(world.key, world.event.uid, {
+      email: "jane@example.com",
+    });
+    const response = await api("POST", `/v1/attendees/${attendee.uid}/actions/${hook.id}`, {
       key: world.key,
     });
     expect(response.status).toBe(202);
@@ -121,87 +147,72 @@ describe("POST /v1/{events|attendees}/{uid}/actions/{webhook_id}", () => {
       webhook_id: hook.id,
       integration_id: world.integration.id,
       trigger: "guest.manual",
-      event_uid: world.event.id,
-      entity_uid: attendee.id,
+      event_uid: world.event.uid,
+      entity_uid: attendee.uid,
       status: "pending",
       attempt_count: 0,
     });
     const deliveryId = response.body.data.id;
-    const stored = await findDeliveryRow(deliveryId);
-    const trigger = await db
-      .select()
-      .from(triggers)
-      .where(eq(triggers.id, stored?.triggerId ?? ""))
-      .get();
+    const stored = await env.DB.prepare("SELECT trigger_id FROM deliveries WHERE id = ?")
+      .bind(deliveryId)
+      .first<{ trigger_id: string }>();
+    const trigger = (await triggersFor(attendee.uid)).find((t) => t.id === stored?.trigger_id);
     expect(trigger).toMatchObject({
       trigger: "guest.manual",
-      webhookId: hook.id,
+      webhook_id: hook.id,
       status: "processed",
     });
     expect(trigger?.snapshot).toMatchObject({
-      uid: attendee.id,
+      uid: attendee.uid,
       email: "jane@example.com",
-      event_uid: world.event.id,
+      event_uid: world.event.uid,
     });
 
-    const [request] = await waitFor(
-      async () => {
-        const got = await received(channel);
-        return got.length > 0 ? got : undefined;
-      },
-      15_000,
-      "the manual delivery",
-    );
+    const [request] = await receivedAtLeast(hook.channel, 1, 15_000);
     if (!request) throw new Error("nothing received");
-    expect(JSON.parse(request.body)).toEqual({ mail: "jane@example.com", guest: attendee.id });
+    expect(JSON.parse(request.body)).toEqual({ mail: "jane@example.com", guest: attendee.uid });
     expect(request.headers["webhook-id"]).toBe(deliveryId);
     expect(request.headers["x-weft-trigger"]).toBe("guest.manual");
     expectSigned(request, hook.secret);
   });
 
   it("fires an event.manual webhook with the event as GET /v1/events/{uid} shows it", async () => {
-    const world = await seedWorld();
-    const channel = newChannel();
-    const hook = await seedWebhook(world, { trigger: "event.manual", url: channelUrl(channel) });
-    const response = await api("POST", `/v1/events/${world.event.id}/actions/${hook.id}`, {
+    const world = await actionWorld();
+    const hook = await addWebhook(world, { trigger: "event.manual" });
+    const response = await api("POST", `/v1/events/${world.event.uid}/actions/${hook.id}`, {
       key: world.key,
     });
     expect(response.status).toBe(202);
-    const [request] = await waitFor(
-      async () => {
-        const got = await received(channel);
-        return got.length > 0 ? got : undefined;
-      },
-      15_000,
-      "the manual delivery",
-    );
-    const shown = await api("GET", `/v1/events/${world.event.id}`, { key: world.key });
+    const [request] = await receivedAtLeast(hook.channel, 1, 15_000);
+    const shown = await api("GET", `/v1/events/${world.event.uid}`, { key: world.key });
     expect(JSON.parse(request?.body ?? "")).toEqual(shown.body.data);
   });
 
   it("404s a webhook that is not a manual action applying here", async () => {
-    const world = await seedWorld();
-    const other = await seedEvent(world);
-    const attendee = await seedAttendee(world);
-    const automatic = await seedWebhook(world, { trigger: "guest.create" });
-    const eventManual = await seedWebhook(world, { trigger: "event.manual" });
-    const elsewhere = await seedWebhook(world, { trigger: "guest.manual", eventUids: [other.id] });
-    const off = await seedWebhook(world, { trigger: "guest.manual", enabled: false });
+    const world = await actionWorld();
+    const other = await createEvent(world.key, world.profile.uid);
+    const attendee = await createAttendee(world.key, world.event.uid);
+    const automatic = await addWebhook(world, { trigger: "guest.create" });
+    const eventManual = await addWebhook(world, { trigger: "event.manual" });
+    const elsewhere = await addWebhook(world, { trigger: "guest.manual", event_uids: [other.uid] });
+    const off = await addWebhook(world, { trigger: "guest.manual", enabled: false });
     for (const hook of [automatic, eventManual, elsewhere, off]) {
       expectError(
-        await api("POST", `/v1/attendees/${attendee.id}/actions/${hook.id}`, { key: world.key }),
+        await api("POST", `/v1/attendees/${attendee.uid}/actions/${hook.id}`, { key: world.key }),
         404,
         "NOT_FOUND",
       );
     }
     expectError(
-      await api("POST", `/v1/attendees/${attendee.id}/actions/whk_nope`, { key: world.key }),
+      await api("POST", `/v1/attendees/${attendee.uid}/actions/whk_nope`, { key: world.key }),
       404,
       "NOT_FOUND",
     );
-    const guestHook = await seedWebhook(world, { trigger: "guest.manual" });
+    const guestHook = await addWebhook(world, { trigger: "guest.manual" });
     expectError(
-      await api("POST", `/v1/events/${world.event.id}/actions/${guestHook.id}`, { key: world.key }),
+      await api("POST", `/v1/events/${world.event.uid}/actions/${guestHook.id}`, {
+        key: world.key,
+      }),
       404,
       "NOT_FOUND",
     );
@@ -216,12 +227,12 @@ describe("POST /v1/{events|attendees}/{uid}/actions/{webhook_id}", () => {
 describeAuth("POST /v1/attendees/{uid}/actions/{webhook_id}", {
   otherAccount: 404,
   setup: async (owner) => {
-    const world = await seedWorld({ owner });
-    const hook = await seedWebhook(world, { trigger: "guest.manual" });
-    const attendee = await seedAttendee(world);
+    const world = await actionWorld({ owner });
+    const hook = await addWebhook(world, { trigger: "guest.manual" });
+    const attendee = await createAttendee(world.key, world.event.uid);
     return {
       method: "POST",
-      path: `/v1/attendees/${attendee.id}/actions/${hook.id}`,
+      path: `/v1/attendees/${attendee.uid}/actions/${hook.id}`,
       secrets: [hook.id],
     };
   },
@@ -230,11 +241,11 @@ describeAuth("POST /v1/attendees/{uid}/actions/{webhook_id}", {
 describeAuth("POST /v1/events/{uid}/actions/{webhook_id}", {
   otherAccount: 404,
   setup: async (owner) => {
-    const world = await seedWorld({ owner });
-    const hook = await seedWebhook(world, { trigger: "event.manual" });
+    const world = await actionWorld({ owner });
+    const hook = await addWebhook(world, { trigger: "event.manual" });
     return {
       method: "POST",
-      path: `/v1/events/${world.event.id}/actions/${hook.id}`,
+      path: `/v1/events/${world.event.uid}/actions/${hook.id}`,
       secrets: [hook.id],
     };
   },

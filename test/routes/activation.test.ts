@@ -4,15 +4,11 @@ import { createEvent, createIntegration, createProfile, createWorld } from "../f
 import { api, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
 
-const vat = { name: "cpy_vat_number", label: "VAT", type: "text", required: true };
-const po = { name: "po_number", label: "PO", type: "text", required: false };
+const vat = { name: "cpy_vat_number", label: "VAT", type: "text", required: true } as const;
+const po = { name: "po_number", label: "PO", type: "text", required: false } as const;
 
 const fieldsOf = async (key: string, eventUid: string) =>
-  (await api("GET", `/v1/events/${eventUid}`, { key })).body.data.fields as Array<{
-    name: string;
-    locked: boolean;
-    label: string;
-  }>;
+  (await api("GET", `/v1/events/${eventUid}`, { key })).body.data.fields;
 
 describe("PUT|GET|DELETE /v1/profiles/{uid}/integration", () => {
   it("activates, replaces, shows and deactivates, locking and unlocking fixed fields", async () => {
@@ -25,7 +21,7 @@ describe("PUT|GET|DELETE /v1/profiles/{uid}/integration", () => {
       profile_uids: [profile.uid],
       fixed_configuration: { fields: [po] },
     });
-    const path = `/v1/profiles/${profile.uid}/integration`;
+    const path = `/v1/profiles/${profile.uid}/integration` as const;
     expect((await api("GET", path, { key })).body.data).toEqual({
       profile_uid: profile.uid,
       integration_id: null,
@@ -107,7 +103,7 @@ describe("PUT|GET|DELETE /v1/profiles/{uid}/integration", () => {
   it("refuses an integration that does not list the profile (409), and unknown ones (404)", async () => {
     const { key, profile } = await createWorld();
     const unlinked = await createIntegration(key);
-    const path = `/v1/profiles/${profile.uid}/integration`;
+    const path = `/v1/profiles/${profile.uid}/integration` as const;
     expect(
       expectError(
         await api("PUT", path, { key, body: { integration_id: unlinked.id } }),
@@ -153,16 +149,14 @@ describe("PUT|GET|DELETE /v1/profiles/{uid}/integration", () => {
         }),
       );
     }
-    const path = `/v1/profiles/${profile.uid}/integration`;
+    const path = `/v1/profiles/${profile.uid}/integration` as const;
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         api("PUT", path, { key, body: { integration_id: integrations[i % 5].id } }),
       ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
-    const data = answers.map(
-      (a) => a.body.data as { integration_id: string; replaced_integration_id: string | null },
-    );
+    const data = answers.map((a) => a.body.data);
 
     // The answers are edges replaced -> integration. One unbroken chain from "nothing active" uses
     // every answer exactly once: an Eulerian path from null (found with Hierholzer's algorithm; a
@@ -177,9 +171,7 @@ describe("PUT|GET|DELETE /v1/profiles/{uid}/integration", () => {
       .first();
     expect(row?.active_integration_id).toBe(previous);
     const event = (await api("GET", `/v1/events?profile_uid=${profile.uid}`, { key })).body.data[0];
-    const locked = event.fields
-      .filter((f: { locked: boolean }) => f.locked)
-      .map((f: { name: string }) => f.name);
+    const locked = event.fields.filter((f) => f.locked).map((f) => f.name);
     const winner = integrations.findIndex((i) => i.id === previous);
     expect(locked).toEqual([`fixed_${winner}`]);
   });
@@ -222,15 +214,15 @@ describeAuth("DELETE /v1/profiles/{uid}/integration", {
 });
 
 /** The nodes of a path from `null` using every edge exactly once, or null when there is none. */
-function eulerianPath(edges: Array<[string | null, string]>): Array<string | null> | null {
-  const next = new Map<string | null, string[]>();
+function eulerianPath(edges: Array<[string | null, string | null]>): Array<string | null> | null {
+  const next = new Map<string | null, Array<string | null>>();
   for (const [from, to] of edges) next.set(from, [...(next.get(from) ?? []), to]);
   const stack: Array<string | null> = [null];
   const path: Array<string | null> = [];
   while (stack.length > 0) {
     const node = stack[stack.length - 1];
     const out = next.get(node);
-    if (out?.length) stack.push(out.pop() as string);
+    if (out?.length) stack.push(out.pop() as string | null);
     else path.push(stack.pop() as string | null);
   }
   path.reverse();

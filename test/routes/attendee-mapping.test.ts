@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  activate,
   createAttendee,
   createEvent,
   createIntegration,
@@ -11,10 +12,9 @@ import { api, expectError } from "../helpers/api";
 
 describe("attendees read through an integration key are mapped (§5)", () => {
   it("gives the native, the mapped and the ignore_fields_mapping shapes of one guest", async () => {
-    const { key, profile, event } = await createWorld();
-    await api("PUT", "/v1/account/field-mapping", {
-      key,
-      body: { field_mapping: [{ name: "source", value: "account" }] },
+    const { key, profile, event } = await createWorld({
+      accountMapping: [{ name: "source", value: "account" }],
+      profileMapping: [{ name: "first", mapped_to: "firstname" }],
     });
     const integration = await createIntegration(key, {
       profile_uids: [profile.uid],
@@ -23,10 +23,6 @@ describe("attendees read through an integration key are mapped (§5)", () => {
         { name: "source", value: "weft" },
         { name: "missing", mapped_to: "no_such_field" },
       ],
-    });
-    await api("PUT", `/v1/profiles/${profile.uid}/field-mapping`, {
-      key,
-      body: { field_mapping: [{ name: "first", mapped_to: "firstname" }] },
     });
     const reader = (await createIntegrationKey(key, integration.id)).key;
     const guest = await createAttendee(key, event.uid, {
@@ -136,11 +132,7 @@ describe("fixed configuration on event creation (§4)", () => {
         fields: [{ name: "cpy_vat_number", label: "VAT", type: "text", required: true }],
       },
     });
-    const activated = await api("PUT", `/v1/profiles/${profile.uid}/integration`, {
-      key,
-      body: { integration_id: integration.id },
-    });
-    expect(activated.status).toBe(200);
+    await activate(key, profile.uid, integration.id);
 
     const event = await createEvent(key, profile.uid);
     expect(event.fields).toContainEqual({
@@ -150,7 +142,7 @@ describe("fixed configuration on event creation (§4)", () => {
       required: true,
       locked: true,
     });
-    const unlocked = event.fields.filter((f: { name: string }) => f.name !== "cpy_vat_number");
+    const unlocked = event.fields.filter((f) => f.name !== "cpy_vat_number");
     const removal = await api("PATCH", `/v1/events/${event.uid}`, {
       key,
       body: { fields: unlocked },

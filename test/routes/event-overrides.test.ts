@@ -1,21 +1,21 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createEvent, createIntegration, createProfile, createWorld } from "../factories";
+import { activate, createEvent, createIntegration, createProfile, createWorld } from "../factories";
 import { api, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
 
-const vat = { name: "cpy_vat_number", label: "VAT", type: "text", required: true };
-const po = { name: "po_number", label: "PO", type: "text", required: false };
+const vat = { name: "cpy_vat_number", label: "VAT", type: "text", required: true } as const;
+const po = { name: "po_number", label: "PO", type: "text", required: false } as const;
 
 const lockedNames = async (key: string, eventUid: string) =>
   (await api("GET", `/v1/events/${eventUid}`, { key })).body.data.fields
-    .filter((f: { locked: boolean }) => f.locked)
-    .map((f: { name: string }) => f.name);
+    .filter((f) => f.locked)
+    .map((f) => f.name);
 
 describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
   it("answers 404 until an override is set, then stores and returns it", async () => {
     const { key, event } = await createWorld();
-    const path = `/v1/events/${event.uid}/integration`;
+    const path = `/v1/events/${event.uid}/integration` as const;
     expect(expectError(await api("GET", path, { key }), 404, "NOT_FOUND").message).toMatch(
       /Override/,
     );
@@ -65,12 +65,9 @@ describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
       fixed_configuration: { fields: [vat] },
     });
     const special = await createIntegration(key, { fixed_configuration: { fields: [po] } });
-    await api("PUT", `/v1/profiles/${profile.uid}/integration`, {
-      key,
-      body: { integration_id: active.id },
-    });
+    await activate(key, profile.uid, active.id);
     expect(await lockedNames(key, event.uid)).toEqual(["cpy_vat_number"]);
-    const path = `/v1/events/${event.uid}/integration`;
+    const path = `/v1/events/${event.uid}/integration` as const;
     await api("PUT", path, { key, body: { integration_id: special.id } });
     expect(await lockedNames(key, event.uid)).toEqual(["po_number"]);
     await api("PUT", path, { key, body: { integration_id: null, fire_on_payment: true } });
@@ -84,7 +81,7 @@ describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
     const { key, event } = await createWorld();
     const stranger = await createWorld();
     const theirs = await createIntegration(stranger.key);
-    const path = `/v1/events/${event.uid}/integration`;
+    const path = `/v1/events/${event.uid}/integration` as const;
     const bad = await api("PUT", path, {
       key,
       body: { mapping_mode: "append", fire_on_payment: "yes", field_mapping: [{ name: "x" }] },
@@ -107,8 +104,9 @@ describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
 const withOverride = async (owner: { key: string }) => {
   const profile = await createProfile(owner.key);
   const event = await createEvent(owner.key, profile.uid);
-  await api("PUT", `/v1/events/${event.uid}/integration`, { key: owner.key, body: {} });
-  return `/v1/events/${event.uid}/integration`;
+  const path = `/v1/events/${event.uid}/integration` as const;
+  expect((await api("PUT", path, { key: owner.key, body: {} })).status).toBe(200);
+  return path;
 };
 
 describeAuth("GET /v1/events/{uid}/integration", {

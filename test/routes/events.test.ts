@@ -5,16 +5,19 @@ import { EVENT_CHANGED, findEvent, updateEvent } from "../../src/db/queries/even
 import type { FormField } from "../../src/lib/types";
 import { applyFormChange, patchEvent } from "../../src/services/events";
 import {
+  activate,
   createAccount,
   createAttendee,
   createEvent,
+  createIntegration,
+  createIntegrationKey,
   createProfile,
   createWorld,
 } from "../factories";
 import { api, expectError } from "../helpers/api";
 import { realDeps } from "../helpers/deps";
 import { describeAuth } from "../helpers/describe-auth";
-import { integrationKey, triggersFor } from "./reader-keys";
+import { triggersFor } from "../helpers/outbox";
 
 const BASE = {
   name: "Summit",
@@ -23,17 +26,6 @@ const BASE = {
 };
 
 const uids = (body: { data: { uid: string }[] }) => body.data.map((e) => e.uid);
-
-/** Marks a field of an event as locked, as the integrations code does on activation. */
-async function lockField(eventUid: string, field: FormField) {
-  const row = await env.DB.prepare("SELECT fields FROM events WHERE id = ?")
-    .bind(eventUid)
-    .first<{ fields: string }>();
-  const fields = [...JSON.parse(row?.fields ?? "[]"), { ...field, locked: true }];
-  await env.DB.prepare("UPDATE events SET fields = ? WHERE id = ?")
-    .bind(JSON.stringify(fields), eventUid)
-    .run();
-}
 
 describe("POST /v1/events", () => {
   it("creates an event with the documented defaults and records event.create", async () => {
@@ -180,22 +172,17 @@ describe("POST /v1/events", () => {
   });
 
   it("adds the active integration's fixed fields, locked", async () => {
-    const { account, key } = await createAccount();
+    const { key } = await createAccount();
     const profile = await createProfile(key);
-    const { integrationId } = await integrationKey(account.id, [profile.uid]);
-    const fixed = { name: "vat", label: "VAT", type: "text", required: true, locked: false };
-    await env.DB.batch([
-      env.DB.prepare("UPDATE integrations SET fixed_configuration = ? WHERE id = ?").bind(
-        JSON.stringify({ fields: [fixed] }),
-        integrationId,
-      ),
-      env.DB.prepare("UPDATE profiles SET active_integration_id = ? WHERE id = ?").bind(
-        integrationId,
-        profile.uid,
-      ),
-    ]);
+    const integration = await createIntegration(key, {
+      profile_uids: [profile.uid],
+      fixed_configuration: {
+        fields: [{ name: "vat", label: "VAT", type: "text", required: true }],
+      },
+    });
+    await activate(key, profile.uid, integration.id);
     const event = await createEvent(key, profile.uid);
-    expect(event.fields.map((f: FormField) => [f.name, f.locked])).toEqual([
+    expect(event.fields.map((f) => [f.name, f.locked])).toEqual([
       ["email", false],
       ["firstname", false],
       ["lastname", false],
@@ -204,8 +191,9 @@ describe("POST /v1/events", () => {
   });
 
   it("refuses an integration key (403)", async () => {
-    const { account, profile } = await createWorld();
-    const reader = await integrationKey(account.id, [profile.uid]);
+    const { key, profile } = await createWorld();
+    const integration = await createIntegration(key, { profile_uids: [profile.uid] });
+    const reader = await createIntegrationKey(key, integration.id);
     const response = await api("POST", "/v1/events", {
       key: reader.key,
       body: { profile_uid: profile.uid, ...BASE },
@@ -266,12 +254,13 @@ describe("GET /v1/events", () => {
   });
 
   it("shows an integration key only the linked profiles' events", async () => {
-    const { account, key } = await createAccount();
+    const { key } = await createAccount();
     const linked = await createProfile(key);
     const unlinked = await createProfile(key);
     const mine = await createEvent(key, linked.uid);
     await createEvent(key, unlinked.uid);
-    const reader = await integrationKey(account.id, [linked.uid]);
+    const integration = await createIntegration(key, { profile_uids: [linked.uid] });
+    const reader = await createIntegrationKey(key, integration.id);
     const list = await api("GET", "/v1/events", { key: reader.key });
     expect(uids(list.body)).toEqual([mine.uid]);
     expect(list.body.meta.total).toBe(1);
@@ -280,23 +269,29 @@ describe("GET /v1/events", () => {
     });
     expect(filtered.body.data).toEqual([]);
 
-    const nothing = await integrationKey(account.id, []);
+    const unlinkedIntegration = await createIntegration(key);
+    const nothing = await createIntegrationKey(key, unlinkedIntegration.id);
     expect((await api("GET", "/v1/events", { key: nothing.key })).body.meta.total).toBe(0);
 
-    const off = await integrationKey(account.id, [linked.uid], { apiAccess: false });
+    const offIntegration = await createIntegration(key, {
+      profile_uids: [linked.uid],
+      api_access: false,
+    });
+    const off = await createIntegrationKey(key, offIntegration.id);
     expectError(await api("GET", "/v1/events", { key: off.key }), 403, "FORBIDDEN");
   });
 });
 
 describe("GET /v1/events/{uid} and /fields", () => {
   it("reads an event and its form; integration keys only for linked profiles", async () => {
-    const { account, key, profile, event } = await createWorld();
+    const { key, profile, event } = await createWorld();
     expect((await api("GET", `/v1/events/${event.uid}`, { key })).body.data).toEqual(event);
     expect((await api("GET", `/v1/events/${event.uid}/fields`, { key })).body).toEqual({
       data: event.fields,
     });
 
-    const reader = await integrationKey(account.id, [profile.uid]);
+    const integration = await createIntegration(key, { profile_uids: [profile.uid] });
+    const reader = await createIntegrationKey(key, integration.id);
     expect((await api("GET", `/v1/events/${event.uid}`, { key: reader.key })).body.data).toEqual(
       event,
     );
@@ -304,8 +299,9 @@ describe("GET /v1/events/{uid} and /fields", () => {
       (await api("GET", `/v1/events/${event.uid}/fields`, { key: reader.key })).body.data,
     ).toEqual(event.fields);
 
-    const stranger = await integrationKey(account.id, []);
-    for (const path of [`/v1/events/${event.uid}`, `/v1/events/${event.uid}/fields`]) {
+    const unlinked = await createIntegration(key);
+    const stranger = await createIntegrationKey(key, unlinked.id);
+    for (const path of [`/v1/events/${event.uid}`, `/v1/events/${event.uid}/fields`] as const) {
       expectError(await api("GET", path, { key: stranger.key }), 404, "NOT_FOUND");
     }
     expectError(await api("GET", "/v1/events/evt_unknown", { key }), 404, "NOT_FOUND");
@@ -377,9 +373,13 @@ describe("PATCH /v1/events/{uid}", () => {
   });
 
   it("keeps locked fields: removing or changing one is a 409 naming it", async () => {
-    const { key, event } = await createWorld();
-    const vat = { name: "vat", label: "VAT", type: "text" as const, required: true, locked: true };
-    await lockField(event.uid, vat);
+    const fixed = { name: "vat", label: "VAT", type: "text", required: true } as const;
+    // The event is created with the active integration's fixed field, locked.
+    const { key, event } = await createWorld({
+      integration: { fixed_configuration: { fields: [fixed] } },
+    });
+    const vat = { ...fixed, locked: true };
+    expect(event.fields.at(-1)).toEqual(vat);
     const base = [{ name: "email", type: "email", required: true }];
 
     const removed = await api("PATCH", `/v1/events/${event.uid}`, {
@@ -547,8 +547,9 @@ for (const [method, suffix, body] of [
 
 describe("integration keys on event writes", () => {
   it("are refused (403) even for linked profiles", async () => {
-    const { account, profile, event } = await createWorld();
-    const reader = await integrationKey(account.id, [profile.uid]);
+    const { key, profile, event } = await createWorld();
+    const integration = await createIntegration(key, { profile_uids: [profile.uid] });
+    const reader = await createIntegrationKey(key, integration.id);
     const patch = await api("PATCH", `/v1/events/${event.uid}`, {
       key: reader.key,
       body: { name: "x" },

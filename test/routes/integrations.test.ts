@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
+  activate,
   createAccount,
   createEvent,
   createIntegration,
@@ -12,7 +13,12 @@ import {
 import { api, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
 
-const fixedField = { name: "cpy_vat_number", label: "VAT", type: "text", required: true };
+const fixedField = {
+  name: "cpy_vat_number",
+  label: "VAT",
+  type: "text",
+  required: true,
+} as const;
 
 describe("POST /v1/integrations", () => {
   it("creates an integration with links, fixed configuration and mapping", async () => {
@@ -140,17 +146,17 @@ describe("GET /v1/integrations", () => {
     const c = await createIntegration(key);
     await createIntegration((await createAccount()).key);
     const page1 = await api("GET", "/v1/integrations?page_size=2", { key });
-    expect(page1.body.data.map((i: { id: string }) => i.id)).toEqual([a.id, b.id]);
+    expect(page1.body.data.map((i) => i.id)).toEqual([a.id, b.id]);
     expect(page1.body.data[0].profile_uids).toEqual([profile.uid]);
     expect(page1.body.meta).toEqual({ page: 1, page_size: 2, total: 3, last_page: 2 });
     const page2 = await api("GET", "/v1/integrations?page_size=2&page=2", { key });
-    expect(page2.body.data.map((i: { id: string }) => i.id)).toEqual([c.id]);
+    expect(page2.body.data.map((i) => i.id)).toEqual([c.id]);
     const since = await api(
       "GET",
       `/v1/integrations?updated_since=${encodeURIComponent(c.updated_at)}`,
       { key },
     );
-    expect(since.body.data.map((i: { id: string }) => i.id)).toContain(c.id);
+    expect(since.body.data.map((i) => i.id)).toContain(c.id);
     expectError(
       await api("GET", "/v1/integrations?page_size=0", { key }),
       400,
@@ -202,23 +208,19 @@ describe("PATCH /v1/integrations/{id}", () => {
       profile_uids: [profile.uid],
       fixed_configuration: { fields: [fixedField] },
     });
-    const activated = await api("PUT", `/v1/profiles/${profile.uid}/integration`, {
-      key,
-      body: { integration_id: integration.id },
-    });
-    expect(activated.status).toBe(200);
+    await activate(key, profile.uid, integration.id);
     const locked = await api("GET", `/v1/events/${event.uid}`, { key });
-    expect(
-      locked.body.data.fields.find((f: { name: string }) => f.name === "cpy_vat_number"),
-    ).toMatchObject({ locked: true });
+    expect(locked.body.data.fields.find((f) => f.name === "cpy_vat_number")).toMatchObject({
+      locked: true,
+    });
 
     await api("PATCH", `/v1/integrations/${integration.id}`, { key, body: { profile_uids: [] } });
     const active = await api("GET", `/v1/profiles/${profile.uid}/integration`, { key });
     expect(active.body.data).toEqual({ profile_uid: profile.uid, integration_id: null });
     const after = await api("GET", `/v1/events/${event.uid}`, { key });
-    expect(
-      after.body.data.fields.find((f: { name: string }) => f.name === "cpy_vat_number"),
-    ).toMatchObject({ locked: false });
+    expect(after.body.data.fields.find((f) => f.name === "cpy_vat_number")).toMatchObject({
+      locked: false,
+    });
   });
 
   it("re-applies a changed fixed configuration to the events it applies to", async () => {
@@ -227,20 +229,15 @@ describe("PATCH /v1/integrations/{id}", () => {
       profile_uids: [profile.uid],
       fixed_configuration: { fields: [fixedField] },
     });
-    await api("PUT", `/v1/profiles/${profile.uid}/integration`, {
-      key,
-      body: { integration_id: integration.id },
-    });
-    const po = { name: "po_number", label: "PO", type: "text", required: false };
+    await activate(key, profile.uid, integration.id);
+    const po = { name: "po_number", label: "PO", type: "text", required: false } as const;
     await api("PATCH", `/v1/integrations/${integration.id}`, {
       key,
       body: { fixed_configuration: { fields: [po] } },
     });
     const fields = (await api("GET", `/v1/events/${event.uid}`, { key })).body.data.fields;
-    expect(
-      fields.filter((f: { locked: boolean }) => f.locked).map((f: { name: string }) => f.name),
-    ).toEqual(["po_number"]);
-    expect(fields.map((f: { name: string }) => f.name)).toContain("cpy_vat_number");
+    expect(fields.filter((f) => f.locked).map((f) => f.name)).toEqual(["po_number"]);
+    expect(fields.map((f) => f.name)).toContain("cpy_vat_number");
   });
 });
 
@@ -254,10 +251,7 @@ describe("DELETE /v1/integrations/{id}", () => {
     const liveKey = await createIntegrationKey(key, integration.id);
     const webhook = await createWebhook(key, integration.id);
     const otherEvent = await createEvent(key, profile.uid);
-    await api("PUT", `/v1/profiles/${profile.uid}/integration`, {
-      key,
-      body: { integration_id: integration.id },
-    });
+    await activate(key, profile.uid, integration.id);
     const override = await api("PUT", `/v1/events/${otherEvent.uid}/integration`, {
       key,
       body: { integration_id: integration.id, fire_on_payment: true },
@@ -292,7 +286,7 @@ describe("DELETE /v1/integrations/{id}", () => {
     expect(kept.body.data).toMatchObject({ integration_id: null, fire_on_payment: true });
     for (const uid of [event.uid, otherEvent.uid]) {
       const fields = (await api("GET", `/v1/events/${uid}`, { key })).body.data.fields;
-      expect(fields.find((f: { name: string }) => f.name === "cpy_vat_number")).toMatchObject({
+      expect(fields.find((f) => f.name === "cpy_vat_number")).toMatchObject({
         locked: false,
       });
     }

@@ -13,15 +13,12 @@ import { api } from "../helpers/api";
  * integration's key to read it mapped.
  */
 async function mappedWorld() {
-  const { key, profile, event } = await createWorld();
-  await api("PUT", "/v1/account/field-mapping", {
-    key,
-    body: {
-      field_mapping: [
-        { name: "contact_email", mapped_to: "email" },
-        { name: "source", value: "account" },
-      ],
-    },
+  const { key, profile, event } = await createWorld({
+    accountMapping: [
+      { name: "contact_email", mapped_to: "email" },
+      { name: "source", value: "account" },
+    ],
+    profileMapping: [{ name: "brand", value: "Acme" }],
   });
   const integration = await createIntegration(key, {
     profile_uids: [profile.uid],
@@ -30,13 +27,9 @@ async function mappedWorld() {
       { name: "name", mapped_to: "firstname" },
     ],
   });
-  await api("PUT", `/v1/profiles/${profile.uid}/field-mapping`, {
-    key,
-    body: { field_mapping: [{ name: "brand", value: "Acme" }] },
-  });
   const attendee = await createAttendee(key, event.uid, { firstname: "Jane" });
   const native = (await api("GET", `/v1/attendees/${attendee.uid}`, { key })).body.data;
-  const reader = (await createIntegrationKey(key, integration.id)).key as string;
+  const reader = (await createIntegrationKey(key, integration.id)).key;
   return { key, profile, event, native, reader };
 }
 

@@ -1,9 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createAccount, createProfile } from "../factories";
+import {
+  createAccount,
+  createEvent,
+  createIntegration,
+  createIntegrationKey,
+  createProfile,
+} from "../factories";
 import { api, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
-import { integrationKey } from "./reader-keys";
 
 describe("POST /v1/profiles", () => {
   it("creates a profile", async () => {
@@ -62,9 +67,10 @@ describe("POST /v1/profiles", () => {
   });
 
   it("refuses an integration key (403)", async () => {
-    const { account, key } = await createAccount();
+    const { key } = await createAccount();
     const profile = await createProfile(key);
-    const reader = await integrationKey(account.id, [profile.uid]);
+    const integration = await createIntegration(key, { profile_uids: [profile.uid] });
+    const reader = await createIntegrationKey(key, integration.id);
     const response = await api("POST", "/v1/profiles", { key: reader.key, body: { name: "x" } });
     expectError(response, 403, "FORBIDDEN");
   });
@@ -76,10 +82,10 @@ describe("GET /v1/profiles", () => {
     const made = [];
     for (let i = 0; i < 3; i++) made.push(await createProfile(key, { name: `P${i}` }));
     const first = await api("GET", "/v1/profiles?page_size=2", { key });
-    expect(first.body.data.map((p: { uid: string }) => p.uid)).toEqual([made[0].uid, made[1].uid]);
+    expect(first.body.data.map((p) => p.uid)).toEqual([made[0].uid, made[1].uid]);
     expect(first.body.meta).toEqual({ page: 1, page_size: 2, total: 3, last_page: 2 });
     const second = await api("GET", "/v1/profiles?page_size=2&page=2", { key });
-    expect(second.body.data.map((p: { uid: string }) => p.uid)).toEqual([made[2].uid]);
+    expect(second.body.data.map((p) => p.uid)).toEqual([made[2].uid]);
     expect(second.body.meta).toEqual({ page: 2, page_size: 2, total: 3, last_page: 2 });
 
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -91,7 +97,7 @@ describe("GET /v1/profiles", () => {
     const recent = await api("GET", `/v1/profiles?updated_since=${patched.body.data.updated_at}`, {
       key,
     });
-    expect(recent.body.data.map((p: { uid: string }) => p.uid)).toEqual([made[1].uid]);
+    expect(recent.body.data.map((p) => p.uid)).toEqual([made[1].uid]);
     expect(recent.body.meta.total).toBe(1);
     // The same instant written with an offset is normalised before comparing.
     const at = Date.parse(patched.body.data.updated_at);
@@ -103,7 +109,7 @@ describe("GET /v1/profiles", () => {
         key,
       },
     );
-    expect(offset.body.data.map((p: { uid: string }) => p.uid)).toEqual([made[1].uid]);
+    expect(offset.body.data.map((p) => p.uid)).toEqual([made[1].uid]);
   });
 
   it("refuses bad paging", async () => {
@@ -152,17 +158,9 @@ describe("GET|PATCH|DELETE /v1/profiles/{uid}", () => {
   it("refuses to delete a profile that still has events (409)", async () => {
     const { key } = await createAccount();
     const profile = await createProfile(key);
-    // Written straight to D1 so this test does not depend on the events routes.
-    await env.DB.prepare(
-      `INSERT INTO events (id, account_id, profile_id, name, status, start_date, end_date, timezone,
-        currency, languages, fields, created_at, updated_at)
-       SELECT 'evt_profiletest', account_id, id, 'E', 'NotReady', created_at, created_at, 'UTC',
-        'EUR', '["en"]', '[]', created_at, created_at FROM profiles WHERE id = ?`,
-    )
-      .bind(profile.uid)
-      .run();
+    const event = await createEvent(key, profile.uid);
     expectError(await api("DELETE", `/v1/profiles/${profile.uid}`, { key }), 409, "CONFLICT");
-    await env.DB.prepare("DELETE FROM events WHERE id = 'evt_profiletest'").run();
+    expect((await api("DELETE", `/v1/events/${event.uid}`, { key })).status).toBe(204);
     expect((await api("DELETE", `/v1/profiles/${profile.uid}`, { key })).status).toBe(204);
   });
 });
@@ -171,7 +169,7 @@ describe("GET|PUT /v1/profiles/{uid}/field-mapping", () => {
   it("stores and returns the mapping", async () => {
     const { key } = await createAccount();
     const profile = await createProfile(key);
-    const path = `/v1/profiles/${profile.uid}/field-mapping`;
+    const path = `/v1/profiles/${profile.uid}/field-mapping` as const;
     expect((await api("GET", path, { key })).body.data).toEqual({ field_mapping: [] });
     const field_mapping = [
       { name: "contact_email", mapped_to: "email" },
@@ -240,15 +238,16 @@ for (const method of ["GET", "PUT"]) {
 
 describe("integration keys on profile routes", () => {
   it("are refused on every profile route (403)", async () => {
-    const { account, key } = await createAccount();
+    const { key } = await createAccount();
     const profile = await createProfile(key);
-    const reader = await integrationKey(account.id, [profile.uid]);
+    const integration = await createIntegration(key, { profile_uids: [profile.uid] });
+    const reader = await createIntegrationKey(key, integration.id);
     for (const [method, path] of [
       ["GET", "/v1/profiles"],
       ["GET", `/v1/profiles/${profile.uid}`],
       ["DELETE", `/v1/profiles/${profile.uid}`],
       ["GET", `/v1/profiles/${profile.uid}/field-mapping`],
-    ]) {
+    ] as const) {
       expectError(await api(method, path, { key: reader.key }), 403, "FORBIDDEN");
     }
   });

@@ -4,6 +4,7 @@ import { decryptSecret } from "../../src/lib/secret-box";
 import { rotateWebhookSecret } from "../../src/services/webhooks";
 import {
   createAccount,
+  createAttendee,
   createEvent,
   createIntegration,
   createWebhook,
@@ -12,6 +13,7 @@ import {
 import { api, expectError } from "../helpers/api";
 import { realDeps } from "../helpers/deps";
 import { describeAuth } from "../helpers/describe-auth";
+import { receivedAtLeast, script, waitFor } from "../helpers/receiver";
 
 type Row = Record<string, string>;
 const storedWebhook = (id: string) =>
@@ -131,7 +133,7 @@ describe("POST /v1/integrations/{id}/webhooks", () => {
     const { key, event } = await createWorld();
     const stranger = await createWorld();
     const integration = await createIntegration(key);
-    const path = `/v1/integrations/${integration.id}/webhooks`;
+    const path = `/v1/integrations/${integration.id}/webhooks` as const;
     const base = { name: "x", trigger: "guest.create", url: "https://example.com/" };
     const bad = await api("POST", path, {
       key,
@@ -160,7 +162,7 @@ describe("POST /v1/integrations/{id}/webhooks", () => {
   it("applies the target policy to the URL (private targets refused when not allowed)", async () => {
     const { key } = await createAccount();
     const integration = await createIntegration(key);
-    const path = `/v1/integrations/${integration.id}/webhooks`;
+    const path = `/v1/integrations/${integration.id}/webhooks` as const;
     // The test Worker allows http and private targets (the receiver runs on 127.0.0.1) ...
     expect(
       (
@@ -192,23 +194,40 @@ describe("webhooks: list, update, delete, rotate", () => {
     const list = await api("GET", `/v1/integrations/${integration.id}/webhooks?page_size=1`, {
       key,
     });
-    expect(list.body.data.map((w: { id: string }) => w.id)).toEqual([a.id]);
+    expect(list.body.data.map((w) => w.id)).toEqual([a.id]);
     expect(list.body.meta).toEqual({ page: 1, page_size: 1, total: 2, last_page: 2 });
     expect(list.body.data[0]).not.toHaveProperty("secret");
     const all = await api("GET", `/v1/integrations/${integration.id}/webhooks`, { key });
-    expect(all.body.data.map((w: { id: string }) => w.id)).toEqual([a.id, b.id]);
+    expect(all.body.data.map((w) => w.id)).toEqual([a.id, b.id]);
   });
 
   it("updates given properties, replaces headers, clears disabled_reason on enable", async () => {
-    const { key, event } = await createWorld();
-    const integration = await createIntegration(key);
-    const webhook = await createWebhook(key, integration.id, { headers: { "x-a": "1" } });
-    await env.DB.prepare(
-      "UPDATE webhooks SET enabled = 0, disabled_reason = 'gone', failing_since = '2026-01-01T00:00:00.000Z' WHERE id = ?",
-    )
-      .bind(webhook.id)
-      .run();
-    const path = `/v1/integrations/${integration.id}/webhooks/${webhook.id}`;
+    const world = await createWorld({ integration: {}, webhooks: [{ headers: { "x-a": "1" } }] });
+    const { key, event, integration } = world;
+    const [webhook] = world.webhooks;
+    if (!integration || !webhook) throw new Error("createWorld made no integration or webhook");
+    // Deliveries break it as a receiver does: a failed attempt starts failing_since (503, retried
+    // only in an hour), then 410 Gone disables it.
+    await script(webhook.channel, [
+      { status: 503, headers: { "retry-after": "3600" } },
+      { status: 410 },
+    ]);
+    await createAttendee(key, event.uid);
+    await receivedAtLeast(webhook.channel, 1);
+    await createAttendee(key, event.uid);
+    await waitFor(
+      async () => {
+        const row = await storedWebhook(webhook.id);
+        return row?.disabled_reason === "gone" && row.failing_since ? row : undefined;
+      },
+      15_000,
+      "the webhook disabled as gone, failing",
+    );
+    const path = `/v1/integrations/${integration.id}/webhooks/${webhook.id}` as const;
+    expect((await api("GET", path, { key })).body.data).toMatchObject({
+      enabled: false,
+      disabled_reason: "gone",
+    });
     const response = await api("PATCH", path, {
       key,
       body: { enabled: true, headers: { "x-b": "2" }, event_uids: event.uid, method: "GET" },
@@ -291,7 +310,7 @@ describe("webhooks: list, update, delete, rotate", () => {
     const integration = await createIntegration(key);
     const other = await createIntegration(key);
     const webhook = await createWebhook(key, integration.id);
-    const path = `/v1/integrations/${integration.id}/webhooks/${webhook.id}`;
+    const path = `/v1/integrations/${integration.id}/webhooks/${webhook.id}` as const;
     expectError(
       await api("DELETE", `/v1/integrations/${other.id}/webhooks/${webhook.id}`, { key }),
       404,
@@ -306,7 +325,7 @@ describe("webhooks: list, update, delete, rotate", () => {
 const withWebhook = async (owner: { key: string }) => {
   const integration = await createIntegration(owner.key);
   const webhook = await createWebhook(owner.key, integration.id);
-  return `/v1/integrations/${integration.id}/webhooks/${webhook.id}`;
+  return `/v1/integrations/${integration.id}/webhooks/${webhook.id}` as const;
 };
 
 describeAuth("POST /v1/integrations/{id}/webhooks", {
