@@ -15,8 +15,3 @@ declare module "vitest" {
     receiverUrl: string;
   }
 }
-
-declare module "*.md?raw" {
-  const text: string;
-  export default text;
-}
