@@ -152,8 +152,10 @@ export async function createWorld(options: WorldOptions = {}) {
       200,
     );
   }
+  // `active` is the factory's option, not a field of the integration.
+  const { active = true, ...integrationBody } = options.integration ?? {};
   const integration = options.integration
-    ? await createIntegration(key, { profile_uids: [profile.uid], ...options.integration })
+    ? await createIntegration(key, { profile_uids: [profile.uid], ...integrationBody })
     : undefined;
   const webhooks = [];
   for (const body of integration ? (options.webhooks ?? []) : []) {
@@ -164,10 +166,17 @@ export async function createWorld(options: WorldOptions = {}) {
     });
     webhooks.push({ ...webhook, channel });
   }
-  if (integration && options.integration?.active !== false) {
+  if (integration && active) {
     await activate(key, profile.uid, integration.id);
   }
   // The event comes last, so the active integration's fixed fields are in its form.
   const event = await createEvent(key, profile.uid, options.event);
   return { ...owner, key, profile, event, integration, webhooks };
+}
+
+/** `createWorld` with an integration (`{}` unless given), typed as present. */
+export async function createWorldWithIntegration(options: WorldOptions = {}) {
+  const world = await createWorld({ ...options, integration: options.integration ?? {} });
+  if (!world.integration) throw new Error("createWorld made no integration");
+  return { ...world, integration: world.integration };
 }
