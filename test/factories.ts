@@ -180,3 +180,9 @@ export async function createWorldWithIntegration(options: WorldOptions = {}) {
   if (!world.integration) throw new Error("createWorld made no integration");
   return { ...world, integration: world.integration };
 }
+
+/** A guest registered with bindings changed for that one request (a held or failing TRIGGERS). */
+export async function createAttendeeWithEnv(env: Partial<Env>, key: string, eventUid: string) {
+  const body = { event_uid: eventUid, fields: { email: "jane@example.com", firstname: "Jane" } };
+  return created(await api("POST", "/v1/attendees", { key, body, env }));
+}

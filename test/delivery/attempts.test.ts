@@ -4,7 +4,7 @@ import { attemptDelivery } from "../../src/delivery/attempt";
 import { handleMessage } from "../../src/delivery/consumer";
 import { RETRY_DELAYS_SECONDS, retryDelaySeconds } from "../../src/delivery/retry-schedule";
 import type { Deps } from "../../src/deps";
-import { createWorldWithIntegration } from "../factories";
+import { createAttendeeWithEnv, createWorldWithIntegration } from "../factories";
 import { api } from "../helpers/api";
 import { heldQueue, recordingDeps } from "../helpers/deps";
 import { channelUrl, expectSigned, newChannel, received, script } from "../helpers/receiver";
@@ -31,12 +31,7 @@ async function firstAttempt(
   const [hook] = world.webhooks;
   await script(hook.channel, steps);
   const held = heldQueue();
-  const registered = await api("POST", "/v1/attendees", {
-    key: world.key,
-    body: { event_uid: world.event.uid, fields: { email: "jane@example.com" } },
-    env: { TRIGGERS: held.queue },
-  });
-  expect(registered.status).toBe(201);
+  await createAttendeeWithEnv({ TRIGGERS: held.queue }, world.key, world.event.uid);
   const [message] = held.sent;
   if (message?.body.type !== "trigger") throw new Error("no trigger queued");
   const { deps, sent } = recordingDeps({ random: () => 0.5, ...options.deps });

@@ -6,6 +6,7 @@ import {
 } from "../../src/lib/types";
 import {
   createAttendee,
+  createAttendeeWithEnv,
   createEvent,
   createIntegration,
   createWebhook,
@@ -253,13 +254,12 @@ describe("consumer: who gets a trigger", () => {
     const world = await createWorldWithIntegration();
     // The trigger's message is held back until the webhook exists, then sent on the real queue.
     const held = heldQueue();
-    const attendee = await api("POST", "/v1/attendees", {
-      key: world.key,
-      body: { event_uid: world.event.uid, fields: { email: "jane@example.com" } },
-      env: { TRIGGERS: held.queue },
-    });
-    expect(attendee.status).toBe(201);
-    const trigger = await triggerOf(attendee.body.data.uid, "guest.create");
+    const attendee = await createAttendeeWithEnv(
+      { TRIGGERS: held.queue },
+      world.key,
+      world.event.uid,
+    );
+    const trigger = await triggerOf(attendee.uid, "guest.create");
     expect(held.sent).toEqual([{ body: { type: "trigger", triggerId: trigger.id } }]);
     const channel = newChannel();
     const hook = await createWebhook(world.key, world.integration.id, { url: channelUrl(channel) });

@@ -5,7 +5,7 @@ import { fanOutTrigger } from "../../src/delivery/fanout";
 import type { QueueMessage } from "../../src/delivery/messages";
 import { sweep } from "../../src/delivery/sweeper";
 import worker from "../../src/index";
-import { createWorldWithIntegration } from "../factories";
+import { createAttendeeWithEnv, createWorldWithIntegration } from "../factories";
 import { api } from "../helpers/api";
 import { failingQueue, heldQueue, recordingDeps, runCron } from "../helpers/deps";
 import { received, receivedAtLeast, script, waitFor } from "../helpers/receiver";
@@ -29,15 +29,11 @@ async function worldAnswering(steps: ScriptedResponse[] = []) {
 
 type World = Awaited<ReturnType<typeof worldAnswering>>;
 
-/** Registers a guest through the API with `TRIGGERS` as given; returns its guest.create trigger. */
+/** Registers a guest through the API (with `TRIGGERS` as given); returns its guest.create trigger. */
 async function register(world: World, triggers?: Queue<QueueMessage>) {
-  const response = await api("POST", "/v1/attendees", {
-    key: world.key,
-    body: { event_uid: world.event.uid, fields: { email: "jane@example.com" } },
-    env: triggers ? { TRIGGERS: triggers } : {},
-  });
-  expect(response.status).toBe(201);
-  return (await triggerOf(response.body.data.uid, "guest.create")).id;
+  const env = triggers ? { TRIGGERS: triggers } : {};
+  const attendee = await createAttendeeWithEnv(env, world.key, world.event.uid);
+  return (await triggerOf(attendee.uid, "guest.create")).id;
 }
 
 /** A guest whose trigger is stored but whose message is held back (the test hands it on). */

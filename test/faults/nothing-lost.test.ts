@@ -4,8 +4,7 @@ import type { QueueMessage } from "../../src/delivery/messages";
 import { MAX_ATTEMPTS } from "../../src/delivery/retry-schedule";
 import { sweep } from "../../src/delivery/sweeper";
 import type { Deps } from "../../src/deps";
-import { createWorldWithIntegration } from "../factories";
-import { api } from "../helpers/api";
+import { createAttendeeWithEnv, createWorldWithIntegration } from "../factories";
 import { failingQueue, heldQueue, recordingDeps, type SentMessage } from "../helpers/deps";
 import { received, script } from "../helpers/receiver";
 import { attemptsOf, deliveriesOf, triggerOf } from "../helpers/stored";
@@ -28,13 +27,8 @@ async function activeWorld(steps: ScriptedResponse[]) {
 
 /** Registers a guest through the API with `TRIGGERS` replaced; returns its guest.create trigger. */
 async function registerGuest(world: { key: string; event: string }, queue: Queue<QueueMessage>) {
-  const response = await api("POST", "/v1/attendees", {
-    key: world.key,
-    body: { event_uid: world.event, fields: { email: "guest@example.com" } },
-    env: { TRIGGERS: queue },
-  });
-  expect(response.status).toBe(201);
-  return (await triggerOf(response.body.data.uid, "guest.create")).id;
+  const attendee = await createAttendeeWithEnv({ TRIGGERS: queue }, world.key, world.event);
+  return (await triggerOf(attendee.uid, "guest.create")).id;
 }
 
 /**
