@@ -3,7 +3,6 @@ import { handleMessage, processBatch } from "../../src/delivery/consumer";
 import type { QueueMessage } from "../../src/delivery/messages";
 import { MAX_ATTEMPTS } from "../../src/delivery/retry-schedule";
 import { sweep } from "../../src/delivery/sweeper";
-import type { Deps } from "../../src/deps";
 import { createAttendeeWithEnv, createWorldWithIntegration } from "../factories";
 import { failingQueue, heldQueue, recordingDeps, type SentMessage } from "../helpers/deps";
 import { received, script } from "../helpers/receiver";
@@ -35,13 +34,13 @@ async function registerGuest(world: { key: string; event: string }, queue: Queue
  * Plays the queue: hands each held message to the consumer when its delay is over, on a clock
  * that jumps to that moment (the retry schedule runs in an instant), until none is left.
  */
-async function drain(messages: SentMessage[], overrides: Partial<Deps> = {}) {
+async function drain(messages: SentMessage[]) {
   let clock = Date.now();
   for (let step = 0; messages.length > 0 && step < 4 * MAX_ATTEMPTS; step++) {
     const message = messages.shift() as SentMessage;
     clock += ((message.delaySeconds ?? 0) + 1) * 1000;
     const at = clock;
-    const { deps, sent } = recordingDeps({ timeoutMs: 400, now: () => at, ...overrides });
+    const { deps, sent } = recordingDeps({ timeoutMs: 400, now: () => at });
     await handleMessage(deps, message.body);
     messages.push(...sent);
   }
