@@ -187,3 +187,16 @@ export async function createReceiverWebhook(
   const webhook = await createWebhook(key, integrationId, { url: channelUrl(channel), ...body });
   return { ...webhook, channel };
 }
+
+/** `createWorld` with an integration (`{}` unless given), typed as present. */
+export async function createWorldWithIntegration(options: WorldOptions = {}) {
+  const world = await createWorld({ ...options, integration: options.integration ?? {} });
+  if (!world.integration) throw new Error("createWorld made no integration");
+  return { ...world, integration: world.integration };
+}
+
+/** A guest registered with bindings changed for that one request (a held or failing TRIGGERS). */
+export async function createAttendeeWithEnv(env: Partial<Env>, key: string, eventUid: string) {
+  const body = { event_uid: eventUid, fields: { email: "jane@example.com", firstname: "Jane" } };
+  return created(await api("POST", "/v1/attendees", { key, body, env }));
+}

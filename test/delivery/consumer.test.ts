@@ -1,41 +1,38 @@
-import { eq } from "drizzle-orm";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { webhooks } from "../../src/db/schema";
-import { handleMessage } from "../../src/delivery/consumer";
 import {
   WEBHOOK_METHODS as SOURCE_METHODS,
   TRIGGERS as SOURCE_TRIGGERS,
 } from "../../src/lib/types";
-import { expectSigned } from "./helpers";
+import {
+  createAttendee,
+  createAttendeeWithEnv,
+  createEvent,
+  createIntegration,
+  createWebhook,
+  createWorldWithIntegration,
+} from "../factories";
+import { api } from "../helpers/api";
+import { heldQueue } from "../helpers/deps";
 import {
   channelUrl,
-  db,
-  deliveriesOfTrigger,
-  findTriggerRow,
+  expectSigned,
   newChannel,
   received,
-  seedAttendee,
-  seedEvent,
-  seedOverride,
-  seedTrigger,
-  seedWebhook,
-  seedWorld,
-  testDeps,
-  type World,
-} from "./seed";
+  receivedAtLeast,
+  waitFor,
+} from "../helpers/receiver";
+import { deliveriesOf, handled, triggerOf, triggersOf } from "../helpers/stored";
+
+/**
+ * The consumer, reached as in production: a change through the API records a trigger, the real
+ * TRIGGERS queue carries it, and the consumer's requests arrive at the receiver.
+ */
 
 const MAPPING = [
   { name: "contact_email", mapped_to: "email" },
   { name: "source", value: "weft" },
 ];
-
-function eventSnapshot(world: World) {
-  return { uid: world.event.id, profile_uid: world.profile.id, name: world.event.name };
-}
-
-function guestSnapshot(world: World, uid: string) {
-  return { uid, event_uid: world.event.id, email: "jane@example.com", firstname: "Jane" };
-}
 
 // The contract's lists (API.md, Webhook), written out so that the tests below cover all of them.
 const TRIGGERS = [
@@ -49,6 +46,72 @@ const TRIGGERS = [
   "guest.manual",
 ] as const;
 const WEBHOOK_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
+type Trigger = (typeof TRIGGERS)[number];
+
+type World = Awaited<ReturnType<typeof createWorldWithIntegration>>;
+
+/** The event as the API shows it (what an event trigger sends). */
+async function eventAsShown(world: World, uid: string) {
+  const response = await api("GET", `/v1/events/${uid}`, { key: world.key });
+  expect(response.status).toBe(200);
+  return response.body.data;
+}
+
+/**
+ * Makes the change that records `trigger` (a manual one on each of `webhookIds`) through the API,
+ * on a new attendee (guest triggers), a new event (event.create) or the world's event; returns
+ * the entity, its event and, for event triggers, the event as the receiver must get it.
+ */
+async function change(world: World, trigger: Trigger, webhookIds: string[]) {
+  const { key } = world;
+  const ok = (response: { status: number }, status: number) =>
+    expect(response.status, trigger).toBe(status);
+  if (trigger === "event.create") {
+    const event = await createEvent(key, world.profile.uid);
+    return {
+      entityUid: event.uid,
+      eventUid: event.uid,
+      item: await eventAsShown(world, event.uid),
+    };
+  }
+  if (trigger.startsWith("event.")) {
+    const uid = world.event.uid;
+    if (trigger === "event.update") {
+      ok(await api("PATCH", `/v1/events/${uid}`, { key, body: { name: "Renamed" } }), 200);
+      return { entityUid: uid, eventUid: uid, item: await eventAsShown(world, uid) };
+    }
+    // The last state before deletion, or the current one for a manual action.
+    const item = await eventAsShown(world, uid);
+    if (trigger === "event.delete") ok(await api("DELETE", `/v1/events/${uid}`, { key }), 204);
+    for (const id of trigger === "event.manual" ? webhookIds : []) {
+      ok(await api("POST", `/v1/events/${uid}/actions/${id}`, { key }), 202);
+    }
+    return { entityUid: uid, eventUid: uid, item };
+  }
+  const { uid } = await createAttendee(key, world.event.uid, { email: "jane@example.com" });
+  if (trigger === "guest.update") {
+    ok(
+      await api("PATCH", `/v1/attendees/${uid}`, { key, body: { fields: { lastname: "Doe" } } }),
+      200,
+    );
+  }
+  if (trigger === "guest.delete") ok(await api("DELETE", `/v1/attendees/${uid}`, { key }), 204);
+  for (const id of trigger === "guest.manual" ? webhookIds : []) {
+    ok(await api("POST", `/v1/attendees/${uid}/actions/${id}`, { key }), 202);
+  }
+  return { entityUid: uid, eventUid: world.event.uid, item: undefined };
+}
+
+/** The webhook's deliveries as the API lists them, once none is pending. */
+function finishedDeliveries(world: World, webhookId: string) {
+  const path =
+    `/v1/integrations/${world.integration.id}/deliveries?webhook_id=${webhookId}` as const;
+  return waitFor(async () => {
+    const { body } = await api("GET", path, { key: world.key });
+    const list = body.data;
+    return list.length > 0 && list.every((d) => d.status !== "pending") ? list : undefined;
+  });
+}
 
 describe("consumer: each trigger and method reaches the receiver", () => {
   it("knows exactly the contract's triggers and methods", () => {
@@ -58,14 +121,11 @@ describe("consumer: each trigger and method reaches the receiver", () => {
 
   for (const trigger of TRIGGERS) {
     it(`${trigger} via GET, POST, PUT, DELETE and PATCH`, async () => {
-      const world = await seedWorld({ integrationMapping: MAPPING });
-      const guest = trigger.startsWith("guest.");
-      const entityUid = guest ? (await seedAttendee(world)).id : world.event.id;
-      const snapshot = guest ? guestSnapshot(world, entityUid) : eventSnapshot(world);
+      const world = await createWorldWithIntegration({ integration: { field_mapping: MAPPING } });
       const hooks = [];
       for (const method of WEBHOOK_METHODS) {
         const channel = newChannel();
-        const hook = await seedWebhook(world, {
+        const hook = await createWebhook(world.key, world.integration.id, {
           trigger,
           method,
           url: `${channelUrl(channel)}?tenant=acme`,
@@ -73,22 +133,18 @@ describe("consumer: each trigger and method reaches the receiver", () => {
         });
         hooks.push({ method, channel, hook });
       }
-      const { deps } = testDeps();
       const manual = trigger.endsWith(".manual");
-      const triggerIds = manual
-        ? await Promise.all(
-            hooks.map(({ hook }) =>
-              seedTrigger(world, { trigger, snapshot, entityUid, webhookId: hook.id }),
-            ),
-          )
-        : [await seedTrigger(world, { trigger, snapshot, entityUid })];
-      for (const triggerId of triggerIds) await handleMessage(deps, { type: "trigger", triggerId });
+      const { entityUid, eventUid, item } = await change(
+        world,
+        trigger,
+        hooks.map(({ hook }) => hook.id),
+      );
 
       const expectedBody = JSON.stringify(
-        guest ? { contact_email: "jane@example.com", source: "weft" } : snapshot,
+        trigger.startsWith("guest.") ? { contact_email: "jane@example.com", source: "weft" } : item,
       );
       for (const { method, channel, hook } of hooks) {
-        const got = await received(channel);
+        const got = await receivedAtLeast(channel);
         expect(got, `${trigger} ${method}`).toHaveLength(1);
         const request = got[0];
         expect(request.method).toBe(method);
@@ -103,21 +159,24 @@ describe("consumer: each trigger and method reaches the receiver", () => {
             tenant: "acme",
             trigger,
             uid: entityUid,
-            event_uid: world.event.id,
+            event_uid: eventUid,
           });
           expect(request.headers["content-type"]).toBeUndefined();
         }
         expectSigned(request, hook.secret);
-        const [delivery] = await deliveriesOfTrigger(
-          manual
-            ? (triggerIds[hooks.findIndex((h) => h.hook.id === hook.id)] as string)
-            : (triggerIds[0] as string),
-        ).then((rows) => rows.filter((row) => row.webhookId === hook.id));
-        expect(delivery?.status).toBe("delivered");
+        const deliveries = await finishedDeliveries(world, hook.id);
+        expect(deliveries).toHaveLength(1);
+        expect(deliveries[0]).toMatchObject({
+          trigger,
+          event_uid: eventUid,
+          entity_uid: entityUid,
+          status: "delivered",
+          attempt_count: 1,
+        });
         expect(request.headers).toMatchObject({
-          "webhook-id": delivery?.id,
+          "webhook-id": deliveries[0].id,
           "x-weft-trigger": trigger,
-          "x-weft-event-uid": world.event.id,
+          "x-weft-event-uid": eventUid,
           "x-weft-entity-uid": entityUid,
           "x-weft-attempt": "1",
           "user-agent": "Weft-Webhooks/1",
@@ -128,179 +187,210 @@ describe("consumer: each trigger and method reaches the receiver", () => {
         const stamp = Number(request.headers["webhook-timestamp"]);
         expect(Math.abs(stamp - Date.now() / 1000)).toBeLessThan(30);
       }
-      for (const triggerId of triggerIds) {
-        expect((await findTriggerRow(triggerId))?.status).toBe("processed");
+      // One trigger for the change (a manual action records one per webhook), each processed.
+      const recorded = await triggersOf(entityUid, trigger);
+      expect(recorded.map((t) => t.status)).toEqual(
+        manual ? hooks.map(() => "processed") : ["processed"],
+      );
+      if (manual) {
+        expect(recorded.map((t) => t.webhookId)).toEqual(hooks.map(({ hook }) => hook.id));
       }
     });
   }
 });
 
 describe("consumer: who gets a trigger", () => {
-  async function fire(world: World, trigger: "guest.create" | "event.update" = "guest.create") {
-    const attendee = await seedAttendee(world);
-    const triggerId = await seedTrigger(world, {
-      trigger,
-      snapshot: guestSnapshot(world, attendee.id),
-      entityUid: attendee.id,
+  /** Registers a guest through the API; the real queue takes its guest.create to the consumer. */
+  async function register(world: World) {
+    const attendee = await createAttendee(world.key, world.event.uid, {
+      email: "jane@example.com",
     });
-    const { deps } = testDeps();
-    await handleMessage(deps, { type: "trigger", triggerId });
-    return triggerId;
+    return (await triggerOf(attendee.uid, "guest.create")).id;
   }
 
+  /** Once the consumer has handled the trigger: no delivery, and nothing arrived. */
   async function expectNothingSent(channel: string, triggerId: string) {
+    expect((await handled(triggerId)).status).toBe("processed");
+    expect(await deliveriesOf(triggerId)).toEqual([]);
     expect(await received(channel)).toEqual([]);
-    expect(await deliveriesOfTrigger(triggerId)).toEqual([]);
-    expect((await findTriggerRow(triggerId))?.status).toBe("processed");
   }
 
   it("sends nothing when the profile has no active integration", async () => {
-    const world = await seedWorld({ active: false });
-    const channel = newChannel();
-    await seedWebhook(world, { url: channelUrl(channel) });
-    await expectNothingSent(channel, await fire(world));
+    const world = await createWorldWithIntegration({
+      integration: { active: false },
+      webhooks: [{}],
+    });
+    await expectNothingSent(world.webhooks[0].channel, await register(world));
   });
 
   it("sends nothing when the integration has webhooks turned off", async () => {
-    const world = await seedWorld({ webhooksEnabled: false });
-    const channel = newChannel();
-    await seedWebhook(world, { url: channelUrl(channel) });
-    await expectNothingSent(channel, await fire(world));
+    const world = await createWorldWithIntegration({
+      integration: { webhooks_enabled: false },
+      webhooks: [{}],
+    });
+    await expectNothingSent(world.webhooks[0].channel, await register(world));
   });
 
   it("sends nothing to a disabled webhook, another trigger's, or one for other events", async () => {
-    const world = await seedWorld();
-    const other = await seedEvent(world);
+    const world = await createWorldWithIntegration();
+    const other = await createEvent(world.key, world.profile.uid);
     const disabled = newChannel();
     const otherTrigger = newChannel();
     const otherEvent = newChannel();
-    await seedWebhook(world, { url: channelUrl(disabled), enabled: false });
-    await seedWebhook(world, { url: channelUrl(otherTrigger), trigger: "guest.update" });
-    await seedWebhook(world, { url: channelUrl(otherEvent), eventUids: [other.id] });
-    const triggerId = await fire(world);
+    for (const body of [
+      { url: channelUrl(disabled), enabled: false },
+      { url: channelUrl(otherTrigger), trigger: "guest.update" as const },
+      { url: channelUrl(otherEvent), event_uids: [other.uid] },
+    ]) {
+      await createWebhook(world.key, world.integration.id, body);
+    }
+    const triggerId = await register(world);
     for (const channel of [disabled, otherTrigger, otherEvent]) {
       await expectNothingSent(channel, triggerId);
     }
   });
 
   it("sends nothing to a webhook created after the change (while the trigger waited)", async () => {
-    const world = await seedWorld();
+    const world = await createWorldWithIntegration();
+    // The trigger's message is held back until the webhook exists, then sent on the real queue.
+    const held = heldQueue();
+    const attendee = await createAttendeeWithEnv(
+      { TRIGGERS: held.queue },
+      world.key,
+      world.event.uid,
+    );
+    const trigger = await triggerOf(attendee.uid, "guest.create");
+    expect(held.sent).toEqual([{ body: { type: "trigger", triggerId: trigger.id } }]);
     const channel = newChannel();
-    const hook = await seedWebhook(world, { url: channelUrl(channel) });
-    await db
-      .update(webhooks)
-      .set({ createdAt: new Date(Date.now() + 60_000).toISOString() })
-      .where(eq(webhooks.id, hook.id));
-    await expectNothingSent(channel, await fire(world));
+    const hook = await createWebhook(world.key, world.integration.id, { url: channelUrl(channel) });
+    expect(hook.created_at > trigger.createdAt).toBe(true);
+    await env.TRIGGERS.send(held.sent[0].body);
+    await expectNothingSent(channel, trigger.id);
   });
 
   it("sends to a webhook whose event_uids hold the event", async () => {
-    const world = await seedWorld();
-    const other = await seedEvent(world);
+    const world = await createWorldWithIntegration();
+    const other = await createEvent(world.key, world.profile.uid);
     const channel = newChannel();
-    await seedWebhook(world, { url: channelUrl(channel), eventUids: [other.id, world.event.id] });
-    await fire(world);
-    expect(await received(channel)).toHaveLength(1);
+    await createWebhook(world.key, world.integration.id, {
+      url: channelUrl(channel),
+      event_uids: [other.uid, world.event.uid],
+    });
+    await register(world);
+    expect(await receivedAtLeast(channel)).toHaveLength(1);
   });
 
   it("follows the event override's integration instead of the profile's", async () => {
-    const world = await seedWorld();
-    const second = await seedWorld();
-    // The override names an integration of the same account: re-home `second`'s into `world`'s account.
-    const { db } = await import("./seed");
-    const { integrations } = await import("../../src/db/schema");
-    const otherId = `int_override${crypto.randomUUID().slice(0, 8)}`;
-    await db
-      .insert(integrations)
-      .values({ ...second.integration, id: otherId, accountId: world.accountId });
-    const profileChannel = newChannel();
+    const world = await createWorldWithIntegration({ webhooks: [{}] });
+    const overriding = await createIntegration(world.key);
     const overrideChannel = newChannel();
-    await seedWebhook(world, { url: channelUrl(profileChannel) });
-    await seedWebhook(world, { url: channelUrl(overrideChannel), integrationId: otherId });
-    await seedOverride(world.event.id, { integrationId: otherId });
-    await fire(world);
-    expect(await received(profileChannel)).toEqual([]);
-    expect(await received(overrideChannel)).toHaveLength(1);
+    const overrideHook = await createWebhook(world.key, overriding.id, {
+      url: channelUrl(overrideChannel),
+    });
+    const override = await api("PUT", `/v1/events/${world.event.uid}/integration`, {
+      key: world.key,
+      body: { integration_id: overriding.id },
+    });
+    expect(override.status).toBe(200);
+    const triggerId = await register(world);
+    expect(await receivedAtLeast(overrideChannel)).toHaveLength(1);
+    // The fan-out is done (the override's webhook got its request): nothing for the profile's.
+    expect((await deliveriesOf(triggerId)).map((d) => d.webhookId)).toEqual([overrideHook.id]);
+    expect(await received(world.webhooks[0].channel)).toEqual([]);
   });
 
   it("maps guests through account, integration, profile and event levels; replace drops the rest", async () => {
-    const world = await seedWorld({
+    const world = await createWorldWithIntegration({
       accountMapping: [{ name: "a", value: 1 }],
-      integrationMapping: [{ name: "b", mapped_to: "firstname" }],
+      integration: { field_mapping: [{ name: "b", mapped_to: "firstname" }] },
       profileMapping: [{ name: "a", value: 2 }],
+      webhooks: [{}],
     });
-    const channel = newChannel();
-    await seedWebhook(world, { url: channelUrl(channel) });
-    await seedOverride(world.event.id, { fieldMapping: [{ name: "c", mapped_to: "missing" }] });
-    await fire(world);
-    const [merged] = await received(channel);
-    expect(JSON.parse(merged?.body ?? "")).toEqual({ a: 2, b: "Jane", c: null });
+    const merged = await api("PUT", `/v1/events/${world.event.uid}/integration`, {
+      key: world.key,
+      body: { field_mapping: [{ name: "c", mapped_to: "missing" }] },
+    });
+    expect(merged.status).toBe(200);
+    await register(world);
+    const [mergedRequest] = await receivedAtLeast(world.webhooks[0].channel);
+    expect(JSON.parse(mergedRequest.body)).toEqual({ a: 2, b: "Jane", c: null });
 
-    const replaced = await seedWorld({ integrationMapping: [{ name: "b", value: 1 }] });
-    const channel2 = newChannel();
-    await seedWebhook(replaced, { url: channelUrl(channel2) });
-    await seedOverride(replaced.event.id, {
-      mappingMode: "replace",
-      fieldMapping: [{ name: "email_only", mapped_to: "email" }],
+    const replaced = await createWorldWithIntegration({
+      integration: { field_mapping: [{ name: "b", value: 1 }] },
+      webhooks: [{}],
     });
-    await fire(replaced);
-    const [only] = await received(channel2);
-    expect(JSON.parse(only?.body ?? "")).toEqual({ email_only: "jane@example.com" });
+    const replace = await api("PUT", `/v1/events/${replaced.event.uid}/integration`, {
+      key: replaced.key,
+      body: {
+        mapping_mode: "replace",
+        field_mapping: [{ name: "email_only", mapped_to: "email" }],
+      },
+    });
+    expect(replace.status).toBe(200);
+    await register(replaced);
+    const [only] = await receivedAtLeast(replaced.webhooks[0].channel);
+    expect(JSON.parse(only.body)).toEqual({ email_only: "jane@example.com" });
   });
 
   it("fires a payment's guest.update only with fire_on_payment, with x-weft-cause", async () => {
     for (const fireOnPayment of [false, true]) {
-      const world = await seedWorld();
-      const channel = newChannel();
-      await seedWebhook(world, { url: channelUrl(channel), trigger: "guest.update" });
-      await seedOverride(world.event.id, { fireOnPayment });
-      const attendee = await seedAttendee(world);
-      const triggerId = await seedTrigger(world, {
-        trigger: "guest.update",
-        snapshot: guestSnapshot(world, attendee.id),
-        entityUid: attendee.id,
-        cause: "payment",
+      const world = await createWorldWithIntegration({ webhooks: [{ trigger: "guest.update" }] });
+      const { channel } = world.webhooks[0];
+      const override = await api("PUT", `/v1/events/${world.event.uid}/integration`, {
+        key: world.key,
+        body: { fire_on_payment: fireOnPayment },
       });
-      await handleMessage(testDeps().deps, { type: "trigger", triggerId });
-      const got = await received(channel);
+      expect(override.status).toBe(200);
+      const attendee = await createAttendee(world.key, world.event.uid);
+      const payment = await api("POST", `/v1/attendees/${attendee.uid}/payments`, {
+        key: world.key,
+        body: { amount: 10, method: "card" },
+      });
+      expect(payment.status).toBe(200);
+      const paid = await triggerOf(attendee.uid, "guest.update");
+      expect(paid.cause).toBe("payment");
       if (!fireOnPayment) {
-        expect(got).toEqual([]);
+        await expectNothingSent(channel, paid.id);
       } else {
+        const got = await receivedAtLeast(channel);
         expect(got).toHaveLength(1);
-        expect(got[0]?.headers["x-weft-cause"]).toBe("payment");
+        expect(got[0].headers["x-weft-cause"]).toBe("payment");
       }
     }
   });
 
   it("a plain guest.update fires without fire_on_payment", async () => {
-    const world = await seedWorld();
-    const channel = newChannel();
-    await seedWebhook(world, { url: channelUrl(channel), trigger: "guest.update" });
-    const attendee = await seedAttendee(world);
-    const triggerId = await seedTrigger(world, {
-      trigger: "guest.update",
-      snapshot: guestSnapshot(world, attendee.id),
-      entityUid: attendee.id,
+    const world = await createWorldWithIntegration({ webhooks: [{ trigger: "guest.update" }] });
+    const attendee = await createAttendee(world.key, world.event.uid);
+    const update = await api("PATCH", `/v1/attendees/${attendee.uid}`, {
+      key: world.key,
+      body: { fields: { lastname: "Doe" } },
     });
-    await handleMessage(testDeps().deps, { type: "trigger", triggerId });
-    expect(await received(channel)).toHaveLength(1);
+    expect(update.status).toBe(200);
+    const got = await receivedAtLeast(world.webhooks[0].channel);
+    expect(got).toHaveLength(1);
+    expect(got[0].headers["x-weft-cause"]).toBeUndefined();
   });
 
   it("signs with the previous secret too while it is valid, not after", async () => {
-    const { newSecret } = await import("./seed");
     for (const valid of [true, false]) {
-      const world = await seedWorld();
-      const channel = newChannel();
-      const previous = newSecret();
-      const expiresAt = new Date(Date.now() + (valid ? 3600_000 : -1000)).toISOString();
-      const hook = await seedWebhook(world, {
-        url: channelUrl(channel),
-        previousSecret: { secret: previous, expiresAt },
-      });
-      await fire(world);
-      const [request] = await received(channel);
-      if (!request) throw new Error("nothing received");
-      expectSigned(request, hook.secret);
+      const world = await createWorldWithIntegration({ webhooks: [{}] });
+      const [{ id, secret: previous, channel }] = world.webhooks;
+      const rotated = await api(
+        "POST",
+        `/v1/integrations/${world.integration.id}/webhooks/${id}/secret/rotate`,
+        { key: world.key },
+      );
+      expect(rotated.status).toBe(200);
+      if (!valid) {
+        // Time travel: the previous secret's 24 hours are over.
+        await env.DB.prepare("UPDATE webhooks SET previous_secret_expires_at = ? WHERE id = ?")
+          .bind(new Date(Date.now() - 1000).toISOString(), id)
+          .run();
+      }
+      await register(world);
+      const [request] = await receivedAtLeast(channel);
+      expectSigned(request, rotated.body.data.secret);
       expect(request.headers["webhook-signature"]?.split(" ")).toHaveLength(valid ? 2 : 1);
       if (valid) expectSigned(request, previous);
     }

@@ -1,46 +1,47 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { deliveries, deliveryAttempts, idempotencyKeys, triggers } from "../../src/db/schema";
+import { fanOutTrigger } from "../../src/delivery/fanout";
 import type { QueueMessage } from "../../src/delivery/messages";
 import { sweep } from "../../src/delivery/sweeper";
 import worker from "../../src/index";
+import { createAttendeeWithEnv, createWorldWithIntegration } from "../factories";
+import { api } from "../helpers/api";
+import { failingQueue, heldQueue, recordingDeps, runCron } from "../helpers/deps";
+import { received, receivedAtLeast, script, waitFor } from "../helpers/receiver";
 import {
-  attemptRows,
-  channelUrl,
-  db,
-  deliveriesOfTrigger,
-  findDeliveryRow,
-  findTriggerRow,
-  newChannel,
-  received,
-  seedAttendee,
-  seedTrigger,
-  seedWebhook,
-  seedWorld,
-  testDeps,
-  waitFor,
-} from "./seed";
+  allDelivered,
+  attemptsOf,
+  deliveriesOf,
+  deliveryRow,
+  triggerOf,
+  triggerRow,
+} from "../helpers/stored";
+import type { ScriptedResponse } from "../receiver/server";
 
-async function guestTrigger(options: { createdAt?: string } = {}) {
-  const channel = newChannel();
-  const world = await seedWorld();
-  const hook = await seedWebhook(world, { url: channelUrl(channel) });
-  const attendee = await seedAttendee(world);
-  const triggerId = await seedTrigger(world, {
-    trigger: "guest.create",
-    snapshot: { uid: attendee.id, email: "jane@example.com" },
-    entityUid: attendee.id,
-    createdAt: options.createdAt,
-  });
-  return { channel, world, hook, triggerId };
+/** A world with one guest.create webhook on a fresh receiver channel answering `steps`. */
+async function worldAnswering(steps: ScriptedResponse[] = []) {
+  const world = await createWorldWithIntegration({ webhooks: [{}] });
+  const [hook] = world.webhooks;
+  if (steps.length > 0) await script(hook.channel, steps);
+  return { ...world, hook, channel: hook.channel };
+}
+
+type World = Awaited<ReturnType<typeof worldAnswering>>;
+
+/** Registers a guest through the API (with `TRIGGERS` as given); returns its guest.create trigger. */
+async function register(world: World, triggers?: Queue<QueueMessage>) {
+  const env = triggers ? { TRIGGERS: triggers } : {};
+  const attendee = await createAttendeeWithEnv(env, world.key, world.event.uid);
+  return (await triggerOf(attendee.uid, "guest.create")).id;
+}
+
+/** A guest whose trigger is stored but whose message is held back (the test hands it on). */
+async function heldGuest(world: World) {
+  const held = heldQueue();
+  const triggerId = await register(world, held.queue);
+  expect(held.sent).toEqual([{ body: { type: "trigger", triggerId } }]);
+  return triggerId;
 }
 
 function batchOf(queue: string, bodies: QueueMessage[]) {
@@ -55,28 +56,40 @@ function batchOf(queue: string, bodies: QueueMessage[]) {
   );
 }
 
-async function deliveredOf(triggerId: string) {
-  const rows = await deliveriesOfTrigger(triggerId);
-  return rows.length > 0 && rows.every((row) => row.status === "delivered") ? rows : undefined;
-}
-
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("through the real queue", () => {
-  it("a trigger message sent on TRIGGERS ends delivered", async () => {
-    const run = await guestTrigger();
-    await env.TRIGGERS.send({ type: "trigger", triggerId: run.triggerId } satisfies QueueMessage);
-    const rows = await waitFor(() => deliveredOf(run.triggerId), 15_000, "delivery");
+  it("a guest registered through the API ends delivered", async () => {
+    const world = await worldAnswering();
+    const triggerId = await register(world);
+    const rows = await allDelivered(triggerId);
     expect(rows).toHaveLength(1);
-    expect(await received(run.channel)).toHaveLength(1);
-    expect((await findTriggerRow(run.triggerId))?.status).toBe("processed");
+    expect(await received(world.channel)).toHaveLength(1);
+    expect((await triggerRow(triggerId))?.status).toBe("processed");
   });
+
+  it("a 500 is retried after the schedule's first step with the same webhook-id, then delivered", async () => {
+    const world = await worldAnswering([{ status: 500 }, { status: 204 }]);
+    const triggerId = await register(world);
+    // The first retry waits 5 s ±20 %.
+    const got = await receivedAtLeast(world.channel, 2, 15_000);
+    expect(got).toHaveLength(2);
+    const [delivery] = await allDelivered(triggerId);
+    expect(got.map((r) => r.headers["webhook-id"])).toEqual([delivery.id, delivery.id]);
+    expect(got.map((r) => r.headers["x-weft-attempt"])).toEqual(["1", "2"]);
+    const waited = got[1].received_at - got[0].received_at;
+    expect(waited).toBeGreaterThanOrEqual(4000 - 500);
+    expect(waited).toBeLessThan(6000 + 4000);
+    expect((await attemptsOf(delivery.id)).map((a) => a.statusCode)).toEqual([500, 204]);
+  }, 20_000);
 });
 
 describe("queue handler", () => {
   it("the same trigger message twice (one batch, then again) gives one delivery and one request", async () => {
-    const run = await guestTrigger();
-    const message: QueueMessage = { type: "trigger", triggerId: run.triggerId };
+    const world = await worldAnswering();
+    const triggerId = await heldGuest(world);
+    // Direct batches: a duplicated message is a fault the real queue makes only by chance.
+    const message: QueueMessage = { type: "trigger", triggerId };
     const batch = batchOf("weft-triggers", [message, message]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
@@ -89,21 +102,20 @@ describe("queue handler", () => {
     await worker.queue(again, env, ctx2);
     expect((await getQueueResult(again, ctx2)).explicitAcks).toHaveLength(1);
 
-    const rows = await deliveriesOfTrigger(run.triggerId);
+    const rows = await deliveriesOf(triggerId);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.status).toBe("delivered");
-    expect(await received(run.channel)).toHaveLength(1);
-    expect(await attemptRows(rows[0]?.id ?? "")).toHaveLength(1);
+    expect(await received(world.channel)).toHaveLength(1);
+    expect(await attemptsOf(rows[0]?.id ?? "")).toHaveLength(1);
   });
 
   it("processes messages concurrently: a slow receiver does not hold up another", async () => {
-    const slow = await guestTrigger();
-    const fast = await guestTrigger();
-    const { script } = await import("./seed");
-    await script(slow.channel, [{ status: 200, delay_ms: 1500 }]);
+    const slow = await worldAnswering([{ status: 200, delay_ms: 1500 }]);
+    const fast = await worldAnswering();
+    // A direct batch: the real queue does not promise to put both messages in one batch.
     const batch = batchOf("weft-triggers", [
-      { type: "trigger", triggerId: slow.triggerId },
-      { type: "trigger", triggerId: fast.triggerId },
+      { type: "trigger", triggerId: await heldGuest(slow) },
+      { type: "trigger", triggerId: await heldGuest(fast) },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
@@ -116,6 +128,7 @@ describe("queue handler", () => {
   });
 
   it("a message that throws is retried, not acked", async () => {
+    // A direct batch: D1 missing is a fault only a direct call can inject.
     const batch = batchOf("weft-triggers", [{ type: "deliver", deliveryId: "dlv_missing" }]);
     const broken = { ...env, DB: undefined } as unknown as Env;
     const ctx = createExecutionContext();
@@ -126,131 +139,133 @@ describe("queue handler", () => {
   });
 
   it("the dead-letter queue ends a trigger and a delivery as failed", async () => {
-    const run = await guestTrigger();
-    const stuck = await guestTrigger();
-    const { deps } = testDeps();
-    const { fanOutTrigger } = await import("../../src/delivery/fanout");
-    const deliveryId = (await fanOutTrigger(deps, stuck.triggerId)).fresh[0]?.delivery.id;
+    const world = await worldAnswering();
+    const triggerId = await heldGuest(world);
+    const stuck = await worldAnswering();
+    // Fanned out (the delivery stored and claimed) by a consumer that then died.
+    const { deps } = recordingDeps();
+    const deliveryId = (await fanOutTrigger(deps, await heldGuest(stuck))).fresh[0]?.delivery.id;
+    // A direct batch: the real queue dead-letters a message only after 10 retries (minutes).
     const batch = batchOf("weft-triggers-dlq", [
-      { type: "trigger", triggerId: run.triggerId },
+      { type: "trigger", triggerId },
       { type: "deliver", deliveryId: deliveryId ?? "" },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(2);
-    expect((await findTriggerRow(run.triggerId))?.status).toBe("failed");
-    expect(await findDeliveryRow(deliveryId ?? "")).toMatchObject({ status: "failed" });
-    expect(await received(run.channel)).toEqual([]);
+    expect((await triggerRow(triggerId))?.status).toBe("failed");
+    expect(await deliveryRow(deliveryId ?? "")).toMatchObject({ status: "failed" });
+    expect(await received(world.channel)).toEqual([]);
+    expect(await received(stuck.channel)).toEqual([]);
   });
 });
 
 describe("outbox sweeper (scheduled)", () => {
   it("delivers a trigger recorded without a message, exactly once, when the cron runs twice", async () => {
-    const run = await guestTrigger({ createdAt: new Date(Date.now() - 120_000).toISOString() });
-    for (let i = 0; i < 2; i++) {
-      const ctx = createExecutionContext();
-      await worker.scheduled(createScheduledController(), env, ctx);
-      await waitOnExecutionContext(ctx);
-    }
-    await waitFor(() => deliveredOf(run.triggerId), 15_000, "delivery");
+    const world = await worldAnswering();
+    const triggerId = await register(world, failingQueue());
+    // Time travel: the change was two minutes ago (the sweeper leaves younger triggers to their
+    // message), and the webhook existed before it (a webhook gets only later triggers).
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+    await env.DB.batch([
+      env.DB.prepare("UPDATE webhooks SET created_at = ? WHERE id = ?").bind(
+        ago(180),
+        world.hook.id,
+      ),
+      env.DB.prepare("UPDATE triggers SET created_at = ? WHERE id = ?").bind(ago(120), triggerId),
+    ]);
+    await runCron();
+    await runCron();
+    await allDelivered(triggerId);
     await settle(1000);
-    expect(await received(run.channel)).toHaveLength(1);
-    expect(await deliveriesOfTrigger(run.triggerId)).toHaveLength(1);
-  });
+    expect(await received(world.channel)).toHaveLength(1);
+    expect(await deliveriesOf(triggerId)).toHaveLength(1);
+  }, 20_000);
 
   it("leaves a fresh pending trigger to its own message", async () => {
-    const run = await guestTrigger();
-    const { deps, sent } = testDeps();
+    const triggerId = await heldGuest(await worldAnswering());
+    // A direct call with a recording queue: the test reads what the sweeper would send.
+    const { deps, sent } = recordingDeps();
     await sweep(deps);
-    expect(sent.map((m) => m.body)).not.toContainEqual({
-      type: "trigger",
-      triggerId: run.triggerId,
-    });
+    expect((await triggerRow(triggerId))?.status).toBe("pending");
+    expect(sent.map((m) => m.body)).not.toContainEqual({ type: "trigger", triggerId });
   });
 
   it("re-sends a pending delivery whose message was lost, unless it is locked", async () => {
-    const run = await guestTrigger();
-    const { deps } = testDeps();
-    const { fanOutTrigger } = await import("../../src/delivery/fanout");
-    const deliveryId = (await fanOutTrigger(deps, run.triggerId)).fresh[0]?.delivery.id ?? "";
-    const overdue = new Date(Date.now() - 120_000).toISOString();
-    await db
-      .update(deliveries)
-      .set({ nextAttemptAt: overdue, lockedUntil: new Date(Date.now() + 30_000).toISOString() })
-      .where(eq(deliveries.id, deliveryId));
-    const locked = testDeps();
+    const world = await worldAnswering();
+    // Fanned out (the delivery stored, claimed for a minute) by a consumer that then died.
+    const { deps } = recordingDeps();
+    const deliveryId =
+      (await fanOutTrigger(deps, await heldGuest(world))).fresh[0]?.delivery.id ?? "";
+    // Time travel: the delivery was due two minutes ago.
+    await env.DB.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id = ?")
+      .bind(new Date(Date.now() - 120_000).toISOString(), deliveryId)
+      .run();
+    expect((await deliveryRow(deliveryId))?.lockedUntil).not.toBeNull();
+    // A direct call with a recording queue: the test reads what the sweeper would send.
+    const locked = recordingDeps();
     await sweep(locked.deps);
     expect(locked.sent.map((m) => m.body)).not.toContainEqual({ type: "deliver", deliveryId });
 
-    await db.update(deliveries).set({ lockedUntil: null }).where(eq(deliveries.id, deliveryId));
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController(), env, ctx);
-    await waitOnExecutionContext(ctx);
+    // Time travel: the dead consumer's claim has run out.
+    await env.DB.prepare("UPDATE deliveries SET locked_until = NULL WHERE id = ?")
+      .bind(deliveryId)
+      .run();
+    await runCron();
     await waitFor(
       async () => {
-        const row = await findDeliveryRow(deliveryId);
+        const row = await deliveryRow(deliveryId);
         return row?.status === "delivered" ? row : undefined;
       },
       15_000,
       "delivery",
     );
-    expect(await received(run.channel)).toHaveLength(1);
+    expect(await received(world.channel)).toHaveLength(1);
   });
 
   it("deletes deliveries, attempts and finished triggers after 30 days, idempotency keys after 24 h", async () => {
-    const old = await guestTrigger();
-    const recent = await guestTrigger();
-    const { deps } = testDeps();
-    const { fanOutTrigger } = await import("../../src/delivery/fanout");
-    const { handleMessage } = await import("../../src/delivery/consumer");
-    await handleMessage(deps, { type: "trigger", triggerId: old.triggerId });
-    await handleMessage(deps, { type: "trigger", triggerId: recent.triggerId });
-    await fanOutTrigger(deps, recent.triggerId);
-    const [oldDelivery] = await deliveriesOfTrigger(old.triggerId);
-    const [recentDelivery] = await deliveriesOfTrigger(recent.triggerId);
+    const world = await worldAnswering();
+    const old = await register(world);
+    const recent = await register(world);
+    const [oldDelivery] = await allDelivered(old);
+    const [recentDelivery] = await allDelivered(recent);
     // Each has a delivery with an attempt, or the deletions below would prove nothing.
-    expect(await attemptRows(oldDelivery?.id ?? "")).toHaveLength(1);
-    expect(await attemptRows(recentDelivery?.id ?? "")).toHaveLength(1);
+    expect(await attemptsOf(oldDelivery.id)).toHaveLength(1);
+    expect(await attemptsOf(recentDelivery.id)).toHaveLength(1);
+    for (const key of ["old", "new"]) {
+      const created = await api("POST", "/v1/profiles", {
+        key: world.key,
+        body: { name: `Idempotent ${key}` },
+        headers: { "idempotency-key": key },
+      });
+      expect(created.status).toBe(201);
+    }
     const longAgo = new Date(Date.now() - 31 * 86400_000).toISOString();
-    await db
-      .update(deliveries)
-      .set({ createdAt: longAgo })
-      .where(eq(deliveries.id, oldDelivery?.id ?? ""));
-    await db.update(triggers).set({ createdAt: longAgo }).where(eq(triggers.id, old.triggerId));
-    const keyScope = `scope-${crypto.randomUUID()}`;
-    await db.insert(idempotencyKeys).values([
-      {
-        scope: keyScope,
-        key: "old",
-        requestHash: "h",
-        status: 201,
-        body: "{}",
-        createdAt: new Date(Date.now() - 25 * 3600_000).toISOString(),
-      },
-      {
-        scope: keyScope,
-        key: "new",
-        requestHash: "h",
-        status: 201,
-        body: "{}",
-        createdAt: new Date().toISOString(),
-      },
+    // Time travel: the old trigger and its delivery are 31 days old, the "old" key 25 hours.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE deliveries SET created_at = ? WHERE id = ?").bind(
+        longAgo,
+        oldDelivery.id,
+      ),
+      env.DB.prepare("UPDATE triggers SET created_at = ? WHERE id = ?").bind(longAgo, old),
+      env.DB.prepare(
+        "UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND key = 'old'",
+      ).bind(new Date(Date.now() - 25 * 3600_000).toISOString(), world.account.id),
     ]);
 
-    await sweep(testDeps().deps);
+    await runCron();
 
-    expect(await findDeliveryRow(oldDelivery?.id ?? "")).toBeUndefined();
-    expect(
-      await db
-        .select()
-        .from(deliveryAttempts)
-        .where(eq(deliveryAttempts.deliveryId, oldDelivery?.id ?? "")),
-    ).toEqual([]);
-    expect(await findTriggerRow(old.triggerId)).toBeUndefined();
-    expect(await findDeliveryRow(recentDelivery?.id ?? "")).toBeDefined();
-    expect(await attemptRows(recentDelivery?.id ?? "")).toHaveLength(1);
-    expect(await findTriggerRow(recent.triggerId)).toBeDefined();
-    const keys = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.scope, keyScope));
+    expect(await deliveryRow(oldDelivery.id)).toBeUndefined();
+    expect(await attemptsOf(oldDelivery.id)).toEqual([]);
+    expect(await triggerRow(old)).toBeUndefined();
+    expect(await deliveryRow(recentDelivery.id)).toBeDefined();
+    expect(await attemptsOf(recentDelivery.id)).toHaveLength(1);
+    expect(await triggerRow(recent)).toBeDefined();
+    const { results: keys } = await env.DB.prepare(
+      "SELECT key FROM idempotency_keys WHERE scope = ?",
+    )
+      .bind(world.account.id)
+      .all<{ key: string }>();
     expect(keys.map((k) => k.key)).toEqual(["new"]);
   });
 });

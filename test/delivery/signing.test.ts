@@ -1,11 +1,11 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { sign, signatureHeader } from "../../src/delivery/signing";
-import { newSecret } from "./seed";
+import { newSigningSecret } from "../../src/services/webhooks";
 
 describe("webhook signing (checked with the standardwebhooks package)", () => {
   it("signs id.timestamp.body so a Standard Webhooks receiver verifies it", async () => {
-    const secret = newSecret();
+    const secret = newSigningSecret();
     const timestamp = Math.floor(Date.now() / 1000);
     const body = JSON.stringify({ uid: "gst_1", name: "Jäne \u{1F600}" });
     const signature = await signatureHeader([secret], "dlv_abc", timestamp, body);
@@ -19,7 +19,7 @@ describe("webhook signing (checked with the standardwebhooks package)", () => {
   });
 
   it("signs an empty body (GET and DELETE) the same way", async () => {
-    const secret = newSecret();
+    const secret = newSigningSecret();
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = await sign(secret, "dlv_get", timestamp, "");
     // standardwebhooks parses the body as JSON after verifying; its signature check is what matters.
@@ -28,8 +28,8 @@ describe("webhook signing (checked with the standardwebhooks package)", () => {
   });
 
   it("carries one signature per valid secret; each verifies on its own", async () => {
-    const current = newSecret();
-    const previous = newSecret();
+    const current = newSigningSecret();
+    const previous = newSigningSecret();
     const timestamp = Math.floor(Date.now() / 1000);
     const body = '{"a":1}';
     const header = await signatureHeader([current, previous], "dlv_two", timestamp, body);
@@ -43,7 +43,7 @@ describe("webhook signing (checked with the standardwebhooks package)", () => {
       expect(new Webhook(secret).verify(body, headers)).toEqual({ a: 1 });
     }
     expect(() =>
-      new Webhook(newSecret()).verify(body, {
+      new Webhook(newSigningSecret()).verify(body, {
         "webhook-id": "dlv_two",
         "webhook-timestamp": String(timestamp),
         "webhook-signature": header,
@@ -52,7 +52,7 @@ describe("webhook signing (checked with the standardwebhooks package)", () => {
   });
 
   it("does not verify a tampered body or id", async () => {
-    const secret = newSecret();
+    const secret = newSigningSecret();
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = await sign(secret, "dlv_x", timestamp, '{"a":1}');
     const wh = new Webhook(secret);

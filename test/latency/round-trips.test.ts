@@ -99,7 +99,12 @@ const CASES: Record<string, Case> = {
     body: { name: "Brand" },
     status: 201,
   }),
-  "GET /v1/profiles": async (w) => ({ ...body(w), method: "GET", path: "/v1/profiles", status: 200 }),
+  "GET /v1/profiles": async (w) => ({
+    ...body(w),
+    method: "GET",
+    path: "/v1/profiles",
+    status: 200,
+  }),
   "GET /v1/profiles/{uid}": async (w) => ({
     ...body(w),
     method: "GET",
@@ -334,7 +339,12 @@ const CASES: Record<string, Case> = {
       key: w.key,
       body: { fire_on_payment: true },
     });
-    return { ...body(w), method: "GET", path: `/v1/events/${w.event.uid}/integration`, status: 200 };
+    return {
+      ...body(w),
+      method: "GET",
+      path: `/v1/events/${w.event.uid}/integration`,
+      status: 200,
+    };
   },
   "PUT /v1/events/{uid}/integration": async (w) => ({
     ...body(w),
@@ -509,7 +519,9 @@ describe("the round-trip budget (bench/README.md)", () => {
       const cost = await measure(world, build);
       const budget = table.get(operation);
       if (JSON.stringify(cost) !== JSON.stringify(budget)) {
-        over.push(`${operation}: measured ${JSON.stringify(cost)}, budget ${JSON.stringify(budget)}`);
+        over.push(
+          `${operation}: measured ${JSON.stringify(cost)}, budget ${JSON.stringify(budget)}`,
+        );
       }
     }
     expect(over).toEqual([]);

@@ -1,0 +1,77 @@
+import { env } from "cloudflare:workers";
+import { and, eq, sql } from "drizzle-orm";
+import { createDb } from "../../src/db/client";
+import { deliveries, deliveryAttempts, triggers, webhooks } from "../../src/db/schema";
+import type { Trigger } from "../../src/lib/types";
+import { waitFor } from "./receiver";
+
+/**
+ * Stored delivery rows, read to assert on what the API does not show: a trigger's status, a
+ * delivery's claim, a webhook's failing clock. Tests build them through the API, never by hand.
+ */
+
+const db = createDb(env.DB);
+
+/** The `trigger`s recorded for an event or attendee, oldest first. */
+export function triggersOf(entityUid: string, trigger: Trigger) {
+  return db
+    .select()
+    .from(triggers)
+    .where(and(eq(triggers.entityUid, entityUid), eq(triggers.trigger, trigger)))
+    .orderBy(triggers.createdAt, sql`rowid`);
+}
+
+/** The trigger a change recorded: the latest `trigger` of that event or attendee. */
+export async function triggerOf(entityUid: string, trigger: Trigger) {
+  const row = (await triggersOf(entityUid, trigger)).at(-1);
+  if (!row) throw new Error(`no ${trigger} trigger recorded for ${entityUid}`);
+  return row;
+}
+
+export function triggerRow(id: string) {
+  return db.select().from(triggers).where(eq(triggers.id, id)).get();
+}
+
+export function deliveriesOf(triggerId: string) {
+  return db.select().from(deliveries).where(eq(deliveries.triggerId, triggerId));
+}
+
+export function deliveryRow(id: string) {
+  return db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+}
+
+export function attemptsOf(deliveryId: string) {
+  return db
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.deliveryId, deliveryId))
+    .orderBy(deliveryAttempts.attempt);
+}
+
+export function webhookRow(id: string) {
+  return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
+}
+
+/** Waits until the consumer has handled the trigger (fanned out, or dead-lettered). */
+export function handled(triggerId: string) {
+  return waitFor(
+    async () => {
+      const row = await triggerRow(triggerId);
+      return row && row.status !== "pending" ? row : undefined;
+    },
+    15_000,
+    `trigger ${triggerId} handled`,
+  );
+}
+
+/** Waits until the trigger's deliveries exist and all are delivered; returns them. */
+export function allDelivered(triggerId: string) {
+  return waitFor(
+    async () => {
+      const rows = await deliveriesOf(triggerId);
+      return rows.length > 0 && rows.every((row) => row.status === "delivered") ? rows : undefined;
+    },
+    15_000,
+    `deliveries of ${triggerId} delivered`,
+  );
+}
