@@ -31,7 +31,9 @@ try {
   const stale = Object.entries(files).filter(([path, text]) => read(path) !== text);
   if (check) {
     if (stale.length > 0) {
-      console.error(`Out of date: ${stale.map(([path]) => path).join(", ")}. Run npm run client:generate.`);
+      console.error(
+        `Out of date: ${stale.map(([path]) => path).join(", ")}. Run npm run client:generate.`,
+      );
       process.exit(1);
     }
     console.log("clients/typescript is current with the OpenAPI document.");

@@ -12,12 +12,14 @@ import { waitFor } from "./receiver";
 
 const db = createDb(env.DB);
 
-/** The `trigger`s recorded for an event or attendee, oldest first. */
-export function triggersOf(entityUid: string, trigger: Trigger) {
+/** The triggers recorded for an event or attendee (only `trigger`s, if given), oldest first. */
+export function triggersOf(entityUid: string, trigger?: Trigger) {
   return db
     .select()
     .from(triggers)
-    .where(and(eq(triggers.entityUid, entityUid), eq(triggers.trigger, trigger)))
+    .where(
+      and(eq(triggers.entityUid, entityUid), trigger ? eq(triggers.trigger, trigger) : undefined),
+    )
     .orderBy(triggers.createdAt, sql`rowid`);
 }
 

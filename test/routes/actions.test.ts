@@ -10,8 +10,8 @@ import {
 } from "../factories";
 import { api, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
-import { triggersFor } from "../helpers/outbox";
 import { expectSigned, receivedAtLeast } from "../helpers/receiver";
+import { triggersOf } from "../helpers/stored";
 
 /**
  * An account whose profile has an integration (active unless `active: false`) and an event;
@@ -156,10 +156,10 @@ describe("POST /v1/{events|attendees}/{uid}/actions/{webhook_id}", () => {
     const stored = await env.DB.prepare("SELECT trigger_id FROM deliveries WHERE id = ?")
       .bind(deliveryId)
       .first<{ trigger_id: string }>();
-    const trigger = (await triggersFor(attendee.uid)).find((t) => t.id === stored?.trigger_id);
+    const trigger = (await triggersOf(attendee.uid)).find((t) => t.id === stored?.trigger_id);
     expect(trigger).toMatchObject({
       trigger: "guest.manual",
-      webhook_id: hook.id,
+      webhookId: hook.id,
       status: "processed",
     });
     expect(trigger?.snapshot).toMatchObject({

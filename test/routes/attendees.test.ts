@@ -12,7 +12,7 @@ import {
 } from "../factories";
 import { api, expectError, request } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
-import { triggersFor } from "../helpers/outbox";
+import { triggersOf } from "../helpers/stored";
 
 const uids = (body: { data: { uid: string }[] }) => body.data.map((a) => a.uid);
 
@@ -88,11 +88,11 @@ describe("POST /v1/attendees", () => {
     expect(await storedGuestCount(event.uid)).toBe(1);
     expect((await api("GET", `/v1/events/${event.uid}`, { key })).body.data.guest_count).toBe(1);
 
-    const triggers = await triggersFor(attendee.uid);
+    const triggers = await triggersOf(attendee.uid);
     expect(triggers).toHaveLength(1);
     expect(triggers[0]).toMatchObject({
       trigger: "guest.create",
-      event_id: event.uid,
+      eventId: event.uid,
       cause: null,
     });
     expect(triggers[0].snapshot).toEqual(attendee);
@@ -368,7 +368,7 @@ describe("PATCH /v1/attendees/{uid}", () => {
       .first<{ fields: string }>();
     expect(JSON.parse(stored?.fields ?? "{}")).not.toHaveProperty("firstname");
 
-    const triggers = await triggersFor(a.uid);
+    const triggers = await triggersOf(a.uid);
     expect(triggers.map((t) => t.trigger)).toEqual(["guest.create", "guest.update"]);
     expect(triggers[1].snapshot).toEqual(updated);
   });
@@ -396,7 +396,7 @@ describe("PATCH /v1/attendees/{uid}", () => {
       body: { event_uid: event.uid },
     });
     expectError(moved, 400, "VALIDATION_FAILED");
-    expect((await triggersFor(a.uid)).map((t) => t.trigger)).toEqual(["guest.create"]);
+    expect((await triggersOf(a.uid)).map((t) => t.trigger)).toEqual(["guest.create"]);
     expectError(
       await api("PATCH", "/v1/attendees/gst_unknown", { key, body: {} }),
       404,
@@ -433,7 +433,7 @@ describe("POST /v1/attendees/{uid}/payments", () => {
     expect((await api("GET", `/v1/attendees/${a.uid}`, { key })).body.data).toEqual(
       second.body.data,
     );
-    const triggers = await triggersFor(a.uid);
+    const triggers = await triggersOf(a.uid);
     expect(triggers.map((t) => [t.trigger, t.cause])).toEqual([
       ["guest.create", null],
       ["guest.update", "payment"],
@@ -464,7 +464,7 @@ describe("POST /v1/attendees/{uid}/payments", () => {
     expect(stored.payment_amount).toBe(10 * paid);
     // The PATCH applied (200) or changed nothing (409): the factory's lastname stays otherwise.
     expect(stored.lastname).toBe(answers[8].status === 200 ? "Doe" : a.lastname);
-    const updates = (await triggersFor(a.uid)).filter((t) => t.trigger === "guest.update");
+    const updates = (await triggersOf(a.uid)).filter((t) => t.trigger === "guest.update");
     expect(updates).toHaveLength(answers.filter((answer) => answer.status === 200).length);
   });
 
@@ -501,7 +501,7 @@ describe("DELETE /v1/attendees/{uid} and guest_count", () => {
     expect(results.map((r) => r.status)).toContain(204);
     expect(await storedGuestCount(event.uid)).toBe(1);
     expectError(await api("GET", `/v1/attendees/${a.uid}`, { key }), 404, "NOT_FOUND");
-    const triggers = await triggersFor(a.uid);
+    const triggers = await triggersOf(a.uid);
     expect(triggers[0].trigger).toBe("guest.create");
     expect(triggers.at(-1)?.trigger).toBe("guest.delete");
     expect(triggers.at(-1)?.snapshot).toEqual(a);
@@ -519,8 +519,8 @@ describe("DELETE /v1/attendees/{uid} and guest_count", () => {
       .bind(event.uid)
       .first();
     expect(rows?.n).toBe(0);
-    expect((await triggersFor(a.uid)).map((t) => t.trigger)).toEqual(["guest.create"]);
-    const eventTriggers = await triggersFor(event.uid);
+    expect((await triggersOf(a.uid)).map((t) => t.trigger)).toEqual(["guest.create"]);
+    const eventTriggers = await triggersOf(event.uid);
     expect(eventTriggers.map((t) => t.trigger)).toEqual(["event.create", "event.delete"]);
     expect(eventTriggers[1].snapshot.guest_count).toBe(1);
   });

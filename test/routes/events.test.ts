@@ -17,7 +17,7 @@ import {
 import { api, expectError } from "../helpers/api";
 import { realDeps } from "../helpers/deps";
 import { describeAuth } from "../helpers/describe-auth";
-import { triggersFor } from "../helpers/outbox";
+import { triggersOf } from "../helpers/stored";
 
 const BASE = {
   name: "Summit",
@@ -58,9 +58,9 @@ describe("POST /v1/events", () => {
       created_at: expect.any(String),
       updated_at: event.created_at,
     });
-    const triggers = await triggersFor(event.uid);
+    const triggers = await triggersOf(event.uid);
     expect(triggers).toHaveLength(1);
-    expect(triggers[0]).toMatchObject({ trigger: "event.create", event_id: event.uid });
+    expect(triggers[0]).toMatchObject({ trigger: "event.create", eventId: event.uid });
     expect(triggers[0].snapshot).toEqual(event);
   });
 
@@ -337,7 +337,7 @@ describe("PATCH /v1/events/{uid}", () => {
     expect(updated.updated_at > event.updated_at).toBe(true);
     expect((await api("GET", `/v1/events/${event.uid}`, { key })).body.data).toEqual(updated);
 
-    const triggers = await triggersFor(event.uid);
+    const triggers = await triggersOf(event.uid);
     expect(triggers.map((t) => t.trigger)).toEqual(["event.create", "event.update"]);
     expect(triggers[1].snapshot).toEqual(updated);
 
@@ -364,7 +364,7 @@ describe("PATCH /v1/events/{uid}", () => {
     expectError(move, 400, "VALIDATION_FAILED");
     const bad = await api("PATCH", `/v1/events/${event.uid}`, { key, body: { timezone: "CEST" } });
     expect(expectError(bad, 400, "VALIDATION_FAILED").details[0].path).toBe("timezone");
-    expect((await triggersFor(event.uid)).map((t) => t.trigger)).toEqual(["event.create"]);
+    expect((await triggersOf(event.uid)).map((t) => t.trigger)).toEqual(["event.create"]);
     expectError(
       await api("PATCH", "/v1/events/evt_unknown", { key, body: { name: "x" } }),
       404,
@@ -426,7 +426,7 @@ describe("PATCH /v1/events/{uid} against concurrent changes", () => {
     ]);
     const read = await api("GET", `/v1/events/${event.uid}`, { key });
     expect(read.body.data).toMatchObject({ name: "Renamed", status: "Registering" });
-    const updates = (await triggersFor(event.uid)).filter((t) => t.trigger === "event.update");
+    const updates = (await triggersOf(event.uid)).filter((t) => t.trigger === "event.update");
     expect(updates).toHaveLength(2);
   });
 
@@ -502,7 +502,7 @@ describe("DELETE /v1/events/{uid}", () => {
     const { key, event } = await createWorld();
     expect((await api("DELETE", `/v1/events/${event.uid}`, { key })).status).toBe(204);
     expectError(await api("GET", `/v1/events/${event.uid}`, { key }), 404, "NOT_FOUND");
-    const triggers = await triggersFor(event.uid);
+    const triggers = await triggersOf(event.uid);
     expect(triggers.map((t) => t.trigger)).toEqual(["event.create", "event.delete"]);
     expect(triggers[1].snapshot).toEqual(event);
     expectError(await api("DELETE", `/v1/events/${event.uid}`, { key }), 404, "NOT_FOUND");
