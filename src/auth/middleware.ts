@@ -5,7 +5,9 @@ import {
   findKeyByHash,
   type KeyWithGrant,
   keyWithGrant,
+  keyGuard,
   keyWithGrantQueries,
+  refusedByKeyGuard,
   touchKey,
 } from "../db/queries/api-keys";
 import type { Deps } from "../deps";
@@ -29,13 +31,24 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!match) throw unauthorized("Send your key as `authorization: Bearer <key>`.");
-  c.set("auth", await resolveKey(c, match[1]));
+  const used: Used = {};
+  c.set("auth", await resolveKey(c, match[1], used));
   await next();
   // A request that answered without reading D1 still answers only for a key that works.
   await c.var.session.settle();
+  const { stamp } = used;
+  // After the response: the stamp is bookkeeping, not something the request waits for.
+  if (stamp) c.var.deps.waitUntil(afterThisTask(stamp));
 });
 
-async function resolveKey(c: Context<AppEnv>, secret: string): Promise<Auth> {
+/** What to write once the request has answered: the key's last use, when it is stale. */
+type Used = { stamp?: () => Promise<unknown> };
+
+function afterThisTask(work: () => Promise<unknown>): Promise<unknown> {
+  return new Promise((resolve) => setTimeout(resolve, 0)).then(work);
+}
+
+async function resolveKey(c: Context<AppEnv>, secret: string, used: Used): Promise<Auth> {
   const kind = kindOf(secret);
   if (!kind) {
     if (c.env.BOOTSTRAP_TOKEN && (await safeEqual(secret, c.env.BOOTSTRAP_TOKEN))) {
@@ -47,14 +60,19 @@ async function resolveKey(c: Context<AppEnv>, secret: string): Promise<Auth> {
   if (!isWellFormedKey(secret)) throw unauthorized("Unknown key.");
   const deps = c.var.deps;
   const hash = await hashKey(secret);
+  c.var.session.guardWrites({
+    statement: keyGuard(hash, iso(deps.now())),
+    failedOn: refusedByKeyGuard,
+    refusal: () => refuse(hash, "This key has been revoked or has expired."),
+  });
   const facts = knownKey(hash);
-  if (facts && facts.kind === kind) return checkedWithFirstRead(c.var, hash, facts);
+  if (facts && facts.kind === kind) return checkedWithFirstRead(c.var, hash, facts, used);
 
   // A replica may not have the key yet (it was created a moment ago): ask the primary too.
   const found =
     (await findKeyByHash(deps.db, hash)) ??
     (await deps.onPrimary(() => findKeyByHash(deps.db, hash)));
-  const auth = admit(deps, hash, kind, found);
+  const auth = admit(deps, hash, kind, found, used);
   if (auth.kind !== "bootstrap") rememberKey(hash, factsOf(auth));
   return auth;
 }
@@ -64,6 +82,7 @@ function checkedWithFirstRead(
   vars: { deps: Deps; session: AppEnv["Variables"]["session"] },
   hash: string,
   facts: KeyFacts,
+  used: Used,
 ): Auth {
   const auth: Auth =
     facts.kind === "admin"
@@ -79,7 +98,7 @@ function checkedWithFirstRead(
   vars.session.ride({
     statements,
     verify: (results) => {
-      const checked = admit(vars.deps, hash, facts.kind, keyWithGrant(read(results)));
+      const checked = admit(vars.deps, hash, facts.kind, keyWithGrant(read(results)), used);
       // Mutated in place: handlers hold this object; the grant is read after the first query.
       Object.assign(auth, checked);
     },
@@ -87,15 +106,21 @@ function checkedWithFirstRead(
   return auth;
 }
 
-/** The key as an Auth, or 401 (unknown, revoked, expired); last_used_at touched in the background. */
-function admit(deps: Deps, hash: string, kind: KeyKind, found: KeyWithGrant | undefined): Auth {
+/** The key as an Auth, or 401 (unknown, revoked, expired); notes when last_used_at is stale. */
+function admit(
+  deps: Deps,
+  hash: string,
+  kind: KeyKind,
+  found: KeyWithGrant | undefined,
+  used: Used,
+): Auth {
   const row = found?.key;
   const now = iso(deps.now());
   if (!found || !row || row.kind !== kind) return refuse(hash, "Unknown key.");
   if (row.revokedAt) return refuse(hash, "This key has been revoked.");
   if (row.expiresAt && row.expiresAt <= now) return refuse(hash, "This key has expired.");
   if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
-    deps.waitUntil(touchKey(deps.db, row.id, now));
+    used.stamp = () => touchKey(deps.db, row.id, now);
   }
   if (row.kind === "admin") return { kind: "admin", accountId: row.accountId, keyId: row.id };
   // An integration key without its integration grants nothing (never an admin's rights).

@@ -107,11 +107,25 @@ export type Rider = {
   verify(results: D1Result[]): void;
 };
 
+/**
+ * A statement that fails the batch it leads when the request may not write: every batch that
+ * writes starts with it, so the primary itself refuses a key revoked a moment ago (a replica that
+ * has not seen the revocation can still answer a read; it cannot let a write through).
+ */
+export type WriteGuard = {
+  statement: { sql: string; params: readonly unknown[] };
+  /** Whether a failed batch failed because of the guard. */
+  failedOn(error: unknown): boolean;
+  /** What to throw then. */
+  refusal(): Error;
+};
+
 /** The D1 session of one request (API.md §8 "Consistency"). */
 export class RequestSession implements Target {
   private readonly session: D1DatabaseSession;
   private primarySession: D1DatabaseSession | undefined;
   private rider: Rider | undefined;
+  private guard: WriteGuard | undefined;
   /** Settles once the rider has been verified (or failed); other queries wait on it. */
   private verified: Promise<void> = Promise.resolve();
 
@@ -130,6 +144,11 @@ export class RequestSession implements Target {
   /** Statements to send with the first read of the request, checked before anything else. */
   ride(rider: Rider): void {
     this.rider = rider;
+  }
+
+  /** The statement every writing batch of this request starts with. */
+  guardWrites(guard: WriteGuard): void {
+    this.guard = guard;
   }
 
   /**
@@ -154,30 +173,43 @@ export class RequestSession implements Target {
   }
 
   async batch(statements: LazyStatement[]): Promise<D1Result[]> {
-    const rider = this.takeRider();
-    if (!rider) {
-      await this.verified;
-      return this.session.batch(statements.map((s) => s.on(this.session)));
-    }
     if (statements.some((s) => s.writes)) {
-      await this.verifyAlone(rider);
-      return this.session.batch(statements.map((s) => s.on(this.session)));
+      // A refused request must change nothing: its check runs first, alone if nothing carried it.
+      await this.settle();
+      return this.writeBatch(statements);
     }
-    return this.withRider(rider, statements);
+    const rider = this.takeRider();
+    if (rider) return this.withRider(rider, statements);
+    await this.verified;
+    return this.session.batch(statements.map((s) => s.on(this.session)));
   }
 
   async single(statement: LazyStatement, method: Method): Promise<unknown> {
-    const rider = this.takeRider();
-    if (!rider) {
-      await this.verified;
-      return execute(statement.on(this.session), method);
-    }
     if (statement.writes) {
-      await this.verifyAlone(rider);
-      return execute(statement.on(this.session), method);
+      const [result] = await this.batch([statement]);
+      return asMethod(result, method);
     }
-    const [result] = await this.withRider(rider, [statement]);
-    return asMethod(result, method);
+    const rider = this.takeRider();
+    if (rider) return asMethod((await this.withRider(rider, [statement]))[0], method);
+    await this.verified;
+    return execute(statement.on(this.session), method);
+  }
+
+  /** A batch that writes, led by the write guard when the request has one. */
+  private async writeBatch(statements: LazyStatement[]): Promise<D1Result[]> {
+    const guard = this.guard;
+    const prepared = statements.map((s) => s.on(this.session));
+    if (!guard) return this.session.batch(prepared);
+    const { sql, params } = guard.statement;
+    try {
+      const [, ...results] = await this.session.batch([
+        this.session.prepare(sql).bind(...params),
+        ...prepared,
+      ]);
+      return results;
+    } catch (error) {
+      throw guard.failedOn(error) ? guard.refusal() : error;
+    }
   }
 
   private takeRider(): Rider | undefined {
@@ -193,7 +225,7 @@ export class RequestSession implements Target {
     else await this.verified;
   }
 
-  /** The rider alone, before a write: a refused request must change nothing. */
+  /** The rider alone (before a write, or before the primary is asked). */
   private verifyAlone(rider: Rider): Promise<void> {
     this.verified = this.session
       .batch(rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params)))

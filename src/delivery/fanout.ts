@@ -4,18 +4,11 @@ import {
   insertDeliveryOnce,
   pendingDeliveriesOfTrigger,
 } from "../db/queries/deliveries";
-import { integrationWithWebhooks, triggerWithRouting } from "../db/queries/routing";
+import { triggerWithRoute } from "../db/queries/routing";
 import { markTriggerProcessed, type TriggerRow } from "../db/queries/triggers";
 import type { WebhookRow } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
-import {
-  applyingIntegrationId,
-  payloadFor,
-  type Route,
-  type RoutingContext,
-  routeOf,
-  webhooksFiredBy,
-} from "../domain/routing";
+import { payloadFor, type Route, routeOf, webhooksFiredBy } from "../domain/routing";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import { LOCK_SECONDS } from "./attempt";
@@ -24,26 +17,6 @@ import { LOCK_SECONDS } from "./attempt";
  * Fan-out (API.md §6): a trigger becomes one delivery per webhook it fires. The queue consumer
  * fans out the triggers of API changes; a manual action fans out its own trigger in the request.
  */
-
-/**
- * Where an event's trigger goes (src/domain/routing.ts decides): the applying integration with
- * its webhooks for the trigger, and the mapping. One round trip, given the routing context.
- */
-export async function loadRoute(
-  deps: Deps,
-  context: RoutingContext,
-  at: { accountId: string; eventId: string },
-  trigger: string,
-): Promise<Route | null> {
-  const integrationId = applyingIntegrationId(context);
-  if (!integrationId) return null;
-  const applying = await integrationWithWebhooks(deps.db, {
-    accountId: at.accountId,
-    integrationId,
-    trigger,
-  });
-  return routeOf(context, applying, at.eventId);
-}
 
 /** A delivery this fan-out has just created, with the webhook to send it to. */
 export type NewDelivery = { delivery: DeliveryRow; webhook: WebhookRow };
@@ -86,14 +59,14 @@ export async function fanOutTrigger(
   deps: Deps,
   triggerId: string,
 ): Promise<{ fresh: NewDelivery[]; pending: string[] }> {
-  const found = await triggerWithRouting(deps.db, triggerId);
+  const found = await triggerWithRoute(deps.db, triggerId);
   if (!found) return { fresh: [], pending: [] };
-  const { trigger, context } = found;
+  const { trigger, context, applying } = found;
   if (trigger.status !== "pending") {
     const pending = await pendingDeliveriesOfTrigger(deps.db, trigger.id);
     return { fresh: [], pending: pending.map((row) => row.id) };
   }
-  const route = await loadRoute(deps, context, trigger, trigger.trigger);
+  const route = routeOf(context, applying, trigger.eventId);
   const { statements, deliveries } = fanOut(deps, trigger, route, true);
   const [, ...inserted] = await deps.db.batch(statements);
   // A conflicting insert (another consumer got here first) returns nothing: that one attempts it.

@@ -26,9 +26,10 @@ export type RoutingContext = {
  * The integration that applies to an event (its triggers and its form's locked fields): the
  * override's if it names one, else the profile's active one.
  */
-export function applyingIntegrationId(
-  context: Pick<RoutingContext, "profile" | "override">,
-): string | null {
+export function applyingIntegrationId(context: {
+  profile?: Pick<ProfileRow, "activeIntegrationId">;
+  override?: Pick<OverrideRow, "integrationId">;
+}): string | null {
   return context.override?.integrationId ?? context.profile?.activeIntegrationId ?? null;
 }
 
@@ -72,7 +73,8 @@ export type Route = {
 
 /**
  * The route of an event's trigger, given its context and the applying integration with its
- * enabled webhooks for that trigger; none when there is no integration or its webhooks are off.
+ * enabled webhooks for that trigger (read together: db/queries/routing.ts); none when no
+ * integration applies or its webhooks are off.
  */
 export function routeOf(
   context: RoutingContext,
@@ -81,6 +83,8 @@ export function routeOf(
 ): Route | null {
   const { integration } = applying;
   if (!integration?.webhooksEnabled) return null;
+  // The read finds the applying integration in SQL; this rule is the one that decides.
+  if (integration.id !== applyingIntegrationId(context)) return null;
   return {
     integration,
     override: context.override,

@@ -1,11 +1,12 @@
 import { findAccount, insertAccount, setAccountFieldMapping } from "../db/queries/accounts";
-import { findKey, insertKey, listLiveKeys, revokeAdminKeyUnlessLast } from "../db/queries/api-keys";
+import { insertKey, keyOf, listLiveKeys, revokeAdminKeyUnlessLast } from "../db/queries/api-keys";
 import type { Deps } from "../deps";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import type { MappingEntry } from "../lib/types";
 import { buildKey } from "./keys";
+import { confirmed } from "./read";
 
 /** Creates an account with its first admin key, in one batch. */
 export async function createAccount(deps: Deps, input: { name: string }) {
@@ -23,7 +24,7 @@ export async function createAccount(deps: Deps, input: { name: string }) {
 }
 
 export async function getAccount(deps: Deps, accountId: string) {
-  const account = await findAccount(deps.db, accountId);
+  const account = await confirmed(deps, () => findAccount(deps.db, accountId));
   if (!account) throw notFound("Account");
   return account;
 }
@@ -40,7 +41,7 @@ export function listAdminKeys(deps: Deps, accountId: string) {
 
 /** Revokes an admin key at once; the last one cannot go, or the account would be locked out. */
 export async function revokeAdminKey(deps: Deps, accountId: string, keyId: string) {
-  const key = await findKey(deps.db, accountId, keyId);
+  const key = await confirmed(deps, async () => (await keyOf(deps.db, accountId, keyId))[0]);
   if (key?.kind !== "admin" || key.revokedAt) throw notFound("Admin key");
   if (!(await revokeAdminKeyUnlessLast(deps.db, accountId, keyId, iso(deps.now())))) {
     throw new ApiError("CONFLICT", "This is the account's last admin key; create another first.");

@@ -1,14 +1,13 @@
-import type { EventRow } from "../db/queries/events";
-import { routingContext } from "../db/queries/routing";
+import { attendeeWithRoute, eventWithRoute } from "../db/queries/routing";
 import { insertTrigger } from "../db/queries/triggers";
-import { fanOut, loadRoute } from "../delivery/fanout";
+import { fanOut } from "../delivery/fanout";
 import { queueDeliveries, triggerRow } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import { serializeAttendee } from "../domain/attendee";
 import { serializeEvent } from "../domain/event";
+import { routeOf } from "../domain/routing";
 import { notFound } from "../errors";
-import { getAttendee } from "./attendees";
-import { getEvent } from "./events";
+import { confirmed } from "./read";
 
 /**
  * Manual actions (API.md §6): `event.manual` and `guest.manual` webhooks fire only when an
@@ -21,25 +20,25 @@ export type ActionSubject = { kind: "event" | "attendee"; uid: string };
 const manualTrigger = (kind: ActionSubject["kind"]) =>
   kind === "event" ? ("event.manual" as const) : ("guest.manual" as const);
 
-/** The event (and attendee) an action is about, or 404. */
-async function loadSubject(deps: Deps, accountId: string, subject: ActionSubject) {
-  if (subject.kind === "event") {
-    return { event: await getEvent(deps, accountId, subject.uid), attendee: null };
-  }
-  return getAttendee(deps, accountId, subject.uid);
-}
-
-/** Where a manual trigger of this event goes. */
-async function manualRoute(deps: Deps, event: EventRow, kind: ActionSubject["kind"]) {
-  const at = { accountId: event.accountId, profileId: event.profileId, eventId: event.id };
-  const context = await routingContext(deps.db, at);
-  return loadRoute(deps, context, at, manualTrigger(kind));
+/** The event (and attendee) an action is about with the route of its manual trigger, or 404. */
+async function subjectWithRoute(deps: Deps, accountId: string, subject: ActionSubject) {
+  const trigger = manualTrigger(subject.kind);
+  const found =
+    subject.kind === "event"
+      ? await confirmed(deps, async () => {
+          const read = await eventWithRoute(deps.db, { accountId, eventId: subject.uid, trigger });
+          return read && { ...read, attendee: null };
+        })
+      : await confirmed(deps, () =>
+          attendeeWithRoute(deps.db, { accountId, attendeeId: subject.uid, trigger }),
+        );
+  if (!found) throw notFound(subject.kind === "event" ? "Event" : "Attendee");
+  return { ...found, trigger, route: routeOf(found.context, found.applying, found.event.id) };
 }
 
 /** The manual webhooks that apply to this event or attendee. */
 export async function listActions(deps: Deps, accountId: string, subject: ActionSubject) {
-  const { event } = await loadSubject(deps, accountId, subject);
-  return (await manualRoute(deps, event, subject.kind))?.webhooks ?? [];
+  return (await subjectWithRoute(deps, accountId, subject)).route?.webhooks ?? [];
 }
 
 /**
@@ -52,22 +51,21 @@ export async function runAction(
   subject: ActionSubject,
   webhookId: string,
 ) {
-  const { event, attendee } = await loadSubject(deps, accountId, subject);
-  const route = await manualRoute(deps, event, subject.kind);
+  const { event, attendee, trigger, route } = await subjectWithRoute(deps, accountId, subject);
   if (!route?.webhooks.some((webhook) => webhook.id === webhookId)) {
     throw notFound("Manual action");
   }
-  const trigger = triggerRow(deps, {
+  const row = triggerRow(deps, {
     accountId,
-    trigger: manualTrigger(subject.kind),
+    trigger,
     profileId: event.profileId,
     eventId: event.id,
     entityUid: attendee ? attendee.id : event.id,
     snapshot: attendee ? serializeAttendee(attendee, event) : serializeEvent(event),
     webhookId,
   });
-  const { statements, deliveries } = fanOut(deps, trigger, route, false);
-  await deps.db.batch([insertTrigger(deps.db, trigger), ...statements]);
+  const { statements, deliveries } = fanOut(deps, row, route, false);
+  await deps.db.batch([insertTrigger(deps.db, row), ...statements]);
   queueDeliveries(
     deps,
     deliveries.map(({ delivery }) => delivery.id),

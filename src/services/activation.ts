@@ -1,6 +1,11 @@
 import { eventFormsOfProfile, setEventFieldsIfActive } from "../db/queries/events";
-import { findIntegration, type IntegrationRow, isLinked } from "../db/queries/integrations";
-import { setActiveIntegration } from "../db/queries/profiles";
+import {
+  activeIntegrationOf,
+  type IntegrationRow,
+  integrationOf,
+  linkOf,
+} from "../db/queries/integrations";
+import { profileOf, setActiveIntegration } from "../db/queries/profiles";
 import type { Deps } from "../deps";
 import { formUnder, sameForm } from "../domain/fixed-configuration";
 import { followsProfile } from "../domain/routing";
@@ -12,7 +17,7 @@ import { getProfile } from "./profiles";
 /**
  * Activation of an integration on a profile (API.md §4). Requests go through `deps.locks` (the
  * profile's `PROFILE_LOCK` Durable Object), which runs the `*Locked` functions below one at a
- * time per profile.
+ * time per profile: each reads what it needs in one round trip and writes in one batch.
  */
 
 /** The profile's active integration, for `GET /v1/profiles/{uid}/integration`. */
@@ -27,16 +32,24 @@ export async function activateLocked(
   deps: Deps,
   input: { accountId: string; profileId: string; integrationId: string },
 ): Promise<Activation> {
-  const profile = await getProfile(deps, input.accountId, input.profileId);
-  const integration = await findIntegration(deps.db, input.accountId, input.integrationId);
+  const { db } = deps;
+  const [profiles, integrations, links, forms] = await db.batch([
+    profileOf(db, input.accountId, input.profileId),
+    integrationOf(db, input.accountId, input.integrationId),
+    linkOf(db, input.integrationId, input.profileId),
+    eventFormsOfProfile(db, input.profileId),
+  ]);
+  const [profile] = profiles;
+  const [integration] = integrations;
+  if (!profile) throw notFound("Profile");
   if (!integration) throw notFound("Integration");
-  if (!(await isLinked(deps.db, integration.id, profile.id))) {
+  if (links.length === 0) {
     throw new ApiError(
       "CONFLICT",
       `Integration ${integration.id} does not list profile ${profile.id}; link it first (profile_uids).`,
     );
   }
-  await moveActive(deps, profile.id, profile.activeIntegrationId, integration);
+  await moveActive(deps, profile.id, profile.activeIntegrationId, integration, forms);
   return {
     profile_uid: profile.id,
     integration_id: integration.id,
@@ -48,10 +61,16 @@ export async function deactivateLocked(
   deps: Deps,
   input: { accountId: string; profileId: string; onlyIf: string | null },
 ): Promise<Activation> {
-  const profile = await getProfile(deps, input.accountId, input.profileId);
+  const { db } = deps;
+  const [profiles, forms] = await db.batch([
+    profileOf(db, input.accountId, input.profileId),
+    eventFormsOfProfile(db, input.profileId),
+  ]);
+  const [profile] = profiles;
+  if (!profile) throw notFound("Profile");
   const current = profile.activeIntegrationId;
   if (current !== null && (input.onlyIf === null || input.onlyIf === current)) {
-    await moveActive(deps, profile.id, current, null);
+    await moveActive(deps, profile.id, current, null, forms);
     return { profile_uid: profile.id, integration_id: null, replaced_integration_id: current };
   }
   return { profile_uid: profile.id, integration_id: current, replaced_integration_id: current };
@@ -61,12 +80,16 @@ export async function refreshLocked(
   deps: Deps,
   input: { accountId: string; profileId: string },
 ): Promise<Activation> {
-  const profile = await getProfile(deps, input.accountId, input.profileId);
+  const { db } = deps;
+  const [profiles, active, forms] = await db.batch([
+    profileOf(db, input.accountId, input.profileId),
+    activeIntegrationOf(db, input.accountId, input.profileId),
+    eventFormsOfProfile(db, input.profileId),
+  ]);
+  const [profile] = profiles;
+  if (!profile) throw notFound("Profile");
   const current = profile.activeIntegrationId;
-  const integration = current
-    ? ((await findIntegration(deps.db, input.accountId, current)) ?? null)
-    : null;
-  await moveActive(deps, profile.id, current, integration);
+  await moveActive(deps, profile.id, current, active[0] ?? null, forms);
   return { profile_uid: profile.id, integration_id: current, replaced_integration_id: current };
 }
 
@@ -79,11 +102,12 @@ async function moveActive(
   profileId: string,
   previous: string | null,
   next: IntegrationRow | null,
+  forms: Awaited<ReturnType<typeof eventFormsOfProfile>>,
 ) {
   const { db } = deps;
   const at = iso(deps.now());
   const nextId = next?.id ?? null;
-  const forms = (await eventFormsOfProfile(db, profileId)).flatMap((event) => {
+  const changes = forms.flatMap((event) => {
     if (!followsProfile({ integrationId: event.overrideIntegrationId })) return [];
     const fields = formUnder(event.fields, next);
     if (sameForm(fields, event.fields)) return [];
@@ -91,7 +115,7 @@ async function moveActive(
   });
   const [moved] = await db.batch([
     setActiveIntegration(db, profileId, previous, nextId, at),
-    ...forms,
+    ...changes,
   ]);
   if (moved.length === 0) {
     throw new ApiError("CONFLICT", "The profile changed while activating; retry.");

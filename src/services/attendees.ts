@@ -10,6 +10,7 @@ import {
   type PageRouting,
   updateAttendee,
 } from "../db/queries/attendees";
+import { failedWith } from "../db/failed-with";
 import { type EventRow, findEvent } from "../db/queries/events";
 import { commitChange, type TriggerInput } from "../delivery/outbox";
 import type { Deps } from "../deps";
@@ -25,8 +26,9 @@ import { ApiError, type ErrorDetail, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso, toStoredTime } from "../lib/time";
 import { accountScope, type ReaderScope } from "./access";
-import { failedWith, retryWhenChanged } from "./compare-and-set";
+import { retryWhenChanged } from "./compare-and-set";
 import { compactFields, mergeFields, validateFields } from "./form";
+import { confirmed } from "./read";
 
 const money = (value: number) => Math.round(value * 100) / 100;
 
@@ -82,7 +84,7 @@ const fullEvent = () =>
  */
 export async function createAttendee(deps: Deps, accountId: string, input: CreateAttendeeInput) {
   const { db } = deps;
-  const event = await findEvent(db, accountId, input.event_uid);
+  const event = await confirmed(deps, () => findEvent(db, accountId, input.event_uid));
   if (!event) {
     throw new ApiError("NOT_FOUND", "Event not found.", {
       details: [{ path: "event_uid", message: "No event with this uid in the account." }],
@@ -135,14 +137,16 @@ export async function createAttendee(deps: Deps, accountId: string, input: Creat
  * read it; else 404. The page of one guest: a single round trip, scoped like the list.
  */
 export async function getReadableAttendee(deps: Deps, scope: ReaderScope, uid: string) {
-  const { items, routing } = await listReadableAttendees(deps, scope, {
-    guest_uid: uid,
-    page: 1,
-    page_size: 1,
+  const found = await confirmed(deps, async () => {
+    const { items, routing } = await listReadableAttendees(deps, scope, {
+      guest_uid: uid,
+      page: 1,
+      page_size: 1,
+    });
+    return items[0] && { ...items[0], routing };
   });
-  const [item] = items;
-  if (!item) throw notFound("Attendee");
-  return { ...item, routing };
+  if (!found) throw notFound("Attendee");
+  return found;
 }
 
 /** An attendee of the account with its event (one round trip), else 404. */
@@ -184,7 +188,7 @@ export async function patchAttendee(
   uid: string,
   input: UpdateAttendeeInput,
 ) {
-  return retryWhenChanged(ATTENDEE_CHANGED, "attendee", async () => {
+  return retryWhenChanged(deps, ATTENDEE_CHANGED, "attendee", async () => {
     const { attendee, event } = await getAttendee(deps, accountId, uid);
     if (input.language !== undefined) checkLanguage(event, input.language);
     let fields = attendee.fields;
@@ -212,7 +216,7 @@ export async function patchAttendee(
 
 /** Records a payment; fires guest.update with cause "payment" (the override decides if it sends). */
 export async function addPayment(deps: Deps, accountId: string, uid: string, input: PaymentInput) {
-  return retryWhenChanged(ATTENDEE_CHANGED, "attendee", async () => {
+  return retryWhenChanged(deps, ATTENDEE_CHANGED, "attendee", async () => {
     const { attendee, event } = await getAttendee(deps, accountId, uid);
     const paymentAmount = money(attendee.paymentAmount + input.amount);
     const changes = {

@@ -1,13 +1,16 @@
+import { pageOf } from "../db/page";
 import {
   attemptsOf,
   type DeliveryFilters,
   type DeliveryRow,
+  deliveryOf,
+  deliveryPageQueries,
   failedDeliveriesSince,
-  findAccountDelivery,
-  listDeliveries,
   requeueDeliveries,
+  webhookOfDelivery,
 } from "../db/queries/deliveries";
-import { findWebhook } from "../db/queries/webhooks";
+import type { WebhookRow } from "../db/queries/webhooks";
+import { deliveries } from "../db/schema";
 import { queueDeliveries } from "../delivery/outbox";
 import { isSuccess, sendSigned } from "../delivery/request";
 import type { Deps } from "../deps";
@@ -15,8 +18,9 @@ import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
-import { requireIntegration } from "./integrations";
-import { getWebhook } from "./webhooks";
+import { integrationWith } from "./integrations";
+import { confirmed } from "./read";
+import { getWebhook, webhookWith } from "./webhooks";
 
 type Owner = { accountId: string; integrationId: string };
 
@@ -25,18 +29,27 @@ export async function listIntegrationDeliveries(
   filters: DeliveryFilters,
   pagination: Pagination,
 ) {
-  await requireIntegration(deps, filters.accountId, filters.integrationId);
-  return listDeliveries(deps.db, filters, pageWindow(pagination));
+  const { rest } = await integrationWith(deps, filters.accountId, filters.integrationId, (db) =>
+    deliveryPageQueries(db, filters, pageWindow(pagination)),
+  );
+  return pageOf(deliveries, rest);
 }
 
+/** The account's delivery with every attempt (one round trip), or 404. */
 export async function getDelivery(deps: Deps, accountId: string, id: string) {
-  const delivery = await findAccountDelivery(deps.db, accountId, id);
-  if (!delivery) throw notFound("Delivery");
-  return { delivery, attempts: await attemptsOf(deps.db, id) };
+  const found = await confirmed(deps, async () => {
+    const [rows, attempts] = await deps.db.batch([
+      deliveryOf(deps.db, accountId, id),
+      attemptsOf(deps.db, id),
+    ]);
+    return rows[0] && { delivery: rows[0], attempts };
+  });
+  if (!found) throw notFound("Delivery");
+  return found;
 }
 
-async function requireEnabledWebhook(deps: Deps, accountId: string, webhookId: string) {
-  const webhook = await findWebhook(deps.db, { accountId, id: webhookId });
+/** A delivery can be sent again only to a webhook that still exists and is enabled. */
+function requireEnabled(webhook: WebhookRow | undefined) {
   if (!webhook) throw new ApiError("CONFLICT", "The delivery's webhook was deleted.");
   if (!webhook.enabled) {
     throw new ApiError(
@@ -51,17 +64,23 @@ async function requireEnabledWebhook(deps: Deps, accountId: string, webhookId: s
  * deduplicates on it) and its attempts; the new attempt is numbered after them.
  */
 export async function redeliver(deps: Deps, accountId: string, id: string) {
-  const delivery = await findAccountDelivery(deps.db, accountId, id);
-  if (!delivery) throw notFound("Delivery");
-  if (delivery.status === "pending") {
+  const found = await confirmed(deps, async () => {
+    const [rows, webhook] = await deps.db.batch([
+      deliveryOf(deps.db, accountId, id),
+      webhookOfDelivery(deps.db, accountId, id),
+    ]);
+    return rows[0] && { delivery: rows[0], webhook: webhook[0] };
+  });
+  if (!found) throw notFound("Delivery");
+  if (found.delivery.status === "pending") {
     throw new ApiError("CONFLICT", "The delivery is still pending; it will be attempted.");
   }
-  await requireEnabledWebhook(deps, accountId, delivery.webhookId);
+  requireEnabled(found.webhook);
   const at = iso(deps.now());
   await requeueDeliveries(deps.db, [id], at);
   queueDeliveries(deps, [id]);
   return {
-    ...delivery,
+    ...found.delivery,
     status: "pending",
     nextAttemptAt: at,
     lockedUntil: null,
@@ -71,11 +90,18 @@ export async function redeliver(deps: Deps, accountId: string, id: string) {
 
 /** Redelivers every failed delivery of a webhook created since `since`. */
 export async function recover(deps: Deps, owner: Owner, webhookId: string, since: string) {
-  const webhook = await getWebhook(deps, owner, webhookId);
-  await requireEnabledWebhook(deps, owner.accountId, webhook.id);
-  const ids = (await failedDeliveriesSince(deps.db, webhook.id, since)).map((row) => row.id);
-  await requeueDeliveries(deps.db, ids, iso(deps.now()));
-  queueDeliveries(deps, ids);
+  const {
+    webhook,
+    rest: [failed],
+  } = await webhookWith(deps, owner, webhookId, (db) => [
+    failedDeliveriesSince(db, webhookId, since),
+  ]);
+  requireEnabled(webhook);
+  const ids = failed.map((row) => row.id);
+  if (ids.length > 0) {
+    await requeueDeliveries(deps.db, ids, iso(deps.now()));
+    queueDeliveries(deps, ids);
+  }
   return ids;
 }
 

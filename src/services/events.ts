@@ -7,8 +7,8 @@ import {
   listEvents,
   updateEvent,
 } from "../db/queries/events";
-import { findIntegration } from "../db/queries/integrations";
-import { findProfile } from "../db/queries/profiles";
+import { activeIntegrationOf, type IntegrationRow } from "../db/queries/integrations";
+import { profileOf } from "../db/queries/profiles";
 import { commitChange, type TriggerInput } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import {
@@ -26,6 +26,7 @@ import { iso, toStoredTime } from "../lib/time";
 import type { FormField } from "../lib/types";
 import { canSeeProfile, type ReaderScope } from "./access";
 import { retryWhenChanged } from "./compare-and-set";
+import { confirmed } from "./read";
 
 export const DEFAULT_FORM: FormField[] = [
   { name: "email", label: "E-mail", type: "email", required: true, locked: false },
@@ -96,14 +97,8 @@ export function applyFormChange(
   return { fields, conflicts, invalid };
 }
 
-/** A new event's form with the fixed fields of the integration that applies to it, locked (§4). */
-async function withApplyingFixedFields(
-  deps: Deps,
-  accountId: string,
-  integrationId: string | null,
-  form: FormField[],
-): Promise<FormField[]> {
-  const integration = integrationId && (await findIntegration(deps.db, accountId, integrationId));
+/** The form with the fixed fields of `integration` added and locked (§4). */
+function withFixedFieldsOf(integration: IntegrationRow | undefined, form: FormField[]) {
   return integration ? withFixedFields(form, integration.fixedConfiguration.fields) : form;
 }
 
@@ -121,12 +116,22 @@ function eventTrigger(trigger: TriggerInput["trigger"], event: EventRow): Trigge
 
 /** Creates an event with the event.create trigger in the same batch. */
 export async function createEvent(deps: Deps, accountId: string, input: CreateEventInput) {
-  const profile = await findProfile(deps.db, accountId, input.profile_uid);
-  if (!profile) {
+  const { db } = deps;
+  const found = await confirmed(deps, async () => {
+    const [profiles, active] = await db.batch([
+      profileOf(db, accountId, input.profile_uid),
+      activeIntegrationOf(db, accountId, input.profile_uid),
+    ]);
+    return profiles[0] && { profile: profiles[0], active: active[0] };
+  });
+  if (!found) {
     throw new ApiError("NOT_FOUND", "Profile not found.", {
       details: [{ path: "profile_uid", message: "No profile with this uid in the account." }],
     });
   }
+  const { profile, active } = found;
+  // A new event has no override yet: the profile's active integration applies.
+  const applying = active?.id === applyingIntegrationId({ profile }) ? active : undefined;
   const now = iso(deps.now());
   const form = input.fields ? input.fields.map((f) => toFormField(f, false)) : DEFAULT_FORM;
   const event: EventRow = {
@@ -143,29 +148,23 @@ export async function createEvent(deps: Deps, accountId: string, input: CreateEv
     location: input.location ?? null,
     capacity: input.capacity ?? null,
     guestCount: 0,
-    // A new event has no override yet: the profile's active integration applies.
-    fields: await withApplyingFixedFields(
-      deps,
-      accountId,
-      applyingIntegrationId({ profile, override: undefined }),
-      form,
-    ),
+    fields: withFixedFieldsOf(applying, form),
     createdAt: now,
     updatedAt: now,
   };
-  await commitChange(deps, [insertEvent(deps.db, event)], [eventTrigger("event.create", event)]);
+  await commitChange(deps, [insertEvent(db, event)], [eventTrigger("event.create", event)]);
   return event;
 }
 
 /** An event the scope may read, else 404 (unknown, another account's, or an unlinked profile's). */
 export async function getReadableEvent(deps: Deps, scope: ReaderScope, uid: string) {
-  const event = await findEvent(deps.db, scope.accountId, uid);
+  const event = await confirmed(deps, () => findEvent(deps.db, scope.accountId, uid));
   if (!event || !canSeeProfile(scope, event.profileId)) throw notFound("Event");
   return event;
 }
 
 export async function getEvent(deps: Deps, accountId: string, uid: string) {
-  const event = await findEvent(deps.db, accountId, uid);
+  const event = await confirmed(deps, () => findEvent(deps.db, accountId, uid));
   if (!event) throw notFound("Event");
   return event;
 }
@@ -198,7 +197,9 @@ export function listReadableEvents(
  * (409). Applied again on the event as it is now when a concurrent change beat it.
  */
 export function patchEvent(deps: Deps, accountId: string, uid: string, input: UpdateEventInput) {
-  return retryWhenChanged(EVENT_CHANGED, "event", () => applyPatch(deps, accountId, uid, input));
+  return retryWhenChanged(deps, EVENT_CHANGED, "event", () =>
+    applyPatch(deps, accountId, uid, input),
+  );
 }
 
 async function applyPatch(deps: Deps, accountId: string, uid: string, input: UpdateEventInput) {

@@ -1,16 +1,19 @@
-import { expireKey, findKey, insertKey, listLiveKeys, revokeKey } from "../db/queries/api-keys";
+import { expireKey, insertKey, keyOf, listLiveKeys, revokeKey } from "../db/queries/api-keys";
 import type { Deps } from "../deps";
 import { ApiError, notFound } from "../errors";
 import { addSeconds, iso } from "../lib/time";
-import { requireIntegration } from "./integrations";
+import { integrationWith, requireIntegration } from "./integrations";
 import { buildKey } from "./keys";
 
 export const DEFAULT_GRACE_SECONDS = 86_400;
 export const MAX_GRACE_SECONDS = 604_800;
 
+/** A live key of the account's integration, read with the integration; else 404. */
 async function requireKey(deps: Deps, accountId: string, integrationId: string, keyId: string) {
-  await requireIntegration(deps, accountId, integrationId);
-  const key = await findKey(deps.db, accountId, keyId);
+  const {
+    rest: [rows],
+  } = await integrationWith(deps, accountId, integrationId, (db) => [keyOf(db, accountId, keyId)]);
+  const key = rows[0];
   if (!key || key.integrationId !== integrationId || key.revokedAt) throw notFound("Key");
   return key;
 }
@@ -25,8 +28,12 @@ export async function createIntegrationKey(deps: Deps, accountId: string, integr
 
 /** Live (not revoked) keys, oldest first; expired ones stay listed with their `expires_at`. */
 export async function listIntegrationKeys(deps: Deps, accountId: string, integrationId: string) {
-  await requireIntegration(deps, accountId, integrationId);
-  return listLiveKeys(deps.db, { accountId, integrationId });
+  const {
+    rest: [keys],
+  } = await integrationWith(deps, accountId, integrationId, (db) => [
+    listLiveKeys(db, { accountId, integrationId }),
+  ]);
+  return keys;
 }
 
 /**

@@ -1,19 +1,20 @@
-import { runBatch, type Statement } from "../db/batch";
+import { type BatchResults, runBatch, type Statement } from "../db/batch";
 import { deleteIntegrationKeys } from "../db/queries/api-keys";
 import { eventFormsOverriddenBy, setEventFields } from "../db/queries/events";
 import {
   deleteIntegrationRow,
   deleteLinks,
-  findIntegration,
   type IntegrationRow,
   insertIntegration,
   insertLinks,
-  linksOf,
+  integrationOf,
+  integrationsActiveOnEventsOverriddenBy,
+  linksOfIntegration,
   listIntegrations,
   updateIntegration,
 } from "../db/queries/integrations";
 import { detachOverrides } from "../db/queries/overrides";
-import { existingProfileIds, profilesActiveWith } from "../db/queries/profiles";
+import { profileIdsAmong, profilesActiveWith } from "../db/queries/profiles";
 import { deleteWebhooksOf } from "../db/queries/webhooks";
 import type { FixedConfiguration } from "../db/schema";
 import type { Deps } from "../deps";
@@ -23,23 +24,42 @@ import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso, toStoredTime } from "../lib/time";
+import { confirmed } from "./read";
 
 /** The account's integration row, or 404: what every route under /v1/integrations/{id} checks. */
 export async function requireIntegration(deps: Deps, accountId: string, id: string) {
-  const row = await findIntegration(deps.db, accountId, id);
+  const row = await confirmed(deps, async () => (await integrationOf(deps.db, accountId, id))[0]);
   if (!row) throw notFound("Integration");
   return row;
 }
 
-/** The integration of the account with its linked profiles, or 404. */
-export async function getIntegration(
+/**
+ * The account's integration with its linked profiles and, read in the same round trip, what
+ * `also` asks for; 404 when the integration does not exist.
+ */
+export async function integrationWith<const T extends readonly Statement[]>(
   deps: Deps,
   accountId: string,
   id: string,
-): Promise<Integration> {
-  const row = await requireIntegration(deps, accountId, id);
-  const links = await linksOf(deps.db, [row.id]);
-  return { ...row, profileIds: links.get(row.id) ?? [] };
+  also: (db: Deps["db"]) => T,
+) {
+  const read = async () => {
+    const [rows, links, ...rest] = await deps.db.batch([
+      integrationOf(deps.db, accountId, id),
+      linksOfIntegration(deps.db, id),
+      ...also(deps.db),
+    ]);
+    const row = rows[0];
+    return row && { integration: { ...row, profileIds: links.map((l) => l.profileId) }, rest };
+  };
+  const found = await confirmed(deps, read);
+  if (!found) throw notFound("Integration");
+  return found as { integration: Integration; rest: BatchResults<T> };
+}
+
+/** The account's integration with its linked profiles, or 404. */
+export async function getIntegration(deps: Deps, accountId: string, id: string) {
+  return (await integrationWith(deps, accountId, id, () => [] as const)).integration;
 }
 
 export async function listAccountIntegrations(deps: Deps, accountId: string, query: Pagination) {
@@ -47,11 +67,7 @@ export async function listAccountIntegrations(deps: Deps, accountId: string, que
     accountId,
     updatedSince: query.updated_since && toStoredTime(query.updated_since),
   };
-  const { rows, total } = await listIntegrations(deps.db, where, pageWindow(query));
-  const links = await linksOf(
-    deps.db,
-    rows.map((row) => row.id),
-  );
+  const { rows, total, links } = await listIntegrations(deps.db, where, pageWindow(query));
   return { items: rows.map((row) => ({ ...row, profileIds: links.get(row.id) ?? [] })), total };
 }
 
@@ -60,7 +76,10 @@ export async function createIntegration(
   accountId: string,
   input: IntegrationInput,
 ): Promise<Integration> {
-  const profileIds = await checkProfiles(deps, accountId, input.profile_uids);
+  const profileIds = checkProfiles(
+    input.profile_uids,
+    await profileIdsAmong(deps.db, accountId, input.profile_uids),
+  );
   const now = iso(deps.now());
   const row: IntegrationRow = {
     id: newId("int"),
@@ -92,11 +111,17 @@ export async function updateIntegrationFields(
   input: Partial<IntegrationInput>,
 ): Promise<Integration> {
   const { db } = deps;
-  const current = await getIntegration(deps, accountId, id);
+  const {
+    integration: current,
+    rest: [knownProfiles, overridden],
+  } = await integrationWith(deps, accountId, id, (db) => [
+    profileIdsAmong(db, accountId, input.profile_uids ?? []),
+    eventFormsOverriddenBy(db, id),
+  ]);
   const profileIds =
     input.profile_uids === undefined
       ? current.profileIds
-      : await checkProfiles(deps, accountId, input.profile_uids);
+      : checkProfiles(input.profile_uids, knownProfiles);
   const removed = current.profileIds.filter((p) => !profileIds.includes(p));
   const added = profileIds.filter((p) => !current.profileIds.includes(p));
   const now = iso(deps.now());
@@ -117,7 +142,7 @@ export async function updateIntegrationFields(
   if (removed.length > 0) statements.push(deleteLinks(db, id, removed));
   statements.push(...insertLinks(db, id, added));
   if (fixedChanged) {
-    for (const event of await eventFormsOverriddenBy(db, id)) {
+    for (const event of overridden) {
       const fields = formUnder(event.fields, updated);
       if (!sameForm(fields, event.fields))
         statements.push(setEventFields(db, event.id, fields, now));
@@ -125,35 +150,41 @@ export async function updateIntegrationFields(
   }
   await runBatch(db, statements);
 
-  for (const profileId of await profilesActiveWith(db, id)) {
-    if (removed.includes(profileId)) await deps.locks.deactivate(accountId, profileId, id);
-    else if (fixedChanged) await deps.locks.refresh(accountId, profileId);
+  // Read after the change: an activation that ran meanwhile is among them.
+  if (removed.length > 0 || fixedChanged) {
+    for (const { id: profileId } of await profilesActiveWith(db, id)) {
+      if (removed.includes(profileId)) await deps.locks.deactivate(accountId, profileId, id);
+      else if (fixedChanged) await deps.locks.refresh(accountId, profileId);
+    }
   }
   return { ...updated, profileIds };
 }
 
 /**
- * Deletes the integration in three consistent steps: unlink (so it cannot be activated again),
- * deactivate it wherever active (through the profiles' locks), then one batch removing its keys,
- * webhooks and the row, and pointing overrides that named it back at their profile.
+ * Deletes the integration. Where it is active, in three consistent steps: unlink (so it cannot be
+ * activated again), deactivate it (through the profiles' locks), then one batch removing its
+ * keys, webhooks and the row, and pointing overrides that named it back at their profile.
  */
 export async function deleteIntegration(deps: Deps, accountId: string, id: string) {
   const { db } = deps;
-  await getIntegration(deps, accountId, id);
-  await deleteLinks(db, id);
-  for (const profileId of await profilesActiveWith(db, id)) {
-    await deps.locks.deactivate(accountId, profileId, id);
+  const {
+    rest: [active, overridden, fallbacks],
+  } = await integrationWith(deps, accountId, id, (db) => [
+    profilesActiveWith(db, id),
+    eventFormsOverriddenBy(db, id),
+    integrationsActiveOnEventsOverriddenBy(db, accountId, id),
+  ]);
+  const statements: Statement[] = [deleteLinks(db, id)];
+  if (active.length > 0) {
+    await runBatch(db, statements.splice(0));
+    for (const { id: profileId } of active) await deps.locks.deactivate(accountId, profileId, id);
   }
   const now = iso(deps.now());
-  const statements: Statement[] = [];
-  // Events it applied to through their override follow their profile's active integration again.
-  const fallbacks = new Map<string, IntegrationRow | undefined>();
-  for (const event of await eventFormsOverriddenBy(db, id)) {
-    const fallbackId = event.activeIntegrationId;
-    if (fallbackId && !fallbacks.has(fallbackId)) {
-      fallbacks.set(fallbackId, await findIntegration(db, accountId, fallbackId));
-    }
-    const fallback = fallbackId ? (fallbacks.get(fallbackId) ?? null) : null;
+  // Events it applied to through their override follow their profile's active integration again
+  // (none where that was this one: it has just been deactivated there).
+  for (const event of overridden) {
+    const fallback =
+      fallbacks.find((row) => row.id !== id && row.id === event.activeIntegrationId) ?? null;
     const fields = formUnder(event.fields, fallback);
     if (!sameForm(fields, event.fields)) statements.push(setEventFields(db, event.id, fields, now));
   }
@@ -166,17 +197,16 @@ export async function deleteIntegration(deps: Deps, accountId: string, id: strin
   await runBatch(db, statements);
 }
 
-/** The profile ids, deduplicated, each a profile of the account (else VALIDATION_FAILED). */
-async function checkProfiles(deps: Deps, accountId: string, uids: string[]) {
-  const unique = [...new Set(uids)].sort();
-  const found = await existingProfileIds(deps.db, accountId, unique);
+/** The profile ids, deduplicated and sorted, each a profile of the account (else VALIDATION_FAILED). */
+function checkProfiles(uids: readonly string[], known: readonly { id: string }[]) {
+  const found = new Set(known.map((row) => row.id));
   const details = uids.flatMap((uid, i) =>
     found.has(uid) ? [] : [{ path: `profile_uids.${i}`, message: `Profile ${uid} not found.` }],
   );
   if (details.length > 0) {
     throw new ApiError("VALIDATION_FAILED", "Unknown profile.", { details });
   }
-  return unique;
+  return [...new Set(uids)].sort();
 }
 
 function storedFixed(input: { fields: FixedFieldInput[] }): FixedConfiguration {

@@ -1,13 +1,16 @@
 import { runBatch, type Statement } from "../db/batch";
-import { setEventFields } from "../db/queries/events";
-import { findIntegration, type IntegrationRow } from "../db/queries/integrations";
+import { eventOf, profileIdOfEvent, setEventFields } from "../db/queries/events";
+import {
+  activeIntegrationOf,
+  type IntegrationRow,
+  integrationOf,
+} from "../db/queries/integrations";
 import {
   deleteOverride,
-  findOverride,
   type OverrideRow,
+  overrideOf,
   upsertOverride,
 } from "../db/queries/overrides";
-import { routingContext } from "../db/queries/routing";
 import type { Deps } from "../deps";
 import { formUnder, sameForm } from "../domain/fixed-configuration";
 import type { OverrideInput } from "../domain/override";
@@ -15,12 +18,37 @@ import { applyingIntegrationId } from "../domain/routing";
 import { ApiError, notFound } from "../errors";
 import { iso } from "../lib/time";
 import type { FormField } from "../lib/types";
-import { getEvent } from "./events";
+import { confirmed } from "./read";
 
 /**
  * Per-event override (API.md §4): another integration (or the profile's, with `null`), a mapping
  * level of its own, and whether a payment fires `guest.update`.
  */
+
+/**
+ * The event with its override, the integration active on its profile and, if asked, another
+ * integration of the account: one round trip; 404 when the event does not exist.
+ */
+async function eventForOverride(
+  deps: Deps,
+  accountId: string,
+  eventId: string,
+  named: string | null = null,
+) {
+  const { db } = deps;
+  const found = await confirmed(deps, async () => {
+    const [events, overrides, active, others] = await db.batch([
+      eventOf(db, accountId, eventId),
+      overrideOf(db, eventId),
+      activeIntegrationOf(db, accountId, profileIdOfEvent(db, eventId)),
+      integrationOf(db, accountId, named ?? ""),
+    ]);
+    const [event] = events;
+    return event && { event, override: overrides[0], active: active[0], named: others[0] };
+  });
+  if (!found) throw notFound("Event");
+  return found;
+}
 
 /** The event's override; 404 when the event has none. */
 export async function getOverride(
@@ -28,8 +56,7 @@ export async function getOverride(
   accountId: string,
   eventId: string,
 ): Promise<OverrideRow> {
-  await getEvent(deps, accountId, eventId);
-  const override = await findOverride(deps.db, eventId);
+  const { override } = await eventForOverride(deps, accountId, eventId);
   if (!override) throw notFound("Override for this event");
   return override;
 }
@@ -44,12 +71,14 @@ export async function putOverride(
   eventId: string,
   input: OverrideInput,
 ): Promise<OverrideRow> {
-  const event = await getEvent(deps, accountId, eventId);
-  const context = await routingContext(deps.db, {
-    accountId,
-    profileId: event.profileId,
-    eventId,
-  });
+  const found = await eventForOverride(deps, accountId, eventId, input.integration_id);
+  if (input.integration_id !== null && !found.named) {
+    throw new ApiError("VALIDATION_FAILED", "Unknown integration.", {
+      details: [
+        { path: "integration_id", message: `Integration ${input.integration_id} not found.` },
+      ],
+    });
+  }
   const now = iso(deps.now());
   const row: OverrideRow = {
     eventId,
@@ -57,48 +86,38 @@ export async function putOverride(
     fieldMapping: input.field_mapping,
     mappingMode: input.mapping_mode,
     fireOnPayment: input.fire_on_payment,
-    createdAt: context.override?.createdAt ?? now,
+    createdAt: found.override?.createdAt ?? now,
     updatedAt: now,
   };
-  const applying = await applyingIntegration(deps, accountId, { ...context, override: row });
-  if (input.integration_id !== null && !applying) {
-    throw new ApiError("VALIDATION_FAILED", "Unknown integration.", {
-      details: [
-        { path: "integration_id", message: `Integration ${input.integration_id} not found.` },
-      ],
-    });
-  }
+  const applying = applyingOf(found, row);
   await runBatch(deps.db, [
     upsertOverride(deps.db, row),
-    ...formStatement(deps, event, applying, now),
+    ...formStatement(deps, found.event, applying, now),
   ]);
   return row;
 }
 
 /** Removes the override; the event follows its profile's active integration again. */
 export async function deleteEventOverride(deps: Deps, accountId: string, eventId: string) {
-  const event = await getEvent(deps, accountId, eventId);
-  const context = await routingContext(deps.db, {
-    accountId,
-    profileId: event.profileId,
-    eventId,
-  });
-  if (!context.override) throw notFound("Override for this event");
-  const applying = await applyingIntegration(deps, accountId, { ...context, override: undefined });
-  const now = iso(deps.now());
+  const found = await eventForOverride(deps, accountId, eventId);
+  if (!found.override) throw notFound("Override for this event");
+  const applying = applyingOf(found, undefined);
   await runBatch(deps.db, [
     deleteOverride(deps.db, eventId),
-    ...formStatement(deps, event, applying, now),
+    ...formStatement(deps, found.event, applying, iso(deps.now())),
   ]);
 }
 
-async function applyingIntegration(
-  deps: Deps,
-  accountId: string,
-  context: Parameters<typeof applyingIntegrationId>[0],
-): Promise<IntegrationRow | null> {
-  const id = applyingIntegrationId(context);
-  return (id && (await findIntegration(deps.db, accountId, id))) || null;
+/** The integration that applies to the event under `override` (domain/routing.ts decides). */
+function applyingOf(
+  found: { active: IntegrationRow | undefined; named: IntegrationRow | undefined },
+  override: Pick<OverrideRow, "integrationId"> | undefined,
+): IntegrationRow | null {
+  const id = applyingIntegrationId({
+    profile: { activeIntegrationId: found.active?.id ?? null },
+    override,
+  });
+  return [found.named, found.active].find((row) => row && row.id === id) ?? null;
 }
 
 function formStatement(

@@ -1,18 +1,20 @@
 import {
   deleteProfileWithoutEvents,
-  findProfile,
   insertProfile,
   listProfiles,
   type ProfileRow,
+  profileOf,
   setProfileFieldMapping,
   updateProfile,
 } from "../db/queries/profiles";
+import { first } from "../db/rows";
 import type { Deps } from "../deps";
 import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso, toStoredTime } from "../lib/time";
 import type { MappingEntry } from "../lib/types";
+import { confirmed } from "./read";
 
 export async function createProfile(deps: Deps, accountId: string, input: { name: string }) {
   const now = iso(deps.now());
@@ -31,7 +33,7 @@ export async function createProfile(deps: Deps, accountId: string, input: { name
 
 /** The profile of this account, else 404 (another account's profile is unknown too). */
 export async function getProfile(deps: Deps, accountId: string, uid: string) {
-  const profile = await findProfile(deps.db, accountId, uid);
+  const profile = await confirmed(deps, () => first(profileOf(deps.db, accountId, uid)));
   if (!profile) throw notFound("Profile");
   return profile;
 }

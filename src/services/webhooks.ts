@@ -1,13 +1,16 @@
-import { existingEventIds } from "../db/queries/events";
+import type { BatchResults, Statement } from "../db/batch";
+import { pageOf } from "../db/page";
+import { eventIdsAmong } from "../db/queries/events";
 import {
   deleteWebhook,
-  findWebhook,
   insertWebhook,
-  listWebhooks,
   rotateSecret,
   updateWebhook,
   type WebhookRow,
+  webhookOf,
+  webhookPageQueries,
 } from "../db/queries/webhooks";
+import { webhooks } from "../db/schema";
 import { checkTargetUrl } from "../delivery/target-policy";
 import type { Deps } from "../deps";
 import { type Pagination, pageWindow } from "../domain/pagination";
@@ -17,7 +20,7 @@ import { toBase64 } from "../lib/encoding";
 import { newId } from "../lib/ids";
 import { encryptSecret } from "../lib/secret-box";
 import { addSeconds, iso, toStoredTime } from "../lib/time";
-import { requireIntegration } from "./integrations";
+import { integrationWith } from "./integrations";
 
 /** How long a rotated-out signing secret keeps signing (as a second signature). */
 export const PREVIOUS_SECRET_SECONDS = 24 * 60 * 60;
@@ -34,20 +37,40 @@ export function secretPrefix(secret: string): string {
   return secret.slice(0, 10);
 }
 
+/**
+ * The account integration's webhook with, in the same round trip, what `also` reads; 404 for
+ * either.
+ */
+export async function webhookWith<const T extends readonly Statement[]>(
+  deps: Deps,
+  owner: Owner,
+  id: string,
+  also: (db: Deps["db"]) => T = () => [] as unknown as T,
+) {
+  const {
+    rest: [rows, ...rest],
+  } = await integrationWith(deps, owner.accountId, owner.integrationId, (db) => [
+    webhookOf(db, { ...owner, id }),
+    ...also(db),
+  ]);
+  const webhook = rows[0] ?? (await deps.onPrimary(() => webhookOf(deps.db, { ...owner, id })))[0];
+  if (!webhook) throw notFound("Webhook");
+  return { webhook, rest: rest as unknown as BatchResults<T> };
+}
+
 export async function getWebhook(deps: Deps, owner: Owner, id: string): Promise<WebhookRow> {
-  await requireIntegration(deps, owner.accountId, owner.integrationId);
-  const row = await findWebhook(deps.db, { ...owner, id });
-  if (!row) throw notFound("Webhook");
-  return row;
+  return (await webhookWith(deps, owner, id)).webhook;
 }
 
 export async function listIntegrationWebhooks(deps: Deps, owner: Owner, query: Pagination) {
-  await requireIntegration(deps, owner.accountId, owner.integrationId);
   const where = {
     ...owner,
     updatedSince: query.updated_since && toStoredTime(query.updated_since),
   };
-  const { rows, total } = await listWebhooks(deps.db, where, pageWindow(query));
+  const { rest } = await integrationWith(deps, owner.accountId, owner.integrationId, (db) =>
+    webhookPageQueries(db, where, pageWindow(query)),
+  );
+  const { rows, total } = pageOf(webhooks, rest);
   return { items: rows, total };
 }
 
@@ -57,9 +80,13 @@ export async function createWebhook(
   owner: Owner,
   input: WebhookInput,
 ): Promise<{ row: WebhookRow; secret: string }> {
-  await requireIntegration(deps, owner.accountId, owner.integrationId);
   checkUrl(deps, input.url);
-  const eventUids = await checkEvents(deps, owner.accountId, input.event_uids);
+  const {
+    rest: [events],
+  } = await integrationWith(deps, owner.accountId, owner.integrationId, (db) => [
+    eventIdsAmong(db, owner.accountId, input.event_uids),
+  ]);
+  const eventUids = checkEvents(input.event_uids, events);
   const secret = newSigningSecret();
   const now = iso(deps.now());
   const row: WebhookRow = {
@@ -94,18 +121,19 @@ export async function updateWebhookFields(
   id: string,
   input: Partial<WebhookInput>,
 ): Promise<WebhookRow> {
-  const current = await getWebhook(deps, owner, id);
+  if (input.url !== undefined) checkUrl(deps, input.url);
+  const {
+    webhook: current,
+    rest: [events],
+  } = await webhookWith(deps, owner, id, (db) => [
+    eventIdsAmong(db, owner.accountId, input.event_uids ?? []),
+  ]);
   const set: Partial<WebhookRow> = { updatedAt: iso(deps.now()) };
   if (input.name !== undefined) set.name = input.name;
   if (input.trigger !== undefined) set.trigger = input.trigger;
   if (input.method !== undefined) set.method = input.method;
-  if (input.url !== undefined) {
-    checkUrl(deps, input.url);
-    set.url = input.url;
-  }
-  if (input.event_uids !== undefined) {
-    set.eventUids = await checkEvents(deps, owner.accountId, input.event_uids);
-  }
+  if (input.url !== undefined) set.url = input.url;
+  if (input.event_uids !== undefined) set.eventUids = checkEvents(input.event_uids, events);
   if (input.headers !== undefined) {
     set.headersEncrypted = await encryptSecret(deps.secretsKey, JSON.stringify(input.headers));
     set.headerNames = Object.keys(input.headers);
@@ -149,8 +177,9 @@ function checkUrl(deps: Deps, url: string) {
   }
 }
 
-async function checkEvents(deps: Deps, accountId: string, uids: string[]) {
-  const found = await existingEventIds(deps.db, accountId, [...new Set(uids)]);
+/** The event uids, deduplicated, each an event of the account (else VALIDATION_FAILED). */
+function checkEvents(uids: readonly string[], known: readonly { id: string }[]) {
+  const found = new Set(known.map((row) => row.id));
   const details = uids.flatMap((uid, i) =>
     found.has(uid) ? [] : [{ path: `event_uids.${i}`, message: `Event ${uid} not found.` }],
   );

@@ -532,6 +532,7 @@ describe("the round-trip budget (bench/README.md)", () => {
     const refused = await request("GET", "/v1/events", {
       key: "wft_admin_short",
       env: malformed.env,
+      onResponse: malformed.responded,
     });
     expect(refused.status).toBe(401);
     expect(malformed.cost.roundTrips).toBe(0);
@@ -540,6 +541,7 @@ describe("the round-trip budget (bench/README.md)", () => {
     const answer = await request("GET", "/v1/events", {
       key: `wft_admin_${"A".repeat(43)}`,
       env: unknown.env,
+      onResponse: unknown.responded,
     });
     expect(answer.status).toBe(401);
     // The nearest replica, then the primary (a key created a moment ago may not be on the replica).
@@ -550,11 +552,11 @@ describe("the round-trip budget (bench/README.md)", () => {
     const { key } = await createAccount();
     // createAccount's own request did not use the new key: this isolate has not seen it.
     const cold = costMeter();
-    await request("GET", "/v1/profiles", { key, env: cold.env });
+    await request("GET", "/v1/profiles", { key, env: cold.env, onResponse: cold.responded });
     const warm = costMeter();
-    await request("GET", "/v1/profiles", { key, env: warm.env });
-    expect(cold.cost.roundTrips).toBe(2);
-    expect(warm.cost.roundTrips).toBe(1);
+    await request("GET", "/v1/profiles", { key, env: warm.env, onResponse: warm.responded });
+    expect(cold.cost).toEqual({ roundTrips: 2, primaryRoundTrips: 0, queueSends: 0 });
+    expect(warm.cost).toEqual({ roundTrips: 1, primaryRoundTrips: 0, queueSends: 0 });
   });
 
   it("writes carry the bookmark of what they wrote, and a read sent with it opens its session there", async () => {

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { failedWith } from "../failed-with";
 import { batchPrepared, prepared } from "../prepared";
 import { apiKeys, integrationProfiles, integrations } from "../schema";
 import type { IntegrationRow } from "./integrations";
@@ -72,12 +73,13 @@ export function insertKey(db: Database, row: typeof apiKeys.$inferInsert) {
   return db.insert(apiKeys).values(row);
 }
 
-export function findKey(db: Database, accountId: string, id: string) {
+/** The account's key (a list of at most one row, to read alone or in a batch). */
+export function keyOf(db: Database, accountId: string, id: string) {
   return db
     .select()
     .from(apiKeys)
     .where(and(eq(apiKeys.accountId, accountId), eq(apiKeys.id, id)))
-    .get();
+    .limit(1);
 }
 
 /** Keys that have not been revoked, oldest first. */
@@ -123,6 +125,26 @@ export async function revokeAdminKeyUnlessLast(
     )
     .returning({ id: apiKeys.id });
   return revoked.length === 1;
+}
+
+/** The SQLite message a batch fails with when its `keyGuard` refuses the key. */
+const GUARD_REFUSED = "malformed JSON";
+
+/**
+ * A statement that fails its batch unless the key with this hash is live (not revoked, not
+ * expired at `now`): it leads every batch a request writes, so the primary checks the key itself.
+ */
+export function keyGuard(hash: string, now: string) {
+  return {
+    sql: `SELECT json(CASE WHEN EXISTS (SELECT 1 FROM api_keys WHERE hash = ?
+      AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)) THEN '1' ELSE 'refused' END)`,
+    params: [hash, now],
+  };
+}
+
+/** Whether a batch failed because its `keyGuard` refused the key. */
+export function refusedByKeyGuard(error: unknown): boolean {
+  return failedWith(error, GUARD_REFUSED);
 }
 
 export function touchKey(db: Database, id: string, at: string) {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
-import { type PageWindow, selectPage } from "../page";
+import { type PageWindow, pageQueries } from "../page";
 import { deliveries, deliveryAttempts, webhooks } from "../schema";
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -13,12 +13,29 @@ export function insertDeliveryOnce(db: Database, row: NewDelivery) {
   return db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id });
 }
 
-export function findAccountDelivery(db: Database, accountId: string, id: string) {
+/** The account's delivery (a list of at most one row, to read alone or in a batch). */
+export function deliveryOf(db: Database, accountId: string, id: string) {
   return db
     .select()
     .from(deliveries)
     .where(and(eq(deliveries.id, id), eq(deliveries.accountId, accountId)))
-    .get();
+    .limit(1);
+}
+
+/** The webhook of the account's delivery (none when it was deleted). */
+export function webhookOfDelivery(db: Database, accountId: string, id: string) {
+  return db
+    .select()
+    .from(webhooks)
+    .where(
+      and(
+        eq(webhooks.accountId, accountId),
+        eq(
+          webhooks.id,
+          db.select({ id: deliveries.webhookId }).from(deliveries).where(eq(deliveries.id, id)),
+        ),
+      ),
+    );
 }
 
 export function pendingDeliveriesOfTrigger(db: Database, triggerId: string) {
@@ -125,8 +142,9 @@ function filterWhere(filters: DeliveryFilters) {
 }
 
 /** One page of an integration's deliveries, oldest first, with the total. */
-export function listDeliveries(db: Database, filters: DeliveryFilters, page: PageWindow) {
-  return selectPage(db, deliveries, filterWhere(filters), page);
+/** The queries of one page of an integration's deliveries, oldest first, with the total. */
+export function deliveryPageQueries(db: Database, filters: DeliveryFilters, page: PageWindow) {
+  return pageQueries(db, deliveries, filterWhere(filters), page);
 }
 
 /** Failed deliveries of one webhook created at or after `since`. */

@@ -89,25 +89,26 @@ export function deleteEventStatements(db: Database, id: string) {
   ] as const;
 }
 
-export type EventFormRow = {
-  id: string;
-  profileId: string;
-  fields: FormField[];
-  overrideIntegrationId: string | null;
-};
-
-/** Which of `ids` are events of the account. */
-export async function existingEventIds(
-  db: Database,
-  accountId: string,
-  ids: string[],
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
+/** The ids among `ids` that are events of the account. */
+export function eventIdsAmong(db: Database, accountId: string, ids: readonly string[]) {
+  return db
     .select({ id: events.id })
     .from(events)
     .where(and(eq(events.accountId, accountId), inList(events.id, ids)));
-  return new Set(rows.map((row) => row.id));
+}
+
+/** The profile of an event, as a subquery. */
+export function profileIdOfEvent(db: Database, eventId: string) {
+  return db.select({ id: events.profileId }).from(events).where(eq(events.id, eventId));
+}
+
+/** The account's event (a list of at most one row, to read alone or in a batch). */
+export function eventOf(db: Database, accountId: string, id: string) {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.accountId, accountId), eq(events.id, id)))
+    .limit(1);
 }
 
 const formColumns = {
@@ -118,7 +119,7 @@ const formColumns = {
 };
 
 /** Every event of a profile with the integration its override names, if any. */
-export function eventFormsOfProfile(db: Database, profileId: string): Promise<EventFormRow[]> {
+export function eventFormsOfProfile(db: Database, profileId: string) {
   return db
     .select(formColumns)
     .from(events)
@@ -126,11 +127,8 @@ export function eventFormsOfProfile(db: Database, profileId: string): Promise<Ev
     .where(eq(events.profileId, profileId));
 }
 
-/** Events whose override names the integration. */
-export function eventFormsOverriddenBy(
-  db: Database,
-  integrationId: string,
-): Promise<Array<EventFormRow & { activeIntegrationId: string | null }>> {
+/** Events whose override names the integration, with their profile's active integration. */
+export function eventFormsOverriddenBy(db: Database, integrationId: string) {
   return db
     .select({ ...formColumns, activeIntegrationId: profiles.activeIntegrationId })
     .from(events)

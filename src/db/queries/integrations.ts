@@ -7,20 +7,45 @@ import {
   inArray,
   type Placeholder,
   type SQL,
+  type SQLWrapper,
   sql,
 } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
-import { type PageWindow, selectPage } from "../page";
-import { integrationProfiles, integrations } from "../schema";
+import { type PageWindow, pageOf, pageQueries } from "../page";
+import { eventOverrides, events, integrationProfiles, integrations, profiles } from "../schema";
 
 export type IntegrationRow = typeof integrations.$inferSelect;
-export function findIntegration(db: Database, accountId: string, id: string) {
+/** The account's integration (a list of at most one row, to read alone or in a batch). */
+export function integrationOf(db: Database, accountId: string, id: string) {
   return db
     .select()
     .from(integrations)
     .where(and(eq(integrations.accountId, accountId), eq(integrations.id, id)))
-    .get();
+    .limit(1);
+}
+
+/**
+ * The integration active on the account's profile (none, or a list of one row); the profile may
+ * be given by a subquery (the profile of an event).
+ */
+export function activeIntegrationOf(
+  db: Database,
+  accountId: string,
+  profileId: string | SQLWrapper,
+) {
+  return db
+    .select()
+    .from(integrations)
+    .where(
+      and(
+        eq(integrations.accountId, accountId),
+        eq(
+          integrations.id,
+          sql`(SELECT ${profiles.activeIntegrationId} FROM ${profiles} WHERE ${profiles.id} = ${profileId})`,
+        ),
+      ),
+    );
 }
 
 export function insertIntegration(db: Database, row: typeof integrations.$inferInsert) {
@@ -39,17 +64,77 @@ export function deleteIntegrationRow(db: Database, id: string) {
   return db.delete(integrations).where(eq(integrations.id, id));
 }
 
-/** One page of the account's integrations, oldest first, with the total. */
-export function listIntegrations(
+/**
+ * One page of the account's integrations, oldest first, with the total and each one's linked
+ * profiles: one round trip.
+ */
+export async function listIntegrations(
   db: Database,
   where: { accountId: string; updatedSince?: string },
-  page: PageWindow,
+  window: PageWindow,
 ) {
   const condition = and(
     eq(integrations.accountId, where.accountId),
     where.updatedSince ? gte(integrations.updatedAt, where.updatedSince) : undefined,
   );
-  return selectPage(db, integrations, condition, page);
+  const [rows, totals] = pageQueries(db, integrations, condition, window);
+  const pageIds = db.select({ id: rows.as("page").id }).from(rows.as("page"));
+  const [pageRows, count, links] = await db.batch([
+    rows,
+    totals,
+    db
+      .select()
+      .from(integrationProfiles)
+      .where(inArray(integrationProfiles.integrationId, pageIds))
+      .orderBy(asc(integrationProfiles.profileId)),
+  ]);
+  const page = pageOf(integrations, [pageRows, count]);
+  return { ...page, links: linkMap(page.rows, links) };
+}
+
+/**
+ * The integrations active on the profiles of the events whose override names `integrationId`:
+ * what those events fall back to when that integration goes.
+ */
+export function integrationsActiveOnEventsOverriddenBy(
+  db: Database,
+  accountId: string,
+  integrationId: string,
+) {
+  return db
+    .select()
+    .from(integrations)
+    .where(
+      and(
+        eq(integrations.accountId, accountId),
+        inArray(
+          integrations.id,
+          sql`(SELECT ${profiles.activeIntegrationId} FROM ${profiles} WHERE ${profiles.id} IN
+            (SELECT ${events.profileId} FROM ${events} JOIN ${eventOverrides}
+              ON ${eventOverrides.eventId} = ${events.id}
+              WHERE ${eventOverrides.integrationId} = ${integrationId}))`,
+        ),
+      ),
+    );
+}
+
+/** The profiles linked to the integration, in id order. */
+export function linksOfIntegration(db: Database, integrationId: string) {
+  return db
+    .select()
+    .from(integrationProfiles)
+    .where(eq(integrationProfiles.integrationId, integrationId))
+    .orderBy(asc(integrationProfiles.profileId));
+}
+
+/** integration id -> linked profile ids, from link rows. */
+export function linkMap(
+  integrationRows: readonly { id: string }[],
+  links: readonly { integrationId: string; profileId: string }[],
+): Map<string, string[]> {
+  const out = new Map<string, string[]>(integrationRows.map((row) => [row.id, []]));
+  for (const link of links) out.get(link.integrationId)?.push(link.profileId);
+  return out;
 }
 
 /** `column IN` the profiles linked to the integration: how an integration key's reads are scoped. */
@@ -58,22 +143,6 @@ export function linkedTo(column: Column, integrationId: string | Placeholder): S
     column,
     sql`(SELECT ${integrationProfiles.profileId} FROM ${integrationProfiles} WHERE ${integrationProfiles.integrationId} = ${integrationId})`,
   );
-}
-
-/** integration id -> linked profile ids, for several integrations at once. */
-export async function linksOf(
-  db: Database,
-  integrationIds: string[],
-): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>(integrationIds.map((id) => [id, []]));
-  if (integrationIds.length === 0) return out;
-  const rows = await db
-    .select()
-    .from(integrationProfiles)
-    .where(inList(integrationProfiles.integrationId, integrationIds))
-    .orderBy(asc(integrationProfiles.profileId));
-  for (const row of rows) out.get(row.integrationId)?.push(row.profileId);
-  return out;
 }
 
 export function insertLinks(db: Database, integrationId: string, profileIds: string[]) {
@@ -93,16 +162,15 @@ export function deleteLinks(db: Database, integrationId: string, profileIds?: st
     );
 }
 
-export async function isLinked(db: Database, integrationId: string, profileId: string) {
-  const row = await db
-    .select({ id: integrationProfiles.profileId })
+/** The link of the integration to the profile, if there is one. */
+export function linkOf(db: Database, integrationId: string, profileId: string) {
+  return db
+    .select()
     .from(integrationProfiles)
     .where(
       and(
         eq(integrationProfiles.integrationId, integrationId),
         eq(integrationProfiles.profileId, profileId),
       ),
-    )
-    .get();
-  return row !== undefined;
+    );
 }

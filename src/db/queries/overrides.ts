@@ -4,8 +4,9 @@ import { eventOverrides, events } from "../schema";
 
 export type OverrideRow = typeof eventOverrides.$inferSelect;
 
-export function findOverride(db: Database, eventId: string) {
-  return db.select().from(eventOverrides).where(eq(eventOverrides.eventId, eventId)).get();
+/** The event's override (a list of at most one row). */
+export function overrideOf(db: Database, eventId: string) {
+  return db.select().from(eventOverrides).where(eq(eventOverrides.eventId, eventId));
 }
 
 export function upsertOverride(db: Database, row: typeof eventOverrides.$inferInsert) {

@@ -11,12 +11,13 @@ export function insertProfile(db: Database, row: typeof profiles.$inferInsert) {
   return db.insert(profiles).values(row);
 }
 
-export function findProfile(db: Database, accountId: string, id: string) {
+/** The account's profile (a list of at most one row, to read alone or in a batch). */
+export function profileOf(db: Database, accountId: string, id: string) {
   return db
     .select()
     .from(profiles)
     .where(and(eq(profiles.accountId, accountId), eq(profiles.id, id)))
-    .get();
+    .limit(1);
 }
 
 /** One page of the account's profiles, oldest first, with the total count. */
@@ -66,27 +67,20 @@ export async function deleteProfileWithoutEvents(db: Database, id: string): Prom
   return deleted.length === 1;
 }
 
-/** Which of `ids` are profiles of the account. */
-export async function existingProfileIds(
-  db: Database,
-  accountId: string,
-  ids: string[],
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
+/** The ids among `ids` that are profiles of the account. */
+export function profileIdsAmong(db: Database, accountId: string, ids: readonly string[]) {
+  return db
     .select({ id: profiles.id })
     .from(profiles)
     .where(and(eq(profiles.accountId, accountId), inList(profiles.id, ids)));
-  return new Set(rows.map((row) => row.id));
 }
 
-/** Profiles on which the integration is active right now. */
-export async function profilesActiveWith(db: Database, integrationId: string): Promise<string[]> {
-  const rows = await db
+/** The profiles on which the integration is active right now. */
+export function profilesActiveWith(db: Database, integrationId: string) {
+  return db
     .select({ id: profiles.id })
     .from(profiles)
     .where(eq(profiles.activeIntegrationId, integrationId));
-  return rows.map((row) => row.id);
 }
 
 /**

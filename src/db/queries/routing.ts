@@ -1,62 +1,41 @@
-import { and, eq, type Placeholder, type SQLWrapper, sql } from "drizzle-orm";
+import { and, eq, type Placeholder, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { batchPrepared, prepared } from "../prepared";
-import { accounts, eventOverrides, integrations, profiles, triggers, webhooks } from "../schema";
+import {
+  accounts,
+  attendees,
+  eventOverrides,
+  events,
+  integrations,
+  profiles,
+  triggers,
+  webhooks,
+} from "../schema";
 import { triggerById } from "./triggers";
 
 /**
  * The rows that route an event (src/domain/routing.ts decides with them): its account, profile
- * and override, and the applying integration with its enabled webhooks for a trigger. Each read
- * is one round trip.
+ * and override, and the integration that applies with its enabled webhooks for one trigger; read
+ * with the thing being routed (a trigger, an event, an attendee) in one round trip.
  */
 
-type RoutingIds = { accountId: string; profileId: string; eventId: string };
+type Source = SQLWrapper | Placeholder;
+type RoutingKeys = { accountId: Source; profileId: Source; eventId: Source; trigger: Source };
 
-/** An event's account, profile and override. */
-export async function routingContext(db: Database, ids: RoutingIds) {
-  const routing = routingByIds(db);
-  const [account, profile, override] = await batchPrepared(db, [
-    [routing.account, ids],
-    [routing.profile, ids],
-    [routing.override, ids],
-  ]);
-  return { account: account[0], profile: profile[0], override: override[0] };
+/**
+ * The applying integration's id in SQL: the override's, else the profile's active one. The same
+ * rule as `applyingIntegrationId` in domain/routing.ts, which checks the row this finds.
+ */
+function applyingIntegration(by: RoutingKeys): SQL {
+  return sql`coalesce(
+    (SELECT ${eventOverrides.integrationId} FROM ${eventOverrides} WHERE ${eventOverrides.eventId} = ${by.eventId}),
+    (SELECT ${profiles.activeIntegrationId} FROM ${profiles} WHERE ${profiles.id} = ${by.profileId})
+  )`;
 }
 
-/** A trigger with its event's routing context, in one round trip (the consumer needs both). */
-export async function triggerWithRouting(db: Database, id: string) {
-  const routing = routingOfTrigger(db);
-  const [found, account, profile, override] = await batchPrepared(db, [
-    [triggerById(db), { id }],
-    [routing.account, { id }],
-    [routing.profile, { id }],
-    [routing.override, { id }],
-  ]);
-  const trigger = found[0];
-  return (
-    trigger && {
-      trigger,
-      context: { account: account[0], profile: profile[0], override: override[0] },
-    }
-  );
-}
-
-/** The account's integration and its enabled webhooks for one trigger. */
-export async function integrationWithWebhooks(
-  db: Database,
-  input: { accountId: string; integrationId: string; trigger: string },
-) {
-  const [found, hooks] = await batchPrepared(db, [
-    [integrationOfAccount(db), input],
-    [enabledWebhooksFor(db), input],
-  ]);
-  return { integration: found[0], webhooks: hooks };
-}
-
-type RoutingKeys = Record<keyof RoutingIds, SQLWrapper | Placeholder>;
-
-/** The context's queries, given where the account, profile and event ids come from. */
-function routingQueries(db: Database, by: RoutingKeys) {
+/** The route's queries, given where the account, profile, event ids and the trigger come from. */
+function routeQueries(db: Database, by: RoutingKeys) {
+  const integrationId = applyingIntegration(by);
   return {
     account: db.select().from(accounts).where(eq(accounts.id, by.accountId)).prepare(),
     profile: db
@@ -69,58 +48,201 @@ function routingQueries(db: Database, by: RoutingKeys) {
       .from(eventOverrides)
       .where(eq(eventOverrides.eventId, by.eventId))
       .prepare(),
-  };
-}
-
-const routingByIds = (db: Database) =>
-  prepared(db, "routingByIds", () =>
-    routingQueries(db, {
-      accountId: sql.placeholder("accountId"),
-      profileId: sql.placeholder("profileId"),
-      eventId: sql.placeholder("eventId"),
-    }),
-  );
-
-const routingOfTrigger = (db: Database) =>
-  prepared(db, "routingOfTrigger", () => {
-    const column = (name: keyof RoutingIds) =>
-      db
-        .select({ value: triggers[name] })
-        .from(triggers)
-        .where(eq(triggers.id, sql.placeholder("id")));
-    return routingQueries(db, {
-      accountId: column("accountId"),
-      profileId: column("profileId"),
-      eventId: column("eventId"),
-    });
-  });
-
-const integrationOfAccount = (db: Database) =>
-  prepared(db, "integrationOfAccount", () =>
-    db
+    integration: db
       .select()
       .from(integrations)
-      .where(
-        and(
-          eq(integrations.id, sql.placeholder("integrationId")),
-          eq(integrations.accountId, sql.placeholder("accountId")),
-        ),
-      )
+      .where(and(eq(integrations.id, integrationId), eq(integrations.accountId, by.accountId)))
       .prepare(),
-  );
-
-const enabledWebhooksFor = (db: Database) =>
-  prepared(db, "enabledWebhooksFor", () =>
-    db
+    webhooks: db
       .select()
       .from(webhooks)
       .where(
         and(
-          eq(webhooks.integrationId, sql.placeholder("integrationId")),
-          eq(webhooks.trigger, sql.placeholder("trigger")),
+          eq(webhooks.integrationId, integrationId),
+          eq(webhooks.accountId, by.accountId),
+          eq(webhooks.trigger, by.trigger),
           eq(webhooks.enabled, true),
         ),
       )
       .orderBy(webhooks.createdAt)
       .prepare(),
+  };
+}
+
+type RouteQueries = ReturnType<typeof routeQueries>;
+type Values = Record<string, unknown>;
+
+/** The route's queries bound to `values`, to put after the routed row's query in a batch. */
+function bound(queries: RouteQueries, values: Values) {
+  return [
+    [queries.account, values],
+    [queries.profile, values],
+    [queries.override, values],
+    [queries.integration, values],
+    [queries.webhooks, values],
+  ] as const;
+}
+
+/** The context and the applying integration out of a batch's route rows. */
+function routeRows([account, profile, override, integration, hooks]: [
+  (typeof accounts.$inferSelect)[],
+  (typeof profiles.$inferSelect)[],
+  (typeof eventOverrides.$inferSelect)[],
+  (typeof integrations.$inferSelect)[],
+  (typeof webhooks.$inferSelect)[],
+]) {
+  return {
+    context: { account: account[0], profile: profile[0], override: override[0] },
+    applying: { integration: integration[0], webhooks: hooks },
+  };
+}
+
+export type RouteRows = ReturnType<typeof routeRows>;
+
+/** A trigger with the route of its event for that trigger (the consumer's one read). */
+export async function triggerWithRoute(db: Database, id: string) {
+  const [found, ...route] = await batchPrepared(db, [
+    [triggerById(db), { id }],
+    ...bound(routeOfTrigger(db), { id }),
+  ]);
+  const trigger = found[0];
+  return trigger && { trigger, ...routeRows(route) };
+}
+
+/** An event of the account with its route for `trigger` (a manual action's one read). */
+export async function eventWithRoute(
+  db: Database,
+  values: { accountId: string; eventId: string; trigger: string },
+) {
+  const [found, ...route] = await batchPrepared(db, [
+    [eventOfAccount(db), values],
+    ...bound(routeOfEvent(db), values),
+  ]);
+  const event = found[0];
+  return event && { event, ...routeRows(route) };
+}
+
+/** An attendee of the account with its event and route for `trigger`. */
+export async function attendeeWithRoute(
+  db: Database,
+  values: { accountId: string; attendeeId: string; trigger: string },
+) {
+  const [found, event, ...route] = await batchPrepared(db, [
+    [attendeeOfAccount(db), values],
+    [eventOfAttendee(db), values],
+    ...bound(routeOfAttendee(db), values),
+  ]);
+  const attendee = found[0];
+  return attendee && event[0] && { attendee, event: event[0], ...routeRows(route) };
+}
+
+/** An event's account, profile and override alone (what maps it, and decides its form). */
+export async function routingContext(
+  db: Database,
+  ids: { accountId: string; profileId: string; eventId: string },
+) {
+  const queries = routeOfIds(db);
+  const [account, profile, override] = await batchPrepared(db, [
+    [queries.account, ids],
+    [queries.profile, ids],
+    [queries.override, ids],
+  ]);
+  return { account: account[0], profile: profile[0], override: override[0] };
+}
+
+const placeholder = sql.placeholder;
+
+const routeOfIds = (db: Database) =>
+  prepared(db, "routeOfIds", () =>
+    routeQueries(db, {
+      accountId: placeholder("accountId"),
+      profileId: placeholder("profileId"),
+      eventId: placeholder("eventId"),
+      trigger: placeholder("trigger"),
+    }),
   );
+
+const routeOfTrigger = (db: Database) =>
+  prepared(db, "routeOfTrigger", () => {
+    const column = (name: "accountId" | "profileId" | "eventId" | "trigger") =>
+      db
+        .select({ value: triggers[name] })
+        .from(triggers)
+        .where(eq(triggers.id, placeholder("id")));
+    return routeQueries(db, {
+      accountId: column("accountId"),
+      profileId: column("profileId"),
+      eventId: column("eventId"),
+      trigger: column("trigger"),
+    });
+  });
+
+const eventOfAccount = (db: Database) =>
+  prepared(db, "eventOfAccount", () =>
+    db
+      .select()
+      .from(events)
+      .where(
+        and(eq(events.id, placeholder("eventId")), eq(events.accountId, placeholder("accountId"))),
+      )
+      .prepare(),
+  );
+
+const routeOfEvent = (db: Database) =>
+  prepared(db, "routeOfEvent", () =>
+    routeQueries(db, {
+      accountId: placeholder("accountId"),
+      profileId: db
+        .select({ value: events.profileId })
+        .from(events)
+        .where(eq(events.id, placeholder("eventId"))),
+      eventId: placeholder("eventId"),
+      trigger: placeholder("trigger"),
+    }),
+  );
+
+const attendeeOfAccount = (db: Database) =>
+  prepared(db, "attendeeOfAccount", () =>
+    db
+      .select()
+      .from(attendees)
+      .where(
+        and(
+          eq(attendees.id, placeholder("attendeeId")),
+          eq(attendees.accountId, placeholder("accountId")),
+        ),
+      )
+      .prepare(),
+  );
+
+const eventOfAttendee = (db: Database) =>
+  prepared(db, "eventOfAttendee", () =>
+    db
+      .select()
+      .from(events)
+      .where(
+        eq(
+          events.id,
+          db
+            .select({ value: attendees.eventId })
+            .from(attendees)
+            .where(eq(attendees.id, placeholder("attendeeId"))),
+        ),
+      )
+      .prepare(),
+  );
+
+const routeOfAttendee = (db: Database) =>
+  prepared(db, "routeOfAttendee", () => {
+    const column = (name: "profileId" | "eventId") =>
+      db
+        .select({ value: attendees[name] })
+        .from(attendees)
+        .where(eq(attendees.id, placeholder("attendeeId")));
+    return routeQueries(db, {
+      accountId: placeholder("accountId"),
+      profileId: column("profileId"),
+      eventId: column("eventId"),
+      trigger: placeholder("trigger"),
+    });
+  });

@@ -1,6 +1,6 @@
 import { and, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { type PageWindow, selectPage } from "../page";
+import { type PageWindow, pageQueries } from "../page";
 import { webhooks } from "../schema";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -9,8 +9,11 @@ export function insertWebhook(db: Database, row: typeof webhooks.$inferInsert) {
   return db.insert(webhooks).values(row);
 }
 
-/** The account's webhook; with `integrationId`, only if it belongs to that integration. */
-export function findWebhook(
+/**
+ * The account's webhook (a list of at most one row); with `integrationId`, only if it belongs to
+ * that integration.
+ */
+export function webhookOf(
   db: Database,
   where: { accountId: string; id: string; integrationId?: string },
 ) {
@@ -24,21 +27,21 @@ export function findWebhook(
         where.integrationId ? eq(webhooks.integrationId, where.integrationId) : undefined,
       ),
     )
-    .get();
+    .limit(1);
 }
 
-/** One page of an integration's webhooks, oldest first, with the total. */
-export function listWebhooks(
+/** The queries of one page of an integration's webhooks, oldest first, with the total. */
+export function webhookPageQueries(
   db: Database,
   where: { accountId: string; integrationId: string; updatedSince?: string },
-  page: PageWindow,
+  window: PageWindow,
 ) {
   const condition = and(
     eq(webhooks.accountId, where.accountId),
     eq(webhooks.integrationId, where.integrationId),
     where.updatedSince ? gte(webhooks.updatedAt, where.updatedSince) : undefined,
   );
-  return selectPage(db, webhooks, condition, page);
+  return pageQueries(db, webhooks, condition, window);
 }
 
 export function updateWebhook(
