@@ -1,9 +1,11 @@
-import { markDeliveryFailed } from "../db/queries/deliveries";
-import { markTriggerFailed } from "../db/queries/triggers";
+import { buryDelivery, deliveryDue } from "../db/queries/deliveries";
+import { buryTrigger } from "../db/queries/triggers";
 import { createDeps, type Deps } from "../deps";
+import { newId } from "../lib/ids";
 import { errorName } from "../lib/log";
 import { iso } from "../lib/time";
-import { attemptDelivery, recordAttempts, sendAttempt } from "./attempt";
+import { DUE_GRACE_MS } from "./attempt";
+import { wakeEndpoints } from "./endpoint";
 import { fanOutTrigger } from "./fanout";
 import {
   deliverMessage,
@@ -25,15 +27,16 @@ export async function handleQueue(
 }
 
 /**
- * Handles every message concurrently (one slow receiver holds up nobody) and acks each on its own;
- * a message that throws is retried with backoff, and after `max_retries` goes to the dead-letter queue.
+ * Handles every message concurrently and acks each on its own; a message that throws is retried
+ * with backoff, and after `max_retries` goes to the dead-letter queue. No message waits for a
+ * receiver: the consumer fans out and wakes endpoints, which send (delivery/endpoint.ts).
  */
 export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps): Promise<void> {
   const deadLetter = batch.queue === DEAD_LETTER_QUEUE;
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        if (deadLetter) await bury(deps, message.body);
+        if (deadLetter) await bury(deps, message);
         else await handleMessage(deps, message.body);
         message.ack();
       } catch (error) {
@@ -50,14 +53,7 @@ export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps
 
 export async function handleMessage(deps: Deps, body: QueueMessage): Promise<void> {
   if (body.type === "trigger") {
-    const { fresh, pending } = await fanOutTrigger(deps, body.triggerId);
-    await Promise.all([
-      // Sent concurrently, recorded together in one batch once the slowest has answered.
-      Promise.all(fresh.map(({ delivery, webhook }) => sendAttempt(deps, delivery, webhook))).then(
-        (sent) => recordAttempts(deps, sent),
-      ),
-      ...pending.map((id) => attemptDelivery(deps, id)),
-    ]);
+    await wakeEndpoints(deps, await fanOutTrigger(deps, body.triggerId));
     return;
   }
   if (body.type === "deliver") {
@@ -68,23 +64,44 @@ export async function handleMessage(deps: Deps, body: QueueMessage): Promise<voi
 }
 
 /**
- * Attempts a delivery if it is due; one that is not yet due (a wait longer than the queue's 12 h
- * maximum delay) is sent on again with the remaining delay.
+ * A delivery's retry (or redelivery) is due: wake its endpoint, which sends it within its limits.
+ * One not yet due (a wait longer than the queue's 12 h maximum delay) is sent on again with the
+ * remaining delay.
  */
 async function deliverWhenDue(deps: Deps, deliveryId: string): Promise<void> {
-  const outcome = await attemptDelivery(deps, deliveryId);
-  if (outcome.kind !== "skipped" || !outcome.dueAt) return;
-  const waitSeconds = Math.ceil((Date.parse(outcome.dueAt) - deps.now()) / 1000);
-  const delaySeconds = Math.min(waitSeconds, MAX_QUEUE_DELAY_SECONDS);
+  const [row] = await deliveryDue(deps.deliveriesDb, deliveryId);
+  if (row?.status !== "pending" || !row.nextAttemptAt) return;
+  const waitMs = Date.parse(row.nextAttemptAt) - deps.now();
+  if (waitMs <= DUE_GRACE_MS) {
+    await deps.endpoints.wake(row.webhookId);
+    return;
+  }
+  const delaySeconds = Math.min(Math.ceil(waitMs / 1000), MAX_QUEUE_DELAY_SECONDS);
   await sendMessages(deps.queue, [deliverMessage(deliveryId, delaySeconds)]);
 }
 
-/** A message that exhausted its retries: its trigger or delivery ends `failed`, never lost. */
-async function bury(deps: Deps, body: QueueMessage): Promise<void> {
+/**
+ * A message that exhausted its retries. Its trigger or delivery ends `failed`, saying why, unless
+ * something newer is in flight for it (the sweeper re-sent the trigger, or the delivery was
+ * attempted, redelivered or queued again since this message was sent): then the newer one decides.
+ * Either way the message is acked, so a poison message ends here.
+ */
+async function bury(deps: Deps, message: Message<QueueMessage>): Promise<void> {
+  const { body } = message;
   const at = iso(deps.now());
-  if (body.type === "trigger") await markTriggerFailed(deps.db, body.triggerId, at);
-  else if (body.type === "deliver") await markDeliveryFailed(deps.db, body.deliveryId, at);
-  deps.log.error("dead-lettered", {
+  const sentAt = iso(message.timestamp.getTime());
+  const error = `Dead-lettered: the queue gave up on its message after ${message.attempts} tries.`;
+  let ended = false;
+  if (body.type === "trigger") {
+    ended = (await buryTrigger(deps.db, body.triggerId, { sentAt, at, error })).length > 0;
+  } else if (body.type === "deliver") {
+    const end = { attemptId: newId("att"), sentAt, at, error };
+    const [, updated] = await deps.deliveriesDb.batch(
+      buryDelivery(deps.deliveriesDb, body.deliveryId, end),
+    );
+    ended = updated.length > 0;
+  }
+  deps.log.error(ended ? "dead-lettered" : "dead-lettered; a newer message decides", {
     type: body.type,
     trigger_id: body.type === "trigger" ? body.triggerId : undefined,
     delivery_id: body.type === "deliver" ? body.deliveryId : undefined,

@@ -1,8 +1,7 @@
-import type { Statement } from "../db/batch";
 import {
   type DeliveryRow,
   insertDeliveryOnce,
-  pendingDeliveriesOfTrigger,
+  webhooksPendingForTrigger,
 } from "../db/queries/deliveries";
 import { triggerWithRoute } from "../db/queries/routing";
 import { markTriggerProcessed, type TriggerRow } from "../db/queries/triggers";
@@ -11,77 +10,67 @@ import type { Deps } from "../deps";
 import { payloadFor, type Route, routeOf, webhooksFiredBy } from "../domain/routing";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
-import { LOCK_SECONDS } from "./attempt";
 
 /**
  * Fan-out (API.md §6): a trigger becomes one delivery per webhook it fires. The queue consumer
  * fans out the triggers of API changes; a manual action fans out its own trigger in the request.
+ * The body of every attempt is fixed here, when the delivery is created: each attempt sends the
+ * same bytes. Sending is the endpoints' work (delivery/endpoint.ts), not fan-out's.
  */
 
-/** A delivery this fan-out has just created, with the webhook to send it to. */
+/** A delivery this fan-out creates, with the webhook it goes to. */
 export type NewDelivery = { delivery: DeliveryRow; webhook: WebhookRow };
 
 /**
- * The statements that fan a pending trigger out (its deliveries, inserted at most once per
- * webhook, then the trigger marked processed) and the deliveries they insert. With `claim`, the
- * deliveries are inserted locked: whoever runs the batch attempts them without a separate claim.
+ * What fans a pending trigger out: its deliveries' inserts (at most one per webhook, on the
+ * delivery log) and the statement that marks the trigger processed (on DB), and the deliveries.
  */
-export function fanOut(
-  deps: Deps,
-  trigger: TriggerRow,
-  route: Route | null,
-  claim: boolean,
-): { statements: [Statement, ...Statement[]]; deliveries: NewDelivery[] } {
-  const now = deps.now();
-  const at = iso(now);
+export function fanOut(deps: Deps, trigger: TriggerRow, route: Route | null) {
+  const at = iso(deps.now());
   const fired = route ? webhooksFiredBy(route, trigger) : [];
   const payload = route ? payloadFor(trigger.trigger, trigger.snapshot, route.mapping) : "";
-  const lockedUntil = claim ? iso(now + LOCK_SECONDS * 1000) : null;
   const deliveries = fired.map((webhook) => ({
-    delivery: newDelivery(trigger, webhook, payload, at, lockedUntil),
+    delivery: newDelivery(trigger, webhook, payload, at),
     webhook,
   }));
   return {
-    statements: [
-      markTriggerProcessed(deps.db, trigger.id, at),
-      ...deliveries.map(({ delivery }) => insertDeliveryOnce(deps.db, delivery)),
-    ],
+    inserts: deliveries.map(({ delivery }) => insertDeliveryOnce(deps.deliveriesDb, delivery)),
+    processed: markTriggerProcessed(deps.db, trigger.id, at),
     deliveries,
   };
 }
 
 /**
- * Fans a trigger out and returns the deliveries this consumer must attempt: those it inserted
- * (already claimed), or for a trigger already processed (a redelivered message) the ids of its
- * still pending deliveries, to attempt with a claim.
+ * Fans a trigger out and returns the webhooks whose endpoints have work: those it fired, or for a
+ * trigger already processed (a redelivered message) those with deliveries of it still pending.
+ * The deliveries are written first and the trigger marked after (two databases, two batches): a
+ * consumer that dies between them leaves the trigger pending, and fanning it out again inserts
+ * nothing twice (one delivery per trigger and webhook), so nothing is lost or doubled.
  */
-export async function fanOutTrigger(
-  deps: Deps,
-  triggerId: string,
-): Promise<{ fresh: NewDelivery[]; pending: string[] }> {
+export async function fanOutTrigger(deps: Deps, triggerId: string): Promise<string[]> {
   const found = await triggerWithRoute(deps.db, triggerId);
-  if (!found) return { fresh: [], pending: [] };
+  if (!found) return [];
   const { trigger, context, applying } = found;
   if (trigger.status !== "pending") {
-    const pending = await pendingDeliveriesOfTrigger(deps.db, trigger.id);
-    return { fresh: [], pending: pending.map((row) => row.id) };
+    const pending = await webhooksPendingForTrigger(deps.deliveriesDb, trigger.id);
+    return pending.map((row) => row.webhookId);
   }
   const route = routeOf(context, applying, trigger.eventId);
-  const { statements, deliveries } = fanOut(deps, trigger, route, true);
-  const [, ...inserted] = await deps.db.batch(statements);
-  // A conflicting insert (another consumer got here first) returns nothing: that one attempts it.
-  return {
-    fresh: deliveries.filter((_, i) => (inserted[i] as unknown[]).length === 1),
-    pending: [],
-  };
+  const { inserts, processed, deliveries } = fanOut(deps, trigger, route);
+  const [first, ...rest] = inserts;
+  if (first) await deps.deliveriesDb.batch([first, ...rest]);
+  await processed;
+  return deliveries.map(({ webhook }) => webhook.id);
 }
 
 function newDelivery(
-  trigger: Pick<TriggerRow, "id" | "accountId" | "trigger" | "eventId" | "entityUid" | "cause">,
+  trigger: Pick<
+    TriggerRow,
+    "id" | "accountId" | "trigger" | "eventId" | "entityUid" | "cause" | "createdAt"
+  >,
   webhook: WebhookRow,
   payload: string,
   at: string,
-  lockedUntil: string | null,
 ): DeliveryRow {
   return {
     id: newId("dlv"),
@@ -94,10 +83,11 @@ function newDelivery(
     entityUid: trigger.entityUid,
     cause: trigger.cause,
     payload,
+    changedAt: trigger.createdAt,
     status: "pending",
     attemptCount: 0,
     nextAttemptAt: at,
-    lockedUntil,
+    lockedUntil: null,
     createdAt: at,
     updatedAt: at,
   };

@@ -27,9 +27,11 @@ export const deliverMessage = (deliveryId: string, delaySeconds?: number): Outgo
   ...(delaySeconds === undefined ? {} : { delaySeconds }),
 });
 
-/** Sends any number of messages, at most 100 per call. */
+/** Sends any number of messages, at most 100 per call, the calls side by side. */
 export async function sendMessages(queue: MessageSender, messages: OutgoingMessage[]) {
+  const calls = [];
   for (let i = 0; i < messages.length; i += MAX_BATCH) {
-    await queue.sendBatch(messages.slice(i, i + MAX_BATCH));
+    calls.push(queue.sendBatch(messages.slice(i, i + MAX_BATCH)));
   }
+  await Promise.all(calls);
 }

@@ -107,6 +107,11 @@ export async function createWebhook(
     previousSecretEncrypted: null,
     previousSecretExpiresAt: null,
     failingSince: null,
+    maxPerSecond: input.max_per_second,
+    ordering: input.ordering,
+    state: "active",
+    pausedUntil: null,
+    stateReason: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -134,6 +139,8 @@ export async function updateWebhookFields(
   if (input.method !== undefined) set.method = input.method;
   if (input.url !== undefined) set.url = input.url;
   if (input.event_uids !== undefined) set.eventUids = checkEvents(input.event_uids, events);
+  if (input.max_per_second !== undefined) set.maxPerSecond = input.max_per_second;
+  if (input.ordering !== undefined) set.ordering = input.ordering;
   if (input.headers !== undefined) {
     set.headersEncrypted = await encryptSecret(deps.secretsKey, JSON.stringify(input.headers));
     set.headerNames = Object.keys(input.headers);

@@ -124,3 +124,17 @@ export function disableWebhook(db: Database, webhookId: string, reason: string, 
     .set({ enabled: false, disabledReason: reason, updatedAt: at })
     .where(eq(webhooks.id, webhookId));
 }
+
+/** Statement: what the webhook's endpoint scheduler publishes (read-only in the API). */
+export function setWebhookState(
+  db: Database,
+  webhookId: string,
+  shown: { state: WebhookRow["state"]; pausedUntil: string | null; stateReason: string | null },
+) {
+  return db.update(webhooks).set(shown).where(eq(webhooks.id, webhookId));
+}
+
+/** A webhook by id alone (the delivery side, which knows it from a delivery). */
+export function webhookById(db: Database, id: string) {
+  return db.select().from(webhooks).where(eq(webhooks.id, id));
+}

@@ -1,5 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { MASK, type WebhookInput } from "../../domain/webhook";
+import {
+  DEFAULT_CONCURRENCY,
+  ENDPOINT_STATES,
+  MASK,
+  MAX_PER_SECOND_LIMIT,
+  PAUSE_REASONS,
+  WEBHOOK_ORDERINGS,
+  type WebhookInput,
+} from "../../domain/webhook";
 import { TRIGGERS, WEBHOOK_METHODS } from "../../lib/types";
 import { Timestamp } from "../common.schemas";
 import { IntegrationIdParams } from "../integrations/integrations.schemas";
@@ -89,6 +97,21 @@ const fields = {
   headers: Headers,
   event_uids: EventUids,
   enabled: z.boolean().openapi({ example: true }),
+  max_per_second: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PER_SECOND_LIMIT)
+    .nullable()
+    .openapi({
+      description: `At most this many requests a second to this webhook (1 to ${MAX_PER_SECOND_LIMIT}); \`null\`: no rate, only the ${DEFAULT_CONCURRENCY} requests in flight at once every webhook gets. Deliveries over the rate wait their turn; none is dropped.`,
+      example: 5,
+    }),
+  ordering: z.enum(WEBHOOK_ORDERINGS).openapi({
+    description:
+      '`"none"` (default, the fastest): deliveries go out as they come. `"per_subject"`: a change to an attendee or event is sent only once every earlier change to the same one has been delivered or has failed for good.',
+    example: "none",
+  }),
 };
 
 const example = {
@@ -99,6 +122,8 @@ const example = {
   headers: { authorization: "Bearer crm-token" },
   event_uids: ["evt_2b4d6f8h0j1l3n5p7r9t"],
   enabled: true,
+  max_per_second: 5,
+  ordering: "none",
 };
 
 export const CreateWebhookBody = z
@@ -110,6 +135,8 @@ export const CreateWebhookBody = z
     headers: fields.headers.default({}),
     event_uids: fields.event_uids.default([]),
     enabled: fields.enabled.default(true),
+    max_per_second: fields.max_per_second.default(null),
+    ordering: fields.ordering.default("none"),
   })
   .openapi("CreateWebhook", { example }) satisfies z.ZodType<WebhookInput>;
 
@@ -122,6 +149,8 @@ export const UpdateWebhookBody = z
     headers: fields.headers.optional(),
     event_uids: fields.event_uids.optional(),
     enabled: fields.enabled.optional(),
+    max_per_second: fields.max_per_second.optional(),
+    ordering: fields.ordering.optional(),
   })
   .openapi("UpdateWebhook", {
     description:
@@ -135,6 +164,9 @@ const webhookExample = {
   ...example,
   headers: { authorization: MASK },
   disabled_reason: null,
+  state: "active",
+  paused_until: null,
+  state_reason: null,
   secret_prefix: "whsec_ab12",
   created_at: "2026-05-01T09:00:00.000Z",
   updated_at: "2026-05-01T09:00:00.000Z",
@@ -154,6 +186,20 @@ export const WebhookSchema = z
     disabled_reason: z.string().nullable().openapi({
       description:
         '`"gone"` (the target answered 410) or `"failing"` (every attempt failed for 5 days).',
+    }),
+    max_per_second: z.number().int().nullable(),
+    ordering: z.enum(WEBHOOK_ORDERINGS),
+    state: z.enum(ENDPOINT_STATES).openapi({
+      description:
+        'Read-only, set by Weft. `"active"`: deliveries flow. `"paused"`: nothing is sent before `paused_until` (deliveries wait, none is dropped or spends an attempt). `"probing"`: the pause is over and one request at a time decides: a success resumes, a failure pauses again for twice as long (30 s up to 30 min).',
+      example: "active",
+    }),
+    paused_until: Timestamp.nullable().openapi({
+      description: "Read-only: while `paused`, when Weft tries again.",
+    }),
+    state_reason: z.enum(PAUSE_REASONS).nullable().openapi({
+      description:
+        'Read-only: why it is paused or probing. `"failing"`: 5 failed attempts in a row (no answer, timeout, 5xx, 408, 429). `"retry_after"`: the receiver answered 429 or 503 with `retry-after`, and the whole webhook waits that long.',
     }),
     secret_prefix: z.string(),
     created_at: Timestamp,
