@@ -11042,7 +11042,12 @@ export interface components {
          *         "evt_2b4d6f8h0j1l3n5p7r9t"
          *       ],
          *       "enabled": true,
+         *       "max_per_second": 5,
+         *       "ordering": "none",
          *       "disabled_reason": null,
+         *       "state": "active",
+         *       "paused_until": null,
+         *       "state_reason": null,
          *       "secret_prefix": "whsec_ab12",
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z",
@@ -11071,7 +11076,12 @@ export interface components {
          *         "evt_2b4d6f8h0j1l3n5p7r9t"
          *       ],
          *       "enabled": true,
+         *       "max_per_second": 5,
+         *       "ordering": "none",
          *       "disabled_reason": null,
+         *       "state": "active",
+         *       "paused_until": null,
+         *       "state_reason": null,
          *       "secret_prefix": "whsec_ab12",
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z"
@@ -11093,6 +11103,25 @@ export interface components {
             enabled: boolean;
             /** @description `"gone"` (the target answered 410) or `"failing"` (every attempt failed for 5 days). */
             disabled_reason: string | null;
+            max_per_second: number | null;
+            /** @enum {string} */
+            ordering: "none" | "per_subject";
+            /**
+             * @description Read-only, set by Weft. `"active"`: deliveries flow. `"paused"`: nothing is sent before `paused_until` (deliveries wait, none is dropped or spends an attempt). `"probing"`: the pause is over and one request at a time decides: a success resumes, a failure pauses again for twice as long (30 s up to 30 min).
+             * @example active
+             * @enum {string}
+             */
+            state: "active" | "paused" | "probing";
+            /**
+             * @description Read-only: while `paused`, when Weft tries again.
+             * @example 2026-05-01T09:00:00.000Z
+             */
+            paused_until: string | null;
+            /**
+             * @description Read-only: why it is paused or probing. `"failing"`: 5 failed attempts in a row (no answer, timeout, 5xx, 408, 429). `"retry_after"`: the receiver answered 429 or 503 with `retry-after`, and the whole webhook waits that long.
+             * @enum {string|null}
+             */
+            state_reason: "failing" | "retry_after" | null;
             secret_prefix: string;
             /** @example 2026-05-01T09:00:00.000Z */
             created_at: string;
@@ -11111,7 +11140,9 @@ export interface components {
          *       "event_uids": [
          *         "evt_2b4d6f8h0j1l3n5p7r9t"
          *       ],
-         *       "enabled": true
+         *       "enabled": true,
+         *       "max_per_second": 5,
+         *       "ordering": "none"
          *     }
          */
         CreateWebhook: {
@@ -11156,6 +11187,19 @@ export interface components {
              * @example true
              */
             enabled: boolean;
+            /**
+             * @description At most this many requests a second to this webhook (1 to 1000); `null`: no rate, only the 10 requests in flight at once every webhook gets. Deliveries over the rate wait their turn; none is dropped.
+             * @default null
+             * @example 5
+             */
+            max_per_second: number | null;
+            /**
+             * @description `"none"` (default, the fastest): deliveries go out as they come. `"per_subject"`: a change to an attendee or event is sent only once every earlier change to the same one has been delivered or has failed for good.
+             * @default none
+             * @example none
+             * @enum {string}
+             */
+            ordering: "none" | "per_subject";
         };
         /**
          * @description Every property optional. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.
@@ -11200,6 +11244,17 @@ export interface components {
             event_uids?: string[] | string;
             /** @example true */
             enabled?: boolean;
+            /**
+             * @description At most this many requests a second to this webhook (1 to 1000); `null`: no rate, only the 10 requests in flight at once every webhook gets. Deliveries over the rate wait their turn; none is dropped.
+             * @example 5
+             */
+            max_per_second?: number | null;
+            /**
+             * @description `"none"` (default, the fastest): deliveries go out as they come. `"per_subject"`: a change to an attendee or event is sent only once every earlier change to the same one has been delivered or has failed for good.
+             * @example none
+             * @enum {string}
+             */
+            ordering?: "none" | "per_subject";
         };
         /**
          * @example {
