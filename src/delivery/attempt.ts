@@ -1,9 +1,10 @@
 import { runBatch, type Statement } from "../db/batch";
+import { batchPreparedWrites } from "../db/prepared";
 import {
   claimDelivery,
   type DeliveryRow,
-  finishAttempt,
-  insertAttempt,
+  finishAttemptQuery,
+  insertAttemptQuery,
 } from "../db/queries/deliveries";
 import {
   clearWebhookFailing,
@@ -52,7 +53,7 @@ export async function attemptDelivery(deps: Deps, deliveryId: string): Promise<A
   if (!delivery) return dueAt && dueAt > dueBy ? { kind: "skipped", dueAt } : { kind: "skipped" };
   const [webhook] = await webhookById(deps.db, delivery.webhookId);
   const sent = await sendAttempt(deps, delivery, webhook);
-  await recordAttempt(deps, sent, webhook);
+  await recordAttempts(deps, [sent], webhook);
   return sent.outcome;
 }
 
@@ -99,27 +100,34 @@ export async function sendAttempt(
 }
 
 /**
- * Records one sent attempt as soon as it answered: its attempt row and its delivery's new state
- * (one batch on the delivery log), its webhook's health (on DB, beside it), then queues the retry.
- * Two batches where there was one: the delivery's own batch stays atomic, and the webhook's health
- * is a clock of failures whose statements are guarded (each applies only from the state it
- * expects), so a health write lost between the two is made good by the next attempt's.
+ * Records sent attempts: each attempt row and its delivery's new state (one batch on the delivery
+ * log), their webhook's health (on DB, beside it), then queues the retries. The endpoint records
+ * each attempt as it answers, those that answer while a record is being written together in the
+ * next (delivery/endpoint.ts). Two batches where there was one: the delivery's own batch stays
+ * atomic, and the webhook's health is a clock of failures whose statements are guarded (each
+ * applies only from the state it expects), so a health write lost between the two is made good by
+ * the next attempt's.
  */
-export async function recordAttempt(
+export async function recordAttempts(
   deps: Deps,
-  attempt: SentAttempt,
+  attempts: readonly SentAttempt[],
   webhook: WebhookRow | undefined,
 ): Promise<void> {
-  const health = healthStatements(deps, attempt, webhook);
   await Promise.all([
-    deps.deliveriesDb.batch(deliveryStatements(deps, attempt)),
-    runBatch(deps.db, health),
+    batchPreparedWrites(
+      deps.deliveriesDb,
+      attempts.flatMap((attempt) => deliveryStatements(deps, attempt)),
+    ),
+    runBatch(deps.db, healthStatements(deps, attempts, webhook)),
   ]);
-  const { delivery, outcome } = attempt;
-  if (outcome.kind === "retry") {
-    const delay = Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS);
-    await sendMessages(deps.queue, [deliverMessage(delivery.id, delay)]);
-  }
+  await sendMessages(
+    deps.queue,
+    attempts.flatMap(({ delivery, outcome }) =>
+      outcome.kind === "retry"
+        ? [deliverMessage(delivery.id, Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS))]
+        : [],
+    ),
+  );
 }
 
 /** What an attempt's result means for the delivery. */
@@ -143,58 +151,65 @@ function judge(
   return { kind: "retry", attempt, delaySeconds: Math.max(asked ?? 0, scheduled) };
 }
 
-/** The webhook's failing clock after an attempt; nothing for a webhook that was not called. */
+/** The webhook's failing clock after its attempts; nothing for a webhook that was not called. */
 function healthStatements(
   deps: Deps,
-  attempt: SentAttempt,
+  attempts: readonly SentAttempt[],
   webhook: WebhookRow | undefined,
 ): Statement[] {
-  const { delivery, sent, outcome, webhookEnabled } = attempt;
-  if (!webhookEnabled) return [];
+  const called = attempts.filter((attempt) => attempt.webhookEnabled);
+  const [first] = called;
+  if (!first) return [];
   const { db } = deps;
   const now = deps.now();
-  if (outcome.kind === "delivered") {
-    // Most successes follow successes: no write when the webhook just read was not failing.
-    return webhook?.failingSince === null ? [] : [clearWebhookFailing(db, delivery.webhookId)];
+  const webhookId = first.delivery.webhookId;
+  if (called.some(({ sent }) => sent.statusCode === 410)) {
+    return [disableWebhook(db, webhookId, "gone", iso(now))];
   }
-  if (sent.statusCode === 410) return [disableWebhook(db, delivery.webhookId, "gone", iso(now))];
+  const failed = called.filter(({ outcome }) => outcome.kind !== "delivered");
+  if (failed.length < called.length) {
+    // A success ends the run of failures; most follow successes: then nothing to write.
+    return webhook?.failingSince === null ? [] : [clearWebhookFailing(db, webhookId)];
+  }
   return [
-    startWebhookFailing(db, delivery.webhookId, sent.startedAt),
-    disableWebhookFailingBefore(
-      db,
-      delivery.webhookId,
-      iso(now - FAILING_DISABLE_SECONDS * 1000),
-      iso(now),
-    ),
+    startWebhookFailing(db, webhookId, (failed[0] as SentAttempt).sent.startedAt),
+    disableWebhookFailingBefore(db, webhookId, iso(now - FAILING_DISABLE_SECONDS * 1000), iso(now)),
   ];
 }
 
-/** The attempt row and the delivery after it (lock released), one batch on the delivery log. */
+/** The attempt row and the delivery after it (claim released), for one batch on the delivery log. */
 function deliveryStatements(deps: Deps, attempt: SentAttempt) {
   const { delivery, sent, outcome } = attempt;
   const { deliveriesDb: db } = deps;
   const now = deps.now();
   return [
-    insertAttempt(db, {
-      id: newId("att"),
-      deliveryId: delivery.id,
-      attempt: outcome.attempt,
-      startedAt: sent.startedAt,
-      durationMs: sent.durationMs,
-      statusCode: sent.statusCode,
-      error: sent.error,
-      responseExcerpt: sent.responseExcerpt,
-    }),
-    finishAttempt(db, delivery.id, {
-      status:
-        outcome.kind === "delivered"
-          ? "delivered"
-          : outcome.kind === "retry"
-            ? "pending"
-            : "failed",
-      attemptCount: outcome.attempt,
-      nextAttemptAt: outcome.kind === "retry" ? iso(now + outcome.delaySeconds * 1000) : null,
-      updatedAt: iso(now),
-    }),
+    [
+      insertAttemptQuery(db),
+      {
+        id: newId("att"),
+        deliveryId: delivery.id,
+        attempt: outcome.attempt,
+        startedAt: sent.startedAt,
+        durationMs: sent.durationMs,
+        statusCode: sent.statusCode,
+        error: sent.error,
+        responseExcerpt: sent.responseExcerpt,
+      },
+    ],
+    [
+      finishAttemptQuery(db),
+      {
+        id: delivery.id,
+        status:
+          outcome.kind === "delivered"
+            ? "delivered"
+            : outcome.kind === "retry"
+              ? "pending"
+              : "failed",
+        attemptCount: outcome.attempt,
+        nextAttemptAt: outcome.kind === "retry" ? iso(now + outcome.delaySeconds * 1000) : null,
+        updatedAt: iso(now),
+      },
+    ],
   ] as const;
 }

@@ -29,55 +29,79 @@ export async function handleQueue(
 /**
  * Handles every message concurrently and acks each on its own; a message that throws is retried
  * with backoff, and after `max_retries` goes to the dead-letter queue. No message waits for a
- * receiver: the consumer fans out and wakes endpoints, which send (delivery/endpoint.ts).
+ * receiver: the consumer fans out, then wakes each endpoint the batch gave work once (an endpoint
+ * that cannot be woken retries the messages that gave it work), and the endpoints send.
  */
 export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps): Promise<void> {
-  const deadLetter = batch.queue === DEAD_LETTER_QUEUE;
-  await Promise.all(
+  const retry = (message: Message<QueueMessage>, error: unknown) => {
+    deps.log.error("queue message failed; retried", {
+      message_id: message.id,
+      attempts: message.attempts,
+      error: errorName(error),
+    });
+    message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
+  };
+  if (batch.queue === DEAD_LETTER_QUEUE) {
+    await Promise.all(
+      batch.messages.map((message) =>
+        bury(deps, message).then(
+          () => message.ack(),
+          (error) => retry(message, error),
+        ),
+      ),
+    );
+    return;
+  }
+  const prepared = await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        if (deadLetter) await bury(deps, message);
-        else await handleMessage(deps, message.body);
-        message.ack();
+        return { message, webhookIds: await prepare(deps, message.body) };
       } catch (error) {
-        deps.log.error("queue message failed; retried", {
-          message_id: message.id,
-          attempts: message.attempts,
-          error: errorName(error),
-        });
-        message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
+        retry(message, error);
+        return undefined;
       }
     }),
   );
+  const unreachable = new Map<string, unknown>();
+  const webhookIds = new Set(prepared.flatMap((p) => p?.webhookIds ?? []));
+  await Promise.all(
+    [...webhookIds].map((id) =>
+      deps.endpoints.wake(id).catch((error: unknown) => unreachable.set(id, error)),
+    ),
+  );
+  for (const item of prepared) {
+    if (!item) continue;
+    const failed = item.webhookIds.find((id) => unreachable.has(id));
+    if (failed) retry(item.message, unreachable.get(failed));
+    else item.message.ack();
+  }
 }
 
+/** Handles one message: its work, then waking the endpoints it gave work. */
 export async function handleMessage(deps: Deps, body: QueueMessage): Promise<void> {
-  if (body.type === "trigger") {
-    await wakeEndpoints(deps, await fanOutTrigger(deps, body.triggerId));
-    return;
-  }
-  if (body.type === "deliver") {
-    await deliverWhenDue(deps, body.deliveryId);
-    return;
-  }
+  await wakeEndpoints(deps, await prepare(deps, body));
+}
+
+/** A message's work before any send; returns the webhooks whose endpoints now have work. */
+async function prepare(deps: Deps, body: QueueMessage): Promise<string[]> {
+  if (body.type === "trigger") return fanOutTrigger(deps, body.triggerId);
+  if (body.type === "deliver") return deliverWhenDue(deps, body.deliveryId);
   deps.log.error("unknown queue message", { type: String((body as { type?: unknown }).type) });
+  return [];
 }
 
 /**
- * A delivery's retry (or redelivery) is due: wake its endpoint, which sends it within its limits.
- * One not yet due (a wait longer than the queue's 12 h maximum delay) is sent on again with the
- * remaining delay.
+ * A delivery's retry (or redelivery) is due: its endpoint sends it within its limits. One not yet
+ * due (a wait longer than the queue's 12 h maximum delay) is sent on again with the remaining delay.
  */
-async function deliverWhenDue(deps: Deps, deliveryId: string): Promise<void> {
+async function deliverWhenDue(deps: Deps, deliveryId: string): Promise<string[]> {
   const [row] = await deliveryDue(deps.deliveriesDb, deliveryId);
-  if (row?.status !== "pending" || !row.nextAttemptAt) return;
+  if (row?.status !== "pending" || !row.nextAttemptAt) return [];
   const waitMs = Date.parse(row.nextAttemptAt) - deps.now();
-  if (waitMs <= DUE_GRACE_MS) {
-    await deps.endpoints.wake(row.webhookId);
-    return;
-  }
+  if (waitMs <= DUE_GRACE_MS) return [row.webhookId];
   const delaySeconds = Math.min(Math.ceil(waitMs / 1000), MAX_QUEUE_DELAY_SECONDS);
   await sendMessages(deps.queue, [deliverMessage(deliveryId, delaySeconds)]);
+  return [];
 }
 
 /**

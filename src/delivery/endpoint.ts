@@ -8,7 +8,8 @@ import {
   DUE_GRACE_MS,
   LOCK_SECONDS,
   RETRY_AFTER_STATUSES,
-  recordAttempt,
+  recordAttempts,
+  type SentAttempt,
   sendAttempt,
 } from "./attempt";
 import {
@@ -43,15 +44,29 @@ export type EndpointHost = {
   wakeAt(at: number): Promise<void>;
 };
 
+/**
+ * Claimed deliveries kept ready beyond the free slots, so a busy endpoint claims once per few
+ * answers instead of once per answer. Small enough that a ready delivery is sent well within its
+ * claim (LOCK_SECONDS), even behind requests that run into the timeout.
+ */
+const READY_TARGET = DEFAULT_CONCURRENCY;
+
 export class EndpointScheduler {
   private inFlight = 0;
   private breaker: Breaker | undefined;
   private bucket: Bucket | undefined;
-  /** The webhook as last read (each round reads it again beside its claim). */
+  /** The webhook as last read (with each claim). */
   private webhook: WebhookRow | undefined;
+  private read = false;
+  /** Claimed, not yet sent, oldest change first; ids of those and of those in flight. */
+  private ready: DeliveryRow[] = [];
+  private held = new Set<string>();
   private running: Promise<void> | undefined;
   private again = false;
   private waiting: Array<() => void> = [];
+  /** Answers waiting for the record being written: written together in the next one. */
+  private nextRecord: { attempts: SentAttempt[]; written: Promise<void> } | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: Deps,
@@ -86,9 +101,9 @@ export class EndpointScheduler {
     return this.running;
   }
 
-  /** Resolves once no round runs and no request is in flight (the inline scheduler of tests). */
+  /** Resolves once nothing runs, is in flight or waits to be recorded (the tests' inline endpoints). */
   settled(): Promise<void> {
-    if (!this.running && this.inFlight === 0) return Promise.resolve();
+    if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -96,24 +111,39 @@ export class EndpointScheduler {
     const now = this.deps.now();
     const breaker = await this.currentBreaker(now);
     if (breaker.state === "paused") {
+      // What was claimed stays pending in D1; its claim runs out before the pause does, or soon after.
+      this.release(this.ready.splice(0));
       await this.host.wakeAt(breaker.pausedUntil ?? now);
       return;
     }
     const slots = admits(breaker, now, DEFAULT_CONCURRENCY) - this.inFlight;
     if (slots <= 0) return; // an answer frees a slot and pumps again
-    // The first round reads the webhook alone (its order and rate decide the claim); later rounds
-    // read it again beside the claim, one round trip on two bindings.
-    this.webhook ??= (await webhookById(this.deps.db, this.webhookId))[0];
+    if (!this.read) {
+      // The first round reads the webhook alone: its order and rate decide the claim.
+      this.webhook = (await webhookById(this.deps.db, this.webhookId))[0];
+      this.read = true;
+    }
     const rate = this.webhook?.maxPerSecond ?? null;
-    let limit = slots;
+    let sendable = slots;
     if (rate) {
       this.bucket = refill(this.bucket ?? fullBucket(rate, now), now, rate);
-      limit = Math.min(limit, available(this.bucket));
-      if (limit === 0) {
-        await this.host.wakeAt(nextTokenAt(this.bucket));
-        return;
-      }
+      sendable = Math.min(sendable, available(this.bucket));
+    } else this.bucket = undefined;
+    // Claim when the ready ones run low: what the slots take now and a reserve for the next answers.
+    if (this.ready.length <= READY_TARGET / 2 && this.ready.length < sendable + READY_TARGET) {
+      await this.claim(now, sendable + READY_TARGET - this.ready.length);
     }
+    const sending = this.ready.splice(0, Math.max(0, sendable));
+    for (const delivery of sending) this.start(delivery);
+    if (this.bucket) {
+      this.bucket = take(this.bucket, sending.length);
+      // Held back by the rate: come back when the next token is there.
+      if (this.ready.length > 0) await this.host.wakeAt(nextTokenAt(this.bucket));
+    }
+  }
+
+  /** Claims up to `limit` due deliveries (reading the webhook beside them: one round trip). */
+  private async claim(now: number, limit: number): Promise<void> {
     const [webhooks, claimed] = await Promise.all([
       webhookById(this.deps.db, this.webhookId),
       claimDueOfWebhook(this.deps.deliveriesDb, this.webhookId, {
@@ -125,22 +155,24 @@ export class EndpointScheduler {
       }),
     ]);
     this.webhook = webhooks[0];
-    for (const delivery of claimed) this.start(delivery, this.webhook);
-    if (this.bucket) {
-      this.bucket = take(this.bucket, claimed.length);
-      // Held back by the rate, not by the work: come back when the next token is there.
-      if (claimed.length === limit && limit < slots)
-        await this.host.wakeAt(nextTokenAt(this.bucket));
+    for (const delivery of claimed) {
+      // Already ours (ready or in flight, its claim renewed): never twice.
+      if (this.held.has(delivery.id)) continue;
+      this.held.add(delivery.id);
+      this.ready.push(delivery);
     }
   }
 
   /** Sends one claimed delivery; records it and judges the endpoint when it answers. */
-  private start(delivery: DeliveryRow, webhook: WebhookRow | undefined): void {
+  private start(delivery: DeliveryRow): void {
     this.inFlight++;
     const work = async () => {
+      const webhook = this.webhook;
       const sent = await sendAttempt(this.deps, delivery, webhook);
-      await recordAttempt(this.deps, sent, webhook);
+      // Gone: the ones still ready fail without a request (the record disables the webhook).
+      if (webhook && sent.sent.statusCode === 410) this.webhook = { ...webhook, enabled: false };
       await this.judge(verdictOf(sent, this.deps.now()));
+      await this.record(sent);
     };
     work()
       .catch((error) =>
@@ -153,8 +185,36 @@ export class EndpointScheduler {
       )
       .finally(() => {
         this.inFlight--;
+        this.release([delivery]);
         void this.pump();
       });
+  }
+
+  /**
+   * Records an answered attempt at once, or, while a record is being written, together with the
+   * others that answer meanwhile in the next one (group commit: one round trip for many answers
+   * under load, none waits longer than the write before it).
+   */
+  private record(sent: SentAttempt): Promise<void> {
+    if (!this.nextRecord) {
+      const attempts: SentAttempt[] = [];
+      const written = this.writing.then(() => {
+        this.nextRecord = undefined;
+        return recordAttempts(this.deps, attempts, this.webhook);
+      });
+      this.nextRecord = { attempts, written };
+      this.writing = written.catch(() => {});
+    }
+    this.nextRecord.attempts.push(sent);
+    return this.nextRecord.written;
+  }
+
+  private release(deliveries: readonly DeliveryRow[]): void {
+    for (const { id } of deliveries) this.held.delete(id);
+  }
+
+  private idle(): boolean {
+    return !this.running && this.inFlight === 0;
   }
 
   private async currentBreaker(now: number): Promise<Breaker> {
@@ -191,7 +251,7 @@ export class EndpointScheduler {
   }
 
   private notifyIfIdle(): void {
-    if (this.running || this.inFlight > 0) return;
+    if (!this.idle()) return;
     for (const resolve of this.waiting.splice(0)) resolve();
   }
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-or
 import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type PageWindow, pageQueries } from "../page";
+import { prepared } from "../prepared";
 import { deliveries, deliveryAttempts } from "../schema";
 
 // The delivery log: every query here runs on DELIVERIES_DB (Deps.deliveriesDb) and touches only
@@ -81,60 +82,87 @@ export async function claimDelivery(db: Database, id: string, times: ClaimTimes)
 /**
  * Claims up to `limit` due deliveries of one webhook in one statement (the endpoint scheduler's
  * pull), oldest change first. `ordered` (a `per_subject` webhook): a delivery is held while an
- * earlier change to the same attendee or event is still pending for this webhook.
+ * earlier change to the same attendee or event is still pending for this webhook. Prepared once
+ * per isolate and shape: it runs for every few deliveries sent.
  */
 export async function claimDueOfWebhook(
   db: Database,
   webhookId: string,
   options: ClaimTimes & { limit: number; ordered: boolean },
 ) {
-  const earlierPending = sql`NOT EXISTS (
-    SELECT 1 FROM ${deliveries} AS earlier
-    WHERE earlier.webhook_id = ${deliveries.webhookId}
-      AND earlier.entity_uid = ${deliveries.entityUid}
-      AND earlier.status = 'pending'
-      AND (earlier.changed_at < ${deliveries.changedAt}
-        OR (earlier.changed_at = ${deliveries.changedAt} AND earlier.id < ${deliveries.id})))`;
-  const due = db
-    .select({ id: deliveries.id })
-    .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.webhookId, webhookId),
-        claimable(options),
-        options.ordered ? earlierPending : undefined,
-      ),
-    )
-    .orderBy(options.ordered ? asc(deliveries.changedAt) : asc(deliveries.nextAttemptAt))
-    .limit(options.limit);
-  const rows = await db
-    .update(deliveries)
-    .set({ lockedUntil: options.lockUntil })
-    .where(and(inArray(deliveries.id, due), claimable(options)))
-    .returning();
+  const { ordered, ...times } = options;
+  const rows = await claimDueQuery(db, ordered).all({ webhookId, ...times });
   return rows.sort((a, b) => (a.changedAt < b.changedAt ? -1 : a.changedAt > b.changedAt ? 1 : 0));
 }
 
-export function insertAttempt(db: Database, row: typeof deliveryAttempts.$inferInsert) {
-  return db.insert(deliveryAttempts).values(row).onConflictDoNothing();
-}
+const claimDueQuery = (db: Database, ordered: boolean) =>
+  prepared(db, `claimDueOfWebhook:${ordered}`, () => {
+    const times = {
+      now: sql.placeholder("now"),
+      dueBy: sql.placeholder("dueBy"),
+      lockUntil: sql.placeholder("lockUntil"),
+    } as unknown as ClaimTimes;
+    const earlierPending = sql`NOT EXISTS (
+      SELECT 1 FROM ${deliveries} AS earlier
+      WHERE earlier.webhook_id = ${deliveries.webhookId}
+        AND earlier.entity_uid = ${deliveries.entityUid}
+        AND earlier.status = 'pending'
+        AND (earlier.changed_at < ${deliveries.changedAt}
+          OR (earlier.changed_at = ${deliveries.changedAt} AND earlier.id < ${deliveries.id})))`;
+    const due = db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.webhookId, sql.placeholder("webhookId")),
+          claimable(times),
+          ordered ? earlierPending : undefined,
+        ),
+      )
+      .orderBy(ordered ? asc(deliveries.changedAt) : asc(deliveries.nextAttemptAt))
+      .limit(sql.placeholder("limit"));
+    return db
+      .update(deliveries)
+      .set({ lockedUntil: sql`${sql.placeholder("lockUntil")}` })
+      .where(and(inArray(deliveries.id, due), claimable(times)))
+      .returning()
+      .prepare();
+  });
 
-/** Statement: the delivery after an attempt (lock released). */
-export function finishAttempt(
-  db: Database,
-  id: string,
-  update: {
-    status: DeliveryRow["status"];
-    attemptCount: number;
-    nextAttemptAt: string | null;
-    updatedAt: string;
-  },
-) {
-  return db
-    .update(deliveries)
-    .set({ ...update, lockedUntil: null })
-    .where(eq(deliveries.id, id));
-}
+/** A delivery's attempt row (prepared: one per attempt recorded). */
+export const insertAttemptQuery = (db: Database) =>
+  prepared(db, "insertAttempt", () =>
+    db
+      .insert(deliveryAttempts)
+      .values({
+        id: sql.placeholder("id"),
+        deliveryId: sql.placeholder("deliveryId"),
+        attempt: sql.placeholder("attempt"),
+        startedAt: sql.placeholder("startedAt"),
+        durationMs: sql.placeholder("durationMs"),
+        statusCode: sql.placeholder("statusCode"),
+        error: sql.placeholder("error"),
+        responseExcerpt: sql.placeholder("responseExcerpt"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+
+/** The delivery after an attempt, its claim released (prepared: one per attempt recorded). */
+export const finishAttemptQuery = (db: Database) =>
+  prepared(db, "finishAttempt", () =>
+    db
+      .update(deliveries)
+      .set({
+        status: sql`${sql.placeholder("status")}`,
+        attemptCount: sql`${sql.placeholder("attemptCount")}`,
+        nextAttemptAt: sql`${sql.placeholder("nextAttemptAt")}`,
+        updatedAt: sql`${sql.placeholder("updatedAt")}`,
+        lockedUntil: null,
+      })
+      .where(eq(deliveries.id, sql.placeholder("id")))
+      .prepare(),
+  );
 
 export function attemptsOf(db: Database, deliveryId: string) {
   return db

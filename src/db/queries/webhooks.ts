@@ -1,6 +1,7 @@
 import { and, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { type PageWindow, pageQueries } from "../page";
+import { prepared } from "../prepared";
 import { webhooks } from "../schema";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -134,7 +135,16 @@ export function setWebhookState(
   return db.update(webhooks).set(shown).where(eq(webhooks.id, webhookId));
 }
 
-/** A webhook by id alone (the delivery side, which knows it from a delivery). */
+/** A webhook by id alone (the delivery side, which knows it from a delivery); prepared. */
 export function webhookById(db: Database, id: string) {
-  return db.select().from(webhooks).where(eq(webhooks.id, id));
+  return webhookByIdQuery(db).all({ id });
 }
+
+const webhookByIdQuery = (db: Database) =>
+  prepared(db, "webhookById", () =>
+    db
+      .select()
+      .from(webhooks)
+      .where(eq(webhooks.id, sql.placeholder("id")))
+      .prepare(),
+  );
