@@ -246,7 +246,11 @@ export const triggers = sqliteTable(
     /** Why a trigger ended `failed` (the dead-letter queue says what gave up). */
     error: text("error"),
   },
-  (t) => [index("triggers_status_idx").on(t.status, t.createdAt)],
+  (t) => [
+    index("triggers_status_idx").on(t.status, t.createdAt),
+    // Fan-out looks for a subject's earlier changes still pending (per-subject order).
+    index("triggers_entity_idx").on(t.entityUid, t.status, t.createdAt),
+  ],
 );
 
 export const deliveries = sqliteTable(

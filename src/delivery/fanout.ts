@@ -43,6 +43,8 @@ export function fanOut(deps: Deps, trigger: TriggerRow, route: Route | null) {
 /**
  * Fans a trigger out and returns the webhooks whose endpoints have work: those it fired, or for a
  * trigger already processed (a redelivered message) those with deliveries of it still pending.
+ * Its subject's earlier changes still pending are fanned out first (per-subject order holds even
+ * when a message comes late or is lost: `changed_at` orders what exists, this makes it exist).
  * The deliveries are written first and the trigger marked after (two databases, two batches): a
  * consumer that dies between them leaves the trigger pending, and fanning it out again inserts
  * nothing twice (one delivery per trigger and webhook), so nothing is lost or doubled.
@@ -51,16 +53,19 @@ export async function fanOutTrigger(deps: Deps, triggerId: string): Promise<stri
   const found = await triggerWithRoute(deps.db, triggerId);
   if (!found) return [];
   const { trigger, context, applying } = found;
+  // An earlier change to the same subject whose message is late or lost goes out first.
+  const earlier: string[] = [];
+  for (const id of found.earlier) earlier.push(...(await fanOutTrigger(deps, id)));
   if (trigger.status !== "pending") {
     const pending = await webhooksPendingForTrigger(deps.deliveriesDb, trigger.id);
-    return pending.map((row) => row.webhookId);
+    return [...earlier, ...pending.map((row) => row.webhookId)];
   }
   const route = routeOf(context, applying, trigger.eventId);
   const { inserts, processed, deliveries } = fanOut(deps, trigger, route);
   const [first, ...rest] = inserts;
   if (first) await deps.deliveriesDb.batch([first, ...rest]);
   await processed;
-  return deliveries.map(({ webhook }) => webhook.id);
+  return [...earlier, ...deliveries.map(({ webhook }) => webhook.id)];
 }
 
 function newDelivery(

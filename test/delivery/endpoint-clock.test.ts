@@ -134,8 +134,11 @@ describe("breaker: open, half-open, closed", () => {
 
 describe("ordering: per_subject", () => {
   /** A guest.update webhook, a guest, and two updates of it with their triggers held back. */
-  async function twoUpdates(ordering: "none" | "per_subject") {
-    const world = await worldAnswering([{ status: 500 }, { status: 200 }], {
+  async function twoUpdates(
+    ordering: "none" | "per_subject",
+    steps: ScriptedResponse[] = [{ status: 500 }, { status: 200 }],
+  ) {
+    const world = await worldAnswering(steps, {
       trigger: "guest.update",
       ordering,
     });
@@ -176,6 +179,13 @@ describe("ordering: per_subject", () => {
     expect(retry?.delaySeconds).toBe(5);
     await handleMessage(time.at(6_000).deps, retry?.body as QueueMessage);
     expect(await lastnames(world)).toEqual(["First", "First", "Second"]);
+  });
+
+  it("a later change whose earlier one's message is late still goes second", async () => {
+    const { world, updates } = await twoUpdates("per_subject", [{ status: 200 }]);
+    // Only the second change's message arrives: fanning it out fans the first out before it.
+    await handleMessage(clock(T0).at(0).deps, updates[1] as QueueMessage);
+    expect(await lastnames(world)).toEqual(["First", "Second"]);
   });
 
   it("unordered (the default) sends the later change without waiting", async () => {

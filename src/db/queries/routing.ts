@@ -11,7 +11,7 @@ import {
   triggers,
   webhooks,
 } from "../schema";
-import { triggerById } from "./triggers";
+import { earlierPendingOfSubject, triggerById } from "./triggers";
 
 /**
  * The rows that route an event (src/domain/routing.ts decides with them): its account, profile
@@ -99,14 +99,18 @@ function routeRows([account, profile, override, integration, hooks]: [
 
 export type RouteRows = ReturnType<typeof routeRows>;
 
-/** A trigger with the route of its event for that trigger (the consumer's one read). */
+/**
+ * A trigger with the route of its event for that trigger, and its subject's earlier changes still
+ * pending (the consumer's one read).
+ */
 export async function triggerWithRoute(db: Database, id: string) {
-  const [found, ...route] = await batchPrepared(db, [
+  const [found, earlier, ...route] = await batchPrepared(db, [
     [triggerById(db), { id }],
+    [earlierPendingOfSubject(db), { id }],
     ...bound(routeOfTrigger(db), { id }),
   ]);
   const trigger = found[0];
-  return trigger && { trigger, ...routeRows(route) };
+  return trigger && { trigger, earlier: earlier.map((row) => row.id), ...routeRows(route) };
 }
 
 /** An event of the account with its route for `trigger` (a manual action's one read). */

@@ -19,6 +19,35 @@ export const triggerById = (db: Database) =>
       .prepare(),
   );
 
+/**
+ * The same subject's changes recorded before this trigger and still pending (their message lost or
+ * late), oldest first: fan-out handles them first, so a later change never overtakes them.
+ */
+export const earlierPendingOfSubject = (db: Database) =>
+  prepared(db, "earlierPendingOfSubject", () => {
+    const self = (column: "entityUid" | "createdAt") =>
+      db
+        .select({ value: triggers[column] })
+        .from(triggers)
+        .where(eq(triggers.id, sql.placeholder("id")));
+    return db
+      .select({ id: triggers.id })
+      .from(triggers)
+      .where(
+        and(
+          eq(triggers.entityUid, self("entityUid")),
+          eq(triggers.status, "pending"),
+          lt(triggers.createdAt, self("createdAt")),
+        ),
+      )
+      .orderBy(triggers.createdAt)
+      .limit(EARLIER_LIMIT)
+      .prepare();
+  });
+
+/** Earlier pending changes of one subject handled before a trigger (more wait for the sweeper). */
+const EARLIER_LIMIT = 10;
+
 /** Statement: the trigger has been fanned out into deliveries (or matched none). */
 export function markTriggerProcessed(db: Database, id: string, at: string) {
   return db
