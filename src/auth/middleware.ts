@@ -4,8 +4,8 @@ import { asStatements } from "../db/prepared";
 import {
   findKeyByHash,
   type KeyWithGrant,
-  keyWithGrant,
   keyGuard,
+  keyWithGrant,
   keyWithGrantQueries,
   refusedByKeyGuard,
   touchKey,

@@ -15,6 +15,9 @@ export const PaginationQuery = z.object({
   }),
 });
 
+/** `page` and `page_size` alone, for lists of things that are never updated (keys, actions). */
+export const PageQuery = PaginationQuery.pick({ page: true, page_size: true });
+
 export const PageMeta = z
   .object({
     page: z.number().int(),

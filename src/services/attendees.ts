@@ -1,3 +1,4 @@
+import { failedWith } from "../db/failed-with";
 import {
   ATTENDEE_CHANGED,
   type AttendeeRow,
@@ -10,7 +11,6 @@ import {
   type PageRouting,
   updateAttendee,
 } from "../db/queries/attendees";
-import { failedWith } from "../db/failed-with";
 import { type EventRow, findEvent } from "../db/queries/events";
 import { commitChange, type TriggerInput } from "../delivery/outbox";
 import type { Deps } from "../deps";

@@ -391,7 +391,10 @@ export interface paths {
         /** List live admin keys */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -406,6 +409,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["ApiKey"][];
+                            meta: components["schemas"]["PageMeta"];
                         };
                     };
                 };
@@ -5703,7 +5707,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -5720,6 +5727,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["ApiKey"][];
+                            meta: components["schemas"]["PageMeta"];
                         };
                     };
                 };
@@ -9555,7 +9563,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
                 header?: never;
                 path: {
                     uid: string;
@@ -9572,6 +9583,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["ManualAction"][];
+                            meta: components["schemas"]["PageMeta"];
                         };
                     };
                 };
@@ -9736,7 +9748,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
                 header?: never;
                 path: {
                     uid: string;
@@ -9753,6 +9768,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["ManualAction"][];
+                            meta: components["schemas"]["PageMeta"];
                         };
                     };
                 };
@@ -10325,6 +10341,20 @@ export interface components {
         CreateAccount: {
             name: string;
         };
+        /**
+         * @example {
+         *       "page": 1,
+         *       "page_size": 50,
+         *       "total": 1,
+         *       "last_page": 1
+         *     }
+         */
+        PageMeta: {
+            page: number;
+            page_size: number;
+            total: number;
+            last_page: number;
+        };
         FieldMappingBody: {
             field_mapping: components["schemas"]["FieldMapping"];
         };
@@ -10381,20 +10411,6 @@ export interface components {
         CreateProfile: {
             /** @example Acme Conferences */
             name: string;
-        };
-        /**
-         * @example {
-         *       "page": 1,
-         *       "page_size": 50,
-         *       "total": 1,
-         *       "last_page": 1
-         *     }
-         */
-        PageMeta: {
-            page: number;
-            page_size: number;
-            total: number;
-            last_page: number;
         };
         /**
          * @example {

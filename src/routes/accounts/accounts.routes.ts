@@ -1,7 +1,14 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { idempotent } from "../../middleware/idempotency";
-import { dataOf, IdempotencyHeaders, jsonBody, jsonContent } from "../common.schemas";
+import {
+  dataOf,
+  IdempotencyHeaders,
+  jsonBody,
+  jsonContent,
+  listOf,
+  PageQuery,
+} from "../common.schemas";
 import { FieldMappingBody } from "../field-mapping.schemas";
 import { ApiKeySchema, CreatedApiKeySchema } from "../keys.schemas";
 import {
@@ -55,8 +62,9 @@ export const listAdminKeys = createRoute({
   path: "/account/admin-keys",
   tags,
   summary: "List live admin keys",
+  request: { query: PageQuery },
   responses: {
-    200: jsonContent(dataOf(z.array(ApiKeySchema)), "Admin keys, oldest first, without secrets."),
+    200: jsonContent(listOf(ApiKeySchema), "Admin keys, oldest first, without secrets."),
     ...errorResponses(),
   },
 });

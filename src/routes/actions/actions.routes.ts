@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { AttendeeUidParams } from "../attendees/attendees.schemas";
-import { dataOf, jsonContent } from "../common.schemas";
+import { dataOf, jsonContent, listOf, PageQuery } from "../common.schemas";
 import { DeliverySchema } from "../deliveries/deliveries.schemas";
 import { EventUidParams } from "../events/events.schemas";
 import { AttendeeActionParams, EventActionParams, ManualActionSchema } from "./actions.schemas";
@@ -20,9 +20,9 @@ export const listEventActions = createRoute({
   tags,
   summary: "Manual actions available on an event",
   description: listDescription("event.manual"),
-  request: { params: EventUidParams },
+  request: { params: EventUidParams, query: PageQuery },
   responses: {
-    200: jsonContent(dataOf(z.array(ManualActionSchema)), "The actions."),
+    200: jsonContent(listOf(ManualActionSchema), "The actions."),
     ...errorResponses(),
   },
 });
@@ -33,9 +33,9 @@ export const listAttendeeActions = createRoute({
   tags,
   summary: "Manual actions available on an attendee",
   description: listDescription("guest.manual"),
-  request: { params: AttendeeUidParams },
+  request: { params: AttendeeUidParams, query: PageQuery },
   responses: {
-    200: jsonContent(dataOf(z.array(ManualActionSchema)), "The actions."),
+    200: jsonContent(listOf(ManualActionSchema), "The actions."),
     ...errorResponses(),
   },
 });

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { idempotent } from "../../middleware/idempotency";
 import {
@@ -7,6 +7,7 @@ import {
   jsonBody,
   jsonContent,
   listOf,
+  PageQuery,
   PaginationQuery,
 } from "../common.schemas";
 import { ApiKeySchema, CreatedApiKeySchema } from "../keys.schemas";
@@ -106,9 +107,9 @@ export const listKeys = createRoute({
   summary: "List an integration's keys",
   description:
     "Keys not revoked, oldest first, never with the secret. A rotated key shows the `expires_at` after which it answers 401.",
-  request: { params: IntegrationIdParams },
+  request: { params: IntegrationIdParams, query: PageQuery },
   responses: {
-    200: jsonContent(dataOf(z.array(ApiKeySchema)), "The keys."),
+    200: jsonContent(listOf(ApiKeySchema), "The keys."),
     ...errorResponses(),
   },
 });
