@@ -2,6 +2,7 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { authenticate } from "./auth/middleware";
+import { DatabaseUnavailable } from "./db/unavailable";
 import { ApiError, errorBody } from "./errors";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { rateLimit } from "./middleware/rate-limit";
@@ -11,6 +12,9 @@ import { v1Routes } from "./routes";
 import { createRouter } from "./routes/router";
 
 /** The whole HTTP API: middleware, every /v1 route, errors, and the OpenAPI document and docs. */
+/** How long a client waits before retrying when the database did not answer. */
+const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
+
 export function createApp() {
   const app = createRouter();
 
@@ -38,9 +42,10 @@ export function createApp() {
 
   app.onError((err, c) => {
     const error = toApiError(err);
-    if (error.code === "INTERNAL") {
+    if (error.code === "INTERNAL" || error.code === "UNAVAILABLE") {
       // The message stays in the logs of this request only; the client gets the id.
-      c.var.log.error("request failed", { error: err.name, detail: err.message });
+      const cause = err.cause instanceof Error ? err.cause : err;
+      c.var.log.error("request failed", { error: err.name, detail: cause.message });
     }
     c.header("x-request-id", c.var.requestId);
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
@@ -52,6 +57,11 @@ export function createApp() {
 
 function toApiError(err: Error): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof DatabaseUnavailable) {
+    return new ApiError("UNAVAILABLE", "The database did not answer; retry in a moment.", {
+      headers: { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) },
+    });
+  }
   if (err instanceof HTTPException && err.status === 400) {
     return new ApiError("BAD_REQUEST", err.message || "Malformed request.");
   }

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** The database did not answer (an error, a timeout, an overloaded primary): retry. */
+  UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -74,6 +76,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   422: "Well-formed but against the event's registration form.",
   429: "Rate limited; see `retry-after`.",
   500: "Unexpected error (never with a stack trace).",
+  503: "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
 };
 
 const EXAMPLE_CODE: Record<number, ErrorCode> = {
@@ -86,6 +89,7 @@ const EXAMPLE_CODE: Record<number, ErrorCode> = {
   422: "UNPROCESSABLE",
   429: "RATE_LIMITED",
   500: "INTERNAL",
+  503: "UNAVAILABLE",
 };
 
 function errorResponse(status: number) {
@@ -113,6 +117,6 @@ function errorResponse(status: number) {
  * /v1), spread into its OpenAPI `responses`.
  */
 export function errorResponses(...extra: Array<409 | 422>) {
-  const statuses = [400, 401, 403, 404, 413, 429, 500, ...extra].sort();
+  const statuses = [400, 401, 403, 404, 413, 429, 500, 503, ...extra].sort();
   return Object.fromEntries(statuses.map((s) => [s, errorResponse(s)]));
 }

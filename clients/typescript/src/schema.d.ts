@@ -197,6 +197,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -363,6 +382,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -551,6 +589,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -730,6 +787,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -935,6 +1011,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -1111,6 +1206,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         /** Replace the account's field mapping */
@@ -1268,6 +1382,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -1452,6 +1585,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -1651,6 +1803,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1819,6 +1990,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -2010,6 +2200,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -2171,6 +2380,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -2354,6 +2582,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         /** Replace the profile's field mapping */
@@ -2513,6 +2760,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -2701,6 +2967,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -2900,6 +3185,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3079,6 +3383,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3235,6 +3558,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -3434,6 +3776,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -3598,6 +3959,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -3790,6 +4170,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -4008,6 +4407,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4189,6 +4607,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4345,6 +4782,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -4563,6 +5019,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -4766,6 +5241,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4941,6 +5435,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -5140,6 +5653,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5308,6 +5840,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -5491,6 +6042,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -5690,6 +6260,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -5861,6 +6450,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -6050,6 +6658,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -6266,6 +6893,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6437,6 +7083,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -6621,6 +7286,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -6822,6 +7506,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6999,6 +7702,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -7156,6 +7878,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -7326,6 +8067,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -7512,6 +8272,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7683,6 +8462,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -7872,6 +8670,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -8075,6 +8892,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -8253,6 +9089,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         /**
@@ -8423,6 +9278,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         post?: never;
@@ -8578,6 +9452,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -8775,6 +9668,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -8945,6 +9857,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -9147,6 +10078,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -9360,6 +10310,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -9534,6 +10503,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -9717,6 +10705,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -9910,6 +10917,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -10086,6 +11112,25 @@ export interface paths {
                          *       "error": {
                          *         "code": "INTERNAL",
                          *         "message": "Unexpected error (never with a stack trace).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
                          *         "request_id": "req_7f3a9c2e4b1d",
                          *         "details": []
                          *       }
@@ -10276,6 +11321,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAVAILABLE",
+                         *         "message": "The database did not answer; retry after `retry-after` seconds (with the same `idempotency-key` for a create).",
+                         *         "request_id": "req_7f3a9c2e4b1d",
+                         *         "details": []
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -10324,7 +11388,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL";
+                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
                 message: string;
                 request_id: string;
                 details: {
