@@ -1,7 +1,7 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { authenticate } from "./auth/middleware";
+import { docsAsset, docsPage } from "./docs-page";
 import { ApiError, errorBody } from "./errors";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { rateLimit } from "./middleware/rate-limit";
@@ -29,7 +29,8 @@ export function createApp() {
       "An admin key (`wft_admin_...`), an integration key (`wft_live_...`), or for `POST /v1/accounts` the operator's bootstrap token.",
   });
   app.doc31("/openapi.json", openApiInfo);
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Weft API" }));
+  app.get("/docs", docsPage);
+  app.get("/docs-assets/*", docsAsset);
 
   app.notFound((c) => {
     const error = new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`);
