@@ -4,6 +4,7 @@ import { authenticate } from "./auth/middleware";
 import { docsAsset, docsPage } from "./docs-page";
 import { ApiError, errorBody } from "./errors";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
+import { noStore } from "./middleware/no-store";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
 import { openApiInfo } from "./openapi";
@@ -19,7 +20,7 @@ export function createApp() {
 
   app.get("/health", (c) => c.json({ data: { status: "ok" } }));
 
-  app.use("/v1/*", limitBody, requireJsonBody, authenticate, rateLimit);
+  app.use("/v1/*", noStore, limitBody, requireJsonBody, authenticate, rateLimit);
   for (const router of v1Routes) app.route("/v1", router);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
