@@ -7,7 +7,7 @@ import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { noStore } from "./middleware/no-store";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
-import { openApiInfo } from "./openapi";
+import { describeApi, openApiDocument } from "./openapi/document";
 import { v1Routes } from "./routes";
 import { createRouter } from "./routes/router";
 
@@ -23,13 +23,13 @@ export function createApp() {
   app.use("/v1/*", noStore, limitBody, requireJsonBody, authenticate, rateLimit);
   for (const router of v1Routes) app.route("/v1", router);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    description:
-      "An admin key (`wft_admin_...`), an integration key (`wft_live_...`), or for `POST /v1/accounts` the operator's bootstrap token.",
+  describeApi(app);
+  // The document depends only on the code: built once per isolate, on first request.
+  let document: string | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= JSON.stringify(openApiDocument(app));
+    return c.body(document, 200, { "content-type": "application/json" });
   });
-  app.doc31("/openapi.json", openApiInfo);
   app.get("/docs", docsPage);
   app.get("/docs-assets/*", docsAsset);
 
