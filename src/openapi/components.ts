@@ -2,7 +2,8 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from "../errors";
 
 // What every operation shares, defined once under `components` and referenced: the error
-// responses (one per status, with examples), the headers every /v1 answer carries, the bearer key.
+// responses (one per status, with examples), the headers every /v1 answer carries, the D1
+// bookmark every /v1 request may send, the bearer key.
 
 type Registry = OpenAPIHono["openAPIRegistry"];
 
@@ -37,6 +38,14 @@ const HEADERS = {
       "`no-store` on every `/v1` answer: they carry keys, secrets and personal data, which no cache may keep.",
     schema: { type: "string", const: "no-store" },
   },
+  D1Bookmark: {
+    description:
+      "The newest D1 bookmark this request saw (when it touched the database): send it back as `x-d1-bookmark` so that your next read sees at least this write.",
+    schema: {
+      type: "string",
+      example: "0000002a-00000004-00005012-0c2b9c9f4e8d1d3b2f8a6f7b1c2d3e4f",
+    },
+  },
   RetryAfter: {
     description: "Seconds until the key's rate-limit window turns.",
     schema: { type: "integer", minimum: 1, example: 7 },
@@ -49,7 +58,11 @@ const header = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${
 export const responseHeaders = {
   "x-request-id": header("RequestId"),
   "cache-control": header("CacheControl"),
+  "x-d1-bookmark": header("D1Bookmark"),
 };
+
+/** The request header every /v1 operation accepts (src/middleware/request-context.ts). */
+export const bookmarkParameter = { $ref: "#/components/parameters/D1Bookmark" };
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500;
 
@@ -60,7 +73,7 @@ const ERROR_RESPONSES: Record<
   400: {
     name: "BadRequest",
     description:
-      "`VALIDATION_FAILED` (the input does not match the schema; one `details` entry per problem) or `BAD_REQUEST` (malformed JSON, or a body that is not `application/json`).",
+      "`VALIDATION_FAILED` (the input does not match the schema; one `details` entry per problem) or `BAD_REQUEST` (malformed JSON, a body that is not `application/json`, or an `x-d1-bookmark` Weft did not hand out).",
     examples: [
       [
         "VALIDATION_FAILED",
@@ -151,15 +164,15 @@ function errorResponseObject(status: ErrorStatus) {
   };
 }
 
-/** Every authenticated operation can answer these. */
-const ALWAYS = [401, 403, 429, 500] as const;
+/** Every /v1 operation can answer these (400: a malformed `x-d1-bookmark`, at least). */
+const ALWAYS = [400, 401, 403, 429, 500] as const;
 
 /**
- * An operation's error responses, as references: 401, 403, 429 and 500, and the statuses it
- * names. The rule the OpenAPI test checks: 400 and 413 where a request carries a body (every
- * POST, PUT and PATCH) and 400 where a query is validated; 404 where a path names a resource.
+ * An operation's error responses, as references: 400, 401, 403, 429 and 500, and the statuses
+ * it names. The rule the OpenAPI test checks: 413 where a request carries a body (every POST,
+ * PUT and PATCH); 404 where a path, or a create's body, names a resource.
  */
-export function errorResponses(...statuses: Array<400 | 404 | 409 | 413 | 422>) {
+export function errorResponses(...statuses: Array<404 | 409 | 413 | 422>) {
   const all = [...ALWAYS, ...statuses].sort((a, b) => a - b);
   return Object.fromEntries(
     all.map((status) => [
@@ -182,6 +195,14 @@ export function registerComponents(registry: Registry) {
       errorResponseObject(status),
     );
   }
+  registry.registerComponent("parameters", "D1Bookmark", {
+    name: "x-d1-bookmark",
+    in: "header",
+    required: false,
+    description:
+      "The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw.",
+    schema: { type: "string" },
+  });
   registry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",

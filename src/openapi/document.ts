@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { IdempotencyKey } from "../routes/common.schemas";
-import { registerComponents } from "./components";
+import { bookmarkParameter, registerComponents } from "./components";
 import { registerWebhooks } from "./webhooks";
 
 // The top of the OpenAPI document (GET /openapi.json): what Weft is, its conventions, and the
@@ -120,5 +120,13 @@ export function describeApi(app: Pick<OpenAPIHono, "openAPIRegistry">) {
 
 /** The OpenAPI 3.1 document of an app that `describeApi` has been called on. */
 export function openApiDocument(app: Pick<OpenAPIHono, "getOpenAPI31Document">) {
-  return app.getOpenAPI31Document(CONFIG);
+  const document = app.getOpenAPI31Document(CONFIG);
+  // Every /v1 operation accepts `x-d1-bookmark` (the request-context middleware reads it).
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of ["get", "put", "post", "delete", "patch"] as const) {
+      const operation = item[method];
+      if (operation) operation.parameters = [...(operation.parameters ?? []), bookmarkParameter];
+    }
+  }
+  return document;
 }

@@ -51,8 +51,16 @@ export function contractOf(doc: Document) {
   };
 }
 
+/** What `recordingFetch` keeps of an exchange besides what `check` reads. */
+export type Recorded = Exchange & {
+  requestBody: string;
+  authorization: string | null;
+  sentBookmark: string | null;
+  receivedBookmark: string | null;
+};
+
 /** A fetch that records every exchange it makes, for `contractOf(doc)` to check. */
-export function recordingFetch(log: Array<Exchange & { requestBody: string }>) {
+export function recordingFetch(log: Recorded[]) {
   return async (request: Request): Promise<Response> => {
     const requestBody = await request.clone().text();
     const response = await fetch(request);
@@ -63,6 +71,9 @@ export function recordingFetch(log: Array<Exchange & { requestBody: string }>) {
       status: response.status,
       body,
       requestBody,
+      authorization: request.headers.get("authorization"),
+      sentBookmark: request.headers.get("x-d1-bookmark"),
+      receivedBookmark: response.headers.get("x-d1-bookmark"),
     });
     return response;
   };

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { walkthrough } from "../../clients/typescript/examples/walkthrough";
-import { contractOf, type Exchange, recordingFetch } from "./contract";
+import type { ReceivedRequest } from "../receiver/server";
+import { contractOf, type Exchange, type Recorded, recordingFetch } from "./contract";
 import { E2E_BOOTSTRAP_TOKEN, type RunningWeft, startWeft } from "./weft-server";
 
 /**
@@ -45,14 +46,15 @@ describe("the typed client (clients/typescript) against `npm start`", () => {
   let check: ReturnType<typeof contractOf>;
   beforeAll(async () => {
     weft = await startWeft();
-    check = contractOf(await (await fetch(`${weft.baseUrl}/openapi.json`)).json());
+    const doc = await (await fetch(`${weft.baseUrl}/openapi.json`)).json();
+    check = contractOf(doc as Parameters<typeof contractOf>[0]);
   });
   afterAll(async () => {
     await weft?.stop();
   });
 
   it("runs the README walk-throughs with exactly their bodies, every answer as documented", async () => {
-    const log: Array<Exchange & { requestBody: string }> = [];
+    const log: Recorded[] = [];
     const channel = `typed-${crypto.randomUUID()}`;
     const receiver = `${inject("receiverUrl")}/hooks/${channel}`;
     const result = await walkthrough({
@@ -92,6 +94,16 @@ describe("the typed client (clients/typescript) against `npm start`", () => {
     expect(log.flatMap(check)).toEqual([]);
     expect(log.every((e) => e.status < 300 && e.url.startsWith(weft.baseUrl))).toBe(true);
 
+    // Each client (one per key) sends back the newest D1 bookmark it was answered with.
+    expect(log.every((e) => e.receivedBookmark)).toBe(true);
+    for (const key of new Set(log.map((e) => e.authorization))) {
+      const calls = log.filter((e) => e.authorization === key);
+      expect(calls.map((e) => e.sentBookmark)).toEqual([
+        null,
+        ...calls.slice(0, -1).map((e) => e.receivedBookmark),
+      ]);
+    }
+
     // What the walk-through shows.
     expect(result.attendeesMeta).toEqual({ page: 1, page_size: 50, total: 1, last_page: 1 });
     expect(result.attendees).toEqual([
@@ -111,7 +123,8 @@ describe("the typed client (clients/typescript) against `npm start`", () => {
     expect(result.sam).toMatchObject({ email: "sam@example.com", firstname: "Sam" });
 
     const [request] = await eventually(async () => {
-      const got = await (await fetch(`${inject("receiverUrl")}/_received/${channel}`)).json();
+      const response = await fetch(`${inject("receiverUrl")}/_received/${channel}`);
+      const got = (await response.json()) as ReceivedRequest[];
       return got.length > 0 ? got : undefined;
     });
     expect(JSON.parse(request.body)).toEqual({ contact_email: "sam@example.com", source: "weft" });

@@ -133,20 +133,25 @@ describe("the OpenAPI document", () => {
     const createEvent = doc.paths["/v1/events"].post.parameters?.map((p) => resolve(p));
     expect(createEvent).toEqual([
       expect.objectContaining({ name: "idempotency-key", in: "header", required: false }),
+      expect.objectContaining({ name: "x-d1-bookmark", in: "header", required: false }),
     ]);
+    for (const { path, method, operation } of operations()) {
+      expect(operation.parameters, `${method} ${path}`).toContainEqual({
+        $ref: "#/components/parameters/D1Bookmark",
+      });
+    }
   });
 
   it("gives each operation the errors it can answer, as shared responses", () => {
-    // 404 only where something named can be missing: a path id, or the profile or event a
-    // create names in its body.
+    // 400 everywhere: any request may send a malformed x-d1-bookmark. 404 only where
+    // something named can be missing: a path id, or the profile or event a create names.
     const namesInBody = ["createEvent", "createAttendee"];
     for (const { path, method, operation } of operations()) {
       const where = `${method} ${path}`;
       const statuses = Object.keys(operation.responses).filter((s) => s >= "400");
       const takesBody = ["post", "put", "patch"].includes(method);
-      const hasQuery = (operation.parameters ?? []).some((p) => resolve(p).in === "query");
       const expected = [
-        ...(takesBody || hasQuery ? ["400"] : []),
+        "400",
         "401",
         "403",
         ...(path.includes("{") || namesInBody.includes(String(operation.operationId))
@@ -182,6 +187,7 @@ describe("the OpenAPI document", () => {
       expect(Object.keys(response.headers as Json), where).toEqual([
         "x-request-id",
         "cache-control",
+        "x-d1-bookmark",
       ]);
       if (status === "204") {
         expect(response.content, where).toBeUndefined();

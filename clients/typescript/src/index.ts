@@ -18,19 +18,44 @@ export type WeftClientOptions = {
   baseUrl: string;
   /** An admin key (`wft_admin_...`), an integration key (`wft_live_...`) or, for `POST /v1/accounts`, the bootstrap token. */
   key: string;
+  /** An `x-d1-bookmark` to read at least as fresh as (from another client, say). */
+  bookmark?: string;
   /** Another fetch (a test double, a proxy); the global one by default. */
   fetch?: ClientOptions["fetch"];
 };
 
-export type WeftClient = Client<paths>;
+export type WeftClient = Client<paths> & {
+  /** The newest `x-d1-bookmark` this client has seen, sent with its every request. */
+  bookmark(): string | undefined;
+};
+
+const BOOKMARK = "x-d1-bookmark";
 
 /**
  * A client typed by Weft's OpenAPI document: every path, parameter, body and answer is checked
  * by TypeScript. Calls return openapi-fetch's `{ data, error, response }`; `unwrap` turns that
- * into the item or a thrown `WeftError`.
+ * into the item or a thrown `WeftError`. Reads go to the nearest database replica: the client
+ * sends back the newest bookmark it saw, so it always reads its own writes.
  */
-export function createWeftClient({ baseUrl, key, fetch }: WeftClientOptions): WeftClient {
-  return createClient<paths>({ baseUrl, fetch, headers: { authorization: `Bearer ${key}` } });
+export function createWeftClient({ baseUrl, key, bookmark, fetch }: WeftClientOptions): WeftClient {
+  const client = createClient<paths>({
+    baseUrl,
+    fetch,
+    headers: { authorization: `Bearer ${key}` },
+  });
+  let newest = bookmark;
+  client.use({
+    onRequest({ request }) {
+      if (newest && !request.headers.has(BOOKMARK)) request.headers.set(BOOKMARK, newest);
+      return request;
+    },
+    onResponse({ response }) {
+      // The server answers with the newest bookmark it saw, ours included.
+      newest = response.headers.get(BOOKMARK) ?? newest;
+      return response;
+    },
+  });
+  return Object.assign(client, { bookmark: () => newest });
 }
 
 /** A new `idempotency-key` for one create; send the same one again only to retry that create. */

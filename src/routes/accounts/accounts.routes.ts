@@ -46,7 +46,7 @@ export const createAccount = createRoute({
       "The account and its first admin key.",
       CREATED_ACCOUNT_EXAMPLE,
     ),
-    ...errorResponses(400, 409, 413),
+    ...errorResponses(409, 413),
   },
 });
 
@@ -79,7 +79,7 @@ export const createAdminKey = createRoute({
       "The new key with its secret.",
       CREATED_ADMIN_KEY_EXAMPLE,
     ),
-    ...errorResponses(400, 409, 413),
+    ...errorResponses(409, 413),
   },
 });
 
@@ -96,7 +96,7 @@ export const listAdminKeys = createRoute({
       ...ADMIN_KEY_EXAMPLE,
       last_used_at: LIVE_KEY_EXAMPLE.last_used_at,
     }),
-    ...errorResponses(400),
+    ...errorResponses(),
   },
 });
 
@@ -137,6 +137,6 @@ export const putAccountFieldMapping = createRoute({
   request: { body: jsonBody(FieldMappingBody) },
   responses: {
     200: dataResponse(FieldMappingBody, "The stored mapping.", FIELD_MAPPING_EXAMPLE),
-    ...errorResponses(400, 413),
+    ...errorResponses(413),
   },
 });

@@ -40,7 +40,7 @@ export const listEventActions = createRoute({
   request: { params: EventUidParams, query: PageQuery },
   responses: {
     200: listResponse(ManualActionSchema, "One page of actions.", MANUAL_ACTION_EXAMPLE),
-    ...errorResponses(400, 404),
+    ...errorResponses(404),
   },
 });
 
@@ -54,7 +54,7 @@ export const listAttendeeActions = createRoute({
   request: { params: AttendeeUidParams, query: PageQuery },
   responses: {
     200: listResponse(ManualActionSchema, "One page of actions.", MANUAL_ACTION_EXAMPLE),
-    ...errorResponses(400, 404),
+    ...errorResponses(404),
   },
 });
 
@@ -72,7 +72,7 @@ export const runEventAction = createRoute({
       "The queued delivery.",
       queued("event.manual", DELIVERY_EXAMPLE.event_uid),
     ),
-    ...errorResponses(400, 404, 413),
+    ...errorResponses(404, 413),
   },
 });
 
@@ -90,6 +90,6 @@ export const runAttendeeAction = createRoute({
       "The queued delivery.",
       queued("guest.manual", DELIVERY_EXAMPLE.entity_uid),
     ),
-    ...errorResponses(400, 404, 413),
+    ...errorResponses(404, 413),
   },
 });

@@ -42,7 +42,7 @@ export const activate = createRoute({
   request: { params: ProfileUidParams, body: jsonBody(ActivateBody) },
   responses: {
     200: dataResponse(ActivationSchema, "The activation and what it replaced.", ACTIVATION_EXAMPLE),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 

@@ -50,7 +50,7 @@ export const createAttendee = createRoute({
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateAttendeeBody) },
   responses: {
     201: dataResponse(AttendeeSchema, "The new attendee.", ATTENDEE_EXAMPLE),
-    ...errorResponses(400, 404, 409, 413, 422),
+    ...errorResponses(404, 409, 413, 422),
   },
 });
 
@@ -68,7 +68,7 @@ export const listAttendees = createRoute({
       "One page of attendees.",
       readExamples((attendee) => ({ data: [attendee], meta: PAGE_META_EXAMPLE })),
     ),
-    ...errorResponses(400),
+    ...errorResponses(),
   },
 });
 
@@ -86,7 +86,7 @@ export const getAttendee = createRoute({
       "The attendee.",
       readExamples((attendee) => ({ data: attendee })),
     ),
-    ...errorResponses(400, 404),
+    ...errorResponses(404),
   },
 });
 
@@ -107,7 +107,7 @@ export const updateAttendee = createRoute({
       free_field1: null,
       updated_at: "2026-05-04T10:00:00.000Z",
     }),
-    ...errorResponses(400, 404, 409, 413, 422),
+    ...errorResponses(404, 409, 413, 422),
   },
 });
 
@@ -145,6 +145,6 @@ export const addPayment = createRoute({
       payment_amount: 121,
       updated_at: "2026-05-03T08:20:01.000Z",
     }),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });

@@ -35,7 +35,7 @@ export const listDeliveries = createRoute({
   request: { params: IntegrationIdParams, query: ListDeliveriesQuery },
   responses: {
     200: listResponse(DeliverySchema, "One page of deliveries.", DELIVERY_EXAMPLE),
-    ...errorResponses(400, 404),
+    ...errorResponses(404),
   },
 });
 
@@ -68,7 +68,7 @@ export const redeliverDelivery = createRoute({
   request: { params: DeliveryIdParams },
   responses: {
     202: dataResponse(DeliverySchema, "The delivery, pending again.", PENDING_AGAIN),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 
@@ -87,6 +87,6 @@ export const recoverDeliveries = createRoute({
       "How many deliveries were queued, and which.",
       RECOVERED_EXAMPLE,
     ),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });

@@ -32,7 +32,7 @@ export const putOverride = createRoute({
   request: { params: EventUidParams, body: jsonBody(OverrideBody) },
   responses: {
     200: dataResponse(OverrideSchema, "The stored override.", OVERRIDE_EXAMPLE),
-    ...errorResponses(400, 404, 413),
+    ...errorResponses(404, 413),
   },
 });
 

@@ -46,7 +46,7 @@ export const createEvent = createRoute({
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateEventBody) },
   responses: {
     201: dataResponse(EventSchema, "The new event (here with every default).", NEW_EVENT),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 
@@ -61,7 +61,7 @@ export const listEvents = createRoute({
   request: { query: ListEventsQuery },
   responses: {
     200: listResponse(EventSchema, "One page of events.", EVENT_EXAMPLE),
-    ...errorResponses(400),
+    ...errorResponses(),
   },
 });
 
@@ -91,7 +91,7 @@ export const updateEvent = createRoute({
   request: { params: EventUidParams, body: jsonBody(UpdateEventBody) },
   responses: {
     200: dataResponse(EventSchema, "The updated event.", { ...EVENT_EXAMPLE, capacity: 600 }),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 

@@ -41,7 +41,7 @@ export const createIntegration = createRoute({
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateIntegrationBody) },
   responses: {
     201: dataResponse(IntegrationSchema, "The new integration.", INTEGRATION_EXAMPLE),
-    ...errorResponses(400, 409, 413),
+    ...errorResponses(409, 413),
   },
 });
 
@@ -55,7 +55,7 @@ export const listIntegrations = createRoute({
   request: { query: PaginationQuery },
   responses: {
     200: listResponse(IntegrationSchema, "One page of integrations.", INTEGRATION_EXAMPLE),
-    ...errorResponses(400),
+    ...errorResponses(),
   },
 });
 
@@ -88,7 +88,7 @@ export const updateIntegration = createRoute({
       api_access: false,
       updated_at: "2026-05-02T10:00:00.000Z",
     }),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 
@@ -120,7 +120,7 @@ export const createKey = createRoute({
       "The new key with its secret.",
       CREATED_LIVE_KEY_EXAMPLE,
     ),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 
@@ -135,7 +135,7 @@ export const listKeys = createRoute({
   request: { params: IntegrationIdParams, query: PageQuery },
   responses: {
     200: listResponse(ApiKeySchema, "One page of keys, without secrets.", LIVE_KEY_EXAMPLE),
-    ...errorResponses(400, 404),
+    ...errorResponses(404),
   },
 });
 
@@ -161,7 +161,7 @@ export const rotateKey = createRoute({
       key: "wft_live_Tq9cV1mX0rZ7yB4nK2sD8fH6jL3pW5eA1uG9iO0tR2k",
       created_at: "2026-05-10T09:00:00.000Z",
     }),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 

@@ -33,7 +33,7 @@ export const createProfile = createRoute({
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateProfileBody) },
   responses: {
     201: dataResponse(ProfileSchema, "The new profile.", NEW_PROFILE),
-    ...errorResponses(400, 409, 413),
+    ...errorResponses(409, 413),
   },
 });
 
@@ -47,7 +47,7 @@ export const listProfiles = createRoute({
   request: { query: PaginationQuery },
   responses: {
     200: listResponse(ProfileSchema, "One page of profiles.", PROFILE_EXAMPLE),
-    ...errorResponses(400),
+    ...errorResponses(),
   },
 });
 
@@ -78,7 +78,7 @@ export const updateProfile = createRoute({
       ...PROFILE_EXAMPLE,
       name: "Acme Summits",
     }),
-    ...errorResponses(400, 404, 413),
+    ...errorResponses(404, 413),
   },
 });
 
@@ -120,6 +120,6 @@ export const putProfileFieldMapping = createRoute({
   request: { params: ProfileUidParams, body: jsonBody(FieldMappingBody) },
   responses: {
     200: dataResponse(FieldMappingBody, "The stored mapping.", FIELD_MAPPING_EXAMPLE),
-    ...errorResponses(400, 404, 413),
+    ...errorResponses(404, 413),
   },
 });

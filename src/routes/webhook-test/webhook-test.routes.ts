@@ -15,6 +15,6 @@ export const testWebhook = createRoute({
   request: { params: WebhookParams },
   responses: {
     200: dataResponse(WebhookTestResultSchema, "The test attempt.", WEBHOOK_TEST_EXAMPLE),
-    ...errorResponses(400, 404, 413),
+    ...errorResponses(404, 413),
   },
 });

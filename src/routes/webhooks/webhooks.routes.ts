@@ -44,7 +44,7 @@ export const createWebhook = createRoute({
       "The new webhook with its signing secret.",
       CREATED_WEBHOOK_EXAMPLE,
     ),
-    ...errorResponses(400, 404, 409, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 
@@ -58,7 +58,7 @@ export const listWebhooks = createRoute({
   request: { params: IntegrationIdParams, query: PaginationQuery },
   responses: {
     200: listResponse(WebhookSchema, "One page of webhooks.", WEBHOOK_EXAMPLE),
-    ...errorResponses(400, 404),
+    ...errorResponses(404),
   },
 });
 
@@ -90,7 +90,7 @@ export const updateWebhook = createRoute({
       ...WEBHOOK_EXAMPLE,
       updated_at: "2026-05-02T10:00:00.000Z",
     }),
-    ...errorResponses(400, 404, 413),
+    ...errorResponses(404, 413),
   },
 });
 
@@ -116,6 +116,6 @@ export const rotateSecret = createRoute({
   request: { params: WebhookParams },
   responses: {
     200: dataResponse(RotatedSecretSchema, "The new signing secret.", ROTATED_SECRET_EXAMPLE),
-    ...errorResponses(400, 404, 413),
+    ...errorResponses(404, 413),
   },
 });
