@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { walkthrough } from "../../clients/typescript/examples/walkthrough";
 import type { ReceivedRequest } from "../receiver/server";
 import { contractOf, type Exchange, type Recorded, recordingFetch } from "./contract";
+import { eventually } from "./eventually";
 import { E2E_BOOTSTRAP_TOKEN, type RunningWeft, startWeft } from "./weft-server";
 
 /**
@@ -29,16 +30,6 @@ function readmeBodies(variables: Record<string, string>): unknown[] {
     .split("\0")
     .slice(0, -1)
     .map((body) => JSON.parse(body));
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("still not there after 10 s");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe("the typed client (clients/typescript) against `npm start`", () => {
