@@ -48,7 +48,8 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**"],
             setupFiles: ["./test/setup.ts"],
-            globalSetup: ["./test/receiver/global-setup.ts"],
+            // The pool does not run wrangler.toml's [build]: copy the docs assets the same way.
+            globalSetup: ["./scripts/build-assets.mjs", "./test/receiver/global-setup.ts"],
           },
         },
         {
