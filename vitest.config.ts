@@ -12,6 +12,9 @@ export const TEST_VARS = {
 /** Requests per key per 10 s in tests; test/middleware/rate-limit.test.ts relies on it. */
 export const TEST_RATE_LIMIT = 100;
 
+/** Failed authentications per address per minute in tests (production: 20, wrangler.toml). */
+export const TEST_AUTH_FAILURE_LIMIT = 20;
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
@@ -26,12 +29,16 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 // Lower than production (1000 per 10 s) so the rate-limit test is quick; no other test sends 100 requests with one key within 10 s.
-                ratelimits: { RATE_LIMITER: { simple: { limit: TEST_RATE_LIMIT, period: 10 } } },
+                ratelimits: {
+                  RATE_LIMITER: { simple: { limit: TEST_RATE_LIMIT, period: 10 } },
+                  AUTH_FAILURES: { simple: { limit: TEST_AUTH_FAILURE_LIMIT, period: 60 } },
+                },
                 bindings: {
                   ...TEST_VARS,
                   TEST_MIGRATIONS: migrations,
                   RECEIVER_URL: inject("receiverUrl"),
                   TEST_RATE_LIMIT,
+                  TEST_AUTH_FAILURE_LIMIT,
                 },
               },
             })),
@@ -41,7 +48,8 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**"],
             setupFiles: ["./test/setup.ts"],
-            globalSetup: ["./test/receiver/global-setup.ts"],
+            // The pool does not run wrangler.toml's [build]: copy the docs assets the same way.
+            globalSetup: ["./scripts/build-assets.mjs", "./test/receiver/global-setup.ts"],
           },
         },
         {

@@ -271,10 +271,9 @@ function table(results) {
       continue;
     }
     const { weft: w, baseline: b } = row;
-    if (row.isolation || row.failing_share || row.drain) {
-      lines.push(
-        `| ${row.scenario} | ${row.name} | ${format(row.scenario, row).trim()} | | | | | | |`,
-      );
+    const endpoints = endpointSummary(row);
+    if (endpoints) {
+      lines.push(`| ${row.scenario} | ${row.name} | ${endpoints} | | | | | | |`);
       continue;
     }
     if (row.bundle) {

@@ -1,7 +1,6 @@
 // Prints the OpenAPI document the Worker serves at /openapi.json (bundled and run by
 // scripts/generate-client.mjs, outside the Workers runtime: building it needs no bindings).
 import { createApp } from "../src/app";
-import { openApiInfo } from "../src/openapi";
+import { openApiDocument } from "../src/openapi/document";
 
-const document = createApp().getOpenAPI31Document(openApiInfo);
-process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(openApiDocument(createApp()), null, 2)}\n`);

@@ -1,14 +1,19 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { authenticate } from "./auth/middleware";
+import { DatabaseUnavailable } from "./db/unavailable";
+import { docsAsset, docsPage } from "./docs-page";
 import { ApiError, errorBody } from "./errors";
 import { limitBody, requireJsonBody } from "./middleware/json-body";
+import { noStore } from "./middleware/no-store";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
-import { openApiInfo } from "./openapi";
+import { describeApi, openApiDocument } from "./openapi/document";
 import { v1Routes } from "./routes";
 import { createRouter } from "./routes/router";
+
+/** How long a client waits before retrying when the database did not answer. */
+const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
 
 /** The whole HTTP API: middleware, every /v1 route, errors, and the OpenAPI document and docs. */
 export function createApp() {
@@ -19,17 +24,18 @@ export function createApp() {
 
   app.get("/health", (c) => c.json({ data: { status: "ok" } }));
 
-  app.use("/v1/*", limitBody, requireJsonBody, authenticate, rateLimit);
+  app.use("/v1/*", noStore, limitBody, requireJsonBody, authenticate, rateLimit);
   for (const router of v1Routes) app.route("/v1", router);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    description:
-      "An admin key (`wft_admin_...`), an integration key (`wft_live_...`), or for `POST /v1/accounts` the operator's bootstrap token.",
+  describeApi(app);
+  // The document depends only on the code: built once per isolate, on first request.
+  let document: string | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= JSON.stringify(openApiDocument(app));
+    return c.body(document, 200, { "content-type": "application/json" });
   });
-  app.doc31("/openapi.json", openApiInfo);
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Weft API" }));
+  app.get("/docs", docsPage);
+  app.get("/docs-assets/*", docsAsset);
 
   app.notFound((c) => {
     const error = new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`);
@@ -38,9 +44,10 @@ export function createApp() {
 
   app.onError((err, c) => {
     const error = toApiError(err);
-    if (error.code === "INTERNAL") {
+    if (error.code === "INTERNAL" || error.code === "UNAVAILABLE") {
       // The message stays in the logs of this request only; the client gets the id.
-      c.var.log.error("request failed", { error: err.name, detail: err.message });
+      const cause = err.cause instanceof Error ? err.cause : err;
+      c.var.log.error("request failed", { error: err.name, detail: cause.message });
     }
     c.header("x-request-id", c.var.requestId);
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
@@ -52,6 +59,11 @@ export function createApp() {
 
 function toApiError(err: Error): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof DatabaseUnavailable) {
+    return new ApiError("UNAVAILABLE", "The database did not answer; retry in a moment.", {
+      headers: { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) },
+    });
+  }
   if (err instanceof HTTPException && err.status === 400) {
     return new ApiError("BAD_REQUEST", err.message || "Malformed request.");
   }

@@ -6,6 +6,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       RECEIVER_URL: string;
       TEST_RATE_LIMIT: number;
+      TEST_AUTH_FAILURE_LIMIT: number;
     }
   }
 }

@@ -15,6 +15,7 @@ import { hashKey, isWellFormedKey, type KeyKind, kindOf, safeEqual } from "../do
 import type { AppEnv, Auth } from "../env";
 import { ApiError } from "../errors";
 import { iso } from "../lib/time";
+import { countFailure, refuseBlockedAddress } from "./failed-auth";
 import { forgetKey, type KeyFacts, knownKey, rememberKey } from "./known-keys";
 
 // Writing last_used_at on every request would double the writes of a read; a minute is precise enough.
@@ -30,9 +31,16 @@ const unauthorized = (message: string) => new ApiError("UNAUTHORIZED", message);
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-  if (!match) throw unauthorized("Send your key as `authorization: Bearer <key>`.");
   const used: Used = {};
-  c.set("auth", await resolveKey(c, match[1], used));
+  try {
+    if (!match) throw unauthorized("Send your key as `authorization: Bearer <key>`.");
+    c.set("auth", await resolveKey(c, match[1], used));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "UNAUTHORIZED") {
+      throw await countFailure(c, error);
+    }
+    throw error;
+  }
   await next();
   // A request that answered without reading D1 still answers only for a key that works.
   await c.var.session.settle();
@@ -68,6 +76,8 @@ async function resolveKey(c: Context<AppEnv>, secret: string, used: Used): Promi
   const facts = knownKey(hash);
   if (facts && facts.kind === kind) return checkedWithFirstRead(c.var, hash, facts, used);
 
+  // Only a key this isolate does not know is looked up: an address that keeps failing waits.
+  refuseBlockedAddress(c);
   // A replica may not have the key yet (it was created a moment ago): ask the primary too.
   const found =
     (await findKeyByHash(deps.db, hash)) ??

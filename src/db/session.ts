@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { fromD1 } from "./unavailable";
 
 /**
  * Where a query runs. A request reads through its D1 session (the Sessions API): the nearest
@@ -80,8 +81,8 @@ export class RoutedD1 {
 
 function directTarget(executor: Executor): Target {
   return {
-    batch: (statements) => executor.batch(statements.map((s) => s.on(executor))),
-    single: (statement, method) => execute(statement.on(executor), method),
+    batch: (statements) => fromD1(() => executor.batch(statements.map((s) => s.on(executor)))),
+    single: (statement, method) => fromD1(() => execute(statement.on(executor), method)),
   };
 }
 
@@ -181,7 +182,7 @@ export class RequestSession implements Target {
     const rider = this.takeRider();
     if (rider) return this.withRider(rider, statements);
     await this.verified;
-    return this.session.batch(statements.map((s) => s.on(this.session)));
+    return fromD1(() => this.session.batch(statements.map((s) => s.on(this.session))));
   }
 
   async single(statement: LazyStatement, method: Method): Promise<unknown> {
@@ -192,20 +193,19 @@ export class RequestSession implements Target {
     const rider = this.takeRider();
     if (rider) return asMethod((await this.withRider(rider, [statement]))[0], method);
     await this.verified;
-    return execute(statement.on(this.session), method);
+    return fromD1(() => execute(statement.on(this.session), method));
   }
 
   /** A batch that writes, led by the write guard when the request has one. */
   private async writeBatch(statements: LazyStatement[]): Promise<D1Result[]> {
     const guard = this.guard;
     const prepared = statements.map((s) => s.on(this.session));
-    if (!guard) return this.session.batch(prepared);
+    if (!guard) return fromD1(() => this.session.batch(prepared));
     const { sql, params } = guard.statement;
     try {
-      const [, ...results] = await this.session.batch([
-        this.session.prepare(sql).bind(...params),
-        ...prepared,
-      ]);
+      const [, ...results] = await fromD1(() =>
+        this.session.batch([this.session.prepare(sql).bind(...params), ...prepared]),
+      );
       return results;
     } catch (error) {
       throw guard.failedOn(error) ? guard.refusal() : error;
@@ -227,9 +227,11 @@ export class RequestSession implements Target {
 
   /** The rider alone (before a write, or before the primary is asked). */
   private verifyAlone(rider: Rider): Promise<void> {
-    this.verified = this.session
-      .batch(rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params)))
-      .then((results) => rider.verify(results));
+    this.verified = fromD1(() =>
+      this.session.batch(
+        rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params)),
+      ),
+    ).then((results) => rider.verify(results));
     return this.verified;
   }
 
@@ -243,10 +245,12 @@ export class RequestSession implements Target {
     });
     this.verified.catch(() => {});
     try {
-      const all = await this.session.batch([
-        ...rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params)),
-        ...statements.map((s) => s.on(this.session)),
-      ]);
+      const all = await fromD1(() =>
+        this.session.batch([
+          ...rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params)),
+          ...statements.map((s) => s.on(this.session)),
+        ]),
+      );
       rider.verify(all.slice(0, rider.statements.length));
       done();
       return all.slice(rider.statements.length);

@@ -1,16 +1,25 @@
 import { z } from "@hono/zod-openapi";
 import type { JsonValue } from "../lib/types";
 
-/** Any JSON value. (z.json() is recursive, which the OpenAPI generator cannot walk.) */
+/**
+ * Any JSON value. (z.json() is recursive, which the OpenAPI generator cannot walk.) `items` and
+ * `additionalProperties` say what an array or object may hold, so generated types accept them.
+ */
 const FixedValue = z
   .custom<JsonValue>((value) => value !== undefined, { message: "A fixed JSON value is required." })
   .openapi({
-    type: ["string", "number", "integer", "boolean", "null", "array", "object"],
-    description: "A fixed JSON value.",
+    type: ["string", "number", "boolean", "null", "array", "object"],
+    items: {},
+    additionalProperties: {},
+    description: "A fixed JSON value of any type, sent as is.",
     example: "weft",
   });
 
-const MappingName = z.string().min(1).max(100).openapi({ example: "contact_email" });
+const MappingName = z
+  .string()
+  .min(1)
+  .max(100)
+  .openapi({ description: "The key in the mapped output.", example: "contact_email" });
 
 export const MappingEntrySchema = z
   .union([
@@ -52,6 +61,13 @@ export const FieldMappingSchema = z
     ],
   });
 
+export const FIELD_MAPPING_EXAMPLE = {
+  field_mapping: [
+    { name: "contact_email", mapped_to: "email" },
+    { name: "source", value: "weft" },
+  ],
+};
+
 export const FieldMappingBody = z
   .strictObject({ field_mapping: FieldMappingSchema })
-  .openapi("FieldMappingBody");
+  .openapi("FieldMappingBody", { example: FIELD_MAPPING_EXAMPLE });

@@ -1,6 +1,14 @@
+import { pageOf } from "../db/page";
 import { findAccount, insertAccount, setAccountFieldMapping } from "../db/queries/accounts";
-import { insertKey, keyOf, listLiveKeys, revokeAdminKeyUnlessLast } from "../db/queries/api-keys";
+import {
+  insertKey,
+  keyOf,
+  liveKeyPageQueries,
+  revokeAdminKeyUnlessLast,
+} from "../db/queries/api-keys";
+import { apiKeys } from "../db/schema";
 import type { Deps } from "../deps";
+import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
@@ -35,8 +43,11 @@ export async function createAdminKey(deps: Deps, accountId: string) {
   return key;
 }
 
-export function listAdminKeys(deps: Deps, accountId: string) {
-  return listLiveKeys(deps.db, { accountId });
+export async function listAdminKeys(deps: Deps, accountId: string, page: Pagination) {
+  return pageOf(
+    apiKeys,
+    await deps.db.batch(liveKeyPageQueries(deps.db, { accountId }, pageWindow(page))),
+  );
 }
 
 /** Revokes an admin key at once; the last one cannot go, or the account would be locked out. */

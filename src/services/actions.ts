@@ -6,6 +6,7 @@ import { queueDeliveries, triggerRow } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import { serializeAttendee } from "../domain/attendee";
 import { serializeEvent } from "../domain/event";
+import { type Pagination, pageWindow } from "../domain/pagination";
 import { routeOf } from "../domain/routing";
 import { notFound } from "../errors";
 import { confirmed } from "./read";
@@ -37,9 +38,16 @@ async function subjectWithRoute(deps: Deps, accountId: string, subject: ActionSu
   return { ...found, trigger, route: routeOf(found.context, found.applying, found.event.id) };
 }
 
-/** The manual webhooks that apply to this event or attendee. */
-export async function listActions(deps: Deps, accountId: string, subject: ActionSubject) {
-  return (await subjectWithRoute(deps, accountId, subject)).route?.webhooks ?? [];
+/** One page of the manual webhooks that apply to this event or attendee, oldest first. */
+export async function listActions(
+  deps: Deps,
+  accountId: string,
+  subject: ActionSubject,
+  page: Pagination,
+) {
+  const all = (await subjectWithRoute(deps, accountId, subject)).route?.webhooks ?? [];
+  const { limit, offset } = pageWindow(page);
+  return { rows: all.slice(offset, offset + limit), total: all.length };
 }
 
 /**

@@ -1,17 +1,25 @@
-import { eventFormsOfProfile, setEventFieldsIfActive } from "../db/queries/events";
+import {
+  EVENT_CHANGED,
+  eventFormsOfProfile,
+  eventsFingerprint,
+  setEventFields,
+} from "../db/queries/events";
 import {
   activeIntegrationOf,
   type IntegrationRow,
   integrationOf,
   linkOf,
 } from "../db/queries/integrations";
-import { profileOf, setActiveIntegration } from "../db/queries/profiles";
+import { PROFILE_CHANGED, profileOf, setActiveIntegration } from "../db/queries/profiles";
+import { commitChange } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import { formUnder, sameForm } from "../domain/fixed-configuration";
 import { followsProfile } from "../domain/routing";
 import type { Activation } from "../durable-objects/profile-lock/interface";
 import { ApiError, notFound } from "../errors";
 import { iso } from "../lib/time";
+import { retryWhenChanged } from "./compare-and-set";
+import { formChangedTrigger } from "./events";
 import { getProfile } from "./profiles";
 
 /**
@@ -28,7 +36,14 @@ export async function getActivation(deps: Deps, accountId: string, profileId: st
 
 // Inside the lock: only the ProfileLock Durable Object calls these, one at a time per profile.
 
-export async function activateLocked(
+export function activateLocked(
+  deps: Deps,
+  input: { accountId: string; profileId: string; integrationId: string },
+): Promise<Activation> {
+  return retryWhenMoved(deps, () => activateOnce(deps, input));
+}
+
+async function activateOnce(
   deps: Deps,
   input: { accountId: string; profileId: string; integrationId: string },
 ): Promise<Activation> {
@@ -57,7 +72,14 @@ export async function activateLocked(
   };
 }
 
-export async function deactivateLocked(
+export function deactivateLocked(
+  deps: Deps,
+  input: { accountId: string; profileId: string; onlyIf: string | null },
+): Promise<Activation> {
+  return retryWhenMoved(deps, () => deactivateOnce(deps, input));
+}
+
+async function deactivateOnce(
   deps: Deps,
   input: { accountId: string; profileId: string; onlyIf: string | null },
 ): Promise<Activation> {
@@ -76,7 +98,14 @@ export async function deactivateLocked(
   return { profile_uid: profile.id, integration_id: current, replaced_integration_id: current };
 }
 
-export async function refreshLocked(
+export function refreshLocked(
+  deps: Deps,
+  input: { accountId: string; profileId: string },
+): Promise<Activation> {
+  return retryWhenMoved(deps, () => refreshOnce(deps, input));
+}
+
+async function refreshOnce(
   deps: Deps,
   input: { accountId: string; profileId: string },
 ): Promise<Activation> {
@@ -94,8 +123,17 @@ export async function refreshLocked(
 }
 
 /**
+ * An event created, changed or given another override while the lock read the profile's events
+ * fails the move's batch: it is read and applied again.
+ */
+function retryWhenMoved<T>(deps: Deps, move: () => Promise<T>): Promise<T> {
+  return retryWhenChanged(deps, [PROFILE_CHANGED, EVENT_CHANGED], "profile", move);
+}
+
+/**
  * One batch: the profile's active integration moves from `previous` to `next` (guarded on
- * `previous`), and every event that follows the profile gets its form under `next`.
+ * `previous` and on its events being as read), and every event that follows the profile gets its
+ * form under `next`, with an `event.update` for each form that changed.
  */
 async function moveActive(
   deps: Deps,
@@ -106,18 +144,29 @@ async function moveActive(
 ) {
   const { db } = deps;
   const at = iso(deps.now());
-  const nextId = next?.id ?? null;
-  const changes = forms.flatMap((event) => {
-    if (!followsProfile({ integrationId: event.overrideIntegrationId })) return [];
+  const changed = forms.flatMap(({ event, overrideIntegrationId }) => {
+    if (!followsProfile({ integrationId: overrideIntegrationId })) return [];
     const fields = formUnder(event.fields, next);
-    if (sameForm(fields, event.fields)) return [];
-    return [setEventFieldsIfActive(db, event.id, fields, at, profileId, nextId)];
+    return sameForm(fields, event.fields) ? [] : [{ event, fields }];
   });
-  const [moved] = await db.batch([
-    setActiveIntegration(db, profileId, previous, nextId, at),
-    ...changes,
-  ]);
-  if (moved.length === 0) {
+  const {
+    results: [moved],
+  } = await commitChange(
+    deps,
+    [
+      setActiveIntegration(db, profileId, {
+        previous,
+        next: next?.id ?? null,
+        at,
+        eventsAsRead: eventsFingerprint(forms),
+      }),
+      ...changed.map(({ event, fields }) =>
+        setEventFields(db, event.id, fields, at, { readAt: event.updatedAt }),
+      ),
+    ],
+    changed.map(({ event, fields }) => formChangedTrigger(event, fields, at)),
+  );
+  if ((moved as unknown[]).length === 0) {
     throw new ApiError("CONFLICT", "The profile changed while activating; retry.");
   }
 }

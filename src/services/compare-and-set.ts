@@ -15,15 +15,16 @@ const CHANGE_TRIES = 3;
  */
 export async function retryWhenChanged<T>(
   deps: Deps,
-  changedMessage: string,
+  changedMessages: string | readonly string[],
   what: string,
   change: () => Promise<T>,
 ): Promise<T> {
+  const messages = typeof changedMessages === "string" ? [changedMessages] : changedMessages;
   for (let tries = 1; ; tries++) {
     try {
       return await (tries === 1 ? change() : deps.onPrimary(change));
     } catch (error) {
-      if (!failedWith(error, changedMessage)) throw error;
+      if (!messages.some((message) => failedWith(error, message))) throw error;
       if (tries >= CHANGE_TRIES) {
         throw new ApiError("CONFLICT", `The ${what} kept changing while this was applied; retry.`);
       }

@@ -3,7 +3,7 @@ import {
   EVENT_CHANGED,
   type EventRow,
   findEvent,
-  insertEvent,
+  insertEventIfRouting,
   listEvents,
   updateEvent,
 } from "../db/queries/events";
@@ -102,6 +102,11 @@ function withFixedFieldsOf(integration: IntegrationRow | undefined, form: FormFi
   return integration ? withFixedFields(form, integration.fixedConfiguration.fields) : form;
 }
 
+/** The `event.update` of a form rewritten because the integration that applies changed (§4). */
+export function formChangedTrigger(event: EventRow, fields: FormField[], at: string): TriggerInput {
+  return eventTrigger("event.update", { ...event, fields, updatedAt: at });
+}
+
 /** The trigger of an event change, with the event as the API shows it. */
 function eventTrigger(trigger: TriggerInput["trigger"], event: EventRow): TriggerInput {
   return {
@@ -115,7 +120,11 @@ function eventTrigger(trigger: TriggerInput["trigger"], event: EventRow): Trigge
 }
 
 /** Creates an event with the event.create trigger in the same batch. */
-export async function createEvent(deps: Deps, accountId: string, input: CreateEventInput) {
+export function createEvent(deps: Deps, accountId: string, input: CreateEventInput) {
+  return retryWhenChanged(deps, EVENT_CHANGED, "profile", () => createOnce(deps, accountId, input));
+}
+
+async function createOnce(deps: Deps, accountId: string, input: CreateEventInput) {
   const { db } = deps;
   const found = await confirmed(deps, async () => {
     const [profiles, active] = await db.batch([
@@ -152,7 +161,17 @@ export async function createEvent(deps: Deps, accountId: string, input: CreateEv
     createdAt: now,
     updatedAt: now,
   };
-  await commitChange(deps, [insertEvent(db, event)], [eventTrigger("event.create", event)]);
+  // Written only if no activation moved the profile meanwhile (else read and applied again).
+  const routing = {
+    profileId: profile.id,
+    activeIntegrationId: profile.activeIntegrationId,
+    applying: applying ? { id: applying.id, updatedAt: applying.updatedAt } : null,
+  };
+  await commitChange(
+    deps,
+    [insertEventIfRouting(db, event, routing)],
+    [eventTrigger("event.create", event)],
+  );
   return event;
 }
 

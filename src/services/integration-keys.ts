@@ -1,5 +1,8 @@
-import { expireKey, insertKey, keyOf, listLiveKeys, revokeKey } from "../db/queries/api-keys";
+import { pageOf } from "../db/page";
+import { expireKey, insertKey, keyOf, liveKeyPageQueries, revokeKey } from "../db/queries/api-keys";
+import { apiKeys } from "../db/schema";
 import type { Deps } from "../deps";
+import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
 import { addSeconds, iso } from "../lib/time";
 import { integrationWith, requireIntegration } from "./integrations";
@@ -27,13 +30,16 @@ export async function createIntegrationKey(deps: Deps, accountId: string, integr
 }
 
 /** Live (not revoked) keys, oldest first; expired ones stay listed with their `expires_at`. */
-export async function listIntegrationKeys(deps: Deps, accountId: string, integrationId: string) {
-  const {
-    rest: [keys],
-  } = await integrationWith(deps, accountId, integrationId, (db) => [
-    listLiveKeys(db, { accountId, integrationId }),
-  ]);
-  return keys;
+export async function listIntegrationKeys(
+  deps: Deps,
+  accountId: string,
+  integrationId: string,
+  page: Pagination,
+) {
+  const { rest } = await integrationWith(deps, accountId, integrationId, (db) =>
+    liveKeyPageQueries(db, { accountId, integrationId }, pageWindow(page)),
+  );
+  return pageOf(apiKeys, rest);
 }
 
 /**

@@ -1,9 +1,17 @@
 import { type BatchResults, runBatch, type Statement } from "../db/batch";
 import { deleteIntegrationKeys } from "../db/queries/api-keys";
-import { eventFormsOverriddenBy, setEventFields } from "../db/queries/events";
+import {
+  EVENT_CHANGED,
+  eventFormsOverriddenBy,
+  eventsFingerprint,
+  type RoutingBasis,
+  setEventFields,
+} from "../db/queries/events";
 import {
   deleteIntegrationRow,
   deleteLinks,
+  guardOverriddenEvents,
+  INTEGRATION_CHANGED,
   type IntegrationRow,
   insertIntegration,
   insertLinks,
@@ -17,6 +25,7 @@ import { detachOverrides } from "../db/queries/overrides";
 import { profileIdsAmong, profilesActiveWith } from "../db/queries/profiles";
 import { deleteWebhooksOf } from "../db/queries/webhooks";
 import type { FixedConfiguration } from "../db/schema";
+import { commitChange } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import { formUnder, sameForm } from "../domain/fixed-configuration";
 import type { FixedFieldInput, Integration, IntegrationInput } from "../domain/integration";
@@ -24,6 +33,9 @@ import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso, toStoredTime } from "../lib/time";
+import type { FormField } from "../lib/types";
+import { retryWhenChanged } from "./compare-and-set";
+import { formChangedTrigger } from "./events";
 import { confirmed } from "./read";
 
 /** The account's integration row, or 404: what every route under /v1/integrations/{id} checks. */
@@ -102,9 +114,23 @@ export async function createIntegration(
 /**
  * Updates what is given. Profiles no longer listed are unlinked first, then the integration is
  * deactivated on them (through their locks). A new fixed configuration is re-applied to every
- * event the integration applies to.
+ * event the integration applies to, each with an `event.update`.
  */
-export async function updateIntegrationFields(
+export function updateIntegrationFields(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  input: Partial<IntegrationInput>,
+): Promise<Integration> {
+  return retryWhenChanged(deps, FORMS_CHANGED, "integration", () =>
+    updateOnce(deps, accountId, id, input),
+  );
+}
+
+/** An override or an event changed while the forms it rewrites were read: read them again. */
+const FORMS_CHANGED = [INTEGRATION_CHANGED, EVENT_CHANGED];
+
+async function updateOnce(
   deps: Deps,
   accountId: string,
   id: string,
@@ -137,18 +163,16 @@ export async function updateIntegrationFields(
   const fixedChanged =
     set.fixedConfiguration !== undefined &&
     JSON.stringify(set.fixedConfiguration) !== JSON.stringify(current.fixedConfiguration);
+  const reformed = fixedChanged ? changedForms(overridden, () => updated) : [];
 
-  const statements: Statement[] = [updateIntegration(db, id, set)];
-  if (removed.length > 0) statements.push(deleteLinks(db, id, removed));
-  statements.push(...insertLinks(db, id, added));
+  const statements: Statement[] = [];
   if (fixedChanged) {
-    for (const event of overridden) {
-      const fields = formUnder(event.fields, updated);
-      if (!sameForm(fields, event.fields))
-        statements.push(setEventFields(db, event.id, fields, now));
-    }
+    statements.push(guardOverriddenEvents(db, id, eventsFingerprint(overridden, id)));
   }
-  await runBatch(db, statements);
+  statements.push(updateIntegration(db, id, set));
+  if (removed.length > 0) statements.push(deleteLinks(db, id, removed));
+  statements.push(...insertLinks(db, id, added), ...formStatements(deps, reformed, now));
+  await commitChange(deps, statements, formTriggers(reformed, now));
 
   // Read after the change: an activation that ran meanwhile is among them.
   if (removed.length > 0 || fixedChanged) {
@@ -168,33 +192,83 @@ export async function updateIntegrationFields(
 export async function deleteIntegration(deps: Deps, accountId: string, id: string) {
   const { db } = deps;
   const {
-    rest: [active, overridden, fallbacks],
+    rest: [active, ...overriddenRead],
   } = await integrationWith(deps, accountId, id, (db) => [
     profilesActiveWith(db, id),
     eventFormsOverriddenBy(db, id),
     integrationsActiveOnEventsOverriddenBy(db, accountId, id),
   ]);
-  const statements: Statement[] = [deleteLinks(db, id)];
   if (active.length > 0) {
-    await runBatch(db, statements.splice(0));
+    await deleteLinks(db, id);
     for (const { id: profileId } of active) await deps.locks.deactivate(accountId, profileId, id);
   }
-  const now = iso(deps.now());
-  // Events it applied to through their override follow their profile's active integration again
-  // (none where that was this one: it has just been deactivated there).
-  for (const event of overridden) {
-    const fallback =
-      fallbacks.find((row) => row.id !== id && row.id === event.activeIntegrationId) ?? null;
-    const fields = formUnder(event.fields, fallback);
-    if (!sameForm(fields, event.fields)) statements.push(setEventFields(db, event.id, fields, now));
-  }
-  statements.push(
-    detachOverrides(db, id, now),
-    deleteIntegrationKeys(db, id),
-    deleteWebhooksOf(db, id),
-    deleteIntegrationRow(db, id),
+  let read: typeof overriddenRead | undefined = active.length > 0 ? undefined : overriddenRead;
+  await retryWhenChanged(deps, FORMS_CHANGED, "integration", async () => {
+    const [overridden, fallbacks] =
+      read ??
+      (await db.batch([
+        eventFormsOverriddenBy(db, id),
+        integrationsActiveOnEventsOverriddenBy(db, accountId, id),
+      ]));
+    read = undefined;
+    const now = iso(deps.now());
+    // Events it applied to through their override follow their profile's active integration
+    // again (none where that was this one: it has just been deactivated there).
+    const fallbackOf = (activeId: string | null) =>
+      fallbacks.find((row) => row.id !== id && row.id === activeId) ?? null;
+    const reformed = changedForms(overridden, (row) => fallbackOf(row.activeIntegrationId), true);
+    await commitChange(
+      deps,
+      [
+        guardOverriddenEvents(db, id, eventsFingerprint(overridden, id)),
+        ...formStatements(deps, reformed, now),
+        deleteLinks(db, id),
+        detachOverrides(db, id, now),
+        deleteIntegrationKeys(db, id),
+        deleteWebhooksOf(db, id),
+        deleteIntegrationRow(db, id),
+      ],
+      formTriggers(reformed, now),
+    );
+  });
+}
+
+type OverriddenEvent = Awaited<ReturnType<typeof eventFormsOverriddenBy>>[number];
+type Reformed = { event: OverriddenEvent["event"]; fields: FormField[]; routing?: RoutingBasis };
+
+/**
+ * The events whose form changes under the integration that will apply to them; with
+ * `followingProfile`, that is their profile's active one, checked again when the form is written.
+ */
+function changedForms(
+  rows: readonly OverriddenEvent[],
+  applying: (row: OverriddenEvent) => IntegrationRow | null,
+  followingProfile = false,
+): Reformed[] {
+  return rows.flatMap((row) => {
+    const integration = applying(row);
+    const fields = formUnder(row.event.fields, integration);
+    if (sameForm(fields, row.event.fields)) return [];
+    const routing = followingProfile
+      ? {
+          profileId: row.event.profileId,
+          activeIntegrationId: row.activeIntegrationId,
+          applying: integration && { id: integration.id, updatedAt: integration.updatedAt },
+        }
+      : undefined;
+    return [{ event: row.event, fields, routing }];
+  });
+}
+
+/** Each new form, written only if its event (and routing) is as read. */
+function formStatements(deps: Deps, reformed: readonly Reformed[], at: string) {
+  return reformed.map(({ event, fields, routing }) =>
+    setEventFields(deps.db, event.id, fields, at, { readAt: event.updatedAt, routing }),
   );
-  await runBatch(db, statements);
+}
+
+function formTriggers(reformed: readonly Reformed[], at: string) {
+  return reformed.map(({ event, fields }) => formChangedTrigger(event, fields, at));
 }
 
 /** The profile ids, deduplicated and sorted, each a profile of the account (else VALIDATION_FAILED). */

@@ -1,5 +1,11 @@
-import { runBatch, type Statement } from "../db/batch";
-import { eventOf, profileIdOfEvent, setEventFields } from "../db/queries/events";
+import type { Statement } from "../db/batch";
+import {
+  EVENT_CHANGED,
+  eventOf,
+  guardEventRouting,
+  profileIdOfEvent,
+  setEventFields,
+} from "../db/queries/events";
 import {
   activeIntegrationOf,
   type IntegrationRow,
@@ -11,13 +17,15 @@ import {
   overrideOf,
   upsertOverride,
 } from "../db/queries/overrides";
+import { commitChange } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import { formUnder, sameForm } from "../domain/fixed-configuration";
 import type { OverrideInput } from "../domain/override";
 import { applyingIntegrationId } from "../domain/routing";
 import { ApiError, notFound } from "../errors";
 import { iso } from "../lib/time";
-import type { FormField } from "../lib/types";
+import { retryWhenChanged } from "./compare-and-set";
+import { formChangedTrigger } from "./events";
 import { confirmed } from "./read";
 
 /**
@@ -65,7 +73,18 @@ export async function getOverride(
  * Sets (creates or replaces) the override, and in the same batch puts the event's form under the
  * integration that now applies to it (the override's, else the profile's active one).
  */
-export async function putOverride(
+export function putOverride(
+  deps: Deps,
+  accountId: string,
+  eventId: string,
+  input: OverrideInput,
+): Promise<OverrideRow> {
+  return retryWhenChanged(deps, EVENT_CHANGED, "event", () =>
+    putOnce(deps, accountId, eventId, input),
+  );
+}
+
+async function putOnce(
   deps: Deps,
   accountId: string,
   eventId: string,
@@ -89,23 +108,53 @@ export async function putOverride(
     createdAt: found.override?.createdAt ?? now,
     updatedAt: now,
   };
-  const applying = applyingOf(found, row);
-  await runBatch(deps.db, [
-    upsertOverride(deps.db, row),
-    ...formStatement(deps, found.event, applying, now),
-  ]);
+  await writeRouting(deps, found, row, [upsertOverride(deps.db, row)], now);
   return row;
 }
 
 /** Removes the override; the event follows its profile's active integration again. */
-export async function deleteEventOverride(deps: Deps, accountId: string, eventId: string) {
-  const found = await eventForOverride(deps, accountId, eventId);
-  if (!found.override) throw notFound("Override for this event");
-  const applying = applyingOf(found, undefined);
-  await runBatch(deps.db, [
-    deleteOverride(deps.db, eventId),
-    ...formStatement(deps, found.event, applying, iso(deps.now())),
-  ]);
+export function deleteEventOverride(deps: Deps, accountId: string, eventId: string) {
+  return retryWhenChanged(deps, EVENT_CHANGED, "event", async () => {
+    const found = await eventForOverride(deps, accountId, eventId);
+    if (!found.override) throw notFound("Override for this event");
+    const now = iso(deps.now());
+    await writeRouting(deps, found, undefined, [deleteOverride(deps.db, eventId)], now);
+  });
+}
+
+type Found = Awaited<ReturnType<typeof eventForOverride>>;
+
+/**
+ * The override's change with the event's form under the integration that now applies (and an
+ * `event.update` when it changed), only if the event and what decides its form are still as read
+ * (else EVENT_CHANGED, and the change is read and applied again).
+ */
+async function writeRouting(
+  deps: Deps,
+  found: Found,
+  override: Pick<OverrideRow, "integrationId"> | undefined,
+  change: Statement[],
+  at: string,
+) {
+  const { event } = found;
+  const applying = applyingOf(found, override);
+  const routing = {
+    profileId: event.profileId,
+    activeIntegrationId: found.active?.id ?? null,
+    applying: applying && { id: applying.id, updatedAt: applying.updatedAt },
+  };
+  const fields = formUnder(event.fields, applying);
+  const changed = !sameForm(fields, event.fields);
+  await commitChange(
+    deps,
+    [
+      changed
+        ? setEventFields(deps.db, event.id, fields, at, { readAt: event.updatedAt, routing })
+        : guardEventRouting(deps.db, event.id, routing),
+      ...change,
+    ],
+    changed ? [formChangedTrigger(event, fields, at)] : [],
+  );
 }
 
 /** The integration that applies to the event under `override` (domain/routing.ts decides). */
@@ -118,14 +167,4 @@ function applyingOf(
     override,
   });
   return [found.named, found.active].find((row) => row && row.id === id) ?? null;
-}
-
-function formStatement(
-  deps: Deps,
-  event: { id: string; fields: FormField[] },
-  integration: IntegrationRow | null,
-  at: string,
-): Statement[] {
-  const fields = formUnder(event.fields, integration);
-  return sameForm(fields, event.fields) ? [] : [setEventFields(deps.db, event.id, fields, at)];
 }

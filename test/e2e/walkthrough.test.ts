@@ -4,6 +4,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { components } from "../../clients/typescript/src/schema";
 import type { ReceivedRequest } from "../receiver/server";
+import { eventually } from "./eventually";
 import { E2E_BOOTSTRAP_TOKEN, type RunningWeft, startWeft } from "./weft-server";
 
 /** The shell block between `<!-- name:start -->` and `<!-- name:end -->` in README.md. */
@@ -30,17 +31,6 @@ function runReadme(blocks: string[], env: Record<string, string>, variables: str
     lines: output.trim().split("\n"),
     vars: Object.fromEntries(variables.map((name, i) => [name, values[i]])),
   };
-}
-
-/** Polls `probe` every 200 ms until it returns a value, for at most 10 s. */
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("still not there after 10 s");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe("the README walk-throughs, over HTTP against `npm start`", () => {

@@ -25,7 +25,7 @@ const TABLES = [
  * the consumer marking triggers processed), and the row count of every table. Compared before
  * and after a refused request: it must be equal.
  */
-const ACCOUNT_QUERIES = [
+export const ACCOUNT_QUERIES = [
   "SELECT * FROM accounts WHERE id = ?1",
   "SELECT id, kind, integration_id, hash, prefix, created_at, expires_at, revoked_at FROM api_keys WHERE account_id = ?1 ORDER BY id",
   "SELECT * FROM profiles WHERE account_id = ?1 ORDER BY id",

@@ -11,194 +11,9 @@ export interface paths {
         put?: never;
         /**
          * Create an account (bootstrap token)
-         * @description Creates an account and its first admin key. Only the operator's `BOOTSTRAP_TOKEN` may call it. The key's secret is in this response only.
+         * @description Creates an account and its first admin key. Only the operator's `BOOTSTRAP_TOKEN` may call it (any other key: 403). The key's secret is in this response only: keep it.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreateAccount"];
-                };
-            };
-            responses: {
-                /** @description The account and its first admin key. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["CreatedAccount"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -212,167 +27,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's account */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The account. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Account"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * The caller's account
+         * @description The account of the admin key that calls.
+         */
+        get: operations["getAccount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -388,354 +47,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List live admin keys */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Admin keys, oldest first, without secrets. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["ApiKey"][];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * List live admin keys
+         * @description The account's admin keys that are not revoked, oldest first, never with secrets.
+         */
+        get: operations["listAdminKeys"];
         put?: never;
         /**
          * Create an admin key
-         * @description The secret is in this response only.
+         * @description Another `wft_admin_` key for the account (one per person or system, so each can be revoked alone). Takes no body. The secret is in this response only.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The new key with its secret. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["CreatedApiKey"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createAdminKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -754,185 +76,9 @@ export interface paths {
         post?: never;
         /**
          * Revoke an admin key
-         * @description Revokes at once. The account's last live admin key cannot be revoked (409).
+         * @description Revokes at once: the key answers 401 from now on. The account's last live admin key cannot be revoked (409), so an account cannot lock itself out.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    key_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Revoked. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["revokeAdminKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -947,333 +93,14 @@ export interface paths {
         };
         /**
          * The account's field mapping
-         * @description The first level of the effective mapping (account, integration, profile, event).
+         * @description The first level of the effective mapping (account, integration, profile, event override): entries here apply to every integration unless a later level replaces them.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The mapping. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["FieldMappingBody"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        /** Replace the account's field mapping */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["FieldMappingBody"];
-                };
-            };
-            responses: {
-                /** @description The stored mapping. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["FieldMappingBody"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getAccountFieldMapping"];
+        /**
+         * Replace the account's field mapping
+         * @description Replaces the whole list. Each `name` may appear once; an entry either maps (`mapped_to`: a native field or dotted path) or fixes a `value`.
+         */
+        put: operations["replaceAccountFieldMapping"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1292,363 +119,13 @@ export interface paths {
          * List profiles
          * @description The account's profiles, oldest first. Admin key only.
          */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Only items updated at or after this time. */
-                    updated_since?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of profiles. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Profile"][];
-                            meta: components["schemas"]["PageMeta"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listProfiles"];
         put?: never;
         /**
          * Create a profile
-         * @description A profile groups events (a brand, a department). Admin key only.
+         * @description A profile groups events (a brand, a department). Integrations are linked to and activated on profiles. Admin key only.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreateProfile"];
-                };
-            };
-            responses: {
-                /** @description The new profile. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Profile"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createProfile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1662,521 +139,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a profile */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The profile. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Profile"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * Get a profile
+         * @description One profile of the account, with its active integration. Admin key only.
+         */
+        get: operations["getProfile"];
         put?: never;
         post?: never;
         /**
          * Delete a profile
-         * @description A profile that still has events cannot be deleted (409): delete its events first.
+         * @description A profile that still has events cannot be deleted (409): delete its events first. Admin key only.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteProfile"];
         options?: never;
         head?: never;
-        /** Update a profile */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["UpdateProfile"];
-                };
-            };
-            responses: {
-                /** @description The updated profile. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Profile"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * Update a profile
+         * @description Renames the profile. Admin key only.
+         */
+        patch: operations["updateProfile"];
         trace?: never;
     };
     "/v1/profiles/{uid}/field-mapping": {
@@ -2188,337 +169,14 @@ export interface paths {
         };
         /**
          * The profile's field mapping
-         * @description The third level of the effective mapping (account, integration, profile, event override).
+         * @description The third level of the effective mapping (account, integration, profile, event override): it applies to whichever integration reads or pushes this profile's attendees.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The mapping. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["FieldMappingBody"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        /** Replace the profile's field mapping */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["FieldMappingBody"];
-                };
-            };
-            responses: {
-                /** @description The stored mapping. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["FieldMappingBody"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getProfileFieldMapping"];
+        /**
+         * Replace the profile's field mapping
+         * @description Replaces the whole list; an entry replaces an earlier level's entry of the same `name`.
+         */
+        put: operations["replaceProfileFieldMapping"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2535,369 +193,15 @@ export interface paths {
         };
         /**
          * List events
-         * @description An admin key lists the account's events; an integration key those of the profiles linked to its integration. Oldest first.
+         * @description An admin key lists the account's events; an integration key those of the profiles linked to its integration. Oldest first; every filter is optional.
          */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Only items updated at or after this time. */
-                    updated_since?: string;
-                    profile_uid?: string;
-                    /** @description One event uid, or several separated by commas. */
-                    uid?: string;
-                    status?: "NotReady" | "OffLine" | "Published" | "Registering" | "SoldOut" | "InProgress" | "Closed" | "Archived";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of events. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Event"][];
-                            meta: components["schemas"]["PageMeta"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listEvents"];
         put?: never;
         /**
          * Create an event
-         * @description Admin key only. Defaults: status NotReady, timezone UTC, currency EUR, languages ["en"], capacity null, and a form of email (required), firstname, lastname. The fixed-configuration fields of the profile's active integration are added, locked. An unknown `profile_uid` is a 404.
+         * @description Admin key only. `profile_uid`, `name`, `start_date` and `end_date` are required. Defaults: status NotReady, timezone UTC, currency EUR, languages ["en"], capacity null (no limit), and a form of email (required), firstname, lastname. The fixed-configuration fields of the integration active on the profile are added to the form, locked. An unknown `profile_uid` is a 404. Fires `event.create`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreateEvent"];
-                };
-            };
-            responses: {
-                /** @description The new event. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Event"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2913,525 +217,23 @@ export interface paths {
         };
         /**
          * Get an event
-         * @description Admin keys, and integration keys for events of linked profiles.
+         * @description Admin keys, and integration keys for events of linked profiles. This is also the body of `event.*` webhooks.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The event. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Event"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getEvent"];
         put?: never;
         post?: never;
         /**
          * Delete an event
          * @description Admin key only. Deletes the event's attendees with it and fires `event.delete` (no `guest.delete` per attendee).
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteEvent"];
         options?: never;
         head?: never;
         /**
          * Update an event
-         * @description Admin key only. `fields` replaces the whole form; fields locked by the active integration must be sent unchanged (409 otherwise). A capacity below the guest count is a 409.
+         * @description Admin key only. Every property optional. `fields` replaces the whole form; fields locked by the active integration must be sent unchanged (409 otherwise). A capacity below the guest count is a 409. Fires `event.update`.
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["UpdateEvent"];
-                };
-            };
-            responses: {
-                /** @description The updated event. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Event"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        patch: operations["updateEvent"];
         trace?: never;
     };
     "/v1/events/{uid}/fields": {
@@ -3441,169 +243,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The event's registration form */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The form's fields, in order. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["FormField"][];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * The event's registration form
+         * @description The fields an attendee's `fields` object is checked against, in order, locked ones included.
+         */
+        get: operations["getEventFields"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3621,391 +265,15 @@ export interface paths {
         };
         /**
          * List attendees
-         * @description An admin key lists the account's attendees; an integration key those of linked profiles (with the integration's field mapping unless `ignore_fields_mapping=1`). Oldest first.
+         * @description An admin key lists the account's attendees; an integration key those of linked profiles. Oldest first; every filter is optional. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.
          */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Only items updated at or after this time. */
-                    updated_since?: string;
-                    event_uid?: string;
-                    guest_uid?: string;
-                    registration_status?: "Incomplete" | "Complete" | "Cancelled" | "Waiting";
-                    /** @description Comma-separated keys: each attendee holds only these (unknown names are absent). */
-                    fields?: string;
-                    /** @description `1` returns native fields even when an integration key's field mapping would apply. */
-                    ignore_fields_mapping?: "0" | "1" | "true" | "false";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of attendees. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Attendee"][];
-                            meta: components["schemas"]["PageMeta"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listAttendees"];
         put?: never;
         /**
          * Register an attendee
-         * @description Admin key only. `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). A full event is a 409. Fires `guest.create`.
+         * @description Admin key only. `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). An unknown `event_uid` is a 404; a full event a 409. `registration_status` defaults to Complete and `language` to the event's first. Fires `guest.create`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreateAttendee"];
-                };
-            };
-            responses: {
-                /** @description The new attendee. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Attendee"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Well-formed but against the event's registration form. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNPROCESSABLE",
-                         *         "message": "Well-formed but against the event's registration form.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createAttendee"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4019,548 +287,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an attendee */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Comma-separated keys: each attendee holds only these (unknown names are absent). */
-                    fields?: string;
-                    /** @description `1` returns native fields even when an integration key's field mapping would apply. */
-                    ignore_fields_mapping?: "0" | "1" | "true" | "false";
-                };
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The attendee. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Attendee"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * Get an attendee
+         * @description Admin keys, and integration keys for attendees of linked profiles. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys. This is also the body of `guest.*` webhooks.
+         */
+        get: operations["getAttendee"];
         put?: never;
         post?: never;
         /**
          * Delete an attendee
-         * @description Admin key only. Lowers the event's guest_count and fires `guest.delete`.
+         * @description Admin key only. Lowers the event's `guest_count` and fires `guest.delete`.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteAttendee"];
         options?: never;
         head?: never;
         /**
          * Update an attendee
-         * @description Admin key only. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.
+         * @description Admin key only. Every property optional. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["UpdateAttendee"];
-                };
-            };
-            responses: {
-                /** @description The updated attendee. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Attendee"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Well-formed but against the event's registration form. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNPROCESSABLE",
-                         *         "message": "Well-formed but against the event's registration form.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        patch: operations["updateAttendee"];
         trace?: never;
     };
     "/v1/attendees/{uid}/payments": {
@@ -4576,194 +321,7 @@ export interface paths {
          * Record a payment
          * @description Admin key only. Adds `amount` to payment_amount and sets payment_method and payment_date (`paid_at`, default now); payment_status becomes Paid once payment_amount reaches amount_tax_incl, else Partial. Fires `guest.update` with `x-weft-cause: payment` only when the event's override has `fire_on_payment`. Accepts `idempotency-key`, so a retried payment is not counted twice. Concurrent payments of one attendee never overwrite each other; one that keeps colliding answers 409 (nothing recorded), to retry.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["Payment"];
-                };
-            };
-            responses: {
-                /** @description The attendee with its payment fields updated. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Attendee"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["recordPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4779,365 +337,15 @@ export interface paths {
         };
         /**
          * List integrations
-         * @description Admin only. Oldest first.
+         * @description The account's integrations, oldest first. Admin key only.
          */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Only items updated at or after this time. */
-                    updated_since?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Integration"][];
-                            meta: components["schemas"]["PageMeta"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listIntegrations"];
         put?: never;
         /**
          * Create an integration
-         * @description Admin only. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration's keys read access to those profiles (while `api_access` is on); activation is separate (`PUT /v1/profiles/{uid}/integration`).
+         * @description Admin key only. Only `name` is required. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration's keys read access to those profiles (while `api_access` is on); activation, which makes its webhooks fire, is separate (`PUT /v1/profiles/{uid}/integration`).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreateIntegration"];
-                };
-            };
-            responses: {
-                /** @description The new integration. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Integration"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createIntegration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5151,543 +359,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an integration */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The integration. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Integration"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * Get an integration
+         * @description One integration with its links, fixed configuration and mapping. Admin key only.
+         */
+        get: operations["getIntegration"];
         put?: never;
         post?: never;
         /**
          * Delete an integration
-         * @description Deactivates it on every profile where it is active (their events' fixed fields stay, unlocked), deletes its keys (they answer 401 at once), webhooks and links, and points event overrides that named it back at their profile (`integration_id: null`). Past deliveries stay in the log.
+         * @description Admin key only. Deactivates it on every profile where it is active (their events' fixed fields stay, unlocked), deletes its keys (they answer 401 at once), webhooks and links, and points event overrides that named it back at their profile (`integration_id: null`). Past deliveries stay in the log. A 409 means a profile changed at the same moment: retry.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteIntegration"];
         options?: never;
         head?: never;
         /**
          * Update an integration
-         * @description Every property optional. `profile_uids` replaces the links: where an unlinked profile had this integration active, it is deactivated. A new `fixed_configuration` is applied at once to every event the integration applies to.
+         * @description Admin key only. Every property optional. `profile_uids` replaces the links: where an unlinked profile had this integration active, it is deactivated. A new `fixed_configuration` is applied at once to every event the integration applies to. A 409 means a linked profile changed at the same moment: retry.
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["UpdateIntegration"];
-                };
-            };
-            responses: {
-                /** @description The updated integration. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Integration"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        patch: operations["updateIntegration"];
         trace?: never;
     };
     "/v1/integrations/{id}/keys": {
@@ -5701,357 +391,13 @@ export interface paths {
          * List an integration's keys
          * @description Keys not revoked, oldest first, never with the secret. A rotated key shows the `expires_at` after which it answers 401.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The keys. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["ApiKey"][];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listIntegrationKeys"];
         put?: never;
         /**
          * Create an integration key
-         * @description A `wft_live_` key that reads events and attendees of the integration's linked profiles while `api_access` is on; every write route answers it 403. The secret is in this response only.
+         * @description A `wft_live_` key for the external system: it reads events and attendees of the integration's linked profiles while `api_access` is on, and every write route answers it 403. Takes no body. The secret is in this response only.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The new key with its secret. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["CreatedApiKey"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createIntegrationKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6071,195 +417,7 @@ export interface paths {
          * Rotate an integration key
          * @description Returns a new key (secret shown once) and sets the old key's `expires_at` to now + `grace_seconds` (default 86400, at most 604800, 0 ends it now); until then both work. Rotating again never moves an expiry later. The body is optional. An already expired key cannot be rotated (409). Accepts `idempotency-key`: a retried rotation returns the same new key.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                    key_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["RotateKey"];
-                };
-            };
-            responses: {
-                /** @description The new key with its secret. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["CreatedApiKey"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["rotateIntegrationKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6280,165 +438,7 @@ export interface paths {
          * Revoke an integration key
          * @description Revokes at once: the key answers 401 from now on.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    key_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Revoked. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["revokeIntegrationKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -6453,369 +453,15 @@ export interface paths {
         };
         /**
          * List an integration's webhooks
-         * @description Oldest first; header values masked.
+         * @description Oldest first; header values masked, never the secret.
          */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Only items updated at or after this time. */
-                    updated_since?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Webhook"][];
-                            meta: components["schemas"]["PageMeta"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listWebhooks"];
         put?: never;
         /**
          * Create a webhook
-         * @description The signing secret (`secret`) is in this response only. Header values and the secret are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`). The webhook receives the triggers recorded after it was created, not a change made before, even one still queued.
+         * @description A webhook sends one trigger (`guest.create`, ...) of the integration to a URL, signed; it fires while the integration is active on the event's profile (or set on the event). The signing secret (`secret`) is in this response only. Header values and the secret are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`). The webhook receives the triggers recorded after it was created, not a change made before, even one still queued. What the receiver gets is in this document's `webhooks` section.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Makes a create safe to retry: the same key with the same body within 24 h returns the first response. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreateWebhook"];
-                };
-            };
-            responses: {
-                /** @description The new webhook with its signing secret. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["CreatedWebhook"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6829,505 +475,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    webhook_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The webhook. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Webhook"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * Get a webhook
+         * @description With header values masked and whether (and why) it is disabled.
+         */
+        get: operations["getWebhook"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook
-         * @description Past deliveries stay in the log.
+         * @description It fires no more; past deliveries stay in the log.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    webhook_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
-        /** Update a webhook */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    webhook_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["UpdateWebhook"];
-                };
-            };
-            responses: {
-                /** @description The updated webhook. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Webhook"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * Update a webhook
+         * @description Every property optional; `headers` replaces the whole set. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.
+         */
+        patch: operations["updateWebhook"];
         trace?: never;
     };
     "/v1/integrations/{id}/webhooks/{webhook_id}/secret/rotate": {
@@ -7341,171 +507,9 @@ export interface paths {
         put?: never;
         /**
          * Rotate a webhook's signing secret
-         * @description Returns the new secret, once. For 24 hours the previous secret keeps signing too: `webhook-signature` then carries two space-separated signatures.
+         * @description Returns the new secret, once. For 24 hours the previous secret keeps signing too: `webhook-signature` then carries two space-separated signatures, so receivers can switch without missing a delivery. Takes no body.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    webhook_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The new signing secret. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["RotatedWebhookSecret"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["rotateWebhookSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7521,554 +525,20 @@ export interface paths {
         };
         /**
          * The profile's active integration
-         * @description `integration_id` is null when none is active.
+         * @description `integration_id` is null when none is active. Admin key only.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The active integration. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["ActiveIntegration"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getActiveIntegration"];
         /**
          * Activate an integration on the profile
          * @description Makes the integration the profile's only active one (its webhooks fire for the profile's events, and its fixed configuration is added, locked, to their forms). The integration must list the profile in `profile_uids`, else 409; an unknown `integration_id` is 404 (the integration is what the request acts on). Activations of one profile are serialised: the `replaced_integration_id` values of concurrent requests form one unbroken chain.
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ActivateIntegration"];
-                };
-            };
-            responses: {
-                /** @description The activation and what it replaced. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Activation"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["activateIntegration"];
         post?: never;
         /**
          * Deactivate the profile's integration
-         * @description Answers 200 (not 204) with `integration_id: null` and the `replaced_integration_id` that was active (null when none was, which is not an error). The events' fixed fields stay in their forms, unlocked.
+         * @description Answers 200 (not 204) with `integration_id: null` and the `replaced_integration_id` that was active (null when none was, which is not an error). The events' fixed fields stay in their forms, unlocked. A 409 means the profile changed at the same moment: retry.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description What was deactivated. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "data": {
-                         *         "profile_uid": "prf_8k2m4n6p0q1r3s5t7u9v",
-                         *         "integration_id": null,
-                         *         "replaced_integration_id": "int_5t8w1q3z9x0c2v4b6n7m"
-                         *       }
-                         *     }
-                         */
-                        "application/json": {
-                            data: components["schemas"]["Activation"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deactivateIntegration"];
         options?: never;
         head?: never;
         patch?: never;
@@ -8083,503 +553,20 @@ export interface paths {
         };
         /**
          * The event's integration override
-         * @description 404 `NOT_FOUND` when the event has no override (it then follows its profile).
+         * @description 404 `NOT_FOUND` when the event has no override (it then follows its profile's active integration).
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The override. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["EventOverride"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getEventOverride"];
         /**
          * Set the event's integration override
-         * @description Creates or replaces the override (absent properties take their defaults). With an `integration_id`, the event's triggers use that integration instead of the profile's active one, and its fixed configuration is added, locked, to the event's form at once. The integration must be the account's (`VALIDATION_FAILED` naming `integration_id`); it need not list the event's profile.
+         * @description Creates or replaces the override (absent properties take their defaults). With an `integration_id`, the event's triggers use that integration instead of the profile's active one, and its fixed configuration is added, locked, to the event's form at once. The integration must be the account's (`VALIDATION_FAILED` naming `integration_id`); it need not list the event's profile. The mapping applies when `integration_id` is null or is the integration being mapped for.
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["EventOverrideInput"];
-                };
-            };
-            responses: {
-                /** @description The stored override. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["EventOverride"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["setEventOverride"];
         post?: never;
         /**
          * Remove the event's integration override
          * @description The event follows its profile's active integration again (its form too).
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Removed. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteEventOverride"];
         options?: never;
         head?: never;
         patch?: never;
@@ -8594,181 +581,9 @@ export interface paths {
         };
         /**
          * An integration's delivery log
-         * @description Deliveries of the integration's webhooks, oldest first, kept 30 days. Filter by `webhook_id`, `status`, `trigger` and creation time (`since`).
+         * @description Deliveries of the integration's webhooks, oldest first, kept 30 days. Every filter is optional: `webhook_id`, `status`, `trigger` and creation time (`since`).
          */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Only items updated at or after this time. */
-                    updated_since?: string;
-                    webhook_id?: string;
-                    status?: "pending" | "delivered" | "failed";
-                    trigger?: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
-                    /** @description Only deliveries created at or after. */
-                    since?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of deliveries. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Delivery"][];
-                            meta: components["schemas"]["PageMeta"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8784,169 +599,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A delivery with every attempt */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The delivery and its attempts. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["DeliveryWithAttempts"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * A delivery with every attempt
+         * @description Each attempt with its start, duration, the receiver's status code and the first 2 KB of its answer, or why it failed.
+         */
+        get: operations["getDelivery"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8966,189 +623,9 @@ export interface paths {
         put?: never;
         /**
          * Redeliver a delivery
-         * @description Puts a `delivered` or `failed` delivery back to `pending` and queues a new attempt now, with the same `webhook-id` and body (receivers deduplicate on it). The new attempt is numbered after the old ones; a delivery that had used all 10 attempts gets exactly one more. 409 while it is still pending, or when its webhook is disabled or deleted.
+         * @description Puts a `delivered` or `failed` delivery back to `pending` and queues a new attempt now, with the same `webhook-id` and body (receivers deduplicate on it). The new attempt is numbered after the old ones; a delivery that had used all 10 attempts gets exactly one more. 409 while it is still pending, or when its webhook is disabled or deleted. Takes no body.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The delivery, pending again. */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Delivery"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["redeliverDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9166,194 +643,9 @@ export interface paths {
         put?: never;
         /**
          * Redeliver a webhook's failed deliveries
-         * @description Every `failed` delivery of the webhook created at or after `since` goes back to pending and is queued now. 409 when the webhook is disabled (enable it first).
+         * @description Every `failed` delivery of the webhook created at or after `since` goes back to pending and is queued now, for instance after fixing and re-enabling a disabled webhook. 409 when the webhook is disabled (enable it first).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    webhook_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["RecoverDeliveries"];
-                };
-            };
-            responses: {
-                /** @description How many deliveries were queued, and which. */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["RecoveredDeliveries"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description State conflict. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "CONFLICT",
-                         *         "message": "State conflict.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["recoverWebhookDeliveries"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9371,171 +663,9 @@ export interface paths {
         put?: never;
         /**
          * Send a test request to a webhook
-         * @description Sends one signed request with a sample payload of the webhook's trigger now (with its method, headers and secrets, the target URL checked again) and answers what happened. Nothing is stored and the webhook's health does not change; it also works on a disabled webhook. A receiver error is a 200 with `success: false`.
+         * @description Sends one signed request with a sample payload of the webhook's trigger now (with its method, headers and secrets, the target URL checked again) and answers what happened. Nothing is stored and the webhook's health does not change; it also works on a disabled webhook. A receiver error is a 200 with `success: false`. Takes no body.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    webhook_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The test attempt. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["WebhookTestResult"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["testWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9553,168 +683,7 @@ export interface paths {
          * Manual actions available on an event
          * @description The enabled `event.manual` webhooks of the integration that applies to the event (its override, else the profile's active one, with webhooks enabled) whose `event_uids` cover it. Each is an action labelled by the webhook's name.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The actions. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["ManualAction"][];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listEventActions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9734,168 +703,7 @@ export interface paths {
          * Manual actions available on an attendee
          * @description The enabled `guest.manual` webhooks of the integration that applies to the event (its override, else the profile's active one, with webhooks enabled) whose `event_uids` cover it. Each is an action labelled by the webhook's name.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The actions. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["ManualAction"][];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listAttendeeActions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9915,171 +723,9 @@ export interface paths {
         put?: never;
         /**
          * Run a manual action on an event
-         * @description Fires the `event.manual` webhook with the event's current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here.
+         * @description Fires the `event.manual` webhook with the event's current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                    webhook_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The queued delivery. */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Delivery"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["runEventAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -10097,171 +743,9 @@ export interface paths {
         put?: never;
         /**
          * Run a manual action on an attendee
-         * @description Fires the `guest.manual` webhook with the attendee's current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here.
+         * @description Fires the `guest.manual` webhook with the attendee's current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    uid: string;
-                    webhook_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The queued delivery. */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Delivery"];
-                        };
-                    };
-                };
-                /** @description Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem). */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "VALIDATION_FAILED",
-                         *         "message": "Malformed request (`BAD_REQUEST`) or schema errors (`VALIDATION_FAILED`, one `details` entry per problem).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": [
-                         *           {
-                         *             "path": "name",
-                         *             "message": "Required"
-                         *           }
-                         *         ]
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Missing, unknown, expired or revoked key. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "UNAUTHORIZED",
-                         *         "message": "Missing, unknown, expired or revoked key.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Valid key that may not do this (API access off, wrong key kind). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "FORBIDDEN",
-                         *         "message": "Valid key that may not do this (API access off, wrong key kind).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown resource, or one this key may not see. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "NOT_FOUND",
-                         *         "message": "Unknown resource, or one this key may not see.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over 256 KB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "PAYLOAD_TOO_LARGE",
-                         *         "message": "Request body over 256 KB.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Rate limited; see `retry-after`. */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "RATE_LIMITED",
-                         *         "message": "Rate limited; see `retry-after`.",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected error (never with a stack trace). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": {
-                         *         "code": "INTERNAL",
-                         *         "message": "Unexpected error (never with a stack trace).",
-                         *         "request_id": "req_7f3a9c2e4b1d",
-                         *         "details": []
-                         *       }
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["runAttendeeAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -10269,142 +753,170 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "event.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * event.create: An event was created
+         * @description An event was created (`POST /v1/events`). Sent to each enabled `event.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["eventCreateWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "event.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * event.update: An event was changed
+         * @description An event was changed (`PATCH /v1/events/{uid}`). Sent to each enabled `event.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["eventUpdateWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "event.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * event.delete: An event was deleted
+         * @description An event was deleted (`DELETE /v1/events/{uid}`); the body is its last state. Its attendees go with it, without a `guest.delete` each. Sent to each enabled `event.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["eventDeleteWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "event.manual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * event.manual: Someone ran this webhook as a manual action on the event
+         * @description Someone ran this webhook as a manual action on the event (`POST /v1/events/{uid}/actions/{webhook_id}`). Sent to each enabled `event.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["eventManualWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "guest.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * guest.create: An attendee registered
+         * @description An attendee registered (`POST /v1/attendees`). Sent to each enabled `guest.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["guestCreateWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "guest.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * guest.update: An attendee was changed
+         * @description An attendee was changed (`PATCH /v1/attendees/{uid}`), or paid while the event's override has `fire_on_payment` (then with `x-weft-cause: payment`). Sent to each enabled `guest.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["guestUpdateWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "guest.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * guest.delete: An attendee was deleted
+         * @description An attendee was deleted (`DELETE /v1/attendees/{uid}`); the body is its last state. Sent to each enabled `guest.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["guestDeleteWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "guest.manual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * guest.manual: Someone ran this webhook as a manual action on the attendee
+         * @description Someone ran this webhook as a manual action on the attendee (`POST /v1/attendees/{uid}/actions/{webhook_id}`). Sent to each enabled `guest.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["guestManualWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
-        CreatedAccount: {
-            account: components["schemas"]["Account"];
-            admin_key: components["schemas"]["CreatedApiKey"];
-        };
-        Account: {
-            /** @example acc_9v1c3x7m2q8w0e4r6t5y */
-            id: string;
-            /** @example Acme Events */
-            name: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            created_at: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            updated_at: string;
-        };
-        CreatedApiKey: components["schemas"]["ApiKey"] & {
-            /**
-             * @description The secret. Shown only in this response; Weft keeps only its hash.
-             * @example wft_live_ab12Xy9...
-             */
-            key: string;
-        };
-        ApiKey: {
-            /** @example key_4m2x9q0c7w1z5b8n3k6j */
-            id: string;
-            /** @example wft_live_ab12 */
-            prefix: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            created_at: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            last_used_at: string | null;
-            /** @example 2026-05-01T09:00:00.000Z */
-            expires_at: string | null;
-        };
-        Error: {
-            error: {
-                /** @enum {string} */
-                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL";
-                message: string;
-                request_id: string;
-                details: {
-                    path: string;
-                    message: string;
-                }[];
-            };
-        };
-        /**
-         * @example {
-         *       "name": "Acme Events"
-         *     }
-         */
-        CreateAccount: {
-            name: string;
-        };
-        FieldMappingBody: {
-            field_mapping: components["schemas"]["FieldMapping"];
-        };
-        /**
-         * @example [
-         *       {
-         *         "name": "contact_email",
-         *         "mapped_to": "email"
-         *       },
-         *       {
-         *         "name": "source",
-         *         "value": "weft"
-         *       }
-         *     ]
-         */
-        FieldMapping: components["schemas"]["MappingEntry"][];
-        MappingEntry: {
-            /** @example contact_email */
-            name: string;
-            /**
-             * @description A native field name or a dotted path.
-             * @example email
-             */
-            mapped_to: string;
-        } | {
-            /** @example contact_email */
-            name: string;
-            /**
-             * @description A fixed JSON value.
-             * @example weft
-             */
-            value: string | number | boolean | null | unknown[] | Record<string, never>;
-        };
-        Profile: {
-            /** @example prf_2k8x4m1q9c7w3z5b0n6j */
-            uid: string;
-            /** @example Acme Conferences */
-            name: string;
-            /**
-             * @description The integration whose webhooks fire for this profile's events (§4), if any.
-             * @example int_7c2m9x4q1w8z3b5n0k6j
-             */
-            active_integration_id: string | null;
-            /** @example 2026-05-01T09:00:00.000Z */
-            created_at: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            updated_at: string;
-        };
-        /**
-         * @example {
-         *       "name": "Acme Conferences"
-         *     }
-         */
-        CreateProfile: {
-            /** @example Acme Conferences */
-            name: string;
-        };
-        /**
-         * @example {
-         *       "page": 1,
-         *       "page_size": 50,
-         *       "total": 1,
-         *       "last_page": 1
-         *     }
-         */
-        PageMeta: {
-            page: number;
-            page_size: number;
-            total: number;
-            last_page: number;
-        };
-        /**
-         * @example {
-         *       "name": "Acme Summits"
-         *     }
-         */
-        UpdateProfile: {
-            /** @example Acme Conferences */
-            name?: string;
-        };
         /**
          * @example {
          *       "uid": "evt_5n2c8x1m4q7w9z3b0k6j",
@@ -10517,6 +1029,300 @@ export interface components {
             value: string;
             /** @example Vegetarian */
             label: string;
+        };
+        /** @description An `Attendee` for an admin key (and for an integration key with `ignore_fields_mapping=1`, or whose effective mapping is empty); a `MappedAttendee` for an integration key's mapped read, or when `fields` selects keys. */
+        AttendeeRead: components["schemas"]["Attendee"] | components["schemas"]["MappedAttendee"];
+        /**
+         * @description Flat: the system fields, then every field of the event's form at the top level (null when not given).
+         * @example {
+         *       "uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+         *       "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+         *       "event_name": "Annual Summit",
+         *       "event_start_date": "2026-06-12T07:00:00.000Z",
+         *       "event_end_date": "2026-06-13T16:00:00.000Z",
+         *       "language": "en",
+         *       "registration_status": "Complete",
+         *       "payment_status": "Unpaid",
+         *       "payment_method": null,
+         *       "payment_date": null,
+         *       "payment_amount": 0,
+         *       "amount_tax_excl": 100,
+         *       "amount_tax": 21,
+         *       "amount_tax_incl": 121,
+         *       "check_ins": 0,
+         *       "first_check_in_at": null,
+         *       "created_at": "2026-05-03T08:15:00.000Z",
+         *       "updated_at": "2026-05-03T08:15:00.000Z",
+         *       "firstname": "Jane",
+         *       "lastname": "Doe",
+         *       "email": "jane@example.com",
+         *       "free_field1": "Vegetarian"
+         *     }
+         */
+        Attendee: {
+            uid: string;
+            event_uid: string;
+            profile_uid: string;
+            event_name: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            event_start_date: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            event_end_date: string;
+            language: string;
+            /**
+             * @example Complete
+             * @enum {string}
+             */
+            registration_status: "Incomplete" | "Complete" | "Cancelled" | "Waiting";
+            /** @enum {string} */
+            payment_status: "Unpaid" | "Partial" | "Paid" | "Refunded";
+            payment_method: string | null;
+            /** @example 2026-05-01T09:00:00.000Z */
+            payment_date: string | null;
+            payment_amount: number;
+            amount_tax_excl: number;
+            amount_tax: number;
+            amount_tax_incl: number;
+            check_ins: number;
+            /** @example 2026-05-01T09:00:00.000Z */
+            first_check_in_at: string | null;
+            /** @example 2026-05-01T09:00:00.000Z */
+            created_at: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            updated_at: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description An attendee shaped for its reader: with an integration key whose effective field mapping is not empty, exactly the mapping's keys (each entry's `name`, with the mapped native value, `null` when the attendee lacks it, or the fixed `value`); with `fields=a,b`, only those keys. Its keys therefore come from your configuration, not from this document.
+         * @example {
+         *       "contact_email": "jane@example.com",
+         *       "source": "weft"
+         *     }
+         */
+        MappedAttendee: {
+            [key: string]: unknown;
+        };
+        /** @description The body of every error. */
+        Error: {
+            error: {
+                /**
+                 * @description One of a closed set; each code has one HTTP status.
+                 * @enum {string}
+                 */
+                code: "BAD_REQUEST" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+                /** @description For humans; may change between releases. */
+                message: string;
+                /** @description The same as the `x-request-id` header. */
+                request_id: string;
+                /** @description One entry per problem (empty when there is none to point at). */
+                details: {
+                    /** @description Dotted path of the input at fault. */
+                    path: string;
+                    message: string;
+                }[];
+            };
+        };
+        /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+        IdempotencyKey: string;
+        /**
+         * @example {
+         *       "account": {
+         *         "id": "acc_9v1c3x7m2q8w0e4r6t5y",
+         *         "name": "Acme Events",
+         *         "created_at": "2026-05-01T09:00:00.000Z",
+         *         "updated_at": "2026-05-01T09:00:00.000Z"
+         *       },
+         *       "admin_key": {
+         *         "id": "key_7h3k9m1p5r8t0v2x4z6b",
+         *         "prefix": "wft_admin_BLsh",
+         *         "created_at": "2026-05-01T09:00:00.000Z",
+         *         "last_used_at": null,
+         *         "expires_at": null,
+         *         "key": "wft_admin_BLshYB6iBz4H4YWa72EgpOdOiH2GH5gQiRTW1IF1ifY"
+         *       }
+         *     }
+         */
+        CreatedAccount: {
+            account: components["schemas"]["Account"];
+            admin_key: components["schemas"]["CreatedApiKey"];
+        };
+        /**
+         * @example {
+         *       "id": "acc_9v1c3x7m2q8w0e4r6t5y",
+         *       "name": "Acme Events",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:00:00.000Z"
+         *     }
+         */
+        Account: {
+            /** @description `acc_...` */
+            id: string;
+            name: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            created_at: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "id": "key_4m2x9q0c7w1z5b8n3k6j",
+         *       "prefix": "wft_live_oSmH",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "last_used_at": null,
+         *       "expires_at": null,
+         *       "key": "wft_live_oSmHa4V0L6U4vkXrM3Ni82FgaUKoKxHeXKYEAJDcpC8"
+         *     }
+         */
+        CreatedApiKey: components["schemas"]["ApiKey"] & {
+            /** @description The secret. Shown only in this response; Weft keeps only its hash. */
+            key: string;
+        };
+        /**
+         * @example {
+         *       "id": "key_4m2x9q0c7w1z5b8n3k6j",
+         *       "prefix": "wft_live_oSmH",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "last_used_at": "2026-05-02T14:31:00.000Z",
+         *       "expires_at": null
+         *     }
+         */
+        ApiKey: {
+            /** @description The key's id (`key_...`), for revoking or rotating it. */
+            id: string;
+            /** @description The kind prefix and four characters of the secret: enough to recognise it. */
+            prefix: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            created_at: string;
+            /**
+             * @description When it last authenticated a request (to the minute); null if never.
+             * @example 2026-05-01T09:00:00.000Z
+             */
+            last_used_at: string | null;
+            /**
+             * @description After this it answers 401 (set by a rotation's grace period); null: no expiry.
+             * @example 2026-05-01T09:00:00.000Z
+             */
+            expires_at: string | null;
+        };
+        /**
+         * @example {
+         *       "name": "Acme Events"
+         *     }
+         */
+        CreateAccount: {
+            /** @description Shown to its admins. */
+            name: string;
+        };
+        /**
+         * @example {
+         *       "page": 1,
+         *       "page_size": 50,
+         *       "total": 1,
+         *       "last_page": 1
+         *     }
+         */
+        PageMeta: {
+            page: number;
+            page_size: number;
+            /** @description Items on every page together. */
+            total: number;
+            /** @description The last page (1 when there is none). */
+            last_page: number;
+        };
+        /**
+         * @example {
+         *       "field_mapping": [
+         *         {
+         *           "name": "contact_email",
+         *           "mapped_to": "email"
+         *         },
+         *         {
+         *           "name": "source",
+         *           "value": "weft"
+         *         }
+         *       ]
+         *     }
+         */
+        FieldMappingBody: {
+            field_mapping: components["schemas"]["FieldMapping"];
+        };
+        /**
+         * @example [
+         *       {
+         *         "name": "contact_email",
+         *         "mapped_to": "email"
+         *       },
+         *       {
+         *         "name": "source",
+         *         "value": "weft"
+         *       }
+         *     ]
+         */
+        FieldMapping: components["schemas"]["MappingEntry"][];
+        MappingEntry: {
+            /**
+             * @description The key in the mapped output.
+             * @example contact_email
+             */
+            name: string;
+            /**
+             * @description A native field name or a dotted path.
+             * @example email
+             */
+            mapped_to: string;
+        } | {
+            /**
+             * @description The key in the mapped output.
+             * @example contact_email
+             */
+            name: string;
+            /**
+             * @description A fixed JSON value of any type, sent as is.
+             * @example weft
+             */
+            value: string | number | boolean | null | unknown[] | {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+         *       "name": "Acme Conferences",
+         *       "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:30:00.000Z"
+         *     }
+         */
+        Profile: {
+            /** @description `prf_...` */
+            uid: string;
+            name: string;
+            /** @description The integration whose webhooks fire for this profile's events (see Activation); null when none is active. */
+            active_integration_id: string | null;
+            /** @example 2026-05-01T09:00:00.000Z */
+            created_at: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "name": "Acme Conferences"
+         *     }
+         */
+        CreateProfile: {
+            /** @example Acme Conferences */
+            name: string;
+        };
+        /**
+         * @example {
+         *       "name": "Acme Summits"
+         *     }
+         */
+        UpdateProfile: {
+            /** @example Acme Conferences */
+            name?: string;
         };
         /**
          * @example {
@@ -10675,68 +1481,6 @@ export interface components {
             fields?: components["schemas"]["FormFieldInput"][];
         };
         /**
-         * @description Flat: the system fields, then every field of the event's form at the top level (null when not given).
-         * @example {
-         *       "uid": "gst_8q3x1m7c4w9z2b5n0k6j",
-         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
-         *       "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
-         *       "event_name": "Annual Summit",
-         *       "event_start_date": "2026-06-12T07:00:00.000Z",
-         *       "event_end_date": "2026-06-13T16:00:00.000Z",
-         *       "language": "en",
-         *       "registration_status": "Complete",
-         *       "payment_status": "Unpaid",
-         *       "payment_method": null,
-         *       "payment_date": null,
-         *       "payment_amount": 0,
-         *       "amount_tax_excl": 100,
-         *       "amount_tax": 21,
-         *       "amount_tax_incl": 121,
-         *       "check_ins": 0,
-         *       "first_check_in_at": null,
-         *       "created_at": "2026-05-03T08:15:00.000Z",
-         *       "updated_at": "2026-05-03T08:15:00.000Z",
-         *       "firstname": "Jane",
-         *       "lastname": "Doe",
-         *       "email": "jane@example.com",
-         *       "free_field1": "Vegetarian"
-         *     }
-         */
-        Attendee: {
-            uid: string;
-            event_uid: string;
-            profile_uid: string;
-            event_name: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            event_start_date: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            event_end_date: string;
-            language: string;
-            /**
-             * @example Complete
-             * @enum {string}
-             */
-            registration_status: "Incomplete" | "Complete" | "Cancelled" | "Waiting";
-            /** @enum {string} */
-            payment_status: "Unpaid" | "Partial" | "Paid" | "Refunded";
-            payment_method: string | null;
-            /** @example 2026-05-01T09:00:00.000Z */
-            payment_date: string | null;
-            payment_amount: number;
-            amount_tax_excl: number;
-            amount_tax: number;
-            amount_tax_incl: number;
-            check_ins: number;
-            /** @example 2026-05-01T09:00:00.000Z */
-            first_check_in_at: string | null;
-            /** @example 2026-05-01T09:00:00.000Z */
-            created_at: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            updated_at: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /**
          * @example {
          *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
          *       "language": "en",
@@ -10844,7 +1588,7 @@ export interface components {
          *       "id": "int_5t8w1q3z9x0c2v4b6n7m",
          *       "name": "CRM sync",
          *       "profile_uids": [
-         *         "prf_8k2m4n6p0q1r3s5t7u9v"
+         *         "prf_2k8x4m1q9c7w3z5b0n6j"
          *       ],
          *       "api_access": true,
          *       "webhooks_enabled": true,
@@ -10873,8 +1617,10 @@ export interface components {
          *     }
          */
         Integration: {
+            /** @description `int_...` */
             id: string;
             name: string;
+            /** @description The linked profiles: its keys read them; it may be activated on them. */
             profile_uids: string[];
             api_access: boolean;
             webhooks_enabled: boolean;
@@ -10898,10 +1644,11 @@ export interface components {
             updated_at: string;
         };
         /**
+         * @description Only `name` is required; absent properties take their defaults (no profiles, `api_access` and `webhooks_enabled` true, no fixed fields, an empty mapping).
          * @example {
          *       "name": "CRM sync",
          *       "profile_uids": [
-         *         "prf_8k2m4n6p0q1r3s5t7u9v"
+         *         "prf_2k8x4m1q9c7w3z5b0n6j"
          *       ],
          *       "api_access": true,
          *       "webhooks_enabled": true,
@@ -10932,30 +1679,25 @@ export interface components {
             name: string;
             /**
              * @description Profiles the integration's keys may read and on which it may be activated.
-             * @default []
              * @example [
-             *       "prf_8k2m4n6p0q1r3s5t7u9v"
+             *       "prf_2k8x4m1q9c7w3z5b0n6j"
              *     ]
              */
-            profile_uids: string[];
+            profile_uids?: string[];
             /**
-             * @description Whether the integration's keys may read (events and attendees of linked profiles).
-             * @default true
+             * @description Whether the integration's keys may read (events and attendees of linked profiles). Default true on create.
              * @example true
              */
-            api_access: boolean;
+            api_access?: boolean;
             /**
-             * @default true
+             * @description Whether its webhooks fire. Default true on create.
              * @example true
              */
-            webhooks_enabled: boolean;
+            webhooks_enabled?: boolean;
             fixed_configuration?: components["schemas"]["FixedConfiguration"];
             field_mapping?: components["schemas"]["FieldMapping"];
         };
         /**
-         * @default {
-         *       "fields": []
-         *     }
          * @example {
          *       "fields": [
          *         {
@@ -10981,10 +1723,10 @@ export interface components {
              */
             type: "text" | "email" | "phone" | "number" | "date" | "boolean" | "select" | "multiselect" | "country";
             /**
-             * @default false
+             * @description Default false.
              * @example true
              */
-            required: boolean;
+            required?: boolean;
             /** @description Required (non-empty) for select and multiselect; refused for other types. */
             options?: components["schemas"]["FieldOption"][];
         };
@@ -11001,16 +1743,19 @@ export interface components {
             /**
              * @description Profiles the integration's keys may read and on which it may be activated.
              * @example [
-             *       "prf_8k2m4n6p0q1r3s5t7u9v"
+             *       "prf_2k8x4m1q9c7w3z5b0n6j"
              *     ]
              */
             profile_uids?: string[];
             /**
-             * @description Whether the integration's keys may read (events and attendees of linked profiles).
+             * @description Whether the integration's keys may read (events and attendees of linked profiles). Default true on create.
              * @example true
              */
             api_access?: boolean;
-            /** @example true */
+            /**
+             * @description Whether its webhooks fire. Default true on create.
+             * @example true
+             */
             webhooks_enabled?: boolean;
             fixed_configuration?: components["schemas"]["FixedConfiguration"];
             field_mapping?: components["schemas"]["FieldMapping"];
@@ -11039,7 +1784,7 @@ export interface components {
          *         "authorization": "********"
          *       },
          *       "event_uids": [
-         *         "evt_2b4d6f8h0j1l3n5p7r9t"
+         *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
          *       "enabled": true,
          *       "max_per_second": 5,
@@ -11048,17 +1793,14 @@ export interface components {
          *       "state": "active",
          *       "paused_until": null,
          *       "state_reason": null,
-         *       "secret_prefix": "whsec_ab12",
+         *       "secret_prefix": "whsec_haFg",
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z",
-         *       "secret": "whsec_ab12cd34ef56gh78ij90kl12mn34op56qr78st90uv12="
+         *       "secret": "whsec_haFg5Kx3AzU/gURrlELqktEohc2rkb8rdmhP+t0IYDw="
          *     }
          */
         CreatedWebhook: components["schemas"]["Webhook"] & {
-            /**
-             * @description The signing secret. Shown only here and by `secret/rotate`.
-             * @example whsec_ab12Xy9...
-             */
+            /** @description The signing secret (`whsec_` + base64 of 32 bytes). Shown only here and by `secret/rotate`: keep it to verify deliveries. */
             secret: string;
         };
         /**
@@ -11073,7 +1815,7 @@ export interface components {
          *         "authorization": "********"
          *       },
          *       "event_uids": [
-         *         "evt_2b4d6f8h0j1l3n5p7r9t"
+         *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
          *       "enabled": true,
          *       "max_per_second": 5,
@@ -11082,7 +1824,7 @@ export interface components {
          *       "state": "active",
          *       "paused_until": null,
          *       "state_reason": null,
-         *       "secret_prefix": "whsec_ab12",
+         *       "secret_prefix": "whsec_haFg",
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z"
          *     }
@@ -11129,6 +1871,7 @@ export interface components {
             updated_at: string;
         };
         /**
+         * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered).
          * @example {
          *       "name": "Push to CRM",
          *       "trigger": "guest.create",
@@ -11138,7 +1881,7 @@ export interface components {
          *         "authorization": "Bearer crm-token"
          *       },
          *       "event_uids": [
-         *         "evt_2b4d6f8h0j1l3n5p7r9t"
+         *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
          *       "enabled": true,
          *       "max_per_second": 5,
@@ -11159,53 +1902,49 @@ export interface components {
              */
             url: string;
             /**
-             * @default POST
+             * @description Default POST.
              * @example POST
              * @enum {string}
              */
-            method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+            method?: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
             /**
              * @description Custom headers sent on every attempt. Write-only: reads show the names with values masked. Names Weft sets (`webhook-*`, `user-agent`, `content-type`, `content-length`, `host`, `x-weft-*`) are refused. Names are stored lower-case. On update, `headers` replaces the whole set.
-             * @default {}
              * @example {
              *       "authorization": "Bearer crm-token"
              *     }
              */
-            headers: {
+            headers?: {
                 [key: string]: string;
             };
             /**
              * @description Events this webhook fires for (empty: every event). An array, or one comma-separated string (`"evt_a, evt_b"`). Each must be an event of the account (`VALIDATION_FAILED` naming `event_uids.N`).
-             * @default []
              * @example [
-             *       "evt_2b4d6f8h0j1l3n5p7r9t"
+             *       "evt_5n2c8x1m4q7w9z3b0k6j"
              *     ]
              */
-            event_uids: string[] | string;
+            event_uids?: string[] | string;
             /**
-             * @default true
+             * @description Default true.
              * @example true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
-             * @description At most this many requests a second to this webhook (1 to 1000); `null`: no rate, only the 10 requests in flight at once every webhook gets. Deliveries over the rate wait their turn; none is dropped.
-             * @default null
+             * @description Default null.
              * @example 5
              */
-            max_per_second: number | null;
+            max_per_second?: number | null;
             /**
-             * @description `"none"` (default, the fastest): deliveries go out as they come. `"per_subject"`: a change to an attendee or event is sent only once every earlier change to the same one has been delivered or has failed for good.
-             * @default none
+             * @description Default "none".
              * @example none
              * @enum {string}
              */
-            ordering: "none" | "per_subject";
+            ordering?: "none" | "per_subject";
         };
         /**
          * @description Every property optional. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.
          * @example {
          *       "enabled": true,
-         *       "event_uids": "evt_2b4d6f8h0j1l3n5p7r9t, evt_9z8y7x6w5v4u3t2s1r0q"
+         *       "event_uids": "evt_5n2c8x1m4q7w9z3b0k6j, evt_9z8y7x6w5v4u3t2s1r0q"
          *     }
          */
         UpdateWebhook: {
@@ -11238,7 +1977,7 @@ export interface components {
             /**
              * @description Events this webhook fires for (empty: every event). An array, or one comma-separated string (`"evt_a, evt_b"`). Each must be an event of the account (`VALIDATION_FAILED` naming `event_uids.N`).
              * @example [
-             *       "evt_2b4d6f8h0j1l3n5p7r9t"
+             *       "evt_5n2c8x1m4q7w9z3b0k6j"
              *     ]
              */
             event_uids?: string[] | string;
@@ -11258,7 +1997,7 @@ export interface components {
         };
         /**
          * @example {
-         *       "secret": "whsec_ab12cd34ef56gh78ij90kl12mn34op56qr78st90uv12="
+         *       "secret": "whsec_aEeabI5MvGp26O45ha6eXWi+50lX8e4RyAK7DgH+BXw="
          *     }
          */
         RotatedWebhookSecret: {
@@ -11266,23 +2005,25 @@ export interface components {
         };
         /**
          * @example {
-         *       "profile_uid": "prf_8k2m4n6p0q1r3s5t7u9v",
+         *       "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
          *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m"
          *     }
          */
         ActiveIntegration: {
             profile_uid: string;
+            /** @description Null when none is active. */
             integration_id: string | null;
         };
         /**
          * @example {
-         *       "profile_uid": "prf_8k2m4n6p0q1r3s5t7u9v",
+         *       "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
          *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
          *       "replaced_integration_id": "int_0a9s8d7f6g5h4j3k2l1z"
          *     }
          */
         Activation: {
             profile_uid: string;
+            /** @description Active from now on; null after a deactivation. */
             integration_id: string | null;
             /** @description The integration active right before this request took effect (the same id when it already was, null when none was). */
             replaced_integration_id: string | null;
@@ -11293,12 +2034,12 @@ export interface components {
          *     }
          */
         ActivateIntegration: {
-            /** @example int_5t8w1q3z9x0c2v4b6n7m */
+            /** @description The integration to activate; it must list this profile in `profile_uids`. */
             integration_id: string;
         };
         /**
          * @example {
-         *       "event_uid": "evt_2b4d6f8h0j1l3n5p7r9t",
+         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
          *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
          *       "field_mapping": [
          *         {
@@ -11325,6 +2066,7 @@ export interface components {
             updated_at: string;
         };
         /**
+         * @description Every property optional; absent ones take their defaults (a PUT replaces the override whole).
          * @example {
          *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
          *       "field_mapping": [
@@ -11339,23 +2081,18 @@ export interface components {
          */
         EventOverrideInput: {
             /**
-             * @description The integration the event's triggers use instead of the profile's active one; null keeps the profile's.
-             * @default null
+             * @description The integration the event's triggers use instead of the profile's active one; null (the default) keeps the profile's.
              * @example int_5t8w1q3z9x0c2v4b6n7m
              */
-            integration_id: string | null;
+            integration_id?: string | null;
             field_mapping?: components["schemas"]["FieldMapping"];
             /**
-             * @description `replace` drops the account, integration and profile mappings for this event.
-             * @default merge
+             * @description `merge` (the default) adds this mapping after the inherited ones; `replace` drops the account, integration and profile mappings for this event.
              * @enum {string}
              */
-            mapping_mode: "merge" | "replace";
-            /**
-             * @description Whether a payment fires `guest.update` (with `x-weft-cause: payment`).
-             * @default false
-             */
-            fire_on_payment: boolean;
+            mapping_mode?: "merge" | "replace";
+            /** @description Whether a payment fires `guest.update` (with `x-weft-cause: payment`). Default false. */
+            fire_on_payment?: boolean;
         };
         /**
          * @example {
@@ -11363,8 +2100,8 @@ export interface components {
          *       "webhook_id": "whk_1a3c5e7g9i0k2m4o6q8s",
          *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
          *       "trigger": "guest.create",
-         *       "event_uid": "evt_2b4d6f8h0j1l3n5p7r9t",
-         *       "entity_uid": "gst_8s6q4o2m0k9i7g5e3c1a",
+         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+         *       "entity_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
          *       "status": "delivered",
          *       "attempt_count": 1,
          *       "next_attempt_at": null,
@@ -11399,8 +2136,8 @@ export interface components {
          *       "webhook_id": "whk_1a3c5e7g9i0k2m4o6q8s",
          *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
          *       "trigger": "guest.create",
-         *       "event_uid": "evt_2b4d6f8h0j1l3n5p7r9t",
-         *       "entity_uid": "gst_8s6q4o2m0k9i7g5e3c1a",
+         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+         *       "entity_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
          *       "status": "delivered",
          *       "attempt_count": 1,
          *       "next_attempt_at": null,
@@ -11496,12 +2233,13 @@ export interface components {
         };
         /**
          * @example {
-         *       "webhook_id": "whk_1a3c5e7g9i0k2m4o6q8s",
-         *       "name": "Send badge",
+         *       "webhook_id": "whk_3b5d7f9h1j2l4n6p8r0t",
+         *       "name": "Print badge",
          *       "method": "POST"
          *     }
          */
         ManualAction: {
+            /** @description The manual webhook to run (`whk_...`). */
             webhook_id: string;
             /** @description The webhook's name: the action's label. */
             name: string;
@@ -11509,11 +2247,4181 @@ export interface components {
             method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description `VALIDATION_FAILED` (the input does not match the schema; one `details` entry per problem) or `BAD_REQUEST` (malformed JSON, a body that is not `application/json`, or an `x-d1-bookmark` Weft did not hand out). */
+        BadRequest: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No key, or a key that is unknown, expired or revoked. */
+        Unauthorized: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "UNAUTHORIZED",
+                 *         "message": "Send your key as `authorization: Bearer <key>`.",
+                 *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
+                 *         "details": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A valid key that may not do this: an integration key on a write or admin route, an integration whose `api_access` is off, the bootstrap token anywhere but `POST /v1/accounts`, or an admin key there. */
+        Forbidden: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "FORBIDDEN",
+                 *         "message": "Integration keys can only read events and attendees.",
+                 *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
+                 *         "details": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The resource does not exist, or this key may not see it (another account's data is never hinted at). */
+        NotFound: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "NOT_FOUND",
+                 *         "message": "Event not found.",
+                 *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
+                 *         "details": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A state conflict, said in `message`: for a create, an `idempotency-key` reused with another body or still in progress; otherwise see the operation's description. */
+        Conflict: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "CONFLICT",
+                 *         "message": "This idempotency-key was used with another request body.",
+                 *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
+                 *         "details": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is over 256 KB. */
+        PayloadTooLarge: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "PAYLOAD_TOO_LARGE",
+                 *         "message": "The request body is over 256 KB.",
+                 *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
+                 *         "details": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Well-formed, but against the event's registration form: one `details` entry per unknown field, missing required field, wrong type or unknown option (`fields.<name>`). */
+        Unprocessable: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "UNPROCESSABLE",
+                 *         "message": "The attendee does not fit the event's form.",
+                 *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
+                 *         "details": [
+                 *           {
+                 *             "path": "fields.email",
+                 *             "message": "Required."
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Over 1,000 requests in 10 seconds with this key; retry after `retry-after`. */
+        RateLimited: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                "retry-after": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "RATE_LIMITED",
+                 *         "message": "Too many requests for this key; slow down.",
+                 *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
+                 *         "details": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unexpected error, never with a stack trace: quote the request id. */
+        InternalError: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "INTERNAL",
+                 *         "message": "Something went wrong on our side. Quote the request id.",
+                 *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
+                 *         "details": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The database did not answer (an error, a timeout, an overloaded primary): nothing of the request was written. Retry after `retry-after` seconds, a create with the same `idempotency-key`. */
+        Unavailable: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "cache-control": components["headers"]["CacheControl"];
+                "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                "retry-after": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "UNAVAILABLE",
+                 *         "message": "The database did not answer; retry in a moment.",
+                 *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
+                 *         "details": []
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Delivered. Any 2xx within 15 seconds is a success. Other statuses, a timeout, a refused connection and redirects (never followed) are failures, retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h (each ±20 %), then the delivery is `failed`. The first 2 KB of your answer are kept with the attempt. */
+        WebhookDelivered: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Gone: the delivery fails at once and the webhook is disabled (`disabled_reason: "gone"`). */
+        WebhookGone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Retried after `retry-after` (seconds or an HTTP date, at most a day), or after the schedule's wait if that is longer. 503 is treated the same. */
+        WebhookRetryLater: {
+            headers: {
+                /** @description Seconds, or an HTTP date. */
+                "retry-after"?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+    };
+    parameters: {
+        /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+        D1Bookmark: string;
+        /**
+         * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+         * @example dlv_0p9o8i7u6y5t4r3e2w1q
+         */
+        WebhookId: string;
+        /**
+         * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+         * @example 1777626000
+         */
+        WebhookTimestamp: string;
+        /**
+         * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        WebhookSignature: string;
+        /**
+         * @description What happened: the webhook's trigger.
+         * @example guest.create
+         */
+        WeftTrigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+        /**
+         * @description The event concerned.
+         * @example evt_5n2c8x1m4q7w9z3b0k6j
+         */
+        WeftEventUid: string;
+        /**
+         * @description The event or attendee the trigger is about.
+         * @example gst_8q3x1m7c4w9z2b5n0k6j
+         */
+        WeftEntityUid: string;
+        /**
+         * @description 1 for the first attempt, then 2, 3, ...
+         * @example 1
+         */
+        WeftAttempt: string;
+        /**
+         * @description Always `Weft-Webhooks/1`.
+         * @example Weft-Webhooks/1
+         */
+        WebhookUserAgent: "Weft-Webhooks/1";
+        /** @description `payment` when a recorded payment caused this update; absent otherwise. */
+        WeftCause: "payment";
+        /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description This request's id (`req_` + 32 hex digits), also in `error.request_id`: quote it when asking for help. */
+        RequestId: string;
+        /** @description `no-store` on every `/v1` answer: they carry keys, secrets and personal data, which no cache may keep. */
+        CacheControl: "no-store";
+        /** @description The newest D1 bookmark this request saw (when it touched the database): send it back as `x-d1-bookmark` so that your next read sees at least this write. */
+        D1Bookmark: string;
+        /** @description Seconds until the key's rate-limit window turns. */
+        RetryAfter: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    createAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAccount"];
+            };
+        };
+        responses: {
+            /** @description The account and its first admin key. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "account": {
+                     *           "id": "acc_9v1c3x7m2q8w0e4r6t5y",
+                     *           "name": "Acme Events",
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "updated_at": "2026-05-01T09:00:00.000Z"
+                     *         },
+                     *         "admin_key": {
+                     *           "id": "key_7h3k9m1p5r8t0v2x4z6b",
+                     *           "prefix": "wft_admin_BLsh",
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "last_used_at": null,
+                     *           "expires_at": null,
+                     *           "key": "wft_admin_BLshYB6iBz4H4YWa72EgpOdOiH2GH5gQiRTW1IF1ifY"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CreatedAccount"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "acc_9v1c3x7m2q8w0e4r6t5y",
+                     *         "name": "Acme Events",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Account"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAdminKeys: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of admin keys, without secrets. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "key_7h3k9m1p5r8t0v2x4z6b",
+                     *           "prefix": "wft_admin_BLsh",
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "last_used_at": "2026-05-02T14:31:00.000Z",
+                     *           "expires_at": null
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ApiKey"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createAdminKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key with its secret. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "key_7h3k9m1p5r8t0v2x4z6b",
+                     *         "prefix": "wft_admin_BLsh",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "last_used_at": null,
+                     *         "expires_at": null,
+                     *         "key": "wft_admin_BLshYB6iBz4H4YWa72EgpOdOiH2GH5gQiRTW1IF1ifY"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CreatedApiKey"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeAdminKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The admin key's id (`key_...`), not its secret. */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAccountFieldMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mapping. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["FieldMappingBody"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replaceAccountFieldMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldMappingBody"];
+            };
+        };
+        responses: {
+            /** @description The stored mapping. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["FieldMappingBody"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listProfiles: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+                /** @description Only items updated at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`). */
+                updated_since?: string;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of profiles. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *           "name": "Acme Conferences",
+                     *           "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "updated_at": "2026-05-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Profile"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProfile"];
+            };
+        };
+        responses: {
+            /** @description The new profile. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "name": "Acme Conferences",
+                     *         "active_integration_id": null,
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Profile"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The profile's uid (`prf_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "name": "Acme Conferences",
+                     *         "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Profile"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The profile's uid (`prf_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The profile's uid (`prf_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProfile"];
+            };
+        };
+        responses: {
+            /** @description The updated profile. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "name": "Acme Summits",
+                     *         "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Profile"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getProfileFieldMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The profile's uid (`prf_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mapping. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["FieldMappingBody"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replaceProfileFieldMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The profile's uid (`prf_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldMappingBody"];
+            };
+        };
+        responses: {
+            /** @description The stored mapping. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["FieldMappingBody"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+                /** @description Only items updated at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`). */
+                updated_since?: string;
+                /** @description Only this profile's events. */
+                profile_uid?: string;
+                /** @description Only these events: one uid, or several separated by commas. */
+                uid?: string;
+                /** @description Only events with this status. */
+                status?: "NotReady" | "OffLine" | "Published" | "Registering" | "SoldOut" | "InProgress" | "Closed" | "Archived";
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *           "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *           "name": "Annual Summit",
+                     *           "status": "Registering",
+                     *           "start_date": "2026-06-12T07:00:00.000Z",
+                     *           "end_date": "2026-06-13T16:00:00.000Z",
+                     *           "timezone": "Europe/Brussels",
+                     *           "currency": "EUR",
+                     *           "languages": [
+                     *             "en",
+                     *             "fr"
+                     *           ],
+                     *           "location": {
+                     *             "name": "Square",
+                     *             "street": "Mont des Arts",
+                     *             "zip_code": "1000",
+                     *             "city": "Brussels",
+                     *             "country": "BE"
+                     *           },
+                     *           "capacity": 500,
+                     *           "guest_count": 312,
+                     *           "fields": [
+                     *             {
+                     *               "name": "email",
+                     *               "label": "E-mail",
+                     *               "type": "email",
+                     *               "required": true,
+                     *               "locked": false
+                     *             },
+                     *             {
+                     *               "name": "firstname",
+                     *               "label": "First name",
+                     *               "type": "text",
+                     *               "required": false,
+                     *               "locked": false
+                     *             },
+                     *             {
+                     *               "name": "diet",
+                     *               "label": "Diet",
+                     *               "type": "select",
+                     *               "required": false,
+                     *               "locked": false,
+                     *               "options": [
+                     *                 {
+                     *                   "value": "none",
+                     *                   "label": "No preference"
+                     *                 },
+                     *                 {
+                     *                   "value": "veg",
+                     *                   "label": "Vegetarian"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "updated_at": "2026-05-02T10:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Event"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEvent"];
+            };
+        };
+        responses: {
+            /** @description The new event (here with every default). */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "name": "Annual Summit",
+                     *         "status": "NotReady",
+                     *         "start_date": "2026-06-12T07:00:00.000Z",
+                     *         "end_date": "2026-06-13T16:00:00.000Z",
+                     *         "timezone": "UTC",
+                     *         "currency": "EUR",
+                     *         "languages": [
+                     *           "en"
+                     *         ],
+                     *         "location": {
+                     *           "name": null,
+                     *           "street": null,
+                     *           "zip_code": null,
+                     *           "city": null,
+                     *           "country": null
+                     *         },
+                     *         "capacity": null,
+                     *         "guest_count": 0,
+                     *         "fields": [
+                     *           {
+                     *             "name": "email",
+                     *             "label": "E-mail",
+                     *             "type": "email",
+                     *             "required": true,
+                     *             "locked": false
+                     *           },
+                     *           {
+                     *             "name": "firstname",
+                     *             "label": "First name",
+                     *             "type": "text",
+                     *             "required": false,
+                     *             "locked": false
+                     *           },
+                     *           {
+                     *             "name": "lastname",
+                     *             "label": "Last name",
+                     *             "type": "text",
+                     *             "required": false,
+                     *             "locked": false
+                     *           }
+                     *         ],
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Event"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "name": "Annual Summit",
+                     *         "status": "Registering",
+                     *         "start_date": "2026-06-12T07:00:00.000Z",
+                     *         "end_date": "2026-06-13T16:00:00.000Z",
+                     *         "timezone": "Europe/Brussels",
+                     *         "currency": "EUR",
+                     *         "languages": [
+                     *           "en",
+                     *           "fr"
+                     *         ],
+                     *         "location": {
+                     *           "name": "Square",
+                     *           "street": "Mont des Arts",
+                     *           "zip_code": "1000",
+                     *           "city": "Brussels",
+                     *           "country": "BE"
+                     *         },
+                     *         "capacity": 500,
+                     *         "guest_count": 312,
+                     *         "fields": [
+                     *           {
+                     *             "name": "email",
+                     *             "label": "E-mail",
+                     *             "type": "email",
+                     *             "required": true,
+                     *             "locked": false
+                     *           },
+                     *           {
+                     *             "name": "firstname",
+                     *             "label": "First name",
+                     *             "type": "text",
+                     *             "required": false,
+                     *             "locked": false
+                     *           },
+                     *           {
+                     *             "name": "diet",
+                     *             "label": "Diet",
+                     *             "type": "select",
+                     *             "required": false,
+                     *             "locked": false,
+                     *             "options": [
+                     *               {
+                     *                 "value": "none",
+                     *                 "label": "No preference"
+                     *               },
+                     *               {
+                     *                 "value": "veg",
+                     *                 "label": "Vegetarian"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-02T10:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Event"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEvent"];
+            };
+        };
+        responses: {
+            /** @description The updated event. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "name": "Annual Summit",
+                     *         "status": "Registering",
+                     *         "start_date": "2026-06-12T07:00:00.000Z",
+                     *         "end_date": "2026-06-13T16:00:00.000Z",
+                     *         "timezone": "Europe/Brussels",
+                     *         "currency": "EUR",
+                     *         "languages": [
+                     *           "en",
+                     *           "fr"
+                     *         ],
+                     *         "location": {
+                     *           "name": "Square",
+                     *           "street": "Mont des Arts",
+                     *           "zip_code": "1000",
+                     *           "city": "Brussels",
+                     *           "country": "BE"
+                     *         },
+                     *         "capacity": 600,
+                     *         "guest_count": 312,
+                     *         "fields": [
+                     *           {
+                     *             "name": "email",
+                     *             "label": "E-mail",
+                     *             "type": "email",
+                     *             "required": true,
+                     *             "locked": false
+                     *           },
+                     *           {
+                     *             "name": "firstname",
+                     *             "label": "First name",
+                     *             "type": "text",
+                     *             "required": false,
+                     *             "locked": false
+                     *           },
+                     *           {
+                     *             "name": "diet",
+                     *             "label": "Diet",
+                     *             "type": "select",
+                     *             "required": false,
+                     *             "locked": false,
+                     *             "options": [
+                     *               {
+                     *                 "value": "none",
+                     *                 "label": "No preference"
+                     *               },
+                     *               {
+                     *                 "value": "veg",
+                     *                 "label": "Vegetarian"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-02T10:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Event"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getEventFields: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form's fields, in order. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "name": "email",
+                     *           "label": "E-mail",
+                     *           "type": "email",
+                     *           "required": true,
+                     *           "locked": false
+                     *         },
+                     *         {
+                     *           "name": "firstname",
+                     *           "label": "First name",
+                     *           "type": "text",
+                     *           "required": false,
+                     *           "locked": false
+                     *         },
+                     *         {
+                     *           "name": "diet",
+                     *           "label": "Diet",
+                     *           "type": "select",
+                     *           "required": false,
+                     *           "locked": false,
+                     *           "options": [
+                     *             {
+                     *               "value": "none",
+                     *               "label": "No preference"
+                     *             },
+                     *             {
+                     *               "value": "veg",
+                     *               "label": "Vegetarian"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["FormField"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAttendees: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+                /** @description Only items updated at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`). */
+                updated_since?: string;
+                /** @description Only this event's attendees. */
+                event_uid?: string;
+                /** @description Only this attendee (its `uid`): a list of at most one. */
+                guest_uid?: string;
+                /** @description Only attendees with this registration status. */
+                registration_status?: "Incomplete" | "Complete" | "Cancelled" | "Waiting";
+                /** @description Comma-separated keys (`uid,email,firstname`): each attendee then holds only these; unknown names are left out. */
+                fields?: string;
+                /** @description `1` (or `true`) returns native fields even when an integration key's field mapping would apply. */
+                ignore_fields_mapping?: "0" | "1" | "true" | "false";
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of attendees. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AttendeeRead"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createAttendee: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAttendee"];
+            };
+        };
+        responses: {
+            /** @description The new attendee. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "event_name": "Annual Summit",
+                     *         "event_start_date": "2026-06-12T07:00:00.000Z",
+                     *         "event_end_date": "2026-06-13T16:00:00.000Z",
+                     *         "language": "en",
+                     *         "registration_status": "Complete",
+                     *         "payment_status": "Unpaid",
+                     *         "payment_method": null,
+                     *         "payment_date": null,
+                     *         "payment_amount": 0,
+                     *         "amount_tax_excl": 100,
+                     *         "amount_tax": 21,
+                     *         "amount_tax_incl": 121,
+                     *         "check_ins": 0,
+                     *         "first_check_in_at": null,
+                     *         "created_at": "2026-05-03T08:15:00.000Z",
+                     *         "updated_at": "2026-05-03T08:15:00.000Z",
+                     *         "firstname": "Jane",
+                     *         "lastname": "Doe",
+                     *         "email": "jane@example.com",
+                     *         "free_field1": "Vegetarian"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Attendee"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAttendee: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated keys (`uid,email,firstname`): each attendee then holds only these; unknown names are left out. */
+                fields?: string;
+                /** @description `1` (or `true`) returns native fields even when an integration key's field mapping would apply. */
+                ignore_fields_mapping?: "0" | "1" | "true" | "false";
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The attendee's uid (`gst_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attendee. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AttendeeRead"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteAttendee: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The attendee's uid (`gst_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateAttendee: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The attendee's uid (`gst_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAttendee"];
+            };
+        };
+        responses: {
+            /** @description The updated attendee. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "event_name": "Annual Summit",
+                     *         "event_start_date": "2026-06-12T07:00:00.000Z",
+                     *         "event_end_date": "2026-06-13T16:00:00.000Z",
+                     *         "language": "en",
+                     *         "registration_status": "Cancelled",
+                     *         "payment_status": "Unpaid",
+                     *         "payment_method": null,
+                     *         "payment_date": null,
+                     *         "payment_amount": 0,
+                     *         "amount_tax_excl": 100,
+                     *         "amount_tax": 21,
+                     *         "amount_tax_incl": 121,
+                     *         "check_ins": 0,
+                     *         "first_check_in_at": null,
+                     *         "created_at": "2026-05-03T08:15:00.000Z",
+                     *         "updated_at": "2026-05-04T10:00:00.000Z",
+                     *         "firstname": "Jane",
+                     *         "lastname": "Smith",
+                     *         "email": "jane@example.com",
+                     *         "free_field1": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Attendee"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recordPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The attendee's uid (`gst_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Payment"];
+            };
+        };
+        responses: {
+            /** @description The attendee with its payment fields updated. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "event_name": "Annual Summit",
+                     *         "event_start_date": "2026-06-12T07:00:00.000Z",
+                     *         "event_end_date": "2026-06-13T16:00:00.000Z",
+                     *         "language": "en",
+                     *         "registration_status": "Complete",
+                     *         "payment_status": "Paid",
+                     *         "payment_method": "card",
+                     *         "payment_date": "2026-05-03T08:20:00.000Z",
+                     *         "payment_amount": 121,
+                     *         "amount_tax_excl": 100,
+                     *         "amount_tax": 21,
+                     *         "amount_tax_incl": 121,
+                     *         "check_ins": 0,
+                     *         "first_check_in_at": null,
+                     *         "created_at": "2026-05-03T08:15:00.000Z",
+                     *         "updated_at": "2026-05-03T08:20:01.000Z",
+                     *         "firstname": "Jane",
+                     *         "lastname": "Doe",
+                     *         "email": "jane@example.com",
+                     *         "free_field1": "Vegetarian"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Attendee"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listIntegrations: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+                /** @description Only items updated at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`). */
+                updated_since?: string;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of integrations. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *           "name": "CRM sync",
+                     *           "profile_uids": [
+                     *             "prf_2k8x4m1q9c7w3z5b0n6j"
+                     *           ],
+                     *           "api_access": true,
+                     *           "webhooks_enabled": true,
+                     *           "fixed_configuration": {
+                     *             "fields": [
+                     *               {
+                     *                 "name": "cpy_vat_number",
+                     *                 "label": "VAT",
+                     *                 "type": "text",
+                     *                 "required": true
+                     *               }
+                     *             ]
+                     *           },
+                     *           "field_mapping": [
+                     *             {
+                     *               "name": "contact_email",
+                     *               "mapped_to": "email"
+                     *             },
+                     *             {
+                     *               "name": "source",
+                     *               "value": "weft"
+                     *             }
+                     *           ],
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "updated_at": "2026-05-01T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Integration"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIntegration"];
+            };
+        };
+        responses: {
+            /** @description The new integration. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "name": "CRM sync",
+                     *         "profile_uids": [
+                     *           "prf_2k8x4m1q9c7w3z5b0n6j"
+                     *         ],
+                     *         "api_access": true,
+                     *         "webhooks_enabled": true,
+                     *         "fixed_configuration": {
+                     *           "fields": [
+                     *             {
+                     *               "name": "cpy_vat_number",
+                     *               "label": "VAT",
+                     *               "type": "text",
+                     *               "required": true
+                     *             }
+                     *           ]
+                     *         },
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft"
+                     *           }
+                     *         ],
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Integration"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The integration. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "name": "CRM sync",
+                     *         "profile_uids": [
+                     *           "prf_2k8x4m1q9c7w3z5b0n6j"
+                     *         ],
+                     *         "api_access": true,
+                     *         "webhooks_enabled": true,
+                     *         "fixed_configuration": {
+                     *           "fields": [
+                     *             {
+                     *               "name": "cpy_vat_number",
+                     *               "label": "VAT",
+                     *               "type": "text",
+                     *               "required": true
+                     *             }
+                     *           ]
+                     *         },
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft"
+                     *           }
+                     *         ],
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Integration"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIntegration"];
+            };
+        };
+        responses: {
+            /** @description The updated integration. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "name": "CRM sync",
+                     *         "profile_uids": [
+                     *           "prf_2k8x4m1q9c7w3z5b0n6j"
+                     *         ],
+                     *         "api_access": false,
+                     *         "webhooks_enabled": true,
+                     *         "fixed_configuration": {
+                     *           "fields": [
+                     *             {
+                     *               "name": "cpy_vat_number",
+                     *               "label": "VAT",
+                     *               "type": "text",
+                     *               "required": true
+                     *             }
+                     *           ]
+                     *         },
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft"
+                     *           }
+                     *         ],
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-02T10:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Integration"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listIntegrationKeys: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of keys, without secrets. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "key_4m2x9q0c7w1z5b8n3k6j",
+                     *           "prefix": "wft_live_oSmH",
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "last_used_at": "2026-05-02T14:31:00.000Z",
+                     *           "expires_at": null
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ApiKey"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createIntegrationKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key with its secret. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "key_4m2x9q0c7w1z5b8n3k6j",
+                     *         "prefix": "wft_live_oSmH",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "last_used_at": null,
+                     *         "expires_at": null,
+                     *         "key": "wft_live_oSmHa4V0L6U4vkXrM3Ni82FgaUKoKxHeXKYEAJDcpC8"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CreatedApiKey"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotateIntegrationKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The integration key's id (`key_...`), not its secret. */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateKey"];
+            };
+        };
+        responses: {
+            /** @description The new key with its secret. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "key_6p1r3t5v7x9z0b2d4f8h",
+                     *         "prefix": "wft_live_Tq9c",
+                     *         "created_at": "2026-05-10T09:00:00.000Z",
+                     *         "last_used_at": null,
+                     *         "expires_at": null,
+                     *         "key": "wft_live_Tq9cV1mX0rZ7yB4nK2sD8fH6jL3pW5eA1uG9iO0tR2k"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CreatedApiKey"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeIntegrationKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The integration key's id (`key_...`), not its secret. */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+                /** @description Only items updated at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`). */
+                updated_since?: string;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of webhooks. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *           "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *           "name": "Push to CRM",
+                     *           "trigger": "guest.create",
+                     *           "url": "https://crm.example.com/hooks/weft",
+                     *           "method": "POST",
+                     *           "headers": {
+                     *             "authorization": "********"
+                     *           },
+                     *           "event_uids": [
+                     *             "evt_5n2c8x1m4q7w9z3b0k6j"
+                     *           ],
+                     *           "enabled": true,
+                     *           "max_per_second": 5,
+                     *           "ordering": "none",
+                     *           "disabled_reason": null,
+                     *           "state": "active",
+                     *           "paused_until": null,
+                     *           "state_reason": null,
+                     *           "secret_prefix": "whsec_haFg",
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "updated_at": "2026-05-01T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Webhook"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhook"];
+            };
+        };
+        responses: {
+            /** @description The new webhook with its signing secret. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "name": "Push to CRM",
+                     *         "trigger": "guest.create",
+                     *         "url": "https://crm.example.com/hooks/weft",
+                     *         "method": "POST",
+                     *         "headers": {
+                     *           "authorization": "********"
+                     *         },
+                     *         "event_uids": [
+                     *           "evt_5n2c8x1m4q7w9z3b0k6j"
+                     *         ],
+                     *         "enabled": true,
+                     *         "max_per_second": 5,
+                     *         "ordering": "none",
+                     *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "state_reason": null,
+                     *         "secret_prefix": "whsec_haFg",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z",
+                     *         "secret": "whsec_haFg5Kx3AzU/gURrlELqktEohc2rkb8rdmhP+t0IYDw="
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CreatedWebhook"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The webhook's id (`whk_...`), one of the integration's. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "name": "Push to CRM",
+                     *         "trigger": "guest.create",
+                     *         "url": "https://crm.example.com/hooks/weft",
+                     *         "method": "POST",
+                     *         "headers": {
+                     *           "authorization": "********"
+                     *         },
+                     *         "event_uids": [
+                     *           "evt_5n2c8x1m4q7w9z3b0k6j"
+                     *         ],
+                     *         "enabled": true,
+                     *         "max_per_second": 5,
+                     *         "ordering": "none",
+                     *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "state_reason": null,
+                     *         "secret_prefix": "whsec_haFg",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Webhook"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The webhook's id (`whk_...`), one of the integration's. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The webhook's id (`whk_...`), one of the integration's. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhook"];
+            };
+        };
+        responses: {
+            /** @description The updated webhook. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "name": "Push to CRM",
+                     *         "trigger": "guest.create",
+                     *         "url": "https://crm.example.com/hooks/weft",
+                     *         "method": "POST",
+                     *         "headers": {
+                     *           "authorization": "********"
+                     *         },
+                     *         "event_uids": [
+                     *           "evt_5n2c8x1m4q7w9z3b0k6j"
+                     *         ],
+                     *         "enabled": true,
+                     *         "max_per_second": 5,
+                     *         "ordering": "none",
+                     *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "state_reason": null,
+                     *         "secret_prefix": "whsec_haFg",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-02T10:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Webhook"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The webhook's id (`whk_...`), one of the integration's. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new signing secret. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "secret": "whsec_aEeabI5MvGp26O45ha6eXWi+50lX8e4RyAK7DgH+BXw="
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["RotatedWebhookSecret"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getActiveIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The profile's uid (`prf_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The active integration. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ActiveIntegration"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    activateIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The profile's uid (`prf_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivateIntegration"];
+            };
+        };
+        responses: {
+            /** @description The activation and what it replaced. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "replaced_integration_id": "int_0a9s8d7f6g5h4j3k2l1z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Activation"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deactivateIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The profile's uid (`prf_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deactivated. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "integration_id": null,
+                     *         "replaced_integration_id": "int_5t8w1q3z9x0c2v4b6n7m"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Activation"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getEventOverride: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The override. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "ticket_type",
+                     *             "value": "VIP"
+                     *           }
+                     *         ],
+                     *         "mapping_mode": "merge",
+                     *         "fire_on_payment": true,
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["EventOverride"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setEventOverride: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventOverrideInput"];
+            };
+        };
+        responses: {
+            /** @description The stored override. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "ticket_type",
+                     *             "value": "VIP"
+                     *           }
+                     *         ],
+                     *         "mapping_mode": "merge",
+                     *         "fire_on_payment": true,
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["EventOverride"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteEventOverride: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+                /** @description Only items updated at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`). */
+                updated_since?: string;
+                /** @description Only this webhook's deliveries. */
+                webhook_id?: string;
+                /** @description Only deliveries in this state. */
+                status?: "pending" | "delivered" | "failed";
+                /** @description Only deliveries of this trigger. */
+                trigger?: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+                /** @description Only deliveries created at or after this time (RFC 3339). */
+                since?: string;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+                     *           "webhook_id": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *           "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *           "trigger": "guest.create",
+                     *           "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *           "entity_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *           "status": "delivered",
+                     *           "attempt_count": 1,
+                     *           "next_attempt_at": null,
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "updated_at": "2026-05-01T09:00:00.412Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Delivery"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The delivery's id (`dlv_...`), also the `webhook-id` header it was sent with. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery and its attempts. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+                     *         "webhook_id": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "trigger": "guest.create",
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "entity_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *         "status": "delivered",
+                     *         "attempt_count": 1,
+                     *         "next_attempt_at": null,
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.412Z",
+                     *         "attempts": [
+                     *           {
+                     *             "attempt": 1,
+                     *             "started_at": "2026-05-01T09:00:00.105Z",
+                     *             "duration_ms": 212,
+                     *             "status_code": 200,
+                     *             "error": null,
+                     *             "response_excerpt": "ok"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["DeliveryWithAttempts"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    redeliverDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The delivery's id (`dlv_...`), also the `webhook-id` header it was sent with. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, pending again. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+                     *         "webhook_id": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "trigger": "guest.create",
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "entity_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *         "status": "pending",
+                     *         "attempt_count": 1,
+                     *         "next_attempt_at": "2026-05-02T10:00:00.000Z",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-02T10:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Delivery"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recoverWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The webhook's id (`whk_...`), one of the integration's. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverDeliveries"];
+            };
+        };
+        responses: {
+            /** @description How many deliveries were queued, and which. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "count": 1,
+                     *         "delivery_ids": [
+                     *           "dlv_0p9o8i7u6y5t4r3e2w1q"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["RecoveredDeliveries"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The webhook's id (`whk_...`), one of the integration's. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test attempt. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "webhook_id": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *         "message_id": "dlv_7y6t5r4e3w2q1a0s9d8f",
+                     *         "success": true,
+                     *         "started_at": "2026-05-01T09:00:00.105Z",
+                     *         "duration_ms": 187,
+                     *         "status_code": 200,
+                     *         "error": null,
+                     *         "response_excerpt": "ok"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["WebhookTestResult"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listEventActions: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of actions. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "webhook_id": "whk_3b5d7f9h1j2l4n6p8r0t",
+                     *           "name": "Print badge",
+                     *           "method": "POST"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ManualAction"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAttendeeActions: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The attendee's uid (`gst_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of actions. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "webhook_id": "whk_3b5d7f9h1j2l4n6p8r0t",
+                     *           "name": "Print badge",
+                     *           "method": "POST"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ManualAction"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    runEventAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+                /** @description The manual webhook to fire (`whk_...`), as listed by the actions of this item. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queued delivery. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+                     *         "webhook_id": "whk_3b5d7f9h1j2l4n6p8r0t",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "trigger": "event.manual",
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "entity_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "status": "pending",
+                     *         "attempt_count": 0,
+                     *         "next_attempt_at": "2026-05-01T09:00:00.000Z",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Delivery"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    runAttendeeAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The attendee's uid (`gst_...`). */
+                uid: string;
+                /** @description The manual webhook to fire (`whk_...`), as listed by the actions of this item. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queued delivery. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+                     *         "webhook_id": "whk_3b5d7f9h1j2l4n6p8r0t",
+                     *         "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "trigger": "guest.manual",
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "entity_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *         "status": "pending",
+                     *         "attempt_count": 0,
+                     *         "next_attempt_at": "2026-05-01T09:00:00.000Z",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Delivery"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eventCreateWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description What happened: the webhook's trigger.
+                 * @example guest.create
+                 */
+                "x-weft-trigger": components["parameters"]["WeftTrigger"];
+                /**
+                 * @description The event concerned.
+                 * @example evt_5n2c8x1m4q7w9z3b0k6j
+                 */
+                "x-weft-event-uid": components["parameters"]["WeftEventUid"];
+                /**
+                 * @description The event or attendee the trigger is about.
+                 * @example gst_8q3x1m7c4w9z2b5n0k6j
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftEntityUid"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event exactly as `GET /v1/events/{uid}` returns it inside `data` (never mapped). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    eventUpdateWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description What happened: the webhook's trigger.
+                 * @example guest.create
+                 */
+                "x-weft-trigger": components["parameters"]["WeftTrigger"];
+                /**
+                 * @description The event concerned.
+                 * @example evt_5n2c8x1m4q7w9z3b0k6j
+                 */
+                "x-weft-event-uid": components["parameters"]["WeftEventUid"];
+                /**
+                 * @description The event or attendee the trigger is about.
+                 * @example gst_8q3x1m7c4w9z2b5n0k6j
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftEntityUid"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event exactly as `GET /v1/events/{uid}` returns it inside `data` (never mapped). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    eventDeleteWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description What happened: the webhook's trigger.
+                 * @example guest.create
+                 */
+                "x-weft-trigger": components["parameters"]["WeftTrigger"];
+                /**
+                 * @description The event concerned.
+                 * @example evt_5n2c8x1m4q7w9z3b0k6j
+                 */
+                "x-weft-event-uid": components["parameters"]["WeftEventUid"];
+                /**
+                 * @description The event or attendee the trigger is about.
+                 * @example gst_8q3x1m7c4w9z2b5n0k6j
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftEntityUid"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event exactly as `GET /v1/events/{uid}` returns it inside `data` (never mapped). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    eventManualWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description What happened: the webhook's trigger.
+                 * @example guest.create
+                 */
+                "x-weft-trigger": components["parameters"]["WeftTrigger"];
+                /**
+                 * @description The event concerned.
+                 * @example evt_5n2c8x1m4q7w9z3b0k6j
+                 */
+                "x-weft-event-uid": components["parameters"]["WeftEventUid"];
+                /**
+                 * @description The event or attendee the trigger is about.
+                 * @example gst_8q3x1m7c4w9z2b5n0k6j
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftEntityUid"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event exactly as `GET /v1/events/{uid}` returns it inside `data` (never mapped). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    guestCreateWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description What happened: the webhook's trigger.
+                 * @example guest.create
+                 */
+                "x-weft-trigger": components["parameters"]["WeftTrigger"];
+                /**
+                 * @description The event concerned.
+                 * @example evt_5n2c8x1m4q7w9z3b0k6j
+                 */
+                "x-weft-event-uid": components["parameters"]["WeftEventUid"];
+                /**
+                 * @description The event or attendee the trigger is about.
+                 * @example gst_8q3x1m7c4w9z2b5n0k6j
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftEntityUid"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The attendee as `GET /v1/attendees/{uid}` returns it inside `data`, passed through the effective field mapping: only the mapping's keys when it has entries, the whole attendee when it is empty. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendeeRead"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    guestUpdateWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description What happened: the webhook's trigger.
+                 * @example guest.create
+                 */
+                "x-weft-trigger": components["parameters"]["WeftTrigger"];
+                /**
+                 * @description The event concerned.
+                 * @example evt_5n2c8x1m4q7w9z3b0k6j
+                 */
+                "x-weft-event-uid": components["parameters"]["WeftEventUid"];
+                /**
+                 * @description The event or attendee the trigger is about.
+                 * @example gst_8q3x1m7c4w9z2b5n0k6j
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftEntityUid"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+                /** @description `payment` when a recorded payment caused this update; absent otherwise. */
+                "x-weft-cause"?: components["parameters"]["WeftCause"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The attendee as `GET /v1/attendees/{uid}` returns it inside `data`, passed through the effective field mapping: only the mapping's keys when it has entries, the whole attendee when it is empty. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendeeRead"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    guestDeleteWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description What happened: the webhook's trigger.
+                 * @example guest.create
+                 */
+                "x-weft-trigger": components["parameters"]["WeftTrigger"];
+                /**
+                 * @description The event concerned.
+                 * @example evt_5n2c8x1m4q7w9z3b0k6j
+                 */
+                "x-weft-event-uid": components["parameters"]["WeftEventUid"];
+                /**
+                 * @description The event or attendee the trigger is about.
+                 * @example gst_8q3x1m7c4w9z2b5n0k6j
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftEntityUid"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The attendee as `GET /v1/attendees/{uid}` returns it inside `data`, passed through the effective field mapping: only the mapping's keys when it has entries, the whole attendee when it is empty. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendeeRead"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    guestManualWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description What happened: the webhook's trigger.
+                 * @example guest.create
+                 */
+                "x-weft-trigger": components["parameters"]["WeftTrigger"];
+                /**
+                 * @description The event concerned.
+                 * @example evt_5n2c8x1m4q7w9z3b0k6j
+                 */
+                "x-weft-event-uid": components["parameters"]["WeftEventUid"];
+                /**
+                 * @description The event or attendee the trigger is about.
+                 * @example gst_8q3x1m7c4w9z2b5n0k6j
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftEntityUid"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The attendee as `GET /v1/attendees/{uid}` returns it inside `data`, passed through the effective field mapping: only the mapping's keys when it has entries, the whole attendee when it is empty. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendeeRead"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+}

@@ -1,6 +1,7 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { failedWith } from "../failed-with";
+import { type PageWindow, pageQueries } from "../page";
 import { batchPrepared, prepared } from "../prepared";
 import { apiKeys, integrationProfiles, integrations } from "../schema";
 import type { IntegrationRow } from "./integrations";
@@ -82,21 +83,23 @@ export function keyOf(db: Database, accountId: string, id: string) {
     .limit(1);
 }
 
-/** Keys that have not been revoked, oldest first. */
-export function listLiveKeys(db: Database, where: { accountId: string; integrationId?: string }) {
-  return db
-    .select()
-    .from(apiKeys)
-    .where(
-      and(
-        eq(apiKeys.accountId, where.accountId),
-        where.integrationId
-          ? eq(apiKeys.integrationId, where.integrationId)
-          : eq(apiKeys.kind, "admin"),
-        isNull(apiKeys.revokedAt),
-      ),
-    )
-    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+/**
+ * The queries of one page of keys that have not been revoked, oldest first, with the total: the
+ * account's admin keys, or an integration's keys.
+ */
+export function liveKeyPageQueries(
+  db: Database,
+  where: { accountId: string; integrationId?: string },
+  window: PageWindow,
+) {
+  const condition = and(
+    eq(apiKeys.accountId, where.accountId),
+    where.integrationId
+      ? eq(apiKeys.integrationId, where.integrationId)
+      : eq(apiKeys.kind, "admin"),
+    isNull(apiKeys.revokedAt),
+  );
+  return pageQueries(db, apiKeys, condition, window);
 }
 
 export function revokeKey(db: Database, id: string, at: string) {

@@ -4,14 +4,10 @@ import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type PageWindow, selectPage } from "../page";
 import { prepared } from "../prepared";
-import { attendees, eventOverrides, events, profiles } from "../schema";
+import { attendees, eventOverrides, events, integrations, profiles } from "../schema";
 import { linkedTo } from "./integrations";
 
 export type EventRow = typeof events.$inferSelect;
-
-export function insertEvent(db: Database, row: typeof events.$inferInsert) {
-  return db.insert(events).values(row);
-}
 
 export function findEvent(db: Database, accountId: string, id: string) {
   return prepared(db, "findEvent", () =>
@@ -111,55 +107,115 @@ export function eventOf(db: Database, accountId: string, id: string) {
     .limit(1);
 }
 
-const formColumns = {
-  id: events.id,
-  profileId: events.profileId,
-  fields: events.fields,
-  overrideIntegrationId: eventOverrides.integrationId,
-};
-
 /** Every event of a profile with the integration its override names, if any. */
 export function eventFormsOfProfile(db: Database, profileId: string) {
   return db
-    .select(formColumns)
+    .select({ event: events, overrideIntegrationId: eventOverrides.integrationId })
     .from(events)
     .leftJoin(eventOverrides, eq(eventOverrides.eventId, events.id))
-    .where(eq(events.profileId, profileId));
+    .where(eq(events.profileId, profileId))
+    .orderBy(events.id);
 }
 
 /** Events whose override names the integration, with their profile's active integration. */
 export function eventFormsOverriddenBy(db: Database, integrationId: string) {
   return db
-    .select({ ...formColumns, activeIntegrationId: profiles.activeIntegrationId })
+    .select({ event: events, activeIntegrationId: profiles.activeIntegrationId })
     .from(events)
     .innerJoin(eventOverrides, eq(eventOverrides.eventId, events.id))
     .leftJoin(profiles, eq(profiles.id, events.profileId))
-    .where(eq(eventOverrides.integrationId, integrationId));
+    .where(eq(eventOverrides.integrationId, integrationId))
+    .orderBy(events.id);
 }
 
-export function setEventFields(db: Database, id: string, fields: FormField[], at: string) {
-  return db.update(events).set({ fields, updatedAt: at }).where(eq(events.id, id));
+// An event's form follows the integration that applies to it (API.md §4). Whoever rewrites a form
+// read what it depends on first, and writes only if that is still so: otherwise the batch fails
+// (NULL into a NOT NULL column) and the change is read and applied again. So activation, overrides,
+// event creation and changes of an integration agree without holding a lock together.
+
+/** What an event's form was computed from: the profile's active integration and, if any, the
+ * applying integration as it was (its fixed fields). */
+export type RoutingBasis = {
+  profileId: string;
+  activeIntegrationId: string | null;
+  applying: { id: string; updatedAt: string } | null;
+};
+
+function routingUnchanged(basis: RoutingBasis): SQL {
+  const applying = basis.applying;
+  return sql`(SELECT ${profiles.activeIntegrationId} FROM ${profiles} WHERE ${profiles.id} = ${basis.profileId}) IS ${basis.activeIntegrationId}
+    AND (SELECT ${integrations.updatedAt} FROM ${integrations} WHERE ${integrations.id} = ${applying?.id ?? null}) IS ${applying?.updatedAt ?? null}`;
+}
+
+/** Statement: a new event, only if what decides its form is as read (else EVENT_CHANGED). */
+export function insertEventIfRouting(
+  db: Database,
+  row: typeof events.$inferInsert,
+  basis: RoutingBasis,
+) {
+  return db.insert(events).values({
+    ...row,
+    updatedAt: sql`CASE WHEN ${routingUnchanged(basis)} THEN ${row.updatedAt} ELSE NULL END`,
+  });
 }
 
 /**
- * The same, only if the profile's active integration is `activeIntegrationId` once the earlier
- * statements of the batch ran (so a lost activation race writes no form).
+ * Statement: the event's form, only if the event is as read at `readAt` and (with `routing`) what
+ * decides its form too; otherwise the batch fails with EVENT_CHANGED.
  */
-export function setEventFieldsIfActive(
+export function setEventFields(
   db: Database,
   id: string,
   fields: FormField[],
   at: string,
-  profileId: string,
-  activeIntegrationId: string | null,
+  basis: { readAt: string; routing?: RoutingBasis },
 ) {
+  const routing = basis.routing ? sql`AND ${routingUnchanged(basis.routing)}` : sql``;
   return db
     .update(events)
-    .set({ fields, updatedAt: at })
-    .where(
-      and(
-        eq(events.id, id),
-        sql`(SELECT ${profiles.activeIntegrationId} FROM ${profiles} WHERE ${profiles.id} = ${profileId}) IS ${activeIntegrationId}`,
-      ),
-    );
+    .set({
+      fields,
+      updatedAt: sql`CASE WHEN ${events.updatedAt} = ${basis.readAt} ${routing} THEN ${at} ELSE NULL END`,
+    })
+    .where(eq(events.id, id));
+}
+
+/** Statement: changes nothing, fails the batch (EVENT_CHANGED) unless the event's routing is as read. */
+export function guardEventRouting(db: Database, id: string, basis: RoutingBasis) {
+  return db
+    .update(events)
+    .set({
+      updatedAt: sql`CASE WHEN ${routingUnchanged(basis)} THEN ${events.updatedAt} ELSE NULL END`,
+    })
+    .where(eq(events.id, id));
+}
+
+/**
+ * A profile's events as they were read (each one's id, when it last changed, and the integration
+ * its override names), in SQL: equal to `eventsFingerprint` of the same read while nothing changed.
+ */
+export function profileEventsFingerprint(profileId: string): SQL {
+  return sql`(SELECT coalesce(group_concat(f, ','), '') FROM (SELECT ${events.id} || ':' || ${events.updatedAt} || ':' || coalesce(${eventOverrides.integrationId}, '') AS f
+    FROM ${events} LEFT JOIN ${eventOverrides} ON ${eventOverrides.eventId} = ${events.id}
+    WHERE ${events.profileId} = ${profileId} ORDER BY ${events.id}))`;
+}
+
+/** The events overridden by an integration, in SQL, as `eventsFingerprint` of the same read. */
+export function overriddenEventsFingerprint(integrationId: string): SQL {
+  return sql`(SELECT coalesce(group_concat(f, ','), '') FROM (SELECT ${events.id} || ':' || ${events.updatedAt} || ':' || ${eventOverrides.integrationId} AS f
+    FROM ${events} JOIN ${eventOverrides} ON ${eventOverrides.eventId} = ${events.id}
+    WHERE ${eventOverrides.integrationId} = ${integrationId} ORDER BY ${events.id}))`;
+}
+
+/** The fingerprint of rows read by `eventFormsOfProfile` or `eventFormsOverriddenBy`. */
+export function eventsFingerprint(
+  rows: readonly { event: EventRow; overrideIntegrationId?: string | null }[],
+  overriddenBy?: string,
+): string {
+  return rows
+    .map(
+      ({ event, overrideIntegrationId }) =>
+        `${event.id}:${event.updatedAt}:${overriddenBy ?? overrideIntegrationId ?? ""}`,
+    )
+    .join(",");
 }

@@ -14,6 +14,7 @@ import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type PageWindow, pageOf, pageQueries } from "../page";
 import { eventOverrides, events, integrationProfiles, integrations, profiles } from "../schema";
+import { overriddenEventsFingerprint } from "./events";
 
 export type IntegrationRow = typeof integrations.$inferSelect;
 /** The account's integration (a list of at most one row, to read alone or in a batch). */
@@ -58,6 +59,24 @@ export function updateIntegration(
   set: Partial<typeof integrations.$inferInsert>,
 ) {
   return db.update(integrations).set(set).where(eq(integrations.id, id));
+}
+
+/** The message SQLite gives when a guarded integration statement finds its overrides changed. */
+export const INTEGRATION_CHANGED = "NOT NULL constraint failed: integrations.updated_at";
+
+/**
+ * Statement: changes nothing, fails the batch (INTEGRATION_CHANGED) unless the events overridden
+ * by the integration are as read (`eventsFingerprint`): a change of its fixed fields, or its
+ * deletion, then rewrites every one of their forms.
+ */
+export function guardOverriddenEvents(db: Database, id: string, eventsAsRead: string) {
+  return db
+    .update(integrations)
+    .set({
+      updatedAt: sql`CASE WHEN ${overriddenEventsFingerprint(id)} = ${eventsAsRead}
+        THEN ${integrations.updatedAt} ELSE NULL END`,
+    })
+    .where(eq(integrations.id, id));
 }
 
 export function deleteIntegrationRow(db: Database, id: string) {

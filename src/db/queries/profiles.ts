@@ -4,6 +4,7 @@ import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type PageWindow, selectPage } from "../page";
 import { events, profiles } from "../schema";
+import { profileEventsFingerprint } from "./events";
 
 export type ProfileRow = typeof profiles.$inferSelect;
 
@@ -83,20 +84,29 @@ export function profilesActiveWith(db: Database, integrationId: string) {
     .where(eq(profiles.activeIntegrationId, integrationId));
 }
 
+/** The message SQLite gives when `setActiveIntegration` finds the profile's events changed. */
+export const PROFILE_CHANGED = "NOT NULL constraint failed: profiles.updated_at";
+
 /**
  * Moves the profile's active integration from `previous` to `next`, only if it is still
- * `previous` (a guard against any writer outside the profile's lock). Returns the id if it moved.
+ * `previous` (a guard against any writer outside the profile's lock; returns the id if it moved)
+ * and its events are as read (`eventsFingerprint`: none added, changed, or given another
+ * override since; else the batch fails with PROFILE_CHANGED).
  */
 export function setActiveIntegration(
   db: Database,
   profileId: string,
-  previous: string | null,
-  next: string | null,
-  at: string,
+  move: { previous: string | null; next: string | null; at: string; eventsAsRead: string },
 ) {
   return db
     .update(profiles)
-    .set({ activeIntegrationId: next, updatedAt: at })
-    .where(and(eq(profiles.id, profileId), sql`${profiles.activeIntegrationId} IS ${previous}`))
+    .set({
+      activeIntegrationId: move.next,
+      updatedAt: sql`CASE WHEN ${profileEventsFingerprint(profileId)} = ${move.eventsAsRead}
+        THEN ${move.at} ELSE NULL END`,
+    })
+    .where(
+      and(eq(profiles.id, profileId), sql`${profiles.activeIntegrationId} IS ${move.previous}`),
+    )
     .returning({ id: profiles.id });
 }

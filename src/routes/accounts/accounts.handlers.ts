@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin, requireBootstrap } from "../../auth/guards";
 import { serializeAccount } from "../../domain/account";
 import { serializeKey } from "../../domain/api-key";
+import { pageMeta } from "../../domain/pagination";
 import type { AppEnv } from "../../env";
 import * as accounts from "../../services/accounts";
 import type * as routes from "./accounts.routes";
@@ -31,8 +32,9 @@ export const createAdminKey: RouteHandler<typeof routes.createAdminKey, AppEnv> 
 };
 
 export const listAdminKeys: RouteHandler<typeof routes.listAdminKeys, AppEnv> = async (c) => {
-  const keys = await accounts.listAdminKeys(c.var.deps, requireAdmin(c));
-  return c.json({ data: keys.map(serializeKey) }, 200);
+  const query = c.req.valid("query");
+  const { rows, total } = await accounts.listAdminKeys(c.var.deps, requireAdmin(c), query);
+  return c.json({ data: rows.map(serializeKey), meta: pageMeta(query, total) }, 200);
 };
 
 export const revokeAdminKey: RouteHandler<typeof routes.revokeAdminKey, AppEnv> = async (c) => {

@@ -1,27 +1,26 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
 import { serializeDelivery } from "../../domain/delivery";
+import { pageMeta } from "../../domain/pagination";
 import { serializeAction } from "../../domain/webhook";
 import type { AppEnv } from "../../env";
 import * as actions from "../../services/actions";
 import type * as routes from "./actions.routes";
 
 export const listEventActions: RouteHandler<typeof routes.listEventActions, AppEnv> = async (c) => {
-  const webhooks = await actions.listActions(c.var.deps, requireAdmin(c), {
-    kind: "event",
-    uid: c.req.valid("param").uid,
-  });
-  return c.json({ data: webhooks.map(serializeAction) }, 200);
+  const query = c.req.valid("query");
+  const subject = { kind: "event" as const, uid: c.req.valid("param").uid };
+  const { rows, total } = await actions.listActions(c.var.deps, requireAdmin(c), subject, query);
+  return c.json({ data: rows.map(serializeAction), meta: pageMeta(query, total) }, 200);
 };
 
 export const listAttendeeActions: RouteHandler<typeof routes.listAttendeeActions, AppEnv> = async (
   c,
 ) => {
-  const webhooks = await actions.listActions(c.var.deps, requireAdmin(c), {
-    kind: "attendee",
-    uid: c.req.valid("param").uid,
-  });
-  return c.json({ data: webhooks.map(serializeAction) }, 200);
+  const query = c.req.valid("query");
+  const subject = { kind: "attendee" as const, uid: c.req.valid("param").uid };
+  const { rows, total } = await actions.listActions(c.var.deps, requireAdmin(c), subject, query);
+  return c.json({ data: rows.map(serializeAction), meta: pageMeta(query, total) }, 200);
 };
 
 export const runEventAction: RouteHandler<typeof routes.runEventAction, AppEnv> = async (c) => {

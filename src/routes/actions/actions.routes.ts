@@ -1,10 +1,15 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses } from "../../errors";
+import { createRoute } from "@hono/zod-openapi";
+import { errorResponses } from "../../openapi/components";
 import { AttendeeUidParams } from "../attendees/attendees.schemas";
-import { dataOf, jsonContent } from "../common.schemas";
-import { DeliverySchema } from "../deliveries/deliveries.schemas";
+import { dataResponse, listResponse, PageQuery } from "../common.schemas";
+import { DELIVERY_EXAMPLE, DeliverySchema } from "../deliveries/deliveries.schemas";
 import { EventUidParams } from "../events/events.schemas";
-import { AttendeeActionParams, EventActionParams, ManualActionSchema } from "./actions.schemas";
+import {
+  AttendeeActionParams,
+  EventActionParams,
+  MANUAL_ACTION_EXAMPLE,
+  ManualActionSchema,
+} from "./actions.schemas";
 
 const tags = ["Manual actions"];
 
@@ -12,56 +17,79 @@ const listDescription = (trigger: string) =>
   `The enabled \`${trigger}\` webhooks of the integration that applies to the event (its override, else the profile's active one, with webhooks enabled) whose \`event_uids\` cover it. Each is an action labelled by the webhook's name.`;
 
 const runDescription = (trigger: string, what: string) =>
-  `Fires the \`${trigger}\` webhook with the ${what}'s current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here.`;
+  `Fires the \`${trigger}\` webhook with the ${what}'s current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body.`;
+
+const queued = (trigger: string, entityUid: string) => ({
+  ...DELIVERY_EXAMPLE,
+  webhook_id: MANUAL_ACTION_EXAMPLE.webhook_id,
+  trigger,
+  entity_uid: entityUid,
+  status: "pending",
+  attempt_count: 0,
+  next_attempt_at: DELIVERY_EXAMPLE.created_at,
+  updated_at: DELIVERY_EXAMPLE.created_at,
+});
 
 export const listEventActions = createRoute({
   method: "get",
   path: "/events/{uid}/actions",
+  operationId: "listEventActions",
   tags,
   summary: "Manual actions available on an event",
   description: listDescription("event.manual"),
-  request: { params: EventUidParams },
+  request: { params: EventUidParams, query: PageQuery },
   responses: {
-    200: jsonContent(dataOf(z.array(ManualActionSchema)), "The actions."),
-    ...errorResponses(),
+    200: listResponse(ManualActionSchema, "One page of actions.", MANUAL_ACTION_EXAMPLE),
+    ...errorResponses(404),
   },
 });
 
 export const listAttendeeActions = createRoute({
   method: "get",
   path: "/attendees/{uid}/actions",
+  operationId: "listAttendeeActions",
   tags,
   summary: "Manual actions available on an attendee",
   description: listDescription("guest.manual"),
-  request: { params: AttendeeUidParams },
+  request: { params: AttendeeUidParams, query: PageQuery },
   responses: {
-    200: jsonContent(dataOf(z.array(ManualActionSchema)), "The actions."),
-    ...errorResponses(),
+    200: listResponse(ManualActionSchema, "One page of actions.", MANUAL_ACTION_EXAMPLE),
+    ...errorResponses(404),
   },
 });
 
 export const runEventAction = createRoute({
   method: "post",
   path: "/events/{uid}/actions/{webhook_id}",
+  operationId: "runEventAction",
   tags,
   summary: "Run a manual action on an event",
   description: runDescription("event.manual", "event"),
   request: { params: EventActionParams },
   responses: {
-    202: jsonContent(dataOf(DeliverySchema), "The queued delivery."),
-    ...errorResponses(),
+    202: dataResponse(
+      DeliverySchema,
+      "The queued delivery.",
+      queued("event.manual", DELIVERY_EXAMPLE.event_uid),
+    ),
+    ...errorResponses(404, 413),
   },
 });
 
 export const runAttendeeAction = createRoute({
   method: "post",
   path: "/attendees/{uid}/actions/{webhook_id}",
+  operationId: "runAttendeeAction",
   tags,
   summary: "Run a manual action on an attendee",
   description: runDescription("guest.manual", "attendee"),
   request: { params: AttendeeActionParams },
   responses: {
-    202: jsonContent(dataOf(DeliverySchema), "The queued delivery."),
-    ...errorResponses(),
+    202: dataResponse(
+      DeliverySchema,
+      "The queued delivery.",
+      queued("guest.manual", DELIVERY_EXAMPLE.entity_uid),
+    ),
+    ...errorResponses(404, 413),
   },
 });

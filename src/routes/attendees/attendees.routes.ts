@@ -1,44 +1,73 @@
 import { createRoute } from "@hono/zod-openapi";
-import { errorResponses } from "../../errors";
 import { idempotent } from "../../middleware/idempotency";
-import { dataOf, IdempotencyHeaders, jsonBody, jsonContent, listOf } from "../common.schemas";
+import { errorResponses } from "../../openapi/components";
 import {
+  dataOf,
+  dataResponse,
+  IdempotencyHeaders,
+  jsonBody,
+  jsonContentExamples,
+  listOf,
+  noContent,
+  PAGE_META_EXAMPLE,
+} from "../common.schemas";
+import {
+  ATTENDEE_EXAMPLE,
+  AttendeeReadSchema,
   AttendeeSchema,
   AttendeeUidParams,
   CreateAttendeeBody,
   GetAttendeeQuery,
   ListAttendeesQuery,
+  MAPPED_ATTENDEE_EXAMPLE,
   PaymentBody,
   UpdateAttendeeBody,
 } from "./attendees.schemas";
 
-const tags = ["Attendee"];
+const tags = ["Attendees"];
+
+/** What a read looks like for an admin key, and for an integration key with a field mapping. */
+const readExamples = (wrap: (attendee: object) => unknown) => ({
+  attendee: { summary: "Admin key: the whole attendee", value: wrap(ATTENDEE_EXAMPLE) },
+  mapped: {
+    summary: "Integration key whose mapping is contact_email <- email, source = weft",
+    value: wrap(MAPPED_ATTENDEE_EXAMPLE),
+  },
+});
+
+const READ_SHAPES =
+  "An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.";
 
 export const createAttendee = createRoute({
   method: "post",
   path: "/attendees",
+  operationId: "createAttendee",
   tags,
   summary: "Register an attendee",
   description:
-    "Admin key only. `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). A full event is a 409. Fires `guest.create`.",
+    "Admin key only. `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). An unknown `event_uid` is a 404; a full event a 409. `registration_status` defaults to Complete and `language` to the event's first. Fires `guest.create`.",
   middleware: [idempotent] as const,
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateAttendeeBody) },
   responses: {
-    201: jsonContent(dataOf(AttendeeSchema), "The new attendee."),
-    ...errorResponses(409, 422),
+    201: dataResponse(AttendeeSchema, "The new attendee.", ATTENDEE_EXAMPLE),
+    ...errorResponses(404, 409, 413, 422),
   },
 });
 
 export const listAttendees = createRoute({
   method: "get",
   path: "/attendees",
+  operationId: "listAttendees",
   tags,
   summary: "List attendees",
-  description:
-    "An admin key lists the account's attendees; an integration key those of linked profiles (with the integration's field mapping unless `ignore_fields_mapping=1`). Oldest first.",
+  description: `An admin key lists the account's attendees; an integration key those of linked profiles. Oldest first; every filter is optional. ${READ_SHAPES}`,
   request: { query: ListAttendeesQuery },
   responses: {
-    200: jsonContent(listOf(AttendeeSchema), "One page of attendees."),
+    200: jsonContentExamples(
+      listOf(AttendeeReadSchema),
+      "One page of attendees.",
+      readExamples((attendee) => ({ data: [attendee], meta: PAGE_META_EXAMPLE })),
+    ),
     ...errorResponses(),
   },
 });
@@ -46,39 +75,57 @@ export const listAttendees = createRoute({
 export const getAttendee = createRoute({
   method: "get",
   path: "/attendees/{uid}",
+  operationId: "getAttendee",
   tags,
   summary: "Get an attendee",
+  description: `Admin keys, and integration keys for attendees of linked profiles. ${READ_SHAPES} This is also the body of \`guest.*\` webhooks.`,
   request: { params: AttendeeUidParams, query: GetAttendeeQuery },
-  responses: { 200: jsonContent(dataOf(AttendeeSchema), "The attendee."), ...errorResponses() },
+  responses: {
+    200: jsonContentExamples(
+      dataOf(AttendeeReadSchema),
+      "The attendee.",
+      readExamples((attendee) => ({ data: attendee })),
+    ),
+    ...errorResponses(404),
+  },
 });
 
 export const updateAttendee = createRoute({
   method: "patch",
   path: "/attendees/{uid}",
+  operationId: "updateAttendee",
   tags,
   summary: "Update an attendee",
   description:
-    "Admin key only. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.",
+    "Admin key only. Every property optional. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.",
   request: { params: AttendeeUidParams, body: jsonBody(UpdateAttendeeBody) },
   responses: {
-    200: jsonContent(dataOf(AttendeeSchema), "The updated attendee."),
-    ...errorResponses(409, 422),
+    200: dataResponse(AttendeeSchema, "The updated attendee.", {
+      ...ATTENDEE_EXAMPLE,
+      registration_status: "Cancelled",
+      lastname: "Smith",
+      free_field1: null,
+      updated_at: "2026-05-04T10:00:00.000Z",
+    }),
+    ...errorResponses(404, 409, 413, 422),
   },
 });
 
 export const deleteAttendee = createRoute({
   method: "delete",
   path: "/attendees/{uid}",
+  operationId: "deleteAttendee",
   tags,
   summary: "Delete an attendee",
-  description: "Admin key only. Lowers the event's guest_count and fires `guest.delete`.",
+  description: "Admin key only. Lowers the event's `guest_count` and fires `guest.delete`.",
   request: { params: AttendeeUidParams },
-  responses: { 204: { description: "Deleted." }, ...errorResponses() },
+  responses: { 204: noContent("Deleted."), ...errorResponses(404) },
 });
 
 export const addPayment = createRoute({
   method: "post",
   path: "/attendees/{uid}/payments",
+  operationId: "recordPayment",
   tags,
   summary: "Record a payment",
   description:
@@ -90,7 +137,14 @@ export const addPayment = createRoute({
     body: jsonBody(PaymentBody),
   },
   responses: {
-    200: jsonContent(dataOf(AttendeeSchema), "The attendee with its payment fields updated."),
-    ...errorResponses(409),
+    200: dataResponse(AttendeeSchema, "The attendee with its payment fields updated.", {
+      ...ATTENDEE_EXAMPLE,
+      payment_status: "Paid",
+      payment_method: "card",
+      payment_date: "2026-05-03T08:20:00.000Z",
+      payment_amount: 121,
+      updated_at: "2026-05-03T08:20:01.000Z",
+    }),
+    ...errorResponses(404, 409, 413),
   },
 });

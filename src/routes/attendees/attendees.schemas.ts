@@ -3,7 +3,7 @@ import type { CreateAttendeeInput, PaymentInput, UpdateAttendeeInput } from "../
 import { PAYMENT_STATUSES, REGISTRATION_STATUSES } from "../../lib/types";
 import { DateTimeInput, PaginationQuery, Timestamp } from "../common.schemas";
 
-const ATTENDEE_EXAMPLE = {
+export const ATTENDEE_EXAMPLE = {
   uid: "gst_8q3x1m7c4w9z2b5n0k6j",
   event_uid: "evt_5n2c8x1m4q7w9z3b0k6j",
   profile_uid: "prf_2k8x4m1q9c7w3z5b0n6j",
@@ -120,28 +120,56 @@ export const PaymentBody = z
     example: { amount: 121, method: "card", paid_at: "2026-05-03T08:20:00Z" },
   }) satisfies z.ZodType<PaymentInput>;
 
-export const AttendeeUidParams = z.object({
-  uid: z
-    .string()
-    .openapi({ param: { name: "uid", in: "path" }, example: "gst_8q3x1m7c4w9z2b5n0k6j" }),
+/**
+ * What a read answers: the whole attendee, or a shaped one. An integration key whose effective
+ * field mapping is not empty reads only the mapping's keys (API.md §5), and `fields=a,b` keeps
+ * only the keys asked for; neither has a fixed set of properties.
+ */
+export const MAPPED_ATTENDEE_EXAMPLE = { contact_email: "jane@example.com", source: "weft" };
+
+export const MappedAttendeeSchema = z.record(z.string(), z.unknown()).openapi("MappedAttendee", {
+  description:
+    "An attendee shaped for its reader: with an integration key whose effective field mapping is not empty, exactly the mapping's keys (each entry's `name`, with the mapped native value, `null` when the attendee lacks it, or the fixed `value`); with `fields=a,b`, only those keys. Its keys therefore come from your configuration, not from this document.",
+  example: MAPPED_ATTENDEE_EXAMPLE,
 });
 
-export const ListAttendeesQuery = PaginationQuery.extend({
-  event_uid: z.string().optional().openapi({ example: "evt_5n2c8x1m4q7w9z3b0k6j" }),
-  guest_uid: z.string().optional().openapi({ example: "gst_8q3x1m7c4w9z2b5n0k6j" }),
-  registration_status: RegistrationStatusSchema.optional(),
+export const AttendeeReadSchema = z
+  .union([AttendeeSchema, MappedAttendeeSchema])
+  .openapi("AttendeeRead", {
+    description:
+      "An `Attendee` for an admin key (and for an integration key with `ignore_fields_mapping=1`, or whose effective mapping is empty); a `MappedAttendee` for an integration key's mapped read, or when `fields` selects keys.",
+  });
+
+export const AttendeeUidParams = z.object({
+  uid: z.string().openapi({
+    param: { name: "uid", in: "path" },
+    description: "The attendee's uid (`gst_...`).",
+    example: "gst_8q3x1m7c4w9z2b5n0k6j",
+  }),
+});
+
+const readShape = {
   fields: z.string().optional().openapi({
-    description: "Comma-separated keys: each attendee holds only these (unknown names are absent).",
-    example: "uid,email,firstname",
+    description:
+      "Comma-separated keys (`uid,email,firstname`): each attendee then holds only these; unknown names are left out.",
   }),
   ignore_fields_mapping: z.enum(["0", "1", "true", "false"]).optional().openapi({
     description:
-      "`1` returns native fields even when an integration key's field mapping would apply.",
-    example: "1",
+      "`1` (or `true`) returns native fields even when an integration key's field mapping would apply.",
   }),
+};
+
+export const ListAttendeesQuery = PaginationQuery.extend({
+  event_uid: z.string().optional().openapi({ description: "Only this event's attendees." }),
+  guest_uid: z
+    .string()
+    .optional()
+    .openapi({ description: "Only this attendee (its `uid`): a list of at most one." }),
+  registration_status: z
+    .enum(REGISTRATION_STATUSES)
+    .optional()
+    .openapi({ description: "Only attendees with this registration status." }),
+  ...readShape,
 });
 
-export const GetAttendeeQuery = ListAttendeesQuery.pick({
-  fields: true,
-  ignore_fields_mapping: true,
-});
+export const GetAttendeeQuery = z.object(readShape);

@@ -1,15 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES } from "../../domain/delivery";
 import { TRIGGERS } from "../../lib/types";
-import { DateTimeInput, PaginationQuery, Timestamp } from "../common.schemas";
+import { DateTimeInput, dateTimeFilter, PaginationQuery, Timestamp } from "../common.schemas";
 
-const DELIVERY_EXAMPLE = {
+export const DELIVERY_EXAMPLE = {
   id: "dlv_0p9o8i7u6y5t4r3e2w1q",
   webhook_id: "whk_1a3c5e7g9i0k2m4o6q8s",
   integration_id: "int_5t8w1q3z9x0c2v4b6n7m",
   trigger: "guest.create",
-  event_uid: "evt_2b4d6f8h0j1l3n5p7r9t",
-  entity_uid: "gst_8s6q4o2m0k9i7g5e3c1a",
+  event_uid: "evt_5n2c8x1m4q7w9z3b0k6j",
+  entity_uid: "gst_8q3x1m7c4w9z2b5n0k6j",
   status: "delivered",
   attempt_count: 1,
   next_attempt_at: null,
@@ -17,7 +17,7 @@ const DELIVERY_EXAMPLE = {
   updated_at: "2026-05-01T09:00:00.412Z",
 };
 
-const ATTEMPT_EXAMPLE = {
+export const ATTEMPT_EXAMPLE = {
   attempt: 1,
   started_at: "2026-05-01T09:00:00.105Z",
   duration_ms: 212,
@@ -67,16 +67,21 @@ export const DeliveryWithAttemptsSchema = DeliverySchema.extend({
 });
 
 export const ListDeliveriesQuery = PaginationQuery.extend({
-  webhook_id: z.string().optional().openapi({ example: "whk_1a3c5e7g9i0k2m4o6q8s" }),
-  status: z.enum(DELIVERY_STATUSES).optional(),
-  trigger: z.enum(TRIGGERS).optional(),
-  since: DateTimeInput.optional().openapi({ description: "Only deliveries created at or after." }),
+  webhook_id: z.string().optional().openapi({ description: "Only this webhook's deliveries." }),
+  status: z
+    .enum(DELIVERY_STATUSES)
+    .optional()
+    .openapi({ description: "Only deliveries in this state." }),
+  trigger: z.enum(TRIGGERS).optional().openapi({ description: "Only deliveries of this trigger." }),
+  since: dateTimeFilter("Only deliveries created at or after this time (RFC 3339)."),
 });
 
 export const DeliveryIdParams = z.object({
-  id: z
-    .string()
-    .openapi({ param: { name: "id", in: "path" }, example: "dlv_0p9o8i7u6y5t4r3e2w1q" }),
+  id: z.string().openapi({
+    param: { name: "id", in: "path" },
+    description: "The delivery's id (`dlv_...`), also the `webhook-id` header it was sent with.",
+    example: "dlv_0p9o8i7u6y5t4r3e2w1q",
+  }),
 });
 
 export const RecoverBody = z
@@ -87,11 +92,11 @@ export const RecoverBody = z
   })
   .openapi("RecoverDeliveries", { example: { since: "2026-05-01T00:00:00Z" } });
 
+export const RECOVERED_EXAMPLE = { count: 1, delivery_ids: ["dlv_0p9o8i7u6y5t4r3e2w1q"] };
+
 export const RecoveredSchema = z
   .object({
     count: z.number().int(),
     delivery_ids: z.array(z.string()),
   })
-  .openapi("RecoveredDeliveries", {
-    example: { count: 1, delivery_ids: ["dlv_0p9o8i7u6y5t4r3e2w1q"] },
-  });
+  .openapi("RecoveredDeliveries", { example: RECOVERED_EXAMPLE });

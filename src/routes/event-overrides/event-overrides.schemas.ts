@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { OverrideInput } from "../../domain/override";
-import { Timestamp } from "../common.schemas";
+import { Timestamp, withDefaults } from "../common.schemas";
 import { FieldMappingSchema } from "../field-mapping.schemas";
 
 const example = {
@@ -10,22 +10,36 @@ const example = {
   fire_on_payment: true,
 };
 
-export const OverrideBody = z
-  .strictObject({
-    integration_id: z.string().min(1).max(64).nullable().default(null).openapi({
+export const OverrideBody = withDefaults(
+  z.strictObject({
+    integration_id: z.string().min(1).max(64).nullable().optional().openapi({
       description:
-        "The integration the event's triggers use instead of the profile's active one; null keeps the profile's.",
+        "The integration the event's triggers use instead of the profile's active one; null (the default) keeps the profile's.",
       example: "int_5t8w1q3z9x0c2v4b6n7m",
     }),
-    field_mapping: FieldMappingSchema.default([]),
-    mapping_mode: z.enum(["merge", "replace"]).default("merge").openapi({
-      description: "`replace` drops the account, integration and profile mappings for this event.",
+    field_mapping: FieldMappingSchema.optional(),
+    mapping_mode: z.enum(["merge", "replace"]).optional().openapi({
+      description:
+        "`merge` (the default) adds this mapping after the inherited ones; `replace` drops the account, integration and profile mappings for this event.",
     }),
-    fire_on_payment: z.boolean().default(false).openapi({
-      description: "Whether a payment fires `guest.update` (with `x-weft-cause: payment`).",
+    fire_on_payment: z.boolean().optional().openapi({
+      description:
+        "Whether a payment fires `guest.update` (with `x-weft-cause: payment`). Default false.",
     }),
-  })
-  .openapi("EventOverrideInput", { example }) satisfies z.ZodType<OverrideInput>;
+  }),
+  { integration_id: null, field_mapping: [], mapping_mode: "merge", fire_on_payment: false },
+).openapi("EventOverrideInput", {
+  description:
+    "Every property optional; absent ones take their defaults (a PUT replaces the override whole).",
+  example,
+}) satisfies z.ZodType<OverrideInput>;
+
+export const OVERRIDE_EXAMPLE = {
+  event_uid: "evt_5n2c8x1m4q7w9z3b0k6j",
+  ...example,
+  created_at: "2026-05-01T09:00:00.000Z",
+  updated_at: "2026-05-01T09:00:00.000Z",
+};
 
 export const OverrideSchema = z
   .object({
@@ -37,11 +51,4 @@ export const OverrideSchema = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .openapi("EventOverride", {
-    example: {
-      event_uid: "evt_2b4d6f8h0j1l3n5p7r9t",
-      ...example,
-      created_at: "2026-05-01T09:00:00.000Z",
-      updated_at: "2026-05-01T09:00:00.000Z",
-    },
-  });
+  .openapi("EventOverride", { example: OVERRIDE_EXAMPLE });

@@ -10,7 +10,7 @@ import {
   FieldOptionsSchema,
 } from "../form-fields.schemas";
 
-const EVENT_EXAMPLE = {
+export const EVENT_EXAMPLE = {
   uid: "evt_5n2c8x1m4q7w9z3b0k6j",
   profile_uid: "prf_2k8x4m1q9c7w3z5b0n6j",
   name: "Annual Summit",
@@ -258,18 +258,22 @@ export const EventSchema = z
   .openapi("Event", { example: EVENT_EXAMPLE });
 
 export const EventUidParams = z.object({
-  uid: z
-    .string()
-    .openapi({ param: { name: "uid", in: "path" }, example: "evt_5n2c8x1m4q7w9z3b0k6j" }),
+  uid: z.string().openapi({
+    param: { name: "uid", in: "path" },
+    description: "The event's uid (`evt_...`).",
+    example: "evt_5n2c8x1m4q7w9z3b0k6j",
+  }),
 });
 
 export const ListEventsQuery = PaginationQuery.extend({
-  profile_uid: z.string().optional().openapi({ example: "prf_2k8x4m1q9c7w3z5b0n6j" }),
+  profile_uid: z.string().optional().openapi({ description: "Only this profile's events." }),
   uid: z.string().optional().openapi({
-    description: "One event uid, or several separated by commas.",
-    example: "evt_5n2c8x1m4q7w9z3b0k6j",
+    description: "Only these events: one uid, or several separated by commas.",
   }),
-  status: EventStatusSchema.optional(),
+  status: z
+    .enum(EVENT_STATUSES)
+    .optional()
+    .openapi({ description: "Only events with this status." }),
 });
 
 export const FieldsListSchema = z.object({ data: z.array(FormFieldSchema) });

@@ -63,8 +63,14 @@ export const createKey: RouteHandler<typeof routes.createKey, AppEnv> = async (c
 };
 
 export const listKeys: RouteHandler<typeof routes.listKeys, AppEnv> = async (c) => {
-  const rows = await keys.listIntegrationKeys(c.var.deps, requireAdmin(c), c.req.valid("param").id);
-  return c.json({ data: rows.map(serializeKey) }, 200);
+  const query = c.req.valid("query");
+  const { rows, total } = await keys.listIntegrationKeys(
+    c.var.deps,
+    requireAdmin(c),
+    c.req.valid("param").id,
+    query,
+  );
+  return c.json({ data: rows.map(serializeKey), meta: pageMeta(query, total) }, 200);
 };
 
 export const rotateKey: RouteHandler<typeof routes.rotateKey, AppEnv> = async (c) => {

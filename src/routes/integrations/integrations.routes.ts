@@ -1,17 +1,24 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses } from "../../errors";
+import { createRoute } from "@hono/zod-openapi";
 import { idempotent } from "../../middleware/idempotency";
+import { errorResponses } from "../../openapi/components";
 import {
-  dataOf,
+  dataResponse,
   IdempotencyHeaders,
   jsonBody,
-  jsonContent,
-  listOf,
+  listResponse,
+  noContent,
+  PageQuery,
   PaginationQuery,
 } from "../common.schemas";
-import { ApiKeySchema, CreatedApiKeySchema } from "../keys.schemas";
+import {
+  ApiKeySchema,
+  CREATED_LIVE_KEY_EXAMPLE,
+  CreatedApiKeySchema,
+  LIVE_KEY_EXAMPLE,
+} from "../keys.schemas";
 import {
   CreateIntegrationBody,
+  INTEGRATION_EXAMPLE,
   IntegrationIdParams,
   IntegrationKeyParams,
   IntegrationSchema,
@@ -25,97 +32,117 @@ const keyTags = ["Integration keys"];
 export const createIntegration = createRoute({
   method: "post",
   path: "/integrations",
+  operationId: "createIntegration",
   tags,
   summary: "Create an integration",
   description:
-    "Admin only. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration's keys read access to those profiles (while `api_access` is on); activation is separate (`PUT /v1/profiles/{uid}/integration`).",
+    "Admin key only. Only `name` is required. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration's keys read access to those profiles (while `api_access` is on); activation, which makes its webhooks fire, is separate (`PUT /v1/profiles/{uid}/integration`).",
   middleware: [idempotent] as const,
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateIntegrationBody) },
   responses: {
-    201: jsonContent(dataOf(IntegrationSchema), "The new integration."),
-    ...errorResponses(409),
+    201: dataResponse(IntegrationSchema, "The new integration.", INTEGRATION_EXAMPLE),
+    ...errorResponses(409, 413),
   },
 });
 
 export const listIntegrations = createRoute({
   method: "get",
   path: "/integrations",
+  operationId: "listIntegrations",
   tags,
   summary: "List integrations",
-  description: "Admin only. Oldest first.",
+  description: "The account's integrations, oldest first. Admin key only.",
   request: { query: PaginationQuery },
-  responses: { 200: jsonContent(listOf(IntegrationSchema), "A page."), ...errorResponses() },
+  responses: {
+    200: listResponse(IntegrationSchema, "One page of integrations.", INTEGRATION_EXAMPLE),
+    ...errorResponses(),
+  },
 });
 
 export const getIntegration = createRoute({
   method: "get",
   path: "/integrations/{id}",
+  operationId: "getIntegration",
   tags,
   summary: "Get an integration",
+  description: "One integration with its links, fixed configuration and mapping. Admin key only.",
   request: { params: IntegrationIdParams },
   responses: {
-    200: jsonContent(dataOf(IntegrationSchema), "The integration."),
-    ...errorResponses(),
+    200: dataResponse(IntegrationSchema, "The integration.", INTEGRATION_EXAMPLE),
+    ...errorResponses(404),
   },
 });
 
 export const updateIntegration = createRoute({
   method: "patch",
   path: "/integrations/{id}",
+  operationId: "updateIntegration",
   tags,
   summary: "Update an integration",
   description:
-    "Every property optional. `profile_uids` replaces the links: where an unlinked profile had this integration active, it is deactivated. A new `fixed_configuration` is applied at once to every event the integration applies to.",
+    "Admin key only. Every property optional. `profile_uids` replaces the links: where an unlinked profile had this integration active, it is deactivated. A new `fixed_configuration` is applied at once to every event the integration applies to. A 409 means a linked profile changed at the same moment: retry.",
   request: { params: IntegrationIdParams, body: jsonBody(UpdateIntegrationBody) },
   responses: {
-    200: jsonContent(dataOf(IntegrationSchema), "The updated integration."),
-    ...errorResponses(409),
+    200: dataResponse(IntegrationSchema, "The updated integration.", {
+      ...INTEGRATION_EXAMPLE,
+      api_access: false,
+      updated_at: "2026-05-02T10:00:00.000Z",
+    }),
+    ...errorResponses(404, 409, 413),
   },
 });
 
 export const deleteIntegration = createRoute({
   method: "delete",
   path: "/integrations/{id}",
+  operationId: "deleteIntegration",
   tags,
   summary: "Delete an integration",
   description:
-    "Deactivates it on every profile where it is active (their events' fixed fields stay, unlocked), deletes its keys (they answer 401 at once), webhooks and links, and points event overrides that named it back at their profile (`integration_id: null`). Past deliveries stay in the log.",
+    "Admin key only. Deactivates it on every profile where it is active (their events' fixed fields stay, unlocked), deletes its keys (they answer 401 at once), webhooks and links, and points event overrides that named it back at their profile (`integration_id: null`). Past deliveries stay in the log. A 409 means a profile changed at the same moment: retry.",
   request: { params: IntegrationIdParams },
-  responses: { 204: { description: "Deleted." }, ...errorResponses(409) },
+  responses: { 204: noContent("Deleted."), ...errorResponses(404, 409) },
 });
 
 export const createKey = createRoute({
   method: "post",
   path: "/integrations/{id}/keys",
+  operationId: "createIntegrationKey",
   tags: keyTags,
   summary: "Create an integration key",
   description:
-    "A `wft_live_` key that reads events and attendees of the integration's linked profiles while `api_access` is on; every write route answers it 403. The secret is in this response only.",
+    "A `wft_live_` key for the external system: it reads events and attendees of the integration's linked profiles while `api_access` is on, and every write route answers it 403. Takes no body. The secret is in this response only.",
   middleware: [idempotent] as const,
   request: { params: IntegrationIdParams, headers: IdempotencyHeaders },
   responses: {
-    201: jsonContent(dataOf(CreatedApiKeySchema), "The new key with its secret."),
-    ...errorResponses(409),
+    201: dataResponse(
+      CreatedApiKeySchema,
+      "The new key with its secret.",
+      CREATED_LIVE_KEY_EXAMPLE,
+    ),
+    ...errorResponses(404, 409, 413),
   },
 });
 
 export const listKeys = createRoute({
   method: "get",
   path: "/integrations/{id}/keys",
+  operationId: "listIntegrationKeys",
   tags: keyTags,
   summary: "List an integration's keys",
   description:
     "Keys not revoked, oldest first, never with the secret. A rotated key shows the `expires_at` after which it answers 401.",
-  request: { params: IntegrationIdParams },
+  request: { params: IntegrationIdParams, query: PageQuery },
   responses: {
-    200: jsonContent(dataOf(z.array(ApiKeySchema)), "The keys."),
-    ...errorResponses(),
+    200: listResponse(ApiKeySchema, "One page of keys, without secrets.", LIVE_KEY_EXAMPLE),
+    ...errorResponses(404),
   },
 });
 
 export const rotateKey = createRoute({
   method: "post",
   path: "/integrations/{id}/keys/{key_id}/rotate",
+  operationId: "rotateIntegrationKey",
   tags: keyTags,
   summary: "Rotate an integration key",
   description:
@@ -127,17 +154,24 @@ export const rotateKey = createRoute({
     body: { ...jsonBody(RotateKeyBody), required: false },
   },
   responses: {
-    201: jsonContent(dataOf(CreatedApiKeySchema), "The new key with its secret."),
-    ...errorResponses(409),
+    201: dataResponse(CreatedApiKeySchema, "The new key with its secret.", {
+      ...CREATED_LIVE_KEY_EXAMPLE,
+      id: "key_6p1r3t5v7x9z0b2d4f8h",
+      prefix: "wft_live_Tq9c",
+      key: "wft_live_Tq9cV1mX0rZ7yB4nK2sD8fH6jL3pW5eA1uG9iO0tR2k",
+      created_at: "2026-05-10T09:00:00.000Z",
+    }),
+    ...errorResponses(404, 409, 413),
   },
 });
 
 export const revokeKey = createRoute({
   method: "delete",
   path: "/integrations/{id}/keys/{key_id}",
+  operationId: "revokeIntegrationKey",
   tags: keyTags,
   summary: "Revoke an integration key",
   description: "Revokes at once: the key answers 401 from now on.",
   request: { params: IntegrationKeyParams },
-  responses: { 204: { description: "Revoked." }, ...errorResponses() },
+  responses: { 204: noContent("Revoked."), ...errorResponses(404) },
 });

@@ -2,33 +2,39 @@ import { z } from "@hono/zod-openapi";
 import type { IntegrationInput } from "../../domain/integration";
 import { FIELD_TYPES } from "../../lib/types";
 import { MAX_GRACE_SECONDS } from "../../services/integration-keys";
-import { Timestamp } from "../common.schemas";
+import { Timestamp, withDefaults } from "../common.schemas";
 import { FieldMappingSchema } from "../field-mapping.schemas";
 import { checkFieldOptions, FieldNameSchema, FieldOptionsSchema } from "../form-fields.schemas";
 
 export const IntegrationIdParams = z.object({
-  id: z
-    .string()
-    .openapi({ param: { name: "id", in: "path" }, example: "int_5t8w1q3z9x0c2v4b6n7m" }),
+  id: z.string().openapi({
+    param: { name: "id", in: "path" },
+    description: "The integration's id (`int_...`).",
+    example: "int_5t8w1q3z9x0c2v4b6n7m",
+  }),
 });
 
 export const IntegrationKeyParams = IntegrationIdParams.extend({
-  key_id: z
-    .string()
-    .openapi({ param: { name: "key_id", in: "path" }, example: "key_4m2x9q0c7w1z5b8n3k6j" }),
+  key_id: z.string().openapi({
+    param: { name: "key_id", in: "path" },
+    description: "The integration key's id (`key_...`), not its secret.",
+    example: "key_4m2x9q0c7w1z5b8n3k6j",
+  }),
 });
 
 /** A field of the fixed configuration: the event form field shape, without `locked`. */
-export const FixedFieldSchema = z
-  .strictObject({
-    name: FieldNameSchema.openapi({ example: "cpy_vat_number" }),
-    label: z.string().trim().min(1).max(200).openapi({ example: "VAT" }),
-    type: z.enum(FIELD_TYPES).openapi({ example: "text" }),
-    required: z.boolean().default(false).openapi({ example: true }),
-    options: FieldOptionsSchema.optional(),
-  })
-  .superRefine(checkFieldOptions)
-  .openapi("FixedField");
+export const FixedFieldSchema = withDefaults(
+  z
+    .strictObject({
+      name: FieldNameSchema.openapi({ example: "cpy_vat_number" }),
+      label: z.string().trim().min(1).max(200).openapi({ example: "VAT" }),
+      type: z.enum(FIELD_TYPES).openapi({ example: "text" }),
+      required: z.boolean().optional().openapi({ description: "Default false.", example: true }),
+      options: FieldOptionsSchema.optional(),
+    })
+    .superRefine(checkFieldOptions),
+  { required: false },
+).openapi("FixedField");
 
 export const FixedConfigurationSchema = z
   .strictObject({
@@ -48,7 +54,7 @@ const ProfileUids = z
   .max(1000)
   .openapi({
     description: "Profiles the integration's keys may read and on which it may be activated.",
-    example: ["prf_8k2m4n6p0q1r3s5t7u9v"],
+    example: ["prf_2k8x4m1q9c7w3z5b0n6j"],
   });
 
 const fields = {
@@ -56,17 +62,20 @@ const fields = {
   profile_uids: ProfileUids,
   api_access: z.boolean().openapi({
     description:
-      "Whether the integration's keys may read (events and attendees of linked profiles).",
+      "Whether the integration's keys may read (events and attendees of linked profiles). Default true on create.",
     example: true,
   }),
-  webhooks_enabled: z.boolean().openapi({ example: true }),
+  webhooks_enabled: z.boolean().openapi({
+    description: "Whether its webhooks fire. Default true on create.",
+    example: true,
+  }),
   fixed_configuration: FixedConfigurationSchema,
   field_mapping: FieldMappingSchema,
 };
 
 const example = {
   name: "CRM sync",
-  profile_uids: ["prf_8k2m4n6p0q1r3s5t7u9v"],
+  profile_uids: ["prf_2k8x4m1q9c7w3z5b0n6j"],
   api_access: true,
   webhooks_enabled: true,
   fixed_configuration: {
@@ -78,16 +87,27 @@ const example = {
   ],
 };
 
-export const CreateIntegrationBody = z
-  .strictObject({
+export const CreateIntegrationBody = withDefaults(
+  z.strictObject({
     name: fields.name,
-    profile_uids: fields.profile_uids.default([]),
-    api_access: fields.api_access.default(true),
-    webhooks_enabled: fields.webhooks_enabled.default(true),
-    fixed_configuration: fields.fixed_configuration.default({ fields: [] }),
-    field_mapping: fields.field_mapping.default([]),
-  })
-  .openapi("CreateIntegration", { example }) satisfies z.ZodType<IntegrationInput>;
+    profile_uids: fields.profile_uids.optional(),
+    api_access: fields.api_access.optional(),
+    webhooks_enabled: fields.webhooks_enabled.optional(),
+    fixed_configuration: fields.fixed_configuration.optional(),
+    field_mapping: fields.field_mapping.optional(),
+  }),
+  {
+    profile_uids: [],
+    api_access: true,
+    webhooks_enabled: true,
+    fixed_configuration: { fields: [] },
+    field_mapping: [],
+  },
+).openapi("CreateIntegration", {
+  description:
+    "Only `name` is required; absent properties take their defaults (no profiles, `api_access` and `webhooks_enabled` true, no fixed fields, an empty mapping).",
+  example,
+}) satisfies z.ZodType<IntegrationInput>;
 
 export const UpdateIntegrationBody = z
   .strictObject({
@@ -104,11 +124,20 @@ export const UpdateIntegrationBody = z
     example: { api_access: false, profile_uids: [] },
   }) satisfies z.ZodType<Partial<IntegrationInput>>;
 
+export const INTEGRATION_EXAMPLE = {
+  id: "int_5t8w1q3z9x0c2v4b6n7m",
+  ...example,
+  created_at: "2026-05-01T09:00:00.000Z",
+  updated_at: "2026-05-01T09:00:00.000Z",
+};
+
 export const IntegrationSchema = z
   .object({
-    id: z.string(),
+    id: z.string().openapi({ description: "`int_...`" }),
     name: z.string(),
-    profile_uids: z.array(z.string()),
+    profile_uids: z.array(z.string()).openapi({
+      description: "The linked profiles: its keys read them; it may be activated on them.",
+    }),
     api_access: z.boolean(),
     webhooks_enabled: z.boolean(),
     fixed_configuration: z.object({
@@ -126,14 +155,7 @@ export const IntegrationSchema = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .openapi("Integration", {
-    example: {
-      id: "int_5t8w1q3z9x0c2v4b6n7m",
-      ...example,
-      created_at: "2026-05-01T09:00:00.000Z",
-      updated_at: "2026-05-01T09:00:00.000Z",
-    },
-  });
+  .openapi("Integration", { example: INTEGRATION_EXAMPLE });
 
 export const RotateKeyBody = z
   .strictObject({

@@ -1,20 +1,23 @@
 import { createRoute } from "@hono/zod-openapi";
-import { errorResponses } from "../../errors";
 import { idempotent } from "../../middleware/idempotency";
+import { errorResponses } from "../../openapi/components";
 import {
-  dataOf,
+  dataResponse,
   IdempotencyHeaders,
   jsonBody,
-  jsonContent,
-  listOf,
+  listResponse,
+  noContent,
   PaginationQuery,
 } from "../common.schemas";
 import { IntegrationIdParams } from "../integrations/integrations.schemas";
 import {
+  CREATED_WEBHOOK_EXAMPLE,
   CreatedWebhookSchema,
   CreateWebhookBody,
+  ROTATED_SECRET_EXAMPLE,
   RotatedSecretSchema,
   UpdateWebhookBody,
+  WEBHOOK_EXAMPLE,
   WebhookParams,
   WebhookSchema,
 } from "./webhooks.schemas";
@@ -24,10 +27,11 @@ const tags = ["Webhooks"];
 export const createWebhook = createRoute({
   method: "post",
   path: "/integrations/{id}/webhooks",
+  operationId: "createWebhook",
   tags,
   summary: "Create a webhook",
   description:
-    "The signing secret (`secret`) is in this response only. Header values and the secret are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`). The webhook receives the triggers recorded after it was created, not a change made before, even one still queued.",
+    "A webhook sends one trigger (`guest.create`, ...) of the integration to a URL, signed; it fires while the integration is active on the event's profile (or set on the event). The signing secret (`secret`) is in this response only. Header values and the secret are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`). The webhook receives the triggers recorded after it was created, not a change made before, even one still queued. What the receiver gets is in this document's `webhooks` section.",
   middleware: [idempotent] as const,
   request: {
     params: IntegrationIdParams,
@@ -35,62 +39,83 @@ export const createWebhook = createRoute({
     body: jsonBody(CreateWebhookBody),
   },
   responses: {
-    201: jsonContent(dataOf(CreatedWebhookSchema), "The new webhook with its signing secret."),
-    ...errorResponses(409),
+    201: dataResponse(
+      CreatedWebhookSchema,
+      "The new webhook with its signing secret.",
+      CREATED_WEBHOOK_EXAMPLE,
+    ),
+    ...errorResponses(404, 409, 413),
   },
 });
 
 export const listWebhooks = createRoute({
   method: "get",
   path: "/integrations/{id}/webhooks",
+  operationId: "listWebhooks",
   tags,
   summary: "List an integration's webhooks",
-  description: "Oldest first; header values masked.",
+  description: "Oldest first; header values masked, never the secret.",
   request: { params: IntegrationIdParams, query: PaginationQuery },
-  responses: { 200: jsonContent(listOf(WebhookSchema), "A page."), ...errorResponses() },
+  responses: {
+    200: listResponse(WebhookSchema, "One page of webhooks.", WEBHOOK_EXAMPLE),
+    ...errorResponses(404),
+  },
 });
 
 export const getWebhook = createRoute({
   method: "get",
   path: "/integrations/{id}/webhooks/{webhook_id}",
+  operationId: "getWebhook",
   tags,
   summary: "Get a webhook",
+  description: "With header values masked and whether (and why) it is disabled.",
   request: { params: WebhookParams },
-  responses: { 200: jsonContent(dataOf(WebhookSchema), "The webhook."), ...errorResponses() },
+  responses: {
+    200: dataResponse(WebhookSchema, "The webhook.", WEBHOOK_EXAMPLE),
+    ...errorResponses(404),
+  },
 });
 
 export const updateWebhook = createRoute({
   method: "patch",
   path: "/integrations/{id}/webhooks/{webhook_id}",
+  operationId: "updateWebhook",
   tags,
   summary: "Update a webhook",
+  description:
+    "Every property optional; `headers` replaces the whole set. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.",
   request: { params: WebhookParams, body: jsonBody(UpdateWebhookBody) },
   responses: {
-    200: jsonContent(dataOf(WebhookSchema), "The updated webhook."),
-    ...errorResponses(),
+    200: dataResponse(WebhookSchema, "The updated webhook.", {
+      ...WEBHOOK_EXAMPLE,
+      updated_at: "2026-05-02T10:00:00.000Z",
+    }),
+    ...errorResponses(404, 413),
   },
 });
 
 export const deleteWebhook = createRoute({
   method: "delete",
   path: "/integrations/{id}/webhooks/{webhook_id}",
+  operationId: "deleteWebhook",
   tags,
   summary: "Delete a webhook",
-  description: "Past deliveries stay in the log.",
+  description: "It fires no more; past deliveries stay in the log.",
   request: { params: WebhookParams },
-  responses: { 204: { description: "Deleted." }, ...errorResponses() },
+  responses: { 204: noContent("Deleted."), ...errorResponses(404) },
 });
 
 export const rotateSecret = createRoute({
   method: "post",
   path: "/integrations/{id}/webhooks/{webhook_id}/secret/rotate",
+  operationId: "rotateWebhookSecret",
   tags,
   summary: "Rotate a webhook's signing secret",
   description:
-    "Returns the new secret, once. For 24 hours the previous secret keeps signing too: `webhook-signature` then carries two space-separated signatures.",
+    "Returns the new secret, once. For 24 hours the previous secret keeps signing too: `webhook-signature` then carries two space-separated signatures, so receivers can switch without missing a delivery. Takes no body.",
   request: { params: WebhookParams },
   responses: {
-    200: jsonContent(dataOf(RotatedSecretSchema), "The new signing secret."),
-    ...errorResponses(),
+    200: dataResponse(RotatedSecretSchema, "The new signing secret.", ROTATED_SECRET_EXAMPLE),
+    ...errorResponses(404, 413),
   },
 });

@@ -9,12 +9,13 @@ import {
   type WebhookInput,
 } from "../../domain/webhook";
 import { TRIGGERS, WEBHOOK_METHODS } from "../../lib/types";
-import { Timestamp } from "../common.schemas";
+import { Timestamp, withDefaults } from "../common.schemas";
 import { IntegrationIdParams } from "../integrations/integrations.schemas";
 
 export const WebhookParams = IntegrationIdParams.extend({
   webhook_id: z.string().openapi({
     param: { name: "webhook_id", in: "path" },
+    description: "The webhook's id (`whk_...`), one of the integration's.",
     example: "whk_1a3c5e7g9i0k2m4o6q8s",
   }),
 });
@@ -82,7 +83,7 @@ const EventUids = z
   .openapi({
     description:
       'Events this webhook fires for (empty: every event). An array, or one comma-separated string (`"evt_a, evt_b"`). Each must be an event of the account (`VALIDATION_FAILED` naming `event_uids.N`).',
-    example: ["evt_2b4d6f8h0j1l3n5p7r9t"],
+    example: ["evt_5n2c8x1m4q7w9z3b0k6j"],
   });
 
 const fields = {
@@ -120,25 +121,37 @@ const example = {
   url: "https://crm.example.com/hooks/weft",
   method: "POST",
   headers: { authorization: "Bearer crm-token" },
-  event_uids: ["evt_2b4d6f8h0j1l3n5p7r9t"],
+  event_uids: ["evt_5n2c8x1m4q7w9z3b0k6j"],
   enabled: true,
   max_per_second: 5,
   ordering: "none",
 };
 
-export const CreateWebhookBody = z
-  .strictObject({
+export const CreateWebhookBody = withDefaults(
+  z.strictObject({
     name: fields.name,
     trigger: fields.trigger,
     url: fields.url,
-    method: fields.method.default("POST"),
-    headers: fields.headers.default({}),
-    event_uids: fields.event_uids.default([]),
-    enabled: fields.enabled.default(true),
-    max_per_second: fields.max_per_second.default(null),
-    ordering: fields.ordering.default("none"),
-  })
-  .openapi("CreateWebhook", { example }) satisfies z.ZodType<WebhookInput>;
+    method: fields.method.optional().openapi({ description: "Default POST." }),
+    headers: fields.headers.optional(),
+    event_uids: fields.event_uids.optional(),
+    enabled: fields.enabled.optional().openapi({ description: "Default true." }),
+    max_per_second: fields.max_per_second.optional().openapi({ description: "Default null." }),
+    ordering: fields.ordering.optional().openapi({ description: 'Default "none".' }),
+  }),
+  {
+    method: "POST",
+    headers: {},
+    event_uids: [],
+    enabled: true,
+    max_per_second: null,
+    ordering: "none",
+  },
+).openapi("CreateWebhook", {
+  description:
+    "`name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered).",
+  example,
+}) satisfies z.ZodType<WebhookInput>;
 
 export const UpdateWebhookBody = z
   .strictObject({
@@ -155,10 +168,10 @@ export const UpdateWebhookBody = z
   .openapi("UpdateWebhook", {
     description:
       "Every property optional. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.",
-    example: { enabled: true, event_uids: "evt_2b4d6f8h0j1l3n5p7r9t, evt_9z8y7x6w5v4u3t2s1r0q" },
+    example: { enabled: true, event_uids: "evt_5n2c8x1m4q7w9z3b0k6j, evt_9z8y7x6w5v4u3t2s1r0q" },
   }) satisfies z.ZodType<Partial<WebhookInput>>;
 
-const webhookExample = {
+export const WEBHOOK_EXAMPLE = {
   id: "whk_1a3c5e7g9i0k2m4o6q8s",
   integration_id: "int_5t8w1q3z9x0c2v4b6n7m",
   ...example,
@@ -167,7 +180,7 @@ const webhookExample = {
   state: "active",
   paused_until: null,
   state_reason: null,
-  secret_prefix: "whsec_ab12",
+  secret_prefix: "whsec_haFg",
   created_at: "2026-05-01T09:00:00.000Z",
   updated_at: "2026-05-01T09:00:00.000Z",
 };
@@ -205,19 +218,24 @@ export const WebhookSchema = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .openapi("Webhook", { example: webhookExample });
+  .openapi("Webhook", { example: WEBHOOK_EXAMPLE });
+
+export const CREATED_WEBHOOK_EXAMPLE = {
+  ...WEBHOOK_EXAMPLE,
+  secret: "whsec_haFg5Kx3AzU/gURrlELqktEohc2rkb8rdmhP+t0IYDw=",
+};
 
 export const CreatedWebhookSchema = WebhookSchema.extend({
   secret: z.string().openapi({
-    description: "The signing secret. Shown only here and by `secret/rotate`.",
-    example: "whsec_ab12Xy9...",
+    description:
+      "The signing secret (`whsec_` + base64 of 32 bytes). Shown only here and by `secret/rotate`: keep it to verify deliveries.",
   }),
-}).openapi("CreatedWebhook", {
-  example: { ...webhookExample, secret: "whsec_ab12cd34ef56gh78ij90kl12mn34op56qr78st90uv12=" },
-});
+}).openapi("CreatedWebhook", { example: CREATED_WEBHOOK_EXAMPLE });
+
+export const ROTATED_SECRET_EXAMPLE = {
+  secret: "whsec_aEeabI5MvGp26O45ha6eXWi+50lX8e4RyAK7DgH+BXw=",
+};
 
 export const RotatedSecretSchema = z
   .object({ secret: z.string() })
-  .openapi("RotatedWebhookSecret", {
-    example: { secret: "whsec_ab12cd34ef56gh78ij90kl12mn34op56qr78st90uv12=" },
-  });
+  .openapi("RotatedWebhookSecret", { example: ROTATED_SECRET_EXAMPLE });

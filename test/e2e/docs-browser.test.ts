@@ -1,0 +1,160 @@
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { E2E_BOOTSTRAP_TOKEN, type RunningWeft, startWeft } from "./weft-server";
+
+// /docs in a real Chromium (Debian's `chromium`, which .ci/run installs; playwright-core drives
+// it and downloads nothing), as a new user opens it from `npm start` on a port other than 8787.
+
+const CHROMIUM = "/usr/bin/chromium";
+
+describe("/docs in Chromium", () => {
+  let weft: RunningWeft;
+  let browser: Browser;
+  let page: Page;
+  const requests: Array<{ method: string; url: string; idempotencyKey?: string }> = [];
+  const problems: string[] = [];
+  let operationIds: Array<[string, string]>;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+    weft = await startWeft();
+    const doc = (await (await fetch(`${weft.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { tags: string[]; operationId: string }>>;
+    };
+    operationIds = Object.values(doc.paths).flatMap((item) =>
+      Object.values(item).map((operation): [string, string] => [
+        operation.tags[0],
+        operation.operationId,
+      ]),
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    const context = await browser.newContext();
+    context.on("request", (request) =>
+      requests.push({
+        method: request.method(),
+        url: request.url(),
+        idempotencyKey: request.headers()["idempotency-key"],
+      }),
+    );
+    await context.exposeFunction("reportCspViolation", (what: string) =>
+      problems.push(`CSP: ${what}`),
+    );
+    // Runs in the page (a string: this file is compiled without the DOM's types).
+    await context.addInitScript({
+      content: `document.addEventListener("securitypolicyviolation", (event) =>
+        window.reportCspViolation(event.violatedDirective + " " + event.blockedURI));`,
+    });
+    page = await context.newPage();
+    page.on("console", (message) => {
+      if (["error", "warning"].includes(message.type())) {
+        problems.push(`console ${message.type()}: ${message.text()}`);
+      }
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${weft.baseUrl}/docs`);
+    await page.locator(".opblock").first().waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await weft?.stop();
+  });
+
+  it("renders every operation and every webhook, from this origin only", async () => {
+    expect(weft.baseUrl).not.toMatch(/:8787$/);
+    for (const [tag, operationId] of operationIds) {
+      // Swagger UI's deep-link ids write a space in a tag as "_".
+      const block = page.locator(`[id="operations-${tag.replaceAll(" ", "_")}-${operationId}"]`);
+      expect(await block.count(), operationId).toBe(1);
+    }
+    expect(await page.locator(".opblock").count()).toBe(operationIds.length + 8);
+    await expect.poll(() => page.locator(".info .title").textContent()).toContain("Weft API");
+    const origins = new Set(requests.map((request) => new URL(request.url).origin));
+    expect([...origins]).toEqual([weft.baseUrl]);
+    expect(requests.map((request) => new URL(request.url).pathname)).toEqual(
+      expect.arrayContaining([
+        "/docs",
+        "/docs-assets/swagger/swagger-ui.css",
+        "/docs-assets/swagger/swagger-ui-bundle.js",
+        "/docs-assets/docs.js",
+        "/openapi.json",
+      ]),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it("fills in no optional filter", async () => {
+    const operation = page.locator('[id="operations-Attendees-listAttendees"]');
+    await operation.locator(".opblock-summary").click();
+    await operation.locator(".try-out__btn").click();
+    const values = await operation
+      .locator("tr[data-param-name]")
+      .evaluateAll((rows) =>
+        rows.map(
+          (row) => `${row.dataset.paramName}=${row.querySelector("input, select")?.value ?? ""}`,
+        ),
+      );
+    expect(values).toEqual([
+      "page=1",
+      "page_size=50",
+      "updated_since=",
+      "event_uid=",
+      "guest_uid=",
+      "registration_status=",
+      "fields=",
+      "ignore_fields_mapping=",
+      "x-d1-bookmark=",
+    ]);
+  });
+
+  it("creates an account with try-it-out and the bootstrap token, twice: one fresh idempotency key each", async () => {
+    await page.locator(".auth-wrapper .authorize").click();
+    await page.locator("#auth-bearer-value").fill(E2E_BOOTSTRAP_TOKEN);
+    await page.locator(".auth-btn-wrapper .authorize").click();
+    await page.locator(".auth-btn-wrapper .btn-done").click();
+
+    const operation = page.locator('[id="operations-Accounts-createAccount"]');
+    await operation.locator(".opblock-summary").click();
+    await operation.locator(".try-out__btn").click();
+    // Only the body and the token are ours: the body is the document's example.
+    expect(JSON.parse(await operation.locator("textarea.body-param__text").inputValue())).toEqual({
+      name: "Acme Events",
+    });
+    const status = operation.locator(".live-responses-table tbody .response-col_status");
+    const body = operation.locator(".live-responses-table tbody .response-col_description pre");
+    const created: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const answered = page.waitForResponse((r) => r.url().endsWith("/v1/accounts"));
+      await operation.locator(".execute").click();
+      await answered;
+      await expect.poll(async () => (await status.first().textContent())?.trim()).toBe("201");
+      const shown = JSON.parse((await body.first().textContent()) ?? "");
+      expect(shown.data.admin_key.key).toMatch(/^wft_admin_/);
+      created.push(shown.data.account.id);
+    }
+    expect(new Set(created).size).toBe(2);
+
+    const creates = requests.filter((r) => r.method === "POST" && r.url.endsWith("/v1/accounts"));
+    expect(creates).toHaveLength(2);
+    for (const request of creates) {
+      expect(request.url).toBe(`${weft.baseUrl}/v1/accounts`);
+      expect(request.idempotencyKey).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+    }
+    expect(creates[0].idempotencyKey).not.toBe(creates[1].idempotencyKey);
+    expect(problems).toEqual([]);
+  });
+});
