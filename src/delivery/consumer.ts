@@ -6,7 +6,7 @@ import { errorName } from "../lib/log";
 import { iso } from "../lib/time";
 import { DUE_GRACE_MS } from "./attempt";
 import { wakeEndpoints } from "./endpoint";
-import { fanOutTrigger } from "./fanout";
+import { commitFanOuts, type FanOutPlan, planFanOut } from "./fanout";
 import {
   deliverMessage,
   MAX_QUEUE_DELAY_SECONDS,
@@ -29,8 +29,9 @@ export async function handleQueue(
 /**
  * Handles every message concurrently and acks each on its own; a message that throws is retried
  * with backoff, and after `max_retries` goes to the dead-letter queue. No message waits for a
- * receiver: the consumer fans out, then wakes each endpoint the batch gave work once (an endpoint
- * that cannot be woken retries the messages that gave it work), and the endpoints send.
+ * receiver: the consumer reads each trigger's route, writes the batch's fan-outs together, then
+ * wakes each endpoint the batch gave work once (an endpoint that cannot be woken retries the
+ * messages that gave it work), and the endpoints send.
  */
 export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps): Promise<void> {
   const retry = (message: Message<QueueMessage>, error: unknown) => {
@@ -55,39 +56,67 @@ export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps
   const prepared = await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        return { message, webhookIds: await prepare(deps, message.body) };
+        return { message, plan: await prepare(deps, message.body) };
       } catch (error) {
         retry(message, error);
         return undefined;
       }
     }),
   );
+  let ready = prepared.filter((item) => item !== undefined);
+  try {
+    // The batch's fan-outs in one write per database instead of two per trigger.
+    await commitFanOuts(
+      deps,
+      ready.map((item) => item.plan),
+    );
+  } catch (error) {
+    if (ready.length === 1) {
+      for (const { message } of ready) retry(message, error);
+      return;
+    }
+    // One message's write may be what fails (a poison message): each on its own, so only the
+    // messages whose own write fails are retried.
+    const written = await Promise.all(
+      ready.map((item) =>
+        commitFanOuts(deps, [item.plan]).then(
+          () => item,
+          (error) => void retry(item.message, error),
+        ),
+      ),
+    );
+    ready = written.filter((item) => item !== undefined);
+  }
   const unreachable = new Map<string, unknown>();
-  const webhookIds = new Set(prepared.flatMap((p) => p?.webhookIds ?? []));
+  const webhookIds = new Set(ready.flatMap((item) => item.plan.webhookIds));
   await Promise.all(
     [...webhookIds].map((id) =>
       deps.endpoints.wake(id).catch((error: unknown) => unreachable.set(id, error)),
     ),
   );
-  for (const item of prepared) {
-    if (!item) continue;
-    const failed = item.webhookIds.find((id) => unreachable.has(id));
-    if (failed) retry(item.message, unreachable.get(failed));
-    else item.message.ack();
+  for (const { message, plan } of ready) {
+    const failed = plan.webhookIds.find((id) => unreachable.has(id));
+    if (failed) retry(message, unreachable.get(failed));
+    else message.ack();
   }
 }
 
 /** Handles one message: its work, then waking the endpoints it gave work. */
 export async function handleMessage(deps: Deps, body: QueueMessage): Promise<void> {
-  await wakeEndpoints(deps, await prepare(deps, body));
+  const plan = await prepare(deps, body);
+  await commitFanOuts(deps, [plan]);
+  await wakeEndpoints(deps, plan.webhookIds);
 }
 
-/** A message's work before any send; returns the webhooks whose endpoints now have work. */
-async function prepare(deps: Deps, body: QueueMessage): Promise<string[]> {
-  if (body.type === "trigger") return fanOutTrigger(deps, body.triggerId);
-  if (body.type === "deliver") return deliverWhenDue(deps, body.deliveryId);
+/** A message's work before any write of fan-out: what to write, which endpoints then have work. */
+async function prepare(deps: Deps, body: QueueMessage): Promise<FanOutPlan> {
+  if (body.type === "trigger") return planFanOut(deps, body.triggerId);
+  const nothing = { inserts: [], processed: [], webhookIds: [] };
+  if (body.type === "deliver") {
+    return { ...nothing, webhookIds: await deliverWhenDue(deps, body.deliveryId) };
+  }
   deps.log.error("unknown queue message", { type: String((body as { type?: unknown }).type) });
-  return [];
+  return nothing;
 }
 
 /**

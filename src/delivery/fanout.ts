@@ -1,10 +1,11 @@
+import { runBatch, type Statement } from "../db/batch";
 import {
   type DeliveryRow,
   insertDeliveryOnce,
   webhooksPendingForTrigger,
 } from "../db/queries/deliveries";
 import { triggerWithRoute } from "../db/queries/routing";
-import { markTriggerProcessed, type TriggerRow } from "../db/queries/triggers";
+import { markTriggersProcessed, type TriggerRow } from "../db/queries/triggers";
 import type { WebhookRow } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
 import { payloadFor, type Route, routeOf, webhooksFiredBy } from "../domain/routing";
@@ -23,7 +24,7 @@ export type NewDelivery = { delivery: DeliveryRow; webhook: WebhookRow };
 
 /**
  * What fans a pending trigger out: its deliveries' inserts (at most one per webhook, on the
- * delivery log) and the statement that marks the trigger processed (on DB), and the deliveries.
+ * delivery log) and the deliveries, to commit with `commitFanOuts`.
  */
 export function fanOut(deps: Deps, trigger: TriggerRow, route: Route | null) {
   const at = iso(deps.now());
@@ -35,37 +36,70 @@ export function fanOut(deps: Deps, trigger: TriggerRow, route: Route | null) {
   }));
   return {
     inserts: deliveries.map(({ delivery }) => insertDeliveryOnce(deps.deliveriesDb, delivery)),
-    processed: markTriggerProcessed(deps.db, trigger.id, at),
     deliveries,
   };
 }
 
 /**
- * Fans a trigger out and returns the webhooks whose endpoints have work: those it fired, or for a
- * trigger already processed (a redelivered message) those with deliveries of it still pending.
- * Its subject's earlier changes still pending are fanned out first (per-subject order holds even
- * when a message comes late or is lost: `changed_at` orders what exists, this makes it exist).
- * The deliveries are written first and the trigger marked after (two databases, two batches): a
- * consumer that dies between them leaves the trigger pending, and fanning it out again inserts
- * nothing twice (one delivery per trigger and webhook), so nothing is lost or doubled.
+ * A trigger's fan-out, decided from one read and not yet written: the inserts, the triggers to
+ * mark processed, and the webhooks whose endpoints then have work.
  */
-export async function fanOutTrigger(deps: Deps, triggerId: string): Promise<string[]> {
+export type FanOutPlan = { inserts: Statement[]; processed: string[]; webhookIds: string[] };
+
+/**
+ * Plans a trigger's fan-out: the webhooks it fires, or for a trigger already processed (a
+ * redelivered message) those with deliveries of it still pending. Its subject's earlier changes
+ * still pending come first in the plan (per-subject order holds even when a message comes late or
+ * is lost: `changed_at` orders what exists, this makes it exist).
+ */
+export async function planFanOut(deps: Deps, triggerId: string): Promise<FanOutPlan> {
   const found = await triggerWithRoute(deps.db, triggerId);
-  if (!found) return [];
+  if (!found) return { inserts: [], processed: [], webhookIds: [] };
   const { trigger, context, applying } = found;
-  // An earlier change to the same subject whose message is late or lost goes out first.
-  const earlier: string[] = [];
-  for (const id of found.earlier) earlier.push(...(await fanOutTrigger(deps, id)));
+  const plan = mergePlans(await Promise.all(found.earlier.map((id) => planFanOut(deps, id))));
   if (trigger.status !== "pending") {
     const pending = await webhooksPendingForTrigger(deps.deliveriesDb, trigger.id);
-    return [...earlier, ...pending.map((row) => row.webhookId)];
+    return mergePlans([
+      plan,
+      { inserts: [], processed: [], webhookIds: pending.map((r) => r.webhookId) },
+    ]);
   }
-  const route = routeOf(context, applying, trigger.eventId);
-  const { inserts, processed, deliveries } = fanOut(deps, trigger, route);
-  const [first, ...rest] = inserts;
-  if (first) await deps.deliveriesDb.batch([first, ...rest]);
-  await processed;
-  return [...earlier, ...deliveries.map(({ webhook }) => webhook.id)];
+  const { inserts, deliveries } = fanOut(
+    deps,
+    trigger,
+    routeOf(context, applying, trigger.eventId),
+  );
+  const webhookIds = deliveries.map(({ webhook }) => webhook.id);
+  return mergePlans([plan, { inserts, processed: [trigger.id], webhookIds }]);
+}
+
+function mergePlans(plans: readonly FanOutPlan[]): FanOutPlan {
+  return {
+    inserts: plans.flatMap((p) => p.inserts),
+    processed: plans.flatMap((p) => p.processed),
+    webhookIds: plans.flatMap((p) => p.webhookIds),
+  };
+}
+
+/**
+ * Writes fan-outs (a consumer batch's together: one batch of inserts, one statement marking the
+ * triggers): the deliveries first, the triggers after (two databases, two batches). A consumer
+ * that dies between them leaves the triggers pending, and fanning them out again inserts nothing
+ * twice (one delivery per trigger and webhook), so nothing is lost or doubled.
+ */
+export async function commitFanOuts(deps: Deps, plans: readonly FanOutPlan[]): Promise<void> {
+  const { inserts, processed } = mergePlans(plans);
+  await runBatch(deps.deliveriesDb, inserts);
+  if (processed.length > 0) {
+    await markTriggersProcessed(deps.db, [...new Set(processed)], iso(deps.now()));
+  }
+}
+
+/** Fans one trigger out now; returns the webhooks whose endpoints have work. */
+export async function fanOutTrigger(deps: Deps, triggerId: string): Promise<string[]> {
+  const plan = await planFanOut(deps, triggerId);
+  await commitFanOuts(deps, [plan]);
+  return plan.webhookIds;
 }
 
 function newDelivery(

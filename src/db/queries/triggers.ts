@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { prepared } from "../prepared";
 import { triggers } from "../schema";
 
@@ -50,10 +51,15 @@ const EARLIER_LIMIT = 10;
 
 /** Statement: the trigger has been fanned out into deliveries (or matched none). */
 export function markTriggerProcessed(db: Database, id: string, at: string) {
+  return markTriggersProcessed(db, [id], at);
+}
+
+/** Statement: these triggers have been fanned out (a consumer batch's, in one statement). */
+export function markTriggersProcessed(db: Database, ids: readonly string[], at: string) {
   return db
     .update(triggers)
     .set({ status: "processed", processedAt: at })
-    .where(and(eq(triggers.id, id), eq(triggers.status, "pending")));
+    .where(and(inList(triggers.id, ids), eq(triggers.status, "pending")));
 }
 
 /**
