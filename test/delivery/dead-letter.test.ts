@@ -4,9 +4,9 @@ import { MAX_RESENDS } from "../../src/db/queries/triggers";
 import { handleMessage, processBatch } from "../../src/delivery/consumer";
 import type { QueueMessage } from "../../src/delivery/messages";
 import { RESEND_AFTER_SECONDS, sweep } from "../../src/delivery/sweeper";
-import { createAttendeeWithEnv, createWorldWithIntegration } from "../factories";
+import { createAttendeeWithEnv, createWorldAnswering } from "../factories";
 import { failingQueue, heldQueue, recordingDeps } from "../helpers/deps";
-import { received, script } from "../helpers/receiver";
+import { received } from "../helpers/receiver";
 import { attemptsOf, deliveriesOf, deliveryRow, triggerOf, triggerRow } from "../helpers/stored";
 
 /**
@@ -17,14 +17,7 @@ import { attemptsOf, deliveriesOf, deliveryRow, triggerOf, triggerRow } from "..
  * queue's batch, are faults the real queue makes only after minutes of retries.
  */
 
-async function world(steps = [{ status: 200 }]) {
-  const made = await createWorldWithIntegration({ webhooks: [{}] });
-  const [hook] = made.webhooks;
-  await script(hook.channel, steps);
-  return { ...made, hook };
-}
-
-type World = Awaited<ReturnType<typeof world>>;
+type World = Awaited<ReturnType<typeof createWorldAnswering>>;
 
 /** A guest whose trigger is stored with its message held back (or lost, with `lost`). */
 async function guest(w: World, lost = false) {
@@ -51,8 +44,8 @@ function batch(queue: string, messages: ReturnType<typeof message>[]) {
 
 describe("dead letters with a rule", () => {
   it("a consumer that throws on one message of a batch: retried, then dead-lettered, the reason recorded", async () => {
-    const w = await world();
-    const other = await world();
+    const w = await createWorldAnswering([{ status: 200 }]);
+    const other = await createWorldAnswering([{ status: 200 }]);
     const poison = await guest(w);
     const fine = await guest(other);
     // The poison trigger's fan-out throws on every try (its deliveries cannot be written), the
@@ -99,7 +92,7 @@ describe("dead letters with a rule", () => {
   });
 
   it("the sweeper's re-send wins: a dead-lettered older message leaves the trigger to it", async () => {
-    const w = await world();
+    const w = await createWorldAnswering([{ status: 200 }]);
     const triggerId = await guest(w, true);
     const sentAt = new Date(Date.now() - 120_000);
     // The sweeper re-sent the trigger after the (now dead-lettered) message was sent.
@@ -119,7 +112,7 @@ describe("dead letters with a rule", () => {
   });
 
   it("a dead-lettered delivery ends failed with an attempt row, unless it was attempted since", async () => {
-    const w = await world([{ status: 500 }, { status: 200 }]);
+    const w = await createWorldAnswering([{ status: 500 }, { status: 200 }]);
     const triggerId = await guest(w);
     const first = recordingDeps({ random: () => 0.5 });
     const before = new Date(Date.now() - 1000);
@@ -163,7 +156,7 @@ describe("dead letters with a rule", () => {
 
 describe("the sweeper's drain", () => {
   it("re-sends a backlog larger than a page in one run, each trigger once, and not again within 15 minutes", async () => {
-    const w = await world();
+    const w = await createWorldAnswering([{ status: 200 }]);
     const seed = await guest(w, true);
     // 1,199 more lost triggers: copies of the one the API stored (1,200 through the API take a
     // minute), each its own id.
@@ -199,7 +192,7 @@ describe("the sweeper's drain", () => {
   });
 
   it("gives up on a trigger re-sent MAX_RESENDS times, ending it failed with the reason", async () => {
-    const w = await world();
+    const w = await createWorldAnswering([{ status: 200 }]);
     const triggerId = await guest(w, true);
     let at = Date.now() + 120_000;
     for (let i = 0; i < MAX_RESENDS; i++) {

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { Breaker } from "../../src/delivery/breaker";
 import { handleMessage } from "../../src/delivery/consumer";
 import type { QueueMessage } from "../../src/delivery/messages";
-import { createAttendeeWithEnv, createWorldWithIntegration } from "../factories";
+import { createAttendeeWithEnv, createWorldAnswering } from "../factories";
 import { api } from "../helpers/api";
 import { heldQueue, inlineEndpoints, recordingDeps } from "../helpers/deps";
-import { received, script } from "../helpers/receiver";
+import { received } from "../helpers/receiver";
 import { attemptsOf, deliveriesOf, deliveryRow } from "../helpers/stored";
 import type { ScriptedResponse } from "../receiver/server";
 
@@ -17,14 +17,7 @@ import type { ScriptedResponse } from "../receiver/server";
  * the clock it pins reaches it.
  */
 
-async function worldAnswering(steps: ScriptedResponse[], webhook: Record<string, unknown> = {}) {
-  const world = await createWorldWithIntegration({ webhooks: [webhook] });
-  const [hook] = world.webhooks;
-  await script(hook.channel, steps);
-  return { ...world, hook };
-}
-
-type World = Awaited<ReturnType<typeof worldAnswering>>;
+type World = Awaited<ReturnType<typeof createWorldAnswering>>;
 
 /** One endpoint's breaker across the test's steps (the Durable Object's storage). */
 function clock(t0: number) {
@@ -59,7 +52,7 @@ const T0 = Date.now();
 
 describe("breaker: open, half-open, closed", () => {
   it("5 failures in a row pause the endpoint; the probe after the pause closes it and the rest flow", async () => {
-    const world = await worldAnswering([
+    const world = await createWorldAnswering([
       ...Array(6).fill({ status: 500 }),
       { status: 200 },
     ] as ScriptedResponse[]);
@@ -108,7 +101,7 @@ describe("breaker: open, half-open, closed", () => {
   });
 
   it("a 429 with retry-after pauses the whole endpoint, not only its delivery", async () => {
-    const world = await worldAnswering([
+    const world = await createWorldAnswering([
       { status: 429, headers: { "retry-after": "120" } },
       { status: 200 },
     ]);
@@ -138,7 +131,7 @@ describe("ordering: per_subject", () => {
     ordering: "none" | "per_subject",
     steps: ScriptedResponse[] = [{ status: 500 }, { status: 200 }],
   ) {
-    const world = await worldAnswering(steps, {
+    const world = await createWorldAnswering(steps, {
       trigger: "guest.update",
       ordering,
     });

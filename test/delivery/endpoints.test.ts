@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createAttendee, createWorldWithIntegration } from "../factories";
+import { createAttendee, createWorldAnswering } from "../factories";
 import { api } from "../helpers/api";
-import { received, receivedAtLeast, script } from "../helpers/receiver";
-import type { ScriptedResponse } from "../receiver/server";
+import { received, receivedAtLeast } from "../helpers/receiver";
 
 /**
  * Endpoints isolated from each other (README "Receiving webhooks"), through the API, the real
@@ -10,15 +9,7 @@ import type { ScriptedResponse } from "../receiver/server";
  * its own deliveries, at most 10 at a time, and `max_per_second` spreads a burst out.
  */
 
-/** An account whose active integration has one guest.create webhook answering `steps`. */
-async function endpointWorld(steps: ScriptedResponse[], webhook: Record<string, unknown> = {}) {
-  const world = await createWorldWithIntegration({ webhooks: [webhook] });
-  const [hook] = world.webhooks;
-  await script(hook.channel, steps);
-  return { ...world, hook };
-}
-
-type World = Awaited<ReturnType<typeof endpointWorld>>;
+type World = Awaited<ReturnType<typeof createWorldAnswering>>;
 
 /** Registers a guest; returns when the API answered. */
 const register = (world: World) => createAttendee(world.key, world.event.uid);
@@ -37,8 +28,8 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe("endpoints: one receiver's latency is its own", () => {
   it("a fast receiver's latency is unchanged while a 3 s receiver has 30 deliveries queued", async () => {
-    const fast = await endpointWorld([{ status: 204 }]);
-    const slow = await endpointWorld([{ status: 200, delay_ms: 3_000 }]);
+    const fast = await createWorldAnswering([{ status: 204 }]);
+    const slow = await createWorldAnswering([{ status: 200, delay_ms: 3_000 }]);
     const alone = [];
     for (let i = 0; i < 3; i++) alone.push(await changeToReceipt(fast));
 
@@ -57,8 +48,8 @@ describe("endpoints: one receiver's latency is its own", () => {
   }, 30_000);
 
   it("a hanging receiver holds only its own deliveries", async () => {
-    const hanging = await endpointWorld([{ hang: true }]);
-    const fast = await endpointWorld([{ status: 204 }]);
+    const hanging = await createWorldAnswering([{ hang: true }]);
+    const fast = await createWorldAnswering([{ status: 204 }]);
     for (let i = 0; i < 12; i++) await register(hanging);
     await receivedAtLeast(hanging.hook.channel, 1, 5_000);
     expect(await changeToReceipt(fast)).toBeLessThan(1_500);
@@ -68,7 +59,7 @@ describe("endpoints: one receiver's latency is its own", () => {
   }, 30_000);
 
   it("max_per_second spreads a burst over time, dropping nothing", async () => {
-    const paced = await endpointWorld([{ status: 204 }], { max_per_second: 2 });
+    const paced = await createWorldAnswering([{ status: 204 }], { max_per_second: 2 });
     expect(paced.hook.max_per_second).toBe(2);
     for (let i = 0; i < 6; i++) await register(paced);
     const got = await receivedAtLeast(paced.hook.channel, 6, 15_000);
@@ -85,7 +76,7 @@ describe("endpoints: one receiver's latency is its own", () => {
 
 describe("endpoints: the webhook shows its pacing", () => {
   it("max_per_second and ordering are validated, stored and changed by PATCH", async () => {
-    const world = await endpointWorld([{ status: 204 }]);
+    const world = await createWorldAnswering([{ status: 204 }]);
     const path = `/v1/integrations/${world.integration.id}/webhooks/${world.hook.id}` as const;
     expect(world.hook).toMatchObject({
       max_per_second: null,
