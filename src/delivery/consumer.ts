@@ -63,30 +63,11 @@ export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps
       }
     }),
   );
-  let ready = prepared.filter((item) => item !== undefined);
-  try {
-    // The batch's fan-outs in one write per database instead of two per trigger.
-    await commitFanOuts(
-      deps,
-      ready.map((item) => item.plan),
-    );
-  } catch (error) {
-    if (ready.length === 1) {
-      for (const { message } of ready) retry(message, error);
-      return;
-    }
-    // One message's write may be what fails (a poison message): each on its own, so only the
-    // messages whose own write fails are retried.
-    const written = await Promise.all(
-      ready.map((item) =>
-        commitFanOuts(deps, [item.plan]).then(
-          () => item,
-          (error) => void retry(item.message, error),
-        ),
-      ),
-    );
-    ready = written.filter((item) => item !== undefined);
-  }
+  const ready = await commitFanOutsOf(
+    deps,
+    prepared.filter((item) => item !== undefined),
+    retry,
+  );
   const unreachable = new Map<string, unknown>();
   const webhookIds = new Set(ready.flatMap((item) => item.plan.webhookIds));
   await Promise.all(
@@ -99,6 +80,42 @@ export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps
     if (failed) retry(message, unreachable.get(failed));
     else message.ack();
   }
+}
+
+type Prepared = { message: Message<QueueMessage>; plan: FanOutPlan };
+
+/**
+ * Writes the batch's fan-outs together (one write per database instead of two per trigger);
+ * returns the messages whose fan-out is written. If that write fails for a batch of several, one
+ * message's may be the cause (a poison message): each is written on its own, and only those whose
+ * own write fails are retried.
+ */
+async function commitFanOutsOf(
+  deps: Deps,
+  prepared: Prepared[],
+  retry: (message: Message<QueueMessage>, error: unknown) => void,
+): Promise<Prepared[]> {
+  try {
+    await commitFanOuts(
+      deps,
+      prepared.map((item) => item.plan),
+    );
+    return prepared;
+  } catch (error) {
+    if (prepared.length === 1) {
+      for (const { message } of prepared) retry(message, error);
+      return [];
+    }
+  }
+  const written = await Promise.all(
+    prepared.map((item) =>
+      commitFanOuts(deps, [item.plan]).then(
+        () => item,
+        (error) => void retry(item.message, error),
+      ),
+    ),
+  );
+  return written.filter((item) => item !== undefined);
 }
 
 /** Handles one message: its work, then waking the endpoints it gave work. */

@@ -130,7 +130,7 @@ export class EndpointScheduler {
       sendable = Math.min(sendable, available(this.bucket));
     } else this.bucket = undefined;
     // Claim when the ready ones run low: what the slots take now and a reserve for the next answers.
-    if (this.ready.length <= READY_TARGET / 2 && this.ready.length < sendable + READY_TARGET) {
+    if (this.ready.length <= READY_TARGET / 2) {
       await this.claim(now, sendable + READY_TARGET - this.ready.length);
     }
     const sending = this.ready.splice(0, Math.max(0, sendable));
