@@ -53,10 +53,11 @@ export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps
     );
     return;
   }
+  const plans = new Map<string, Promise<FanOutPlan>>();
   const prepared = await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        return { message, plan: await prepare(deps, message.body) };
+        return { message, plan: await prepare(deps, message.body, plans) };
       } catch (error) {
         retry(message, error);
         return undefined;
@@ -126,8 +127,12 @@ export async function handleMessage(deps: Deps, body: QueueMessage): Promise<voi
 }
 
 /** A message's work before any write of fan-out: what to write, which endpoints then have work. */
-async function prepare(deps: Deps, body: QueueMessage): Promise<FanOutPlan> {
-  if (body.type === "trigger") return planFanOut(deps, body.triggerId);
+async function prepare(
+  deps: Deps,
+  body: QueueMessage,
+  plans?: Map<string, Promise<FanOutPlan>>,
+): Promise<FanOutPlan> {
+  if (body.type === "trigger") return planFanOut(deps, body.triggerId, plans);
   const nothing = { inserts: [], processed: [], webhookIds: [] };
   if (body.type === "deliver") {
     return { ...nothing, webhookIds: await deliverWhenDue(deps, body.deliveryId) };

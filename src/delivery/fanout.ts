@@ -48,29 +48,49 @@ export type FanOutPlan = { inserts: Statement[]; processed: string[]; webhookIds
 
 /**
  * Plans a trigger's fan-out: the webhooks it fires, or for a trigger already processed (a
- * redelivered message) those with deliveries of it still pending. Its subject's earlier changes
- * still pending come first in the plan (per-subject order holds even when a message comes late or
- * is lost: `changed_at` orders what exists, this makes it exist).
+ * redelivered message) those with deliveries of it still pending. When one of those webhooks
+ * keeps per-subject order, the subject's earlier changes still pending come first in the plan
+ * (order holds even when a message comes late or is lost: `changed_at` orders what exists, this
+ * makes it exist). `plans` shares plans across a consumer batch (a burst of changes to one event
+ * names the same earlier ones).
  */
-export async function planFanOut(deps: Deps, triggerId: string): Promise<FanOutPlan> {
+export function planFanOut(
+  deps: Deps,
+  triggerId: string,
+  plans = new Map<string, Promise<FanOutPlan>>(),
+  earlierToo = true,
+): Promise<FanOutPlan> {
+  let plan = plans.get(triggerId);
+  if (!plan) {
+    plan = planOne(deps, triggerId, plans, earlierToo);
+    plans.set(triggerId, plan);
+  }
+  return plan;
+}
+
+async function planOne(
+  deps: Deps,
+  triggerId: string,
+  plans: Map<string, Promise<FanOutPlan>>,
+  earlierToo: boolean,
+): Promise<FanOutPlan> {
   const found = await triggerWithRoute(deps.db, triggerId);
   if (!found) return { inserts: [], processed: [], webhookIds: [] };
   const { trigger, context, applying } = found;
-  const plan = mergePlans(await Promise.all(found.earlier.map((id) => planFanOut(deps, id))));
+  const ordered = earlierToo && applying.webhooks.some((w) => w.ordering === "per_subject");
+  // The earlier ones are the subject's oldest pending: theirs are among them, no need to look again.
+  const earlier = ordered
+    ? await Promise.all(found.earlier.map((id) => planFanOut(deps, id, plans, false)))
+    : [];
   if (trigger.status !== "pending") {
     const pending = await webhooksPendingForTrigger(deps.deliveriesDb, trigger.id);
-    return mergePlans([
-      plan,
-      { inserts: [], processed: [], webhookIds: pending.map((r) => r.webhookId) },
-    ]);
+    const webhookIds = pending.map((row) => row.webhookId);
+    return mergePlans([...earlier, { inserts: [], processed: [], webhookIds }]);
   }
-  const { inserts, deliveries } = fanOut(
-    deps,
-    trigger,
-    routeOf(context, applying, trigger.eventId),
-  );
+  const route = routeOf(context, applying, trigger.eventId);
+  const { inserts, deliveries } = fanOut(deps, trigger, route);
   const webhookIds = deliveries.map(({ webhook }) => webhook.id);
-  return mergePlans([plan, { inserts, processed: [trigger.id], webhookIds }]);
+  return mergePlans([...earlier, { inserts, processed: [trigger.id], webhookIds }]);
 }
 
 function mergePlans(plans: readonly FanOutPlan[]): FanOutPlan {
@@ -89,7 +109,8 @@ function mergePlans(plans: readonly FanOutPlan[]): FanOutPlan {
  */
 export async function commitFanOuts(deps: Deps, plans: readonly FanOutPlan[]): Promise<void> {
   const { inserts, processed } = mergePlans(plans);
-  await runBatch(deps.deliveriesDb, inserts);
+  // A plan shared by several messages of the batch is written once.
+  await runBatch(deps.deliveriesDb, [...new Set(inserts)]);
   if (processed.length > 0) {
     await markTriggersProcessed(deps.db, [...new Set(processed)], iso(deps.now()));
   }
