@@ -193,7 +193,7 @@ export interface paths {
         };
         /**
          * List events
-         * @description An admin key lists the account's events; an integration key those of the profiles linked to its integration. Oldest first; every filter is optional.
+         * @description An admin key lists the account's events; an integration key with `events:read` those of the profiles linked to its integration. Oldest first; every filter is optional.
          */
         get: operations["listEvents"];
         put?: never;
@@ -217,7 +217,7 @@ export interface paths {
         };
         /**
          * Get an event
-         * @description Admin keys, and integration keys for events of linked profiles. This is also the body of `event.*` webhooks.
+         * @description Admin keys, and integration keys with `events:read` for events of linked profiles. This is also the body of `event.*` webhooks.
          */
         get: operations["getEvent"];
         put?: never;
@@ -265,13 +265,13 @@ export interface paths {
         };
         /**
          * List attendees
-         * @description An admin key lists the account's attendees; an integration key those of linked profiles. Oldest first; every filter is optional. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.
+         * @description An admin key lists the account's attendees; an integration key with `attendees:read` those of linked profiles. Oldest first; every filter is optional. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.
          */
         get: operations["listAttendees"];
         put?: never;
         /**
          * Register an attendee
-         * @description Admin key only. `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). An unknown `event_uid` is a 404; a full event a 409. `registration_status` defaults to Complete and `language` to the event's first. Fires `guest.create`.
+         * @description Admin keys, and integration keys with `attendees:write` on events of linked profiles (another event is a 404 naming `event_uid`). `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). An unknown `event_uid` is a 404; a full event a 409. `registration_status` defaults to Complete and `language` to the event's first. Fires `guest.create`.
          */
         post: operations["createAttendee"];
         delete?: never;
@@ -289,21 +289,21 @@ export interface paths {
         };
         /**
          * Get an attendee
-         * @description Admin keys, and integration keys for attendees of linked profiles. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys. This is also the body of `guest.*` webhooks.
+         * @description Admin keys, and integration keys with `attendees:read` for attendees of linked profiles. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys. This is also the body of `guest.*` webhooks.
          */
         get: operations["getAttendee"];
         put?: never;
         post?: never;
         /**
          * Delete an attendee
-         * @description Admin key only. Lowers the event's `guest_count` and fires `guest.delete`.
+         * @description Admin key only (not `attendees:write`: a key that syncs attendees cannot remove them). Lowers the event's `guest_count` and fires `guest.delete`.
          */
         delete: operations["deleteAttendee"];
         options?: never;
         head?: never;
         /**
          * Update an attendee
-         * @description Admin key only. Every property optional. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.
+         * @description Admin keys, and integration keys with `attendees:write` for attendees of linked profiles (others are a 404; the answer is the native attendee, unmapped). Every property optional. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.
          */
         patch: operations["updateAttendee"];
         trace?: never;
@@ -319,7 +319,7 @@ export interface paths {
         put?: never;
         /**
          * Record a payment
-         * @description Admin key only. Adds `amount` to payment_amount and sets payment_method and payment_date (`paid_at`, default now); payment_status becomes Paid once payment_amount reaches amount_tax_incl, else Partial. Fires `guest.update` with `x-weft-cause: payment` only when the event's override has `fire_on_payment`. Accepts `idempotency-key`, so a retried payment is not counted twice. Concurrent payments of one attendee never overwrite each other; one that keeps colliding answers 409 (nothing recorded), to retry.
+         * @description Admin keys, and integration keys with `attendees:write` for attendees of linked profiles (others are a 404; the answer is the native attendee, unmapped). Adds `amount` to payment_amount and sets payment_method and payment_date (`paid_at`, default now); payment_status becomes Paid once payment_amount reaches amount_tax_incl, else Partial. Fires `guest.update` with `x-weft-cause: payment` only where `fire_on_payment` is on: the event's override says, else its profile. Accepts `idempotency-key`, so a retried payment is not counted twice. Concurrent payments of one attendee never overwrite each other; one that keeps colliding answers 409 (nothing recorded), to retry.
          */
         post: operations["recordPayment"];
         delete?: never;
@@ -395,7 +395,7 @@ export interface paths {
         put?: never;
         /**
          * Create an integration key
-         * @description A `wft_live_` key for the external system: it reads events and attendees of the integration's linked profiles while `api_access` is on, and every write route answers it 403. Takes no body. The secret is in this response only.
+         * @description A `wft_live_` key for the external system, while the integration's `api_access` is on. Its `scopes` say what it may do with the integration's linked profiles: read events (`events:read`), read attendees (`attendees:read`, mapped by the integration's field mapping), and create, update and pay attendees (`attendees:write`); read-only by default, and every other route answers it 403. It may be given an end (`expires_at`). The body is optional. The secret is in this response only.
          */
         post: operations["createIntegrationKey"];
         delete?: never;
@@ -415,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate an integration key
-         * @description Returns a new key (secret shown once) and sets the old key's `expires_at` to now + `grace_seconds` (default 86400, at most 604800, 0 ends it now); until then both work. Rotating again never moves an expiry later. The body is optional. An already expired key cannot be rotated (409). Accepts `idempotency-key`: a retried rotation returns the same new key.
+         * @description Returns a new key (secret shown once) with the old key's scopes and, if the old key had an end (`expires_at`), the same end; and sets the old key's `expires_at` to now + `grace_seconds` (default 86400, at most 604800, 0 ends it now); until then both work. Rotating again never moves an expiry later (rotate the newest key: a key already rotated passes its shortened end on). The body is optional. An already expired key cannot be rotated (409). Accepts `idempotency-key`: a retried rotation returns the same new key.
          */
         post: operations["rotateIntegrationKey"];
         delete?: never;
@@ -558,7 +558,7 @@ export interface paths {
         get: operations["getEventOverride"];
         /**
          * Set the event's integration override
-         * @description Creates or replaces the override (absent properties take their defaults). With an `integration_id`, the event's triggers use that integration instead of the profile's active one, and its fixed configuration is added, locked, to the event's form at once. The integration must be the account's (`VALIDATION_FAILED` naming `integration_id`); it need not list the event's profile. The mapping applies when `integration_id` is null or is the integration being mapped for.
+         * @description Creates or replaces the override (absent properties take their defaults). With an `integration_id`, the event's triggers use that integration instead of the profile's active one, and its fixed configuration is added, locked, to the event's form at once. The integration must be the account's (`VALIDATION_FAILED` naming `integration_id`) and linked to the event's profile (`UNPROCESSABLE` naming `integration_id`): its keys then read the events its webhooks send. Unlinking that profile later points the override back at the profile. The mapping applies when `integration_id` is null or is the integration being mapped for. `fire_on_payment` null follows the profile's; `webhooks_enabled: false` silences the event.
          */
         put: operations["setEventOverride"];
         post?: never;
@@ -567,6 +567,26 @@ export interface paths {
          * @description The event follows its profile's active integration again (its form too).
          */
         delete: operations["deleteEventOverride"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{uid}/effective-integration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What applies to the event, and why
+         * @description Admin key only. Which integration applies to the event (its override's, else its profile's active one), the field mapping its attendees get with the level each entry comes from, the form fields it locks, whether payments fire, and for each trigger the webhooks that would fire or why none would. Computed by the rules the webhooks, the reads and the forms follow, in one read.
+         */
+        get: operations["getEffectiveIntegration"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1140,6 +1160,7 @@ export interface components {
          *         "created_at": "2026-05-01T09:00:00.000Z",
          *         "last_used_at": null,
          *         "expires_at": null,
+         *         "scopes": null,
          *         "key": "wft_admin_BLshYB6iBz4H4YWa72EgpOdOiH2GH5gQiRTW1IF1ifY"
          *       }
          *     }
@@ -1172,6 +1193,10 @@ export interface components {
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "last_used_at": null,
          *       "expires_at": null,
+         *       "scopes": [
+         *         "events:read",
+         *         "attendees:read"
+         *       ],
          *       "key": "wft_live_oSmHa4V0L6U4vkXrM3Ni82FgaUKoKxHeXKYEAJDcpC8"
          *     }
          */
@@ -1185,7 +1210,11 @@ export interface components {
          *       "prefix": "wft_live_oSmH",
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "last_used_at": "2026-05-02T14:31:00.000Z",
-         *       "expires_at": null
+         *       "expires_at": null,
+         *       "scopes": [
+         *         "events:read",
+         *         "attendees:read"
+         *       ]
          *     }
          */
         ApiKey: {
@@ -1201,10 +1230,12 @@ export interface components {
              */
             last_used_at: string | null;
             /**
-             * @description After this it answers 401 (set by a rotation's grace period); null: no expiry.
+             * @description After this it answers 401 ("This key has expired."): set when the key was created, or by a rotation's grace period; null: no expiry.
              * @example 2026-05-01T09:00:00.000Z
              */
             expires_at: string | null;
+            /** @description What an integration key may do: `events:read`, `attendees:read`, `attendees:write` (write attendees of the linked profiles). null for an admin key, which may do everything in its account. */
+            scopes: ("events:read" | "attendees:read" | "attendees:write")[] | null;
         };
         /**
          * @example {
@@ -1291,6 +1322,7 @@ export interface components {
          *       "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
          *       "name": "Acme Conferences",
          *       "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *       "fire_on_payment": false,
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:30:00.000Z"
          *     }
@@ -1301,6 +1333,8 @@ export interface components {
             name: string;
             /** @description The integration whose webhooks fire for this profile's events (see Activation); null when none is active. */
             active_integration_id: string | null;
+            /** @description Whether a payment fires `guest.update` (with `x-weft-cause: payment`) for the profile's events; an event's override may say otherwise. */
+            fire_on_payment: boolean;
             /** @example 2026-05-01T09:00:00.000Z */
             created_at: string;
             /** @example 2026-05-01T09:00:00.000Z */
@@ -1314,15 +1348,20 @@ export interface components {
         CreateProfile: {
             /** @example Acme Conferences */
             name: string;
+            /** @description Whether a payment fires `guest.update` for the profile's events (an event's override may say otherwise). Default false. */
+            fire_on_payment?: boolean;
         };
         /**
          * @example {
-         *       "name": "Acme Summits"
+         *       "name": "Acme Summits",
+         *       "fire_on_payment": true
          *     }
          */
         UpdateProfile: {
             /** @example Acme Conferences */
             name?: string;
+            /** @description Whether a payment fires `guest.update` for the profile's events (an event's override may say otherwise). Default false. */
+            fire_on_payment?: boolean;
         };
         /**
          * @example {
@@ -1644,7 +1683,7 @@ export interface components {
             updated_at: string;
         };
         /**
-         * @description Only `name` is required; absent properties take their defaults (no profiles, `api_access` and `webhooks_enabled` true, no fixed fields, an empty mapping).
+         * @description Only `name` is required; absent properties take their defaults (no profiles, `api_access` false, `webhooks_enabled` true, no fixed fields, an empty mapping).
          * @example {
          *       "name": "CRM sync",
          *       "profile_uids": [
@@ -1685,7 +1724,7 @@ export interface components {
              */
             profile_uids?: string[];
             /**
-             * @description Whether the integration's keys may read (events and attendees of linked profiles). Default true on create.
+             * @description Whether the integration's keys work (within their scopes, on the linked profiles). Default **false** on create: turn it on when the other system needs the API (integrations created before this default keep their value).
              * @example true
              */
             api_access?: boolean;
@@ -1748,7 +1787,7 @@ export interface components {
              */
             profile_uids?: string[];
             /**
-             * @description Whether the integration's keys may read (events and attendees of linked profiles). Default true on create.
+             * @description Whether the integration's keys work (within their scopes, on the linked profiles). Default **false** on create: turn it on when the other system needs the API (integrations created before this default keep their value).
              * @example true
              */
             api_access?: boolean;
@@ -1759,6 +1798,25 @@ export interface components {
             webhooks_enabled?: boolean;
             fixed_configuration?: components["schemas"]["FixedConfiguration"];
             field_mapping?: components["schemas"]["FieldMapping"];
+        };
+        /**
+         * @example {
+         *       "scopes": [
+         *         "attendees:read",
+         *         "attendees:write"
+         *       ],
+         *       "expires_at": "2027-06-01T00:00:00Z"
+         *     }
+         */
+        CreateIntegrationKey: {
+            /** @description What the key may do; default `["events:read", "attendees:read"]` (read-only). `attendees:write` lets it create, update and pay attendees of the integration's linked profiles. */
+            scopes?: ("events:read" | "attendees:read" | "attendees:write")[];
+            /**
+             * Format: date-time
+             * @description When the key stops working (401, "This key has expired."); must be in the future. Seven days before, an `integration_key.expiring` operational webhook fires. Default: never.
+             * @example 2026-06-12T07:00:00Z
+             */
+            expires_at?: string;
         };
         /**
          * @example {
@@ -2049,6 +2107,7 @@ export interface components {
          *       ],
          *       "mapping_mode": "merge",
          *       "fire_on_payment": true,
+         *       "webhooks_enabled": true,
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z"
          *     }
@@ -2059,7 +2118,9 @@ export interface components {
             field_mapping: components["schemas"]["FieldMapping"];
             /** @enum {string} */
             mapping_mode: "merge" | "replace";
-            fire_on_payment: boolean;
+            /** @description null: the profile's `fire_on_payment` applies. */
+            fire_on_payment: boolean | null;
+            webhooks_enabled: boolean;
             /** @example 2026-05-01T09:00:00.000Z */
             created_at: string;
             /** @example 2026-05-01T09:00:00.000Z */
@@ -2076,12 +2137,13 @@ export interface components {
          *         }
          *       ],
          *       "mapping_mode": "merge",
-         *       "fire_on_payment": true
+         *       "fire_on_payment": true,
+         *       "webhooks_enabled": true
          *     }
          */
         EventOverrideInput: {
             /**
-             * @description The integration the event's triggers use instead of the profile's active one; null (the default) keeps the profile's.
+             * @description The integration the event's triggers use instead of the profile's active one; null (the default) keeps the profile's. It must be linked to the event's profile (`profile_uids`), else 422: its keys then read the event its webhooks send (`VALIDATION_FAILED` for an unknown id).
              * @example int_5t8w1q3z9x0c2v4b6n7m
              */
             integration_id?: string | null;
@@ -2091,8 +2153,138 @@ export interface components {
              * @enum {string}
              */
             mapping_mode?: "merge" | "replace";
-            /** @description Whether a payment fires `guest.update` (with `x-weft-cause: payment`). Default false. */
-            fire_on_payment?: boolean;
+            /** @description Whether a payment fires `guest.update` (with `x-weft-cause: payment`) for this event; null (the default) follows the profile's `fire_on_payment`. */
+            fire_on_payment?: boolean | null;
+            /** @description `false` switches every webhook off for this event (the profile's integration's, or the override's). Default true. */
+            webhooks_enabled?: boolean;
+        };
+        /**
+         * @example {
+         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+         *       "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+         *       "integration": {
+         *         "id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *         "name": "CRM sync",
+         *         "api_access": true,
+         *         "webhooks_enabled": true
+         *       },
+         *       "source": "profile",
+         *       "override": null,
+         *       "fire_on_payment": {
+         *         "enabled": false,
+         *         "level": "profile"
+         *       },
+         *       "field_mapping": [
+         *         {
+         *           "name": "contact_email",
+         *           "mapped_to": "email",
+         *           "level": "integration"
+         *         },
+         *         {
+         *           "name": "source",
+         *           "value": "weft",
+         *           "level": "account"
+         *         }
+         *       ],
+         *       "locked_fields": [
+         *         {
+         *           "name": "cpy_vat_number",
+         *           "label": "VAT",
+         *           "type": "text",
+         *           "required": true,
+         *           "locked": true
+         *         }
+         *       ],
+         *       "triggers": [
+         *         {
+         *           "trigger": "guest.create",
+         *           "outcome": "fires",
+         *           "webhooks": [
+         *             {
+         *               "id": "whk_3m6q9x2c5v8b1n4k7z0w",
+         *               "name": "New registrations",
+         *               "method": "POST",
+         *               "url": "https://crm.example.com/hooks/weft"
+         *             }
+         *           ],
+         *           "skipped": []
+         *         },
+         *         {
+         *           "trigger": "guest.delete",
+         *           "outcome": "no_webhook_for_trigger",
+         *           "webhooks": [],
+         *           "skipped": []
+         *         }
+         *       ]
+         *     }
+         */
+        EffectiveIntegration: {
+            event_uid: string;
+            profile_uid: string;
+            /** @description The integration that applies; null when none does. */
+            integration: {
+                id: string;
+                name: string;
+                api_access: boolean;
+                webhooks_enabled: boolean;
+            } | null;
+            /**
+             * @description Where it comes from: the profile's active integration, or the event's override naming another.
+             * @enum {string|null}
+             */
+            source: "profile" | "override" | null;
+            /** @description The event's override as stored, if it has one. */
+            override: {
+                integration_id: string | null;
+                /** @enum {string} */
+                mapping_mode: "merge" | "replace";
+                fire_on_payment: boolean | null;
+                webhooks_enabled: boolean;
+            } | null;
+            /** @description Whether a payment fires `guest.update`, and whether the event or its profile says so. */
+            fire_on_payment: {
+                enabled: boolean;
+                /** @enum {string} */
+                level: "profile" | "event";
+            };
+            /** @description The mapping attendees get for this integration at this event (its keys' reads, its `guest.*` webhooks), account -> integration -> profile -> event merged by name (or the event's alone with `mapping_mode: replace`); empty: the whole native attendee. */
+            field_mapping: components["schemas"]["LevelledMappingEntry"][];
+            /** @description The form fields the integration's fixed configuration locks on this event. */
+            locked_fields: components["schemas"]["FormField"][];
+            /** @description Every trigger, in a fixed order. */
+            triggers: {
+                /** @enum {string} */
+                trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+                /** @description `fires` when a change (or, for `*.manual`, an organiser's action) would send `webhooks`; else why nothing would be sent. */
+                outcome: "fires" | components["schemas"]["SilenceReason"];
+                webhooks: components["schemas"]["WebhookSummary"][];
+                /** @description The integration's webhooks for this trigger that would not fire here, with why. */
+                skipped: (components["schemas"]["WebhookSummary"] & {
+                    reason: components["schemas"]["SilenceReason"];
+                })[];
+            }[];
+        };
+        LevelledMappingEntry: {
+            name: string;
+            mapped_to?: string;
+            value?: unknown;
+            /**
+             * @description Where the entry was set: a later level replaces an earlier entry of the same name.
+             * @enum {string}
+             */
+            level: "account" | "integration" | "profile" | "event";
+        };
+        /**
+         * @description Why nothing is sent: no integration applies (`no_active_integration`), its webhooks are off (`integration_webhooks_disabled`), the event's override switched them off (`event_webhooks_disabled`), a payment where `fire_on_payment` is off (`payment_not_enabled`), no webhook for the trigger (`no_webhook_for_trigger`), none covering the event (`event_not_in_event_uids`), or only disabled ones (`webhook_disabled`).
+         * @enum {string}
+         */
+        SilenceReason: "no_active_integration" | "integration_webhooks_disabled" | "event_webhooks_disabled" | "payment_not_enabled" | "no_webhook_for_trigger" | "event_not_in_event_uids" | "webhook_disabled";
+        WebhookSummary: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+            url: string;
         };
         /**
          * @example {
@@ -2282,7 +2474,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A valid key that may not do this: an integration key on a write or admin route, an integration whose `api_access` is off, the bootstrap token anywhere but `POST /v1/accounts`, or an admin key there. */
+        /** @description A valid key that may not do this: an integration key on an admin route or without the route's scope, an integration whose `api_access` is off, the bootstrap token anywhere but `POST /v1/accounts`, or an admin key there. */
         Forbidden: {
             headers: {
                 "x-request-id": components["headers"]["RequestId"];
@@ -2295,7 +2487,7 @@ export interface components {
                  * @example {
                  *       "error": {
                  *         "code": "FORBIDDEN",
-                 *         "message": "Integration keys can only read events and attendees.",
+                 *         "message": "This key does not have the `attendees:write` scope.",
                  *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
                  *         "details": []
                  *       }
@@ -2594,6 +2786,7 @@ export interface operations {
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "last_used_at": null,
                      *           "expires_at": null,
+                     *           "scopes": null,
                      *           "key": "wft_admin_BLshYB6iBz4H4YWa72EgpOdOiH2GH5gQiRTW1IF1ifY"
                      *         }
                      *       }
@@ -2692,7 +2885,8 @@ export interface operations {
                      *           "prefix": "wft_admin_BLsh",
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "last_used_at": "2026-05-02T14:31:00.000Z",
-                     *           "expires_at": null
+                     *           "expires_at": null,
+                     *           "scopes": null
                      *         }
                      *       ],
                      *       "meta": {
@@ -2748,6 +2942,7 @@ export interface operations {
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "last_used_at": null,
                      *         "expires_at": null,
+                     *         "scopes": null,
                      *         "key": "wft_admin_BLshYB6iBz4H4YWa72EgpOdOiH2GH5gQiRTW1IF1ifY"
                      *       }
                      *     }
@@ -2942,6 +3137,7 @@ export interface operations {
                      *           "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
                      *           "name": "Acme Conferences",
                      *           "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *           "fire_on_payment": false,
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "updated_at": "2026-05-01T09:30:00.000Z"
                      *         }
@@ -3001,6 +3197,7 @@ export interface operations {
                      *         "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
                      *         "name": "Acme Conferences",
                      *         "active_integration_id": null,
+                     *         "fire_on_payment": false,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:30:00.000Z"
                      *       }
@@ -3051,6 +3248,7 @@ export interface operations {
                      *         "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
                      *         "name": "Acme Conferences",
                      *         "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "fire_on_payment": false,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:30:00.000Z"
                      *       }
@@ -3139,6 +3337,7 @@ export interface operations {
                      *         "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
                      *         "name": "Acme Summits",
                      *         "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "fire_on_payment": false,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:30:00.000Z"
                      *       }
@@ -4536,7 +4735,11 @@ export interface operations {
                      *           "prefix": "wft_live_oSmH",
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "last_used_at": "2026-05-02T14:31:00.000Z",
-                     *           "expires_at": null
+                     *           "expires_at": null,
+                     *           "scopes": [
+                     *             "events:read",
+                     *             "attendees:read"
+                     *           ]
                      *         }
                      *       ],
                      *       "meta": {
@@ -4577,7 +4780,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateIntegrationKey"];
+            };
+        };
         responses: {
             /** @description The new key with its secret. */
             201: {
@@ -4596,6 +4803,10 @@ export interface operations {
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "last_used_at": null,
                      *         "expires_at": null,
+                     *         "scopes": [
+                     *           "events:read",
+                     *           "attendees:read"
+                     *         ],
                      *         "key": "wft_live_oSmHa4V0L6U4vkXrM3Ni82FgaUKoKxHeXKYEAJDcpC8"
                      *       }
                      *     }
@@ -4656,6 +4867,10 @@ export interface operations {
                      *         "created_at": "2026-05-10T09:00:00.000Z",
                      *         "last_used_at": null,
                      *         "expires_at": null,
+                     *         "scopes": [
+                     *           "events:read",
+                     *           "attendees:read"
+                     *         ],
                      *         "key": "wft_live_Tq9cV1mX0rZ7yB4nK2sD8fH6jL3pW5eA1uG9iO0tR2k"
                      *       }
                      *     }
@@ -5278,6 +5493,7 @@ export interface operations {
                      *         ],
                      *         "mapping_mode": "merge",
                      *         "fire_on_payment": true,
+                     *         "webhooks_enabled": true,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
                      *       }
@@ -5338,6 +5554,7 @@ export interface operations {
                      *         ],
                      *         "mapping_mode": "merge",
                      *         "fire_on_payment": true,
+                     *         "webhooks_enabled": true,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
                      *       }
@@ -5353,6 +5570,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5382,6 +5600,106 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getEffectiveIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event's effective configuration. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "integration": {
+                     *           "id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *           "name": "CRM sync",
+                     *           "api_access": true,
+                     *           "webhooks_enabled": true
+                     *         },
+                     *         "source": "profile",
+                     *         "override": null,
+                     *         "fire_on_payment": {
+                     *           "enabled": false,
+                     *           "level": "profile"
+                     *         },
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email",
+                     *             "level": "integration"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft",
+                     *             "level": "account"
+                     *           }
+                     *         ],
+                     *         "locked_fields": [
+                     *           {
+                     *             "name": "cpy_vat_number",
+                     *             "label": "VAT",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "locked": true
+                     *           }
+                     *         ],
+                     *         "triggers": [
+                     *           {
+                     *             "trigger": "guest.create",
+                     *             "outcome": "fires",
+                     *             "webhooks": [
+                     *               {
+                     *                 "id": "whk_3m6q9x2c5v8b1n4k7z0w",
+                     *                 "name": "New registrations",
+                     *                 "method": "POST",
+                     *                 "url": "https://crm.example.com/hooks/weft"
+                     *               }
+                     *             ],
+                     *             "skipped": []
+                     *           },
+                     *           {
+                     *             "trigger": "guest.delete",
+                     *             "outcome": "no_webhook_for_trigger",
+                     *             "webhooks": [],
+                     *             "skipped": []
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["EffectiveIntegration"];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
