@@ -25,14 +25,20 @@ export const RETENTION_SECONDS = 30 * 24 * 3600;
 const SWEEP_PAGE = 500;
 /** How long one run keeps re-sending (of the cron's wall time), before retention's turn. */
 export const SWEEP_BUDGET_MS = 20_000;
+/**
+ * Re-sent messages a second at most: under a queue's throughput limit (5,000 a second per queue on
+ * Cloudflare), leaving room for the changes of the moment; 10,000 take five seconds.
+ */
+export const SWEEP_MESSAGES_PER_SECOND = 2_000;
 /** Endpoints woken per run (each drains all of its own due deliveries). */
 const WAKE_LIMIT = 1000;
 
 export type SweepResult = { triggers: number; endpoints: number };
 
 /**
- * The safety net. Re-sends the messages of triggers still pending after a minute, in pages, for as
- * long as its time budget lasts (a backlog of 10,000 drains in one run, not 100 a minute), and
+ * The safety net. Re-sends the messages of triggers still pending after a minute, in pages, at
+ * most SWEEP_MESSAGES_PER_SECOND, for as long as its time budget lasts (a backlog of 10,000 drains
+ * in one run, not 100 a minute), and
  * wakes the endpoints that have deliveries more than a minute past due and not held by an attempt.
  * Then deletes what outlived retention.
  */
@@ -53,6 +59,7 @@ export async function sweep(deps: Deps): Promise<SweepResult> {
   );
   let triggers = 0;
   while (Date.now() - started < SWEEP_BUDGET_MS) {
+    const pageStarted = Date.now();
     const page = await claimStaleTriggers(db, { before, resentBefore, at }, SWEEP_PAGE);
     // A send that fails leaves the page marked: the next run after RESEND_AFTER tries again.
     await sendMessages(
@@ -61,6 +68,8 @@ export async function sweep(deps: Deps): Promise<SweepResult> {
     );
     triggers += page.length;
     if (page.length < SWEEP_PAGE) break;
+    const pause = (page.length * 1000) / SWEEP_MESSAGES_PER_SECOND - (Date.now() - pageStarted);
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
   }
   await woken;
 
