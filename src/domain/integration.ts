@@ -27,6 +27,7 @@ export function serializeIntegration(row: Integration) {
       fields: row.fixedConfiguration.fields.map(({ locked: _locked, ...field }) => field),
     },
     field_mapping: row.fieldMapping,
+    template_id: row.templateId,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };

@@ -101,6 +101,7 @@ export async function createIntegration(
     webhooksEnabled: input.webhooks_enabled,
     fixedConfiguration: storedFixed(input.fixed_configuration),
     fieldMapping: input.field_mapping,
+    templateId: null,
     createdAt: now,
     updatedAt: now,
   };

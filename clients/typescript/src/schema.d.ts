@@ -1651,6 +1651,7 @@ export interface components {
          *           "value": "weft"
          *         }
          *       ],
+         *       "template_id": null,
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z"
          *     }
@@ -1677,6 +1678,11 @@ export interface components {
                 }[];
             };
             field_mapping: components["schemas"]["FieldMapping"];
+            /**
+             * @description The catalogue template it was created from (`GET /v1/integration-templates/{id}`), or null. Kept as it was when the integration is edited.
+             * @example null
+             */
+            template_id: string | null;
             /** @example 2026-05-01T09:00:00.000Z */
             created_at: string;
             /** @example 2026-05-01T09:00:00.000Z */
@@ -1845,6 +1851,14 @@ export interface components {
          *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
          *       "enabled": true,
+         *       "secret_url": false,
+         *       "payload_template": {
+         *         "properties": {
+         *           "email": "{{email}}",
+         *           "firstname": "{{firstname}}"
+         *         }
+         *       },
+         *       "body_encoding": "json",
          *       "disabled_reason": null,
          *       "secret_prefix": "whsec_haFg",
          *       "created_at": "2026-05-01T09:00:00.000Z",
@@ -1871,6 +1885,14 @@ export interface components {
          *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
          *       "enabled": true,
+         *       "secret_url": false,
+         *       "payload_template": {
+         *         "properties": {
+         *           "email": "{{email}}",
+         *           "firstname": "{{firstname}}"
+         *         }
+         *       },
+         *       "body_encoding": "json",
          *       "disabled_reason": null,
          *       "secret_prefix": "whsec_haFg",
          *       "created_at": "2026-05-01T09:00:00.000Z",
@@ -1884,12 +1906,24 @@ export interface components {
             /** @enum {string} */
             trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
             url: string;
+            secret_url: boolean;
             /** @enum {string} */
             method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
             headers: {
                 [key: string]: "********";
             };
             event_uids: string[];
+            /**
+             * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
+             * @example {
+             *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
+             *     }
+             */
+            payload_template: string | number | boolean | null | unknown[] | {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            body_encoding: "json" | "form";
             enabled: boolean;
             /** @description `"gone"` (the target answered 410) or `"failing"` (every attempt failed for 5 days). */
             disabled_reason: string | null;
@@ -1900,7 +1934,7 @@ export interface components {
             updated_at: string;
         };
         /**
-         * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled).
+         * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, a public URL, no payload template, a JSON body).
          * @example {
          *       "name": "Push to CRM",
          *       "trigger": "guest.create",
@@ -1912,7 +1946,15 @@ export interface components {
          *       "event_uids": [
          *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
-         *       "enabled": true
+         *       "enabled": true,
+         *       "secret_url": false,
+         *       "payload_template": {
+         *         "properties": {
+         *           "email": "{{email}}",
+         *           "firstname": "{{firstname}}"
+         *         }
+         *       },
+         *       "body_encoding": "json"
          *     }
          */
         CreateWebhook: {
@@ -1924,7 +1966,7 @@ export interface components {
              */
             trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
             /**
-             * @description https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true`.
+             * @description https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true`. The path and query may hold placeholders, as in payload templates (`/members/{{email | lower | md5}}`): each value is percent-encoded, the scheme and host are written out, and the rendered URL is checked by the same policy before every attempt (422 naming `url` for a bad placeholder). A secret URL is shown as its scheme and host only.
              * @example https://crm.example.com/hooks/weft
              */
             url: string;
@@ -1955,6 +1997,26 @@ export interface components {
              * @example true
              */
             enabled?: boolean;
+            /**
+             * @description The URL is a credential (a Slack or Teams incoming-webhook URL, a Zapier catch hook): stored encrypted like header values, and reads show only its scheme and host. A secret URL holds no placeholders. On update, a new `url` keeps the webhook's setting unless `secret_url` is sent too.
+             * @example false
+             */
+            secret_url?: boolean;
+            /**
+             * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
+             * @example {
+             *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
+             *     }
+             */
+            payload_template?: string | number | boolean | null | unknown[] | {
+                [key: string]: unknown;
+            };
+            /**
+             * @description `json` (`content-type: application/json`), or `form`: the body's top-level keys as `application/x-www-form-urlencoded` fields (values as text; null as empty, objects and arrays as JSON), for receivers such as Salesforce web-to-lead. A form's template must be an object. The signature covers the bytes sent.
+             * @example json
+             * @enum {string}
+             */
+            body_encoding?: "json" | "form";
         };
         /**
          * @description Every property optional. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.
@@ -1972,7 +2034,7 @@ export interface components {
              */
             trigger?: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
             /**
-             * @description https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true`.
+             * @description https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true`. The path and query may hold placeholders, as in payload templates (`/members/{{email | lower | md5}}`): each value is percent-encoded, the scheme and host are written out, and the rendered URL is checked by the same policy before every attempt (422 naming `url` for a bad placeholder). A secret URL is shown as its scheme and host only.
              * @example https://crm.example.com/hooks/weft
              */
             url?: string;
@@ -1999,6 +2061,26 @@ export interface components {
             event_uids?: string[] | string;
             /** @example true */
             enabled?: boolean;
+            /**
+             * @description The URL is a credential (a Slack or Teams incoming-webhook URL, a Zapier catch hook): stored encrypted like header values, and reads show only its scheme and host. A secret URL holds no placeholders. On update, a new `url` keeps the webhook's setting unless `secret_url` is sent too.
+             * @example false
+             */
+            secret_url?: boolean;
+            /**
+             * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
+             * @example {
+             *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
+             *     }
+             */
+            payload_template?: string | number | boolean | null | unknown[] | {
+                [key: string]: unknown;
+            };
+            /**
+             * @description `json` (`content-type: application/json`), or `form`: the body's top-level keys as `application/x-www-form-urlencoded` fields (values as text; null as empty, objects and arrays as JSON), for receivers such as Salesforce web-to-lead. A form's template must be an object. The signature covers the bytes sent.
+             * @example json
+             * @enum {string}
+             */
+            body_encoding?: "json" | "form";
         };
         /**
          * @example {
@@ -4355,6 +4437,7 @@ export interface operations {
                      *               "value": "weft"
                      *             }
                      *           ],
+                     *           "template_id": null,
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "updated_at": "2026-05-01T09:00:00.000Z"
                      *         }
@@ -4438,6 +4521,7 @@ export interface operations {
                      *             "value": "weft"
                      *           }
                      *         ],
+                     *         "template_id": null,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
                      *       }
@@ -4512,6 +4596,7 @@ export interface operations {
                      *             "value": "weft"
                      *           }
                      *         ],
+                     *         "template_id": null,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
                      *       }
@@ -4624,6 +4709,7 @@ export interface operations {
                      *             "value": "weft"
                      *           }
                      *         ],
+                     *         "template_id": null,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-02T10:00:00.000Z"
                      *       }
@@ -4922,6 +5008,14 @@ export interface operations {
                      *             "evt_5n2c8x1m4q7w9z3b0k6j"
                      *           ],
                      *           "enabled": true,
+                     *           "secret_url": false,
+                     *           "payload_template": {
+                     *             "properties": {
+                     *               "email": "{{email}}",
+                     *               "firstname": "{{firstname}}"
+                     *             }
+                     *           },
+                     *           "body_encoding": "json",
                      *           "disabled_reason": null,
                      *           "secret_prefix": "whsec_haFg",
                      *           "created_at": "2026-05-01T09:00:00.000Z",
@@ -4997,6 +5091,14 @@ export interface operations {
                      *           "evt_5n2c8x1m4q7w9z3b0k6j"
                      *         ],
                      *         "enabled": true,
+                     *         "secret_url": false,
+                     *         "payload_template": {
+                     *           "properties": {
+                     *             "email": "{{email}}",
+                     *             "firstname": "{{firstname}}"
+                     *           }
+                     *         },
+                     *         "body_encoding": "json",
                      *         "disabled_reason": null,
                      *         "secret_prefix": "whsec_haFg",
                      *         "created_at": "2026-05-01T09:00:00.000Z",
@@ -5063,6 +5165,14 @@ export interface operations {
                      *           "evt_5n2c8x1m4q7w9z3b0k6j"
                      *         ],
                      *         "enabled": true,
+                     *         "secret_url": false,
+                     *         "payload_template": {
+                     *           "properties": {
+                     *             "email": "{{email}}",
+                     *             "firstname": "{{firstname}}"
+                     *           }
+                     *         },
+                     *         "body_encoding": "json",
                      *         "disabled_reason": null,
                      *         "secret_prefix": "whsec_haFg",
                      *         "created_at": "2026-05-01T09:00:00.000Z",
@@ -5166,6 +5276,14 @@ export interface operations {
                      *           "evt_5n2c8x1m4q7w9z3b0k6j"
                      *         ],
                      *         "enabled": true,
+                     *         "secret_url": false,
+                     *         "payload_template": {
+                     *           "properties": {
+                     *             "email": "{{email}}",
+                     *             "firstname": "{{firstname}}"
+                     *           }
+                     *         },
+                     *         "body_encoding": "json",
                      *         "disabled_reason": null,
                      *         "secret_prefix": "whsec_haFg",
                      *         "created_at": "2026-05-01T09:00:00.000Z",

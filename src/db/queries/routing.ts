@@ -105,14 +105,18 @@ function routeRows([account, profile, override, integration, hooks]: [
 
 export type RouteRows = ReturnType<typeof routeRows>;
 
-/** A trigger with the route of its event for that trigger (the consumer's one read). */
+/**
+ * A trigger with its event (what templates read as `event`; gone after an event.delete) and the
+ * route of its event for that trigger: the consumer's one read.
+ */
 export async function triggerWithRoute(db: Database, id: string) {
-  const [found, ...route] = await batchPrepared(db, [
+  const [found, event, ...route] = await batchPrepared(db, [
     [triggerById(db), { id }],
+    [eventOfTrigger(db), { id }],
     ...bound(routeOfTrigger(db), { id }),
   ]);
   const trigger = found[0];
-  return trigger && { trigger, ...routeRows(route) };
+  return trigger && { trigger, event: event[0], ...routeRows(route) };
 }
 
 /** An event of the account with its route for `trigger` (a manual action's one read). */
@@ -218,6 +222,23 @@ const eventOfAccount = (db: Database) =>
       .from(events)
       .where(
         and(eq(events.id, placeholder("eventId")), eq(events.accountId, placeholder("accountId"))),
+      )
+      .prepare(),
+  );
+
+const eventOfTrigger = (db: Database) =>
+  prepared(db, "eventOfTrigger", () =>
+    db
+      .select()
+      .from(events)
+      .where(
+        eq(
+          events.id,
+          db
+            .select({ value: triggers.eventId })
+            .from(triggers)
+            .where(eq(triggers.id, placeholder("id"))),
+        ),
       )
       .prepare(),
   );

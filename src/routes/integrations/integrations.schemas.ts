@@ -127,6 +127,7 @@ export const UpdateIntegrationBody = z
 export const INTEGRATION_EXAMPLE = {
   id: "int_5t8w1q3z9x0c2v4b6n7m",
   ...example,
+  template_id: null,
   created_at: "2026-05-01T09:00:00.000Z",
   updated_at: "2026-05-01T09:00:00.000Z",
 };
@@ -152,6 +153,11 @@ export const IntegrationSchema = z
       ),
     }),
     field_mapping: FieldMappingSchema,
+    template_id: z.string().nullable().openapi({
+      description:
+        "The catalogue template it was created from (`GET /v1/integration-templates/{id}`), or null. Kept as it was when the integration is edited.",
+      example: null,
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
