@@ -403,6 +403,13 @@ const CASES: Record<string, Case> = {
       status: 200,
     };
   },
+  "POST /v1/integrations/{id}/webhooks/{webhook_id}/preview": async (w) => ({
+    ...body(w),
+    method: "POST",
+    path: `/v1/integrations/${w.integration.id}/webhooks/${w.push.id}/preview`,
+    body: { attendee_uid: w.attendee.uid },
+    status: 200,
+  }),
   "GET /v1/events/{uid}/actions": async (w) => ({
     ...body(w),
     method: "GET",

@@ -222,6 +222,12 @@ export const ROUTES: Route[] = [
   r(
     "resource",
     "POST",
+    (o) => `/v1/integrations/${o.integration}/webhooks/${o.webhook}/preview`,
+    (o) => ({ attendee_uid: o.linked.attendee }),
+  ),
+  r(
+    "resource",
+    "POST",
     (o) => `/v1/integrations/${o.deliveryIntegration}/webhooks/${o.deliveryWebhook}/recover`,
     () => ({ since: "2026-01-01T00:00:00Z" }),
   ),

@@ -459,7 +459,7 @@ export interface paths {
         put?: never;
         /**
          * Create a webhook
-         * @description A webhook sends one trigger (`guest.create`, ...) of the integration to a URL, signed; it fires while the integration is active on the event's profile (or set on the event). The signing secret (`secret`) is in this response only. Header values and the secret are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`). The webhook receives the triggers recorded after it was created, not a change made before, even one still queued. What the receiver gets is in this document's `webhooks` section.
+         * @description A webhook sends one trigger (`guest.create`, ...) of the integration to a URL, signed; it fires while the integration is active on the event's profile (or set on the event). The signing secret (`secret`) is in this response only. Header values, the secret and a `secret_url` are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`). A payload template and URL placeholders are checked here: `UNPROCESSABLE` with one `details` entry per problem, naming `payload_template.<entry>` or `url`. The webhook receives the triggers recorded after it was created, not a change made before, even one still queued. What the receiver gets is in this document's `webhooks` section.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -491,7 +491,7 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook
-         * @description Every property optional; `headers` replaces the whole set. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.
+         * @description Every property optional; `headers` replaces the whole set. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`. A change to the trigger, method, URL, `payload_template`, `body_encoding` or `secret_url` is checked against the whole webhook (`UNPROCESSABLE` naming each problem). Deliveries already made keep the body and URL they were rendered with.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -510,6 +510,26 @@ export interface paths {
          * @description Returns the new secret, once. For 24 hours the previous secret keeps signing too: `webhook-signature` then carries two space-separated signatures, so receivers can switch without missing a delivery. Takes no body.
          */
         post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/{id}/webhooks/{webhook_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview what a webhook would send
+         * @description Renders the webhook for an attendee (guest triggers) or an event (event triggers) exactly as a delivery would be made now, with the integration's mapping at that event, and answers the method, URL, headers and body it would send, without sending anything or storing a delivery. Works whether or not the integration is active, and on a disabled webhook. Header values, the signature and a secret URL are masked. An attendee or event that does not exist is `VALIDATION_FAILED` naming `attendee_uid` or `event_uid`; a template that cannot be rendered for it is `UNPROCESSABLE` naming `payload_template.<entry>` or `url`.
+         */
+        post: operations["previewWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2092,6 +2112,49 @@ export interface components {
         };
         /**
          * @example {
+         *       "method": "POST",
+         *       "url": "https://hooks.slack.com/********",
+         *       "headers": {
+         *         "webhook-id": "dlv_7y6t5r4e3w2q1a0s9d8f",
+         *         "webhook-timestamp": "1777626000",
+         *         "webhook-signature": "v1,********",
+         *         "content-type": "application/json",
+         *         "x-weft-trigger": "guest.create",
+         *         "x-weft-event-uid": "evt_2b4d6f8h0j1l3n5p7r9t",
+         *         "x-weft-entity-uid": "gst_3c5e7g9i1k2m4o6q8s0u",
+         *         "x-weft-attempt": "1",
+         *         "user-agent": "Weft-Webhooks/1"
+         *       },
+         *       "body": "{\"text\":\"New registration for Annual Summit: Jane Doe\"}"
+         *     }
+         */
+        WebhookPreview: {
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+            /** @description Rendered from the URL's placeholders; for GET and DELETE with `trigger`, `uid` and `event_uid` in the query. A secret URL shows its scheme and host only. */
+            url: string;
+            /** @description Every header of the request. The webhook's own header values and the signature are masked (`********`); `webhook-id` and `webhook-timestamp` are examples: each delivery has its own. */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description The body exactly as it would be sent (JSON, or form fields with `body_encoding: form`); null for GET and DELETE. */
+            body: string | null;
+        };
+        /**
+         * @description The attendee (guest triggers) or event (event triggers) to render the webhook for: exactly one of the two.
+         * @example {
+         *       "attendee_uid": "gst_3c5e7g9i1k2m4o6q8s0u"
+         *     }
+         */
+        PreviewWebhook: {
+            /** @example gst_3c5e7g9i1k2m4o6q8s0u */
+            attendee_uid: string;
+        } | {
+            /** @example evt_2b4d6f8h0j1l3n5p7r9t */
+            event_uid: string;
+        };
+        /**
+         * @example {
          *       "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
          *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m"
          *     }
@@ -2591,7 +2654,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Well-formed, but against the event's registration form: one `details` entry per unknown field, missing required field, wrong type or unknown option (`fields.<name>`). */
+        /** @description Well-formed, but unusable, one `details` entry per problem: against the event's registration form (unknown field, missing required field, wrong type or unknown option: `fields.<name>`), or a webhook's payload template or URL placeholders (`payload_template.<entry>`, `url`), or a template's parameters (`params.<name>`). */
         Unprocessable: {
             headers: {
                 "x-request-id": components["headers"]["RequestId"];
@@ -5118,6 +5181,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5301,6 +5365,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5349,6 +5414,72 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The webhook's id (`whk_...`), one of the integration's. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewWebhook"];
+            };
+        };
+        responses: {
+            /** @description The request the webhook would send. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "method": "POST",
+                     *         "url": "https://hooks.slack.com/********",
+                     *         "headers": {
+                     *           "webhook-id": "dlv_7y6t5r4e3w2q1a0s9d8f",
+                     *           "webhook-timestamp": "1777626000",
+                     *           "webhook-signature": "v1,********",
+                     *           "content-type": "application/json",
+                     *           "x-weft-trigger": "guest.create",
+                     *           "x-weft-event-uid": "evt_2b4d6f8h0j1l3n5p7r9t",
+                     *           "x-weft-entity-uid": "gst_3c5e7g9i1k2m4o6q8s0u",
+                     *           "x-weft-attempt": "1",
+                     *           "user-agent": "Weft-Webhooks/1"
+                     *         },
+                     *         "body": "{\"text\":\"New registration for Annual Summit: Jane Doe\"}"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["WebhookPreview"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

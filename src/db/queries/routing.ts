@@ -174,6 +174,37 @@ export async function attendeeWithRoute(
   return attendee && event[0] && { attendee, event: event[0], ...routeRows(route) };
 }
 
+/**
+ * An attendee (or, without `attendeeId`, an event) of the account, its event, and the event's
+ * account, profile and override: what renders a webhook for it under any integration (a
+ * preview's). Builders, to read in the batch of the webhook they preview.
+ */
+export function subjectWithContext(
+  db: Database,
+  accountId: string,
+  subject: { attendeeId: string } | { eventId: string },
+) {
+  const attendeeId = "attendeeId" in subject ? subject.attendeeId : "";
+  const eventId =
+    "eventId" in subject
+      ? sql`${subject.eventId}`
+      : sql`(${db.select({ id: attendees.eventId }).from(attendees).where(eq(attendees.id, attendeeId))})`;
+  const profileId = sql`(${db.select({ id: events.profileId }).from(events).where(eq(events.id, eventId))})`;
+  return [
+    db
+      .select()
+      .from(attendees)
+      .where(and(eq(attendees.id, attendeeId), eq(attendees.accountId, accountId))),
+    db
+      .select()
+      .from(events)
+      .where(and(eq(events.id, eventId), eq(events.accountId, accountId))),
+    db.select().from(accounts).where(eq(accounts.id, accountId)),
+    db.select().from(profiles).where(eq(profiles.id, profileId)),
+    db.select().from(eventOverrides).where(eq(eventOverrides.eventId, eventId)),
+  ] as const;
+}
+
 /** An event's account, profile and override alone (what maps it, and decides its form). */
 export async function routingContext(
   db: Database,

@@ -246,3 +246,52 @@ export const ROTATED_SECRET_EXAMPLE = {
 export const RotatedSecretSchema = z
   .object({ secret: z.string() })
   .openapi("RotatedWebhookSecret", { example: ROTATED_SECRET_EXAMPLE });
+
+export const PreviewWebhookBody = z
+  .union([
+    z.strictObject({
+      attendee_uid: z.string().min(1).max(64).openapi({ example: "gst_3c5e7g9i1k2m4o6q8s0u" }),
+    }),
+    z.strictObject({
+      event_uid: z.string().min(1).max(64).openapi({ example: "evt_2b4d6f8h0j1l3n5p7r9t" }),
+    }),
+  ])
+  .openapi("PreviewWebhook", {
+    description:
+      "The attendee (guest triggers) or event (event triggers) to render the webhook for: exactly one of the two.",
+    example: { attendee_uid: "gst_3c5e7g9i1k2m4o6q8s0u" },
+  });
+
+export const WEBHOOK_PREVIEW_EXAMPLE = {
+  method: "POST",
+  url: "https://hooks.slack.com/********",
+  headers: {
+    "webhook-id": "dlv_7y6t5r4e3w2q1a0s9d8f",
+    "webhook-timestamp": "1777626000",
+    "webhook-signature": `v1,${MASK}`,
+    "content-type": "application/json",
+    "x-weft-trigger": "guest.create",
+    "x-weft-event-uid": "evt_2b4d6f8h0j1l3n5p7r9t",
+    "x-weft-entity-uid": "gst_3c5e7g9i1k2m4o6q8s0u",
+    "x-weft-attempt": "1",
+    "user-agent": "Weft-Webhooks/1",
+  },
+  body: '{"text":"New registration for Annual Summit: Jane Doe"}',
+};
+
+export const WebhookPreviewSchema = z
+  .object({
+    method: z.enum(WEBHOOK_METHODS),
+    url: z.string().openapi({
+      description:
+        "Rendered from the URL's placeholders; for GET and DELETE with `trigger`, `uid` and `event_uid` in the query. A secret URL shows its scheme and host only.",
+    }),
+    headers: z.record(z.string(), z.string()).openapi({
+      description: `Every header of the request. The webhook's own header values and the signature are masked (\`${MASK}\`); \`webhook-id\` and \`webhook-timestamp\` are examples: each delivery has its own.`,
+    }),
+    body: z.string().nullable().openapi({
+      description:
+        "The body exactly as it would be sent (JSON, or form fields with `body_encoding: form`); null for GET and DELETE.",
+    }),
+  })
+  .openapi("WebhookPreview", { example: WEBHOOK_PREVIEW_EXAMPLE });
