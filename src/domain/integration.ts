@@ -13,6 +13,16 @@ export type IntegrationInput = {
   field_mapping: MappingEntry[];
 };
 
+/**
+ * `POST /v1/integrations`: an integration as given, or the one a catalogue template makes from
+ * `params` (then `name` defaults to the template's, and its mapping and fixed configuration apply).
+ */
+export type CreateIntegrationInput = Omit<IntegrationInput, "name"> & {
+  name?: string;
+  template?: string;
+  params?: Record<string, unknown>;
+};
+
 /** An integration with the profiles it is linked to. */
 export type Integration = IntegrationRow & { profileIds: string[] };
 

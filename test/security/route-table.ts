@@ -181,6 +181,8 @@ export const ROUTES: Route[] = [
     () => ({ name: "CRM" }),
   ),
   r("account", "GET", () => "/v1/integrations"),
+  r("account", "GET", () => "/v1/integration-templates"),
+  r("account", "GET", () => "/v1/integration-templates/slack"),
   r("resource", "GET", (o) => `/v1/integrations/${o.integration}`),
   r(
     "resource",

@@ -343,7 +343,7 @@ export interface paths {
         put?: never;
         /**
          * Create an integration
-         * @description Admin key only. Only `name` is required. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration's keys read access to those profiles (while `api_access` is on); activation, which makes its webhooks fire, is separate (`PUT /v1/profiles/{uid}/integration`).
+         * @description Admin key only. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration's keys read access to those profiles (while `api_access` is on); activation, which makes its webhooks fire, is separate (`PUT /v1/profiles/{uid}/integration`). With `template` and `params` (`{"template": "slack", "params": {"webhook_url": "https://hooks.slack.com/services/..."}, "profile_uids": ["prf_..."]}`), creates what the catalogue template describes, webhooks included, in one write; the answer lists those webhooks with their signing secrets.
          */
         post: operations["createIntegration"];
         delete?: never;
@@ -439,6 +439,46 @@ export interface paths {
          * @description Revokes at once: the key answers 401 from now on.
          */
         delete: operations["revokeIntegrationKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integration-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the integration templates
+         * @description Admin key only. The catalogue of native integrations: for each service, the parameters it needs and what it will create (`POST /v1/integrations` with `template` and `params`). The same for every account, in a fixed order.
+         */
+        get: operations["listIntegrationTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integration-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an integration template
+         * @description Admin key only. One template of the catalogue, by its id (`slack`, `hubspot`...).
+         */
+        get: operations["getIntegrationTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1676,6 +1716,141 @@ export interface components {
          *       "updated_at": "2026-05-01T09:00:00.000Z"
          *     }
          */
+        CreatedIntegration: components["schemas"]["Integration"] & {
+            /** @description Only for an integration made from a `template`: the webhooks it created, each with its signing secret, shown only here (and by `secret/rotate`). */
+            webhooks?: components["schemas"]["CreatedWebhook"][];
+        };
+        /**
+         * @example {
+         *       "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+         *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *       "name": "Push to CRM",
+         *       "trigger": "guest.create",
+         *       "url": "https://crm.example.com/hooks/weft",
+         *       "method": "POST",
+         *       "headers": {
+         *         "authorization": "********"
+         *       },
+         *       "event_uids": [
+         *         "evt_5n2c8x1m4q7w9z3b0k6j"
+         *       ],
+         *       "enabled": true,
+         *       "secret_url": false,
+         *       "payload_template": {
+         *         "properties": {
+         *           "email": "{{email}}",
+         *           "firstname": "{{firstname}}"
+         *         }
+         *       },
+         *       "body_encoding": "json",
+         *       "disabled_reason": null,
+         *       "secret_prefix": "whsec_haFg",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:00:00.000Z",
+         *       "secret": "whsec_haFg5Kx3AzU/gURrlELqktEohc2rkb8rdmhP+t0IYDw="
+         *     }
+         */
+        CreatedWebhook: components["schemas"]["Webhook"] & {
+            /** @description The signing secret (`whsec_` + base64 of 32 bytes). Shown only here and by `secret/rotate`: keep it to verify deliveries. */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+         *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *       "name": "Push to CRM",
+         *       "trigger": "guest.create",
+         *       "url": "https://crm.example.com/hooks/weft",
+         *       "method": "POST",
+         *       "headers": {
+         *         "authorization": "********"
+         *       },
+         *       "event_uids": [
+         *         "evt_5n2c8x1m4q7w9z3b0k6j"
+         *       ],
+         *       "enabled": true,
+         *       "secret_url": false,
+         *       "payload_template": {
+         *         "properties": {
+         *           "email": "{{email}}",
+         *           "firstname": "{{firstname}}"
+         *         }
+         *       },
+         *       "body_encoding": "json",
+         *       "disabled_reason": null,
+         *       "secret_prefix": "whsec_haFg",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:00:00.000Z"
+         *     }
+         */
+        Webhook: {
+            id: string;
+            integration_id: string;
+            name: string;
+            /** @enum {string} */
+            trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+            url: string;
+            secret_url: boolean;
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+            headers: {
+                [key: string]: "********";
+            };
+            event_uids: string[];
+            /**
+             * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
+             * @example {
+             *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
+             *     }
+             */
+            payload_template: string | number | boolean | null | unknown[] | {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            body_encoding: "json" | "form";
+            enabled: boolean;
+            /** @description `"gone"` (the target answered 410) or `"failing"` (every attempt failed for 5 days). */
+            disabled_reason: string | null;
+            secret_prefix: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            created_at: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *       "name": "CRM sync",
+         *       "profile_uids": [
+         *         "prf_2k8x4m1q9c7w3z5b0n6j"
+         *       ],
+         *       "api_access": true,
+         *       "webhooks_enabled": true,
+         *       "fixed_configuration": {
+         *         "fields": [
+         *           {
+         *             "name": "cpy_vat_number",
+         *             "label": "VAT",
+         *             "type": "text",
+         *             "required": true
+         *           }
+         *         ]
+         *       },
+         *       "field_mapping": [
+         *         {
+         *           "name": "contact_email",
+         *           "mapped_to": "email"
+         *         },
+         *         {
+         *           "name": "source",
+         *           "value": "weft"
+         *         }
+         *       ],
+         *       "template_id": null,
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:00:00.000Z"
+         *     }
+         */
         Integration: {
             /** @description `int_...` */
             id: string;
@@ -1709,7 +1884,7 @@ export interface components {
             updated_at: string;
         };
         /**
-         * @description Only `name` is required; absent properties take their defaults (no profiles, `api_access` false, `webhooks_enabled` true, no fixed fields, an empty mapping).
+         * @description `name` is required, unless `template` is given; absent properties take their defaults (no profiles, `api_access` false, `webhooks_enabled` true, no fixed fields, an empty mapping).
          * @example {
          *       "name": "CRM sync",
          *       "profile_uids": [
@@ -1740,8 +1915,26 @@ export interface components {
          *     }
          */
         CreateIntegration: {
-            /** @example CRM sync */
-            name: string;
+            /**
+             * @description Required, unless `template` is given (it then defaults to the template's name).
+             * @example CRM sync
+             */
+            name?: string;
+            /**
+             * @description Creates the integration from this catalogue template (`GET /v1/integration-templates`): with its webhooks, their payload templates, mapping and fixed configuration, all in one write. The result is an ordinary integration, edited like any other; `template_id` keeps where it came from.
+             * @example slack
+             * @enum {string}
+             */
+            template?: "slack" | "microsoft-teams" | "hubspot" | "mailchimp" | "salesforce-web-to-lead" | "airtable" | "zapier";
+            /**
+             * @description The template's parameters, checked by its own rules: a missing, unknown or malformed one is `UNPROCESSABLE` naming `params.<name>`. Secret ones become encrypted webhook headers or an encrypted (`secret_url`) webhook URL.
+             * @example {
+             *       "webhook_url": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX"
+             *     }
+             */
+            params?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Profiles the integration's keys may read and on which it may be activated.
              * @example [
@@ -1858,100 +2051,102 @@ export interface components {
         };
         /**
          * @example {
-         *       "id": "whk_1a3c5e7g9i0k2m4o6q8s",
-         *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
-         *       "name": "Push to CRM",
-         *       "trigger": "guest.create",
-         *       "url": "https://crm.example.com/hooks/weft",
-         *       "method": "POST",
-         *       "headers": {
-         *         "authorization": "********"
-         *       },
-         *       "event_uids": [
-         *         "evt_5n2c8x1m4q7w9z3b0k6j"
-         *       ],
-         *       "enabled": true,
-         *       "secret_url": false,
-         *       "payload_template": {
-         *         "properties": {
-         *           "email": "{{email}}",
-         *           "firstname": "{{firstname}}"
+         *       "id": "slack",
+         *       "name": "Slack",
+         *       "description": "Posts a message in a Slack channel for every new registration, naming the attendee and the event. In Slack, create an app with Incoming Webhooks turned on, add a webhook to the channel, and give its URL here.",
+         *       "documentation_url": "https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks",
+         *       "params": [
+         *         {
+         *           "name": "webhook_url",
+         *           "type": "url",
+         *           "description": "The channel's incoming-webhook URL. Anyone who has it can post in the channel: it is stored encrypted and never shown again.",
+         *           "secret": true,
+         *           "required": true,
+         *           "default": null,
+         *           "example": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+         *           "enum": null,
+         *           "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+         *           "hosts": [
+         *             "hooks.slack.com"
+         *           ]
          *         }
-         *       },
-         *       "body_encoding": "json",
-         *       "disabled_reason": null,
-         *       "secret_prefix": "whsec_haFg",
-         *       "created_at": "2026-05-01T09:00:00.000Z",
-         *       "updated_at": "2026-05-01T09:00:00.000Z",
-         *       "secret": "whsec_haFg5Kx3AzU/gURrlELqktEohc2rkb8rdmhP+t0IYDw="
+         *       ],
+         *       "creates": {
+         *         "webhooks": [
+         *           {
+         *             "name": "Slack: new registration",
+         *             "trigger": "guest.create",
+         *             "method": "POST",
+         *             "url": "<webhook_url>",
+         *             "secret_url": true,
+         *             "headers": {},
+         *             "body_encoding": "json",
+         *             "payload_template": {
+         *               "text": "New registration for *{{event.name}}*: {{firstname}} {{lastname}} ({{email}})"
+         *             }
+         *           }
+         *         ],
+         *         "field_mapping": [],
+         *         "fixed_configuration": {
+         *           "fields": []
+         *         }
+         *       }
          *     }
          */
-        CreatedWebhook: components["schemas"]["Webhook"] & {
-            /** @description The signing secret (`whsec_` + base64 of 32 bytes). Shown only here and by `secret/rotate`: keep it to verify deliveries. */
-            secret: string;
-        };
-        /**
-         * @example {
-         *       "id": "whk_1a3c5e7g9i0k2m4o6q8s",
-         *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
-         *       "name": "Push to CRM",
-         *       "trigger": "guest.create",
-         *       "url": "https://crm.example.com/hooks/weft",
-         *       "method": "POST",
-         *       "headers": {
-         *         "authorization": "********"
-         *       },
-         *       "event_uids": [
-         *         "evt_5n2c8x1m4q7w9z3b0k6j"
-         *       ],
-         *       "enabled": true,
-         *       "secret_url": false,
-         *       "payload_template": {
-         *         "properties": {
-         *           "email": "{{email}}",
-         *           "firstname": "{{firstname}}"
-         *         }
-         *       },
-         *       "body_encoding": "json",
-         *       "disabled_reason": null,
-         *       "secret_prefix": "whsec_haFg",
-         *       "created_at": "2026-05-01T09:00:00.000Z",
-         *       "updated_at": "2026-05-01T09:00:00.000Z"
-         *     }
-         */
-        Webhook: {
+        IntegrationTemplate: {
             id: string;
-            integration_id: string;
             name: string;
-            /** @enum {string} */
-            trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
-            url: string;
-            secret_url: boolean;
-            /** @enum {string} */
-            method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
-            headers: {
-                [key: string]: "********";
+            description: string;
+            /** @description The service's public documentation of the request the template makes. */
+            documentation_url: string;
+            params: components["schemas"]["IntegrationTemplateParam"][];
+            /** @description What `POST /v1/integrations` with this template creates: `<name>` stands for a parameter's value, filled in at creation; `{{ }}` placeholders are rendered per delivery, as in any payload template. */
+            creates: {
+                webhooks: {
+                    name: string;
+                    /** @enum {string} */
+                    trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+                    /** @enum {string} */
+                    method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+                    url: string;
+                    secret_url: boolean;
+                    headers: {
+                        [key: string]: string;
+                    };
+                    /** @enum {string} */
+                    body_encoding: "json" | "form";
+                    /**
+                     * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
+                     * @example {
+                     *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
+                     *     }
+                     */
+                    payload_template: string | number | boolean | null | unknown[] | {
+                        [key: string]: unknown;
+                    };
+                }[];
+                field_mapping: components["schemas"]["FieldMapping"];
+                fixed_configuration: components["schemas"]["FixedConfiguration"];
             };
-            event_uids: string[];
+        };
+        IntegrationTemplateParam: {
+            name: string;
             /**
-             * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
-             * @example {
-             *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
-             *     }
+             * @description `url`: an absolute URL, checked by the webhook URL policy (https; `hosts` where given).
+             * @enum {string}
              */
-            payload_template: string | number | boolean | null | unknown[] | {
-                [key: string]: unknown;
-            };
-            /** @enum {string} */
-            body_encoding: "json" | "form";
-            enabled: boolean;
-            /** @description `"gone"` (the target answered 410) or `"failing"` (every attempt failed for 5 days). */
-            disabled_reason: string | null;
-            secret_prefix: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            created_at: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            updated_at: string;
+            type: "string" | "url";
+            description: string;
+            /** @description A credential: it becomes an encrypted webhook header, or an encrypted `secret_url`, and is never shown again. */
+            secret: boolean;
+            required: boolean;
+            default: string | null;
+            example: string;
+            enum: string[] | null;
+            /** @description A regular expression the whole value must match. */
+            pattern: string | null;
+            /** @description The hosts a URL may have; one starting with "." allows its subdomains. Not enforced where the deployment allows private targets (local development), so a stand-in can play the service. */
+            hosts: string[] | null;
         };
         /**
          * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, a public URL, no payload template, a JSON body).
@@ -4591,7 +4786,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        data: components["schemas"]["Integration"];
+                        data: components["schemas"]["CreatedIntegration"];
                     };
                 };
             };
@@ -4600,6 +4795,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5013,6 +5209,183 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listIntegrationTemplates: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of templates. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "slack",
+                     *           "name": "Slack",
+                     *           "description": "Posts a message in a Slack channel for every new registration, naming the attendee and the event. In Slack, create an app with Incoming Webhooks turned on, add a webhook to the channel, and give its URL here.",
+                     *           "documentation_url": "https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks",
+                     *           "params": [
+                     *             {
+                     *               "name": "webhook_url",
+                     *               "type": "url",
+                     *               "description": "The channel's incoming-webhook URL. Anyone who has it can post in the channel: it is stored encrypted and never shown again.",
+                     *               "secret": true,
+                     *               "required": true,
+                     *               "default": null,
+                     *               "example": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+                     *               "enum": null,
+                     *               "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+                     *               "hosts": [
+                     *                 "hooks.slack.com"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "creates": {
+                     *             "webhooks": [
+                     *               {
+                     *                 "name": "Slack: new registration",
+                     *                 "trigger": "guest.create",
+                     *                 "method": "POST",
+                     *                 "url": "<webhook_url>",
+                     *                 "secret_url": true,
+                     *                 "headers": {},
+                     *                 "body_encoding": "json",
+                     *                 "payload_template": {
+                     *                   "text": "New registration for *{{event.name}}*: {{firstname}} {{lastname}} ({{email}})"
+                     *                 }
+                     *               }
+                     *             ],
+                     *             "field_mapping": [],
+                     *             "fixed_configuration": {
+                     *               "fields": []
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["IntegrationTemplate"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIntegrationTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "slack",
+                     *         "name": "Slack",
+                     *         "description": "Posts a message in a Slack channel for every new registration, naming the attendee and the event. In Slack, create an app with Incoming Webhooks turned on, add a webhook to the channel, and give its URL here.",
+                     *         "documentation_url": "https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks",
+                     *         "params": [
+                     *           {
+                     *             "name": "webhook_url",
+                     *             "type": "url",
+                     *             "description": "The channel's incoming-webhook URL. Anyone who has it can post in the channel: it is stored encrypted and never shown again.",
+                     *             "secret": true,
+                     *             "required": true,
+                     *             "default": null,
+                     *             "example": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+                     *             "enum": null,
+                     *             "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+                     *             "hosts": [
+                     *               "hooks.slack.com"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "creates": {
+                     *           "webhooks": [
+                     *             {
+                     *               "name": "Slack: new registration",
+                     *               "trigger": "guest.create",
+                     *               "method": "POST",
+                     *               "url": "<webhook_url>",
+                     *               "secret_url": true,
+                     *               "headers": {},
+                     *               "body_encoding": "json",
+                     *               "payload_template": {
+                     *                 "text": "New registration for *{{event.name}}*: {{firstname}} {{lastname}} ({{email}})"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "field_mapping": [],
+                     *           "fixed_configuration": {
+                     *             "fields": []
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["IntegrationTemplate"];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
