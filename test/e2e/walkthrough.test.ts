@@ -129,6 +129,37 @@ describe("the README walk-throughs, over HTTP against `npm start`", () => {
     expect(delivery.attempts[0].status_code).toBe(200);
   });
 
+  it("creates Slack from its template, previews it, and a new attendee reaches the channel", async () => {
+    const channel = `e2e-${crypto.randomUUID()}`;
+    const receiver = inject("receiverUrl");
+    const { lines, vars } = runReadme(
+      [readmeBlock("walkthrough"), readmeBlock("walkthrough-templates")],
+      {
+        WEFT: weft.baseUrl,
+        BOOTSTRAP_TOKEN: E2E_BOOTSTRAP_TOKEN,
+        SLACK_WEBHOOK_URL: `${receiver}/hooks/${channel}/services/T0001/B0002/abcdef`,
+      },
+      ["SLACK"],
+    );
+    expect(lines).toContain("slack: webhook_url");
+    const preview = lines.find((line) => line.startsWith('{"text"'));
+    expect(JSON.parse(preview ?? "null")).toEqual({
+      text: "New registration for *Annual Summit*: Jane Doe (jane@example.com)",
+    });
+    const secret = JSON.parse(vars.SLACK).data.webhooks[0].secret;
+    const received = await eventually(async () => {
+      const response = await fetch(`${receiver}/_received/${channel}`);
+      const got = (await response.json()) as ReceivedRequest[];
+      return got.length > 0 ? got : undefined;
+    });
+    expect(received).toHaveLength(1);
+    expect(received[0].path).toBe(`/hooks/${channel}/services/T0001/B0002/abcdef`);
+    expect(JSON.parse(received[0].body)).toEqual({
+      text: "New registration for *Annual Summit*: Alex Martin (alex@example.com)",
+    });
+    expect(() => new Webhook(secret).verify(received[0].body, received[0].headers)).not.toThrow();
+  });
+
   it("serves the docs and answers unknown routes in the error shape", async () => {
     const docs = await fetch(`${weft.baseUrl}/docs`);
     expect(docs.status).toBe(200);
