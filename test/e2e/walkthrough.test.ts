@@ -33,6 +33,14 @@ function runReadme(blocks: string[], env: Record<string, string>, variables: str
   };
 }
 
+/** What the receiver's channel got (`/_received/<channel>`), once it got something. */
+function receivedOn(url: string): Promise<ReceivedRequest[]> {
+  return eventually(async () => {
+    const got = (await (await fetch(url)).json()) as ReceivedRequest[];
+    return got.length > 0 ? got : undefined;
+  });
+}
+
 describe("the README walk-throughs, over HTTP against `npm start`", () => {
   let weft: RunningWeft;
   beforeAll(async () => {
@@ -88,11 +96,7 @@ describe("the README walk-throughs, over HTTP against `npm start`", () => {
     expect(samUid).toMatch(/^gst_/);
 
     // The README waits 2 s; a loaded machine may need longer (the 3 s bound is checked on timestamps).
-    const received = await eventually(async () => {
-      const response = await fetch(`${receiver}/_received/${channel}`);
-      const got = (await response.json()) as ReceivedRequest[];
-      return got.length > 0 ? got : undefined;
-    });
+    const received = await receivedOn(`${receiver}/_received/${channel}`);
     expect(received).toHaveLength(1);
     const [request] = received;
     expect(request.method).toBe("POST");
@@ -147,11 +151,7 @@ describe("the README walk-throughs, over HTTP against `npm start`", () => {
       text: "New registration for *Annual Summit*: Jane Doe (jane@example.com)",
     });
     const secret = JSON.parse(vars.SLACK).data.webhooks[0].secret;
-    const received = await eventually(async () => {
-      const response = await fetch(`${receiver}/_received/${channel}`);
-      const got = (await response.json()) as ReceivedRequest[];
-      return got.length > 0 ? got : undefined;
-    });
+    const received = await receivedOn(`${receiver}/_received/${channel}`);
     expect(received).toHaveLength(1);
     expect(received[0].path).toBe(`/hooks/${channel}/services/T0001/B0002/abcdef`);
     expect(JSON.parse(received[0].body)).toEqual({

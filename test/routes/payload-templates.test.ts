@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { EVENT_FIELD_NAMES } from "../../src/domain/event";
 import { decryptSecret } from "../../src/lib/secret-box";
+import { subtleHex } from "../domain/payload-template/fixtures";
 import {
   createAccount,
   createAttendee,
@@ -22,11 +23,6 @@ import {
 import { attemptsOf, deliveriesOf, handled, triggerOf, webhookRow } from "../helpers/stored";
 
 /** Webhooks that build their body and URL from a payload template (API.md §8, issue 12). */
-
-async function md5Hex(text: string) {
-  const digest = await crypto.subtle.digest("MD5", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 const slackLike = {
   text: "New registration: {{firstname}} {{lastname}} for {{event.name}}",
@@ -50,7 +46,7 @@ describe("a webhook with a payload template and URL placeholders", () => {
       lastname: "Doe",
     });
     const [request] = await receivedAtLeast(channel);
-    const hash = await md5Hex("jane.doe@example.com");
+    const hash = await subtleHex("MD5", "jane.doe@example.com");
     expect(request.method).toBe("POST");
     expect(request.path).toBe(`/hooks/${channel}/members/${hash}`);
     expect(request.query).toEqual({ event: event.uid });

@@ -257,21 +257,16 @@ const eventOfAccount = (db: Database) =>
       .prepare(),
   );
 
+/** The event whose id the routed row gives (`eventId`: a subquery on that row), prepared. */
+const eventWhere = (db: Database, shape: string, eventId: () => SQLWrapper) =>
+  prepared(db, shape, () => db.select().from(events).where(eq(events.id, eventId())).prepare());
+
 const eventOfTrigger = (db: Database) =>
-  prepared(db, "eventOfTrigger", () =>
+  eventWhere(db, "eventOfTrigger", () =>
     db
-      .select()
-      .from(events)
-      .where(
-        eq(
-          events.id,
-          db
-            .select({ value: triggers.eventId })
-            .from(triggers)
-            .where(eq(triggers.id, placeholder("id"))),
-        ),
-      )
-      .prepare(),
+      .select({ value: triggers.eventId })
+      .from(triggers)
+      .where(eq(triggers.id, placeholder("id"))),
   );
 
 const routeOfEvent = (db: Database) =>
@@ -302,20 +297,11 @@ const attendeeOfAccount = (db: Database) =>
   );
 
 const eventOfAttendee = (db: Database) =>
-  prepared(db, "eventOfAttendee", () =>
+  eventWhere(db, "eventOfAttendee", () =>
     db
-      .select()
-      .from(events)
-      .where(
-        eq(
-          events.id,
-          db
-            .select({ value: attendees.eventId })
-            .from(attendees)
-            .where(eq(attendees.id, placeholder("attendeeId"))),
-        ),
-      )
-      .prepare(),
+      .select({ value: attendees.eventId })
+      .from(attendees)
+      .where(eq(attendees.id, placeholder("attendeeId"))),
   );
 
 const routeOfAttendee = (db: Database) =>
