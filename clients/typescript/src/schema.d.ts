@@ -845,7 +845,7 @@ export interface webhooks {
         put?: never;
         /**
          * event.create: An event was created
-         * @description An event was created (`POST /v1/events`). Sent to each enabled `event.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An event was created (`POST /v1/events`). Sent to each enabled `event.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["eventCreateWebhook"];
         delete?: never;
@@ -865,7 +865,7 @@ export interface webhooks {
         put?: never;
         /**
          * event.update: An event was changed
-         * @description An event was changed (`PATCH /v1/events/{uid}`). Sent to each enabled `event.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An event was changed (`PATCH /v1/events/{uid}`). Sent to each enabled `event.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["eventUpdateWebhook"];
         delete?: never;
@@ -885,7 +885,7 @@ export interface webhooks {
         put?: never;
         /**
          * event.delete: An event was deleted
-         * @description An event was deleted (`DELETE /v1/events/{uid}`); the body is its last state. Its attendees go with it, without a `guest.delete` each. Sent to each enabled `event.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An event was deleted (`DELETE /v1/events/{uid}`); the body is its last state. Its attendees go with it, without a `guest.delete` each. Sent to each enabled `event.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["eventDeleteWebhook"];
         delete?: never;
@@ -905,7 +905,7 @@ export interface webhooks {
         put?: never;
         /**
          * event.manual: Someone ran this webhook as a manual action on the event
-         * @description Someone ran this webhook as a manual action on the event (`POST /v1/events/{uid}/actions/{webhook_id}`). Sent to each enabled `event.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description Someone ran this webhook as a manual action on the event (`POST /v1/events/{uid}/actions/{webhook_id}`). Sent to each enabled `event.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["eventManualWebhook"];
         delete?: never;
@@ -925,7 +925,7 @@ export interface webhooks {
         put?: never;
         /**
          * guest.create: An attendee registered
-         * @description An attendee registered (`POST /v1/attendees`). Sent to each enabled `guest.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An attendee registered (`POST /v1/attendees`). Sent to each enabled `guest.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["guestCreateWebhook"];
         delete?: never;
@@ -945,7 +945,7 @@ export interface webhooks {
         put?: never;
         /**
          * guest.update: An attendee was changed
-         * @description An attendee was changed (`PATCH /v1/attendees/{uid}`), or paid while the event's override has `fire_on_payment` (then with `x-weft-cause: payment`). Sent to each enabled `guest.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An attendee was changed (`PATCH /v1/attendees/{uid}`), or paid while the event's override has `fire_on_payment` (then with `x-weft-cause: payment`). Sent to each enabled `guest.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["guestUpdateWebhook"];
         delete?: never;
@@ -965,7 +965,7 @@ export interface webhooks {
         put?: never;
         /**
          * guest.delete: An attendee was deleted
-         * @description An attendee was deleted (`DELETE /v1/attendees/{uid}`); the body is its last state. Sent to each enabled `guest.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An attendee was deleted (`DELETE /v1/attendees/{uid}`); the body is its last state. Sent to each enabled `guest.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["guestDeleteWebhook"];
         delete?: never;
@@ -985,7 +985,7 @@ export interface webhooks {
         put?: never;
         /**
          * guest.manual: Someone ran this webhook as a manual action on the attendee
-         * @description Someone ran this webhook as a manual action on the attendee (`POST /v1/attendees/{uid}/actions/{webhook_id}`). Sent to each enabled `guest.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description Someone ran this webhook as a manual action on the attendee (`POST /v1/attendees/{uid}/actions/{webhook_id}`). Sent to each enabled `guest.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["guestManualWebhook"];
         delete?: never;
@@ -5321,6 +5321,7 @@ export interface operations {
                 "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
             };
             path: {
+                /** @description The template's id, as the catalogue lists it. */
                 id: string;
             };
             cookie?: never;

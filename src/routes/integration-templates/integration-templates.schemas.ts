@@ -13,7 +13,10 @@ export const INTEGRATION_TEMPLATE_EXAMPLE = serializeTemplate(slack);
 export const TemplateListQuery = PaginationQuery.pick({ page: true, page_size: true });
 
 export const TemplateIdParams = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" }, example: "slack" }),
+  id: z.string().openapi({
+    param: { name: "id", in: "path", description: "The template's id, as the catalogue lists it." },
+    example: "slack",
+  }),
 });
 
 const ParamSchema = z
