@@ -96,7 +96,12 @@ describe("GET /v1/integration-templates", () => {
           type: "url",
           secret: true,
           required: true,
-          default: null,
+          schema: {
+            type: "string",
+            format: "uri",
+            pattern: expect.any(String),
+            examples: [expect.any(String)],
+          },
           hosts: ["hooks.slack.com"],
         },
       ],

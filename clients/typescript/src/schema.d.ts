@@ -2062,10 +2062,14 @@ export interface components {
          *           "description": "The channel's incoming-webhook URL. Anyone who has it can post in the channel: it is stored encrypted and never shown again.",
          *           "secret": true,
          *           "required": true,
-         *           "default": null,
-         *           "example": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-         *           "enum": null,
-         *           "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+         *           "schema": {
+         *             "type": "string",
+         *             "format": "uri",
+         *             "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+         *             "examples": [
+         *               "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+         *             ]
+         *           },
          *           "hosts": [
          *             "hooks.slack.com"
          *           ]
@@ -2139,12 +2143,19 @@ export interface components {
             description: string;
             /** @description A credential: it becomes an encrypted webhook header, or an encrypted `secret_url`, and is never shown again. */
             secret: boolean;
+            /** @description Whether it must be given: a parameter with a default never is. */
             required: boolean;
-            default: string | null;
-            example: string;
-            enum: string[] | null;
-            /** @description A regular expression the whole value must match. */
-            pattern: string | null;
+            /** @description What a value must be, as JSON Schema: a string, a URI for `url` parameters, matching `pattern` (a regular expression) or one of `enum`, with `default` when it has one. */
+            schema: {
+                /** @enum {string} */
+                type: "string";
+                /** @enum {string} */
+                format?: "uri";
+                pattern?: string;
+                enum?: string[];
+                default?: string;
+                examples: string[];
+            };
             /** @description The hosts a URL may have; one starting with "." allows its subdomains. Not enforced where the deployment allows private targets (local development), so a stand-in can play the service. */
             hosts: string[] | null;
         };
@@ -5260,10 +5271,14 @@ export interface operations {
                      *               "description": "The channel's incoming-webhook URL. Anyone who has it can post in the channel: it is stored encrypted and never shown again.",
                      *               "secret": true,
                      *               "required": true,
-                     *               "default": null,
-                     *               "example": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-                     *               "enum": null,
-                     *               "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+                     *               "schema": {
+                     *                 "type": "string",
+                     *                 "format": "uri",
+                     *                 "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+                     *                 "examples": [
+                     *                   "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+                     *                 ]
+                     *               },
                      *               "hosts": [
                      *                 "hooks.slack.com"
                      *               ]
@@ -5351,10 +5366,14 @@ export interface operations {
                      *             "description": "The channel's incoming-webhook URL. Anyone who has it can post in the channel: it is stored encrypted and never shown again.",
                      *             "secret": true,
                      *             "required": true,
-                     *             "default": null,
-                     *             "example": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-                     *             "enum": null,
-                     *             "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+                     *             "schema": {
+                     *               "type": "string",
+                     *               "format": "uri",
+                     *               "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+                     *               "examples": [
+                     *                 "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+                     *               ]
+                     *             },
                      *             "hosts": [
                      *               "hooks.slack.com"
                      *             ]

@@ -182,10 +182,15 @@ export function serializeTemplate(template: IntegrationTemplate) {
       description: param.description,
       secret: param.secret,
       required: param.required,
-      default: param.default ?? null,
-      example: param.example,
-      enum: param.enum ? [...param.enum] : null,
-      pattern: param.pattern ?? null,
+      // What a value must be, as JSON Schema (the hosts apart).
+      schema: {
+        type: "string" as const,
+        ...(param.type === "url" ? { format: "uri" as const } : {}),
+        ...(param.pattern ? { pattern: param.pattern } : {}),
+        ...(param.enum ? { enum: [...param.enum] } : {}),
+        ...(param.default !== undefined ? { default: param.default } : {}),
+        examples: [param.example],
+      },
       hosts: param.hosts ? [...param.hosts] : null,
     })),
     creates: {

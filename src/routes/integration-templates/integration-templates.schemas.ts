@@ -31,13 +31,22 @@ const ParamSchema = z
       description:
         "A credential: it becomes an encrypted webhook header, or an encrypted `secret_url`, and is never shown again.",
     }),
-    required: z.boolean(),
-    default: z.string().nullable(),
-    example: z.string(),
-    enum: z.array(z.string()).nullable(),
-    pattern: z.string().nullable().openapi({
-      description: "A regular expression the whole value must match.",
+    required: z.boolean().openapi({
+      description: "Whether it must be given: a parameter with a default never is.",
     }),
+    schema: z
+      .object({
+        type: z.literal("string"),
+        format: z.literal("uri").optional(),
+        pattern: z.string().optional(),
+        enum: z.array(z.string()).optional(),
+        default: z.string().optional(),
+        examples: z.array(z.string()),
+      })
+      .openapi({
+        description:
+          "What a value must be, as JSON Schema: a string, a URI for `url` parameters, matching `pattern` (a regular expression) or one of `enum`, with `default` when it has one.",
+      }),
     hosts: z.array(z.string()).nullable().openapi({
       description:
         'The hosts a URL may have; one starting with "." allows its subdomains. Not enforced where the deployment allows private targets (local development), so a stand-in can play the service.',
