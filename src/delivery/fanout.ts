@@ -11,13 +11,12 @@ import { markTriggerProcessed, type TriggerRow } from "../db/queries/triggers";
 import type { WebhookRow } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
 import { serializeEvent } from "../domain/event";
-import { TemplateError } from "../domain/payload-template";
 import { type Route, routeOf, webhooksFiredBy } from "../domain/routing";
 import {
   type Rendered,
-  renderContent,
   renderingFailure,
   templateScope,
+  tryRenderContent,
 } from "../domain/webhook-content";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
@@ -64,27 +63,24 @@ export function fanOut(
       event: event ? serializeEvent(event) : null,
     });
     for (const webhook of webhooksFiredBy(route, trigger)) {
-      try {
-        const content = renderContent(webhook, scope);
-        deliveries.push({
-          delivery: newDelivery(trigger, webhook, content, at, lockedUntil),
-          webhook,
-        });
-      } catch (error) {
-        if (!(error instanceof TemplateError)) throw error;
-        const delivery = newDelivery(trigger, webhook, { payload: "", url: null }, at, null);
-        unrendered.push({
-          delivery: { ...delivery, status: "failed", attemptCount: 1, nextAttemptAt: null },
-          error: renderingFailure(error),
-        });
-        // The path only: a message can quote the item's values.
-        deps.log.info("delivery not rendered", {
-          delivery_id: delivery.id,
-          webhook_id: webhook.id,
-          account_id: trigger.accountId,
-          path: error.path,
-        });
+      const content = tryRenderContent(webhook, scope);
+      if ("rendered" in content) {
+        const delivery = newDelivery(trigger, webhook, content.rendered, at, lockedUntil);
+        deliveries.push({ delivery, webhook });
+        continue;
       }
+      const delivery = newDelivery(trigger, webhook, { payload: "", url: null }, at, null);
+      unrendered.push({
+        delivery: { ...delivery, status: "failed", attemptCount: 1, nextAttemptAt: null },
+        error: renderingFailure(content.failed),
+      });
+      // The path only: a message can quote the item's values.
+      deps.log.info("delivery not rendered", {
+        delivery_id: delivery.id,
+        webhook_id: webhook.id,
+        account_id: trigger.accountId,
+        path: content.failed.path,
+      });
     }
   }
   return {

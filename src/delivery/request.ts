@@ -88,8 +88,8 @@ export async function buildRequest(
     url.searchParams.set("uid", input.entityUid);
     url.searchParams.set("event_uid", input.eventUid);
   }
-  const form = webhook.bodyEncoding === "form";
-  const body = !withBody ? "" : form ? formEncoded(input.payload) : input.payload;
+  const encode = webhook.bodyEncoding === "form" ? formEncoded : (payload: string) => payload;
+  const body = withBody ? encode(input.payload) : "";
   const headers: Record<string, string> = {
     "webhook-id": input.deliveryId,
     "webhook-timestamp": String(timestamp),

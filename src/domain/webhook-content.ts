@@ -78,6 +78,19 @@ export function renderContent(webhook: WebhookContent, scope: TemplateScope): Re
   return { payload: JSON.stringify(body), url };
 }
 
+/** renderContent with its failure as a value: fan-out, previews and test sends each record it. */
+export function tryRenderContent(
+  webhook: WebhookContent,
+  scope: TemplateScope,
+): { rendered: Rendered } | { failed: TemplateError } {
+  try {
+    return { rendered: renderContent(webhook, scope) };
+  } catch (error) {
+    if (error instanceof TemplateError) return { failed: error };
+    throw error;
+  }
+}
+
 /** What an attempt row and a preview say about a rendering that failed. */
 export function renderingFailure(error: TemplateError): string {
   return `Not sent: the webhook's ${error.path} could not be rendered. ${error.message}`;

@@ -17,13 +17,7 @@ import { isSuccess, notSent, sendSigned } from "../delivery/request";
 import type { Deps } from "../deps";
 import { isUnrendered } from "../domain/delivery";
 import { type Pagination, pageWindow } from "../domain/pagination";
-import { TemplateError } from "../domain/payload-template";
-import {
-  type Rendered,
-  renderContent,
-  renderingFailure,
-  templateScope,
-} from "../domain/webhook-content";
+import { renderingFailure, templateScope, tryRenderContent } from "../domain/webhook-content";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
@@ -175,12 +169,9 @@ export async function testWebhook(deps: Deps, owner: Owner, webhookId: string) {
     account: { id: owner.accountId, name: accounts[0]?.name ?? "" },
     event: samplePayload("event.manual"),
   });
-  let content: Rendered;
-  try {
-    content = renderContent(webhook, scope);
-  } catch (error) {
-    if (!(error instanceof TemplateError)) throw error;
-    const sent = notSent(deps.now(), renderingFailure(error));
+  const content = tryRenderContent(webhook, scope);
+  if ("failed" in content) {
+    const sent = notSent(deps.now(), renderingFailure(content.failed));
     return { webhookId: webhook.id, messageId, success: false, ...sent };
   }
   const sent = await sendSigned(deps, webhook, {
@@ -189,7 +180,7 @@ export async function testWebhook(deps: Deps, owner: Owner, webhookId: string) {
     eventUid: SAMPLE_EVENT_UID,
     entityUid: webhook.trigger.startsWith("event.") ? SAMPLE_EVENT_UID : SAMPLE_GUEST_UID,
     cause: null,
-    ...content,
+    ...content.rendered,
     attempt: 1,
   });
   return { webhookId: webhook.id, messageId, success: isSuccess(sent.statusCode), ...sent };

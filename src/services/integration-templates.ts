@@ -77,9 +77,7 @@ export function planFromTemplate(
   // The catalogue's tests hold every template to this; a parameter value cannot break it.
   const integration = {
     fieldMapping: plan.field_mapping,
-    fixedConfiguration: {
-      fields: plan.fixed_configuration.fields.map((f) => ({ ...f, locked: true })),
-    },
+    fixedConfiguration: plan.fixed_configuration,
   };
   for (const webhook of plan.webhooks) {
     checkContent(webhook, knownFields(webhook.trigger, integration));

@@ -3,10 +3,9 @@ import { buildRequest } from "../delivery/request";
 import type { Deps } from "../deps";
 import { serializeAttendee } from "../domain/attendee";
 import { serializeEvent } from "../domain/event";
-import { TemplateError } from "../domain/payload-template";
 import { mappingFor } from "../domain/routing";
 import { MASK } from "../domain/webhook";
-import { renderContent, templateScope } from "../domain/webhook-content";
+import { templateScope, tryRenderContent } from "../domain/webhook-content";
 import { ApiError } from "../errors";
 import { newId } from "../lib/ids";
 import { webhookWith } from "./webhooks";
@@ -61,13 +60,11 @@ export async function previewWebhook(
       event: serializeEvent(event),
     },
   );
-  let content: ReturnType<typeof renderContent>;
-  try {
-    content = renderContent(webhook, scope);
-  } catch (error) {
-    if (!(error instanceof TemplateError)) throw error;
+  const content = tryRenderContent(webhook, scope);
+  if ("failed" in content) {
+    const { path, message } = content.failed;
     throw new ApiError("UNPROCESSABLE", `The webhook cannot be rendered for this ${noun}.`, {
-      details: [{ path: error.path, message: error.message }],
+      details: [{ path, message }],
     });
   }
   const request = await buildRequest(
@@ -84,7 +81,7 @@ export async function previewWebhook(
       eventUid: event.id,
       entityUid: attendee ? attendee.id : event.id,
       cause: null,
-      ...content,
+      ...content.rendered,
       attempt: 1,
     },
     Math.floor(deps.now() / 1000),

@@ -1,7 +1,6 @@
 import type { BatchResults, Statement } from "../db/batch";
 import { pageOf } from "../db/page";
 import { attendeeFieldNamesOf, eventIdsAmong } from "../db/queries/events";
-import type { IntegrationRow } from "../db/queries/integrations";
 import {
   deleteWebhook,
   insertWebhook,
@@ -263,7 +262,10 @@ const usesFields = (input: WebhookInput) =>
 /** The names a template of this trigger may use at this integration (domain/webhook-content.ts). */
 export function knownFields(
   trigger: string,
-  integration: Pick<IntegrationRow, "fieldMapping" | "fixedConfiguration">,
+  integration: {
+    fieldMapping: readonly { name: string }[];
+    fixedConfiguration: { fields: readonly { name: string }[] };
+  },
   accountNames: readonly { names: string[] }[] = [],
 ) {
   return knownFieldsFor(trigger, [
