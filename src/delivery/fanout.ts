@@ -1,14 +1,23 @@
 import { runBatch, type Statement } from "../db/batch";
 import {
   type DeliveryRow,
+  insertAttemptOfNewDelivery,
   insertDeliveryOnce,
   webhooksPendingForTrigger,
 } from "../db/queries/deliveries";
+import type { EventRow } from "../db/queries/events";
 import { triggerWithRoute } from "../db/queries/routing";
 import { markTriggersProcessed, type TriggerRow } from "../db/queries/triggers";
 import type { WebhookRow } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
-import { payloadFor, type Route, routeOf, webhooksFiredBy } from "../domain/routing";
+import { serializeEvent } from "../domain/event";
+import { type Route, routeOf, webhooksFiredBy } from "../domain/routing";
+import {
+  type Rendered,
+  renderingFailure,
+  templateScope,
+  tryRenderContent,
+} from "../domain/webhook-content";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 
@@ -24,19 +33,67 @@ export type NewDelivery = { delivery: DeliveryRow; webhook: WebhookRow };
 
 /**
  * What fans a pending trigger out: its deliveries' inserts (at most one per webhook, on the
- * delivery log) and the deliveries, to commit with `commitFanOuts`.
+ * delivery log) and the deliveries, to commit with `commitFanOuts`. Each delivery's body and URL
+ * are rendered here, once (domain/webhook-content.ts): every attempt sends the same bytes.
+ *
+ * A webhook whose template cannot be rendered for this item still gets its delivery, `failed` at
+ * once with one attempt that says why and sent nothing (`unrendered`): the trigger is not lost,
+ * and the webhook's health does not change.
  */
-export function fanOut(deps: Deps, trigger: TriggerRow, route: Route | null) {
+export function fanOut(
+  deps: Deps,
+  trigger: TriggerRow,
+  route: Route | null,
+  event: EventRow | undefined,
+): { inserts: Statement[]; deliveries: NewDelivery[]; unrendered: DeliveryRow[] } {
   const at = iso(deps.now());
-  const fired = route ? webhooksFiredBy(route, trigger) : [];
-  const payload = route ? payloadFor(trigger.trigger, trigger.snapshot, route.mapping) : "";
-  const deliveries = fired.map((webhook) => ({
-    delivery: newDelivery(trigger, webhook, payload, at),
-    webhook,
-  }));
+  const db = deps.deliveriesDb;
+  const deliveries: NewDelivery[] = [];
+  const unrendered: { delivery: DeliveryRow; error: string }[] = [];
+  if (route) {
+    const scope = templateScope(trigger.trigger, trigger.snapshot, route.mapping, {
+      account: { id: trigger.accountId, name: route.account?.name ?? "" },
+      event: event ? serializeEvent(event) : null,
+    });
+    for (const webhook of webhooksFiredBy(route, trigger)) {
+      const content = tryRenderContent(webhook, scope);
+      if ("rendered" in content) {
+        deliveries.push({ delivery: newDelivery(trigger, webhook, content.rendered, at), webhook });
+        continue;
+      }
+      const delivery = newDelivery(trigger, webhook, { payload: "", url: null }, at);
+      unrendered.push({
+        delivery: { ...delivery, status: "failed", attemptCount: 1, nextAttemptAt: null },
+        error: renderingFailure(content.failed),
+      });
+      // The path only: a message can quote the item's values.
+      deps.log.info("delivery not rendered", {
+        delivery_id: delivery.id,
+        webhook_id: webhook.id,
+        account_id: trigger.accountId,
+        path: content.failed.path,
+      });
+    }
+  }
   return {
-    inserts: deliveries.map(({ delivery }) => insertDeliveryOnce(deps.deliveriesDb, delivery)),
+    inserts: [
+      ...deliveries.map(({ delivery }) => insertDeliveryOnce(db, delivery)),
+      ...unrendered.flatMap(({ delivery, error }) => [
+        insertDeliveryOnce(db, delivery),
+        insertAttemptOfNewDelivery(db, {
+          id: newId("att"),
+          deliveryId: delivery.id,
+          attempt: 1,
+          startedAt: at,
+          durationMs: 0,
+          statusCode: null,
+          error,
+          responseExcerpt: null,
+        }),
+      ]),
+    ],
     deliveries,
+    unrendered: unrendered.map(({ delivery }) => delivery),
   };
 }
 
@@ -88,7 +145,7 @@ async function planOne(
     return mergePlans([...earlier, { inserts: [], processed: [], webhookIds }]);
   }
   const route = routeOf(context, applying, trigger.eventId);
-  const { inserts, deliveries } = fanOut(deps, trigger, route);
+  const { inserts, deliveries } = fanOut(deps, trigger, route, found.event);
   const webhookIds = deliveries.map(({ webhook }) => webhook.id);
   return mergePlans([...earlier, { inserts, processed: [trigger.id], webhookIds }]);
 }
@@ -129,7 +186,7 @@ function newDelivery(
     "id" | "accountId" | "trigger" | "eventId" | "entityUid" | "cause" | "createdAt"
   >,
   webhook: WebhookRow,
-  payload: string,
+  { payload, url }: Rendered,
   at: string,
 ): DeliveryRow {
   return {
@@ -143,6 +200,7 @@ function newDelivery(
     entityUid: trigger.entityUid,
     cause: trigger.cause,
     payload,
+    url,
     changedAt: trigger.createdAt,
     status: "pending",
     attemptCount: 0,

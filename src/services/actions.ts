@@ -73,7 +73,7 @@ export async function runAction(
     snapshot: attendee ? serializeAttendee(attendee, event) : serializeEvent(event),
     webhookId,
   });
-  const { inserts, deliveries } = fanOut(deps, row, route);
+  const { inserts, deliveries, unrendered } = fanOut(deps, row, route, event);
   const processed = markTriggerProcessed(deps.db, row.id, row.createdAt);
   // The trigger (DB) and its delivery (the delivery log) side by side, one batch each: if only the
   // trigger's lands, the request fails and nothing is sent; if only the delivery's lands, the
@@ -86,7 +86,8 @@ export async function runAction(
     deps,
     deliveries.map(({ delivery }) => delivery.id),
   );
-  const [fired] = deliveries;
+  // One webhook is named: its delivery, or the failed one of a template that did not render.
+  const fired = deliveries[0]?.delivery ?? unrendered[0];
   if (!fired) throw notFound("Manual action");
-  return fired.delivery;
+  return fired;
 }
