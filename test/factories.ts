@@ -221,3 +221,21 @@ export async function createWorldAnswering(
   if (steps.length > 0) await script(hook.channel, steps);
   return { ...world, hook };
 }
+
+/**
+ * An operational endpoint of the account on a fresh receiver channel (unless `body` has a `url`),
+ * returned with its `channel` and signing `secret`.
+ */
+export async function createOperationalWebhook(
+  key: string,
+  body: Partial<Schemas["CreateOperationalWebhook"]> = {},
+) {
+  const channel = newChannel();
+  const endpoint = created(
+    await api("POST", "/v1/account/operational-webhooks", {
+      key,
+      body: { name: unique("Ops"), url: channelUrl(channel), ...body },
+    }),
+  );
+  return { ...endpoint, channel };
+}

@@ -43,12 +43,16 @@ export const apiKeys = sqliteTable(
     createdAt: text("created_at").notNull(),
     lastUsedAt: text("last_used_at"),
     expiresAt: text("expires_at"),
+    /** When a rotation replaced it: its `expires_at` is then the grace period's end, not news. */
+    rotatedAt: text("rotated_at"),
     revokedAt: text("revoked_at"),
   },
   (t) => [
     uniqueIndex("api_keys_hash_idx").on(t.hash),
     index("api_keys_account_idx").on(t.accountId),
     index("api_keys_integration_idx").on(t.integrationId),
+    // The sweeper's look for keys entering the week before they expire, every minute.
+    index("api_keys_expires_idx").on(t.expiresAt),
   ],
 );
 
@@ -186,13 +190,19 @@ export const eventOverrides = sqliteTable("event_overrides", {
   ...timestamps,
 });
 
+/**
+ * An integration's webhooks, and the account's operational endpoints (no integration, trigger
+ * `operational`: domain/operational.ts), which the same engine signs, paces, retries and logs.
+ */
 export const webhooks = sqliteTable(
   "webhooks",
   {
     id: text("id").primaryKey(),
     accountId: text("account_id").notNull(),
-    integrationId: text("integration_id").notNull(),
+    /** null: an operational endpoint of the account. */
+    integrationId: text("integration_id"),
     name: text("name").notNull(),
+    /** A trigger (`guest.create`, ...), or `operational` for an operational endpoint. */
     trigger: text("trigger").notNull(),
     /** The URL (a template when it holds placeholders); for a secret URL, only what reads show. */
     url: text("url").notNull(),
@@ -235,7 +245,11 @@ export const webhooks = sqliteTable(
     stateReason: text("state_reason"),
     ...timestamps,
   },
-  (t) => [index("webhooks_integration_idx").on(t.integrationId, t.trigger)],
+  (t) => [
+    index("webhooks_integration_idx").on(t.integrationId, t.trigger),
+    // An account's operational endpoints (their list, and the fan-out of a notification).
+    index("webhooks_account_idx").on(t.accountId, t.trigger),
+  ],
 );
 
 /**

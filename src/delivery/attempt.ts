@@ -6,6 +6,7 @@ import {
   finishAttemptQuery,
   insertAttemptQuery,
 } from "../db/queries/deliveries";
+import { notifyWebhookDisabled, notifyWebhookFailing } from "../db/queries/notifications";
 import {
   clearWebhookFailing,
   disableWebhook,
@@ -15,9 +16,11 @@ import {
   webhookById,
 } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
+import { LAST_ATTEMPTS, notificationId } from "../domain/operational";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
-import { deliverMessage, MAX_QUEUE_DELAY_SECONDS, sendMessages } from "./messages";
+import type { NotifiedAttempt } from "../lib/types";
+import { deliverMessage, MAX_QUEUE_DELAY_SECONDS, sendMessages, triggerMessage } from "./messages";
 import { isSuccess, notSent, type SendResult, sendSigned } from "./request";
 import { MAX_ATTEMPTS, retryAfterSeconds, retryDelaySeconds } from "./retry-schedule";
 
@@ -102,7 +105,8 @@ export async function sendAttempt(
 
 /**
  * Records sent attempts: each attempt row and its delivery's new state (one batch on the delivery
- * log), their webhook's health (on DB, beside it), then queues the retries. The endpoint records
+ * log), their webhook's health and its notifications (on DB, beside it), then queues the retries
+ * and the notifications written (the sweeper re-sends one whose send is lost). The endpoint records
  * each attempt as it answers, those that answer while a record is being written together in the
  * next (delivery/endpoint.ts). Two batches where there was one: the delivery's own batch stays
  * atomic, and the webhook's health is a clock of failures whose statements are guarded (each
@@ -114,21 +118,24 @@ export async function recordAttempts(
   attempts: readonly SentAttempt[],
   webhook: WebhookRow | undefined,
 ): Promise<void> {
-  await Promise.all([
+  const { changes, notifications } = healthStatements(deps, attempts, webhook);
+  const [, results] = await Promise.all([
     batchPreparedWrites(
       deps.deliveriesDb,
       attempts.flatMap((attempt) => deliveryStatements(deps, attempt)),
     ),
-    runBatch(deps.db, healthStatements(deps, attempts, webhook)),
+    runBatch(deps.db, [...changes, ...notifications]),
   ]);
-  await sendMessages(
-    deps.queue,
-    attempts.flatMap(({ delivery, outcome }) =>
+  // What the notifications' statements inserted (none when their change did not happen).
+  const written = results.slice(changes.length) as { id: string }[][];
+  await sendMessages(deps.queue, [
+    ...attempts.flatMap(({ delivery, outcome }) =>
       outcome.kind === "retry"
         ? [deliverMessage(delivery.id, Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS))]
         : [],
     ),
-  );
+    ...written.flat().map(({ id }) => triggerMessage(id)),
+  ]);
 }
 
 /** What an attempt's result means for the delivery. */
@@ -152,30 +159,72 @@ function judge(
   return { kind: "retry", attempt, delaySeconds: Math.max(asked ?? 0, scheduled) };
 }
 
-/** The webhook's failing clock after its attempts; nothing for a webhook that was not called. */
+/**
+ * The webhook's failing clock after its attempts (nothing for a webhook that was not called), and
+ * the notifications of what changed: the run of failures starting (`webhook.failing`), the
+ * webhook disabled (`webhook.disabled`). Each notification's statement runs after the changes in
+ * the same batch and inserts only if its change happened (db/queries/notifications.ts).
+ */
 function healthStatements(
   deps: Deps,
   attempts: readonly SentAttempt[],
   webhook: WebhookRow | undefined,
-): Statement[] {
+): { changes: Statement[]; notifications: Statement[] } {
+  const none = { changes: [], notifications: [] };
   const called = attempts.filter((attempt) => attempt.webhookEnabled);
   const [first] = called;
-  if (!first) return [];
+  if (!first) return none;
   const { db } = deps;
   const now = deps.now();
+  const at = iso(now);
   const webhookId = first.delivery.webhookId;
+  const disabled = () =>
+    notifyWebhookDisabled(
+      db,
+      notificationId.disabled(webhookId, at),
+      webhookId,
+      at,
+      called.slice(-LAST_ATTEMPTS).map(notified),
+    );
   if (called.some(({ sent }) => sent.statusCode === 410)) {
-    return [disableWebhook(db, webhookId, "gone", iso(now))];
+    return { changes: [disableWebhook(db, webhookId, "gone", at)], notifications: [disabled()] };
   }
   const failed = called.filter(({ outcome }) => outcome.kind !== "delivered");
   if (failed.length < called.length) {
     // A success ends the run of failures; most follow successes: then nothing to write.
-    return webhook?.failingSince === null ? [] : [clearWebhookFailing(db, webhookId)];
+    return webhook?.failingSince === null
+      ? none
+      : { changes: [clearWebhookFailing(db, webhookId)], notifications: [] };
   }
-  return [
-    startWebhookFailing(db, webhookId, (failed[0] as SentAttempt).sent.startedAt),
-    disableWebhookFailingBefore(db, webhookId, iso(now - FAILING_DISABLE_SECONDS * 1000), iso(now)),
-  ];
+  const firstFailed = failed[0] as SentAttempt;
+  const since = firstFailed.sent.startedAt;
+  return {
+    changes: [
+      startWebhookFailing(db, webhookId, since),
+      disableWebhookFailingBefore(db, webhookId, iso(now - FAILING_DISABLE_SECONDS * 1000), at),
+    ],
+    notifications: [
+      notifyWebhookFailing(
+        db,
+        notificationId.failing(webhookId, since),
+        webhookId,
+        since,
+        notified(firstFailed),
+      ),
+      disabled(),
+    ],
+  };
+}
+
+/** An attempt as a notification tells it (no response body). */
+function notified({ delivery, sent, outcome }: SentAttempt): NotifiedAttempt {
+  return {
+    delivery_id: delivery.id,
+    attempt: outcome.attempt,
+    started_at: sent.startedAt,
+    status_code: sent.statusCode,
+    error: sent.error,
+  };
 }
 
 /** The attempt row and the delivery after it (claim released), for one batch on the delivery log. */

@@ -10,7 +10,9 @@ import { triggerWithRoute } from "../db/queries/routing";
 import { markTriggersProcessed, type TriggerRow } from "../db/queries/triggers";
 import type { WebhookRow } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
+import { NO_INTEGRATION } from "../domain/delivery";
 import { serializeEvent } from "../domain/event";
+import { isNotificationId } from "../domain/operational";
 import { type Route, routeOf, webhooksFiredBy } from "../domain/routing";
 import {
   type Rendered,
@@ -20,6 +22,7 @@ import {
 } from "../domain/webhook-content";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
+import { planNotification } from "./operational";
 
 /**
  * Fan-out (API.md §6): a trigger becomes one delivery per webhook it fires. The queue consumer
@@ -131,6 +134,7 @@ async function planOne(
   plans: Map<string, Promise<FanOutPlan>>,
   earlierToo: boolean,
 ): Promise<FanOutPlan> {
+  if (isNotificationId(triggerId)) return planNotification(deps, triggerId);
   const found = await triggerWithRoute(deps.db, triggerId);
   if (!found) return { inserts: [], processed: [], webhookIds: [] };
   const { trigger, context, applying } = found;
@@ -180,7 +184,8 @@ export async function fanOutTrigger(deps: Deps, triggerId: string): Promise<stri
   return plan.webhookIds;
 }
 
-function newDelivery(
+/** A pending delivery of a trigger to a webhook, due now, with its rendered body and URL. */
+export function newDelivery(
   trigger: Pick<
     TriggerRow,
     "id" | "accountId" | "trigger" | "eventId" | "entityUid" | "cause" | "createdAt"
@@ -194,7 +199,7 @@ function newDelivery(
     accountId: trigger.accountId,
     triggerId: trigger.id,
     webhookId: webhook.id,
-    integrationId: webhook.integrationId,
+    integrationId: webhook.integrationId ?? NO_INTEGRATION,
     trigger: trigger.trigger,
     eventUid: trigger.eventId,
     entityUid: trigger.entityUid,

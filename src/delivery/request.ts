@@ -97,7 +97,8 @@ export async function buildRequest(
   };
   if (withBody) headers["content-type"] = contentTypeOf(webhook.bodyEncoding);
   headers["x-weft-trigger"] = input.trigger;
-  headers["x-weft-event-uid"] = input.eventUid;
+  // An operational notification is about no event.
+  if (input.eventUid) headers["x-weft-event-uid"] = input.eventUid;
   headers["x-weft-entity-uid"] = input.entityUid;
   headers["x-weft-attempt"] = String(input.attempt);
   if (input.cause) headers["x-weft-cause"] = input.cause;

@@ -1,5 +1,6 @@
 import { deleteDeliveriesBefore, webhooksWithOverdue } from "../db/queries/deliveries";
 import { deleteIdempotencyKeysBefore, IDEMPOTENCY_WINDOW_SECONDS } from "../db/queries/idempotency";
+import { notifyExpiringKeys } from "../db/queries/notifications";
 import { deleteOrphanOverridesBefore } from "../db/queries/overrides";
 import {
   claimStaleTriggers,
@@ -7,6 +8,8 @@ import {
   failTriggersResentTooOften,
 } from "../db/queries/triggers";
 import type { Deps } from "../deps";
+import { KEY_EXPIRY_NOTICE_SECONDS, notificationId } from "../domain/operational";
+import { errorName } from "../lib/log";
 import { iso } from "../lib/time";
 import { wakeEndpoints } from "./endpoint";
 import { sendMessages, triggerMessage } from "./messages";
@@ -33,14 +36,15 @@ export const SWEEP_MESSAGES_PER_SECOND = 2_000;
 /** Endpoints woken per run (each drains all of its own due deliveries). */
 const WAKE_LIMIT = 1000;
 
-export type SweepResult = { triggers: number; endpoints: number };
+export type SweepResult = { triggers: number; endpoints: number; expiringKeys: number };
 
 /**
  * The safety net. Re-sends the messages of triggers still pending after a minute, in pages, at
  * most SWEEP_MESSAGES_PER_SECOND, for as long as its time budget lasts (a backlog of 10,000 drains
  * in one run, not 100 a minute), and
  * wakes the endpoints that have deliveries more than a minute past due and not held by an attempt.
- * Then deletes what outlived retention.
+ * Announces the integration keys entering the week before they expire (`integration_key.expiring`,
+ * once per key: an outbox row like any trigger). Then deletes what outlived retention.
  */
 export async function sweep(deps: Deps): Promise<SweepResult> {
   const { db, deliveriesDb } = deps;
@@ -49,10 +53,25 @@ export async function sweep(deps: Deps): Promise<SweepResult> {
   const before = iso(now - SWEEP_AFTER_SECONDS * 1000);
   const resentBefore = iso(now - RESEND_AFTER_SECONDS * 1000);
   const started = Date.now();
-  const [overdue] = await Promise.all([
+  const [overdue, , expiring] = await Promise.all([
     webhooksWithOverdue(deliveriesDb, before, at, WAKE_LIMIT),
     failTriggersResentTooOften(db, resentBefore, at),
+    notifyExpiringKeys(db, {
+      at,
+      horizon: iso(now + KEY_EXPIRY_NOTICE_SECONDS * 1000),
+      prefix: notificationId.expiringPrefix,
+    }),
   ]);
+  // A lost send is the next runs' to make: the notification is pending, like any trigger.
+  const announced = sendMessages(
+    deps.queue,
+    expiring.map(({ id }) => triggerMessage(id)),
+  ).catch((error) =>
+    deps.log.warn("queue send failed; the outbox sweeper will re-send", {
+      error: errorName(error),
+      messages: expiring.length,
+    }),
+  );
   const woken = wakeEndpoints(
     deps,
     overdue.map((row) => row.webhookId),
@@ -71,7 +90,7 @@ export async function sweep(deps: Deps): Promise<SweepResult> {
     const pause = (page.length * 1000) / SWEEP_MESSAGES_PER_SECOND - (Date.now() - pageStarted);
     if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
   }
-  await woken;
+  await Promise.all([woken, announced]);
 
   const expired = iso(now - RETENTION_SECONDS * 1000);
   await Promise.all([
@@ -82,5 +101,5 @@ export async function sweep(deps: Deps): Promise<SweepResult> {
       deleteIdempotencyKeysBefore(db, iso(now - IDEMPOTENCY_WINDOW_SECONDS * 1000)),
     ]),
   ]);
-  return { triggers, endpoints: overdue.length };
+  return { triggers, endpoints: overdue.length, expiringKeys: expiring.length };
 }

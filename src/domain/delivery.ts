@@ -1,5 +1,5 @@
 import type { DeliveryAttemptRow, DeliveryRow } from "../db/queries/deliveries";
-import type { Trigger } from "../lib/types";
+import type { OperationalEvent, Trigger } from "../lib/types";
 
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 
@@ -9,12 +9,19 @@ export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
  */
 export const isUnrendered = (row: Pick<DeliveryRow, "payload">) => row.payload === "";
 
+/**
+ * The `integration_id` of an operational endpoint's delivery (domain/operational.ts), shown as
+ * null. The delivery log keeps the column NOT NULL: making it nullable would rebuild the log's
+ * biggest table (30 days of deliveries) in a migration, for a value reads can translate.
+ */
+export const NO_INTEGRATION = "";
+
 export function serializeDelivery(row: DeliveryRow) {
   return {
     id: row.id,
     webhook_id: row.webhookId,
-    integration_id: row.integrationId,
-    trigger: row.trigger as Trigger,
+    integration_id: row.integrationId === NO_INTEGRATION ? null : row.integrationId,
+    trigger: row.trigger as Trigger | OperationalEvent,
     event_uid: row.eventUid,
     entity_uid: row.entityUid,
     status: row.status,

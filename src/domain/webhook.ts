@@ -42,7 +42,8 @@ export function maskedUrl(url: string): string {
 export function serializeWebhook(row: WebhookRow) {
   return {
     id: row.id,
-    integration_id: row.integrationId,
+    // Routes read an integration's webhooks by its id: never an operational endpoint (null).
+    integration_id: row.integrationId as string,
     name: row.name,
     trigger: row.trigger as Trigger,
     url: row.url,

@@ -62,6 +62,29 @@ export const TRIGGERS = [
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
+/**
+ * Operational notifications (domain/operational.ts): the `type` of their body and the
+ * `x-weft-trigger` of their deliveries.
+ */
+export const OPERATIONAL_EVENTS = [
+  "webhook.disabled",
+  "webhook.failing",
+  "integration_key.expiring",
+] as const;
+export type OperationalEvent = (typeof OPERATIONAL_EVENTS)[number];
+
+/** The `trigger` of an operational endpoint's row in `webhooks` (it has no integration). */
+export const OPERATIONAL_TRIGGER = "operational";
+
+/** An attempt as a notification tells it: no response body. */
+export type NotifiedAttempt = {
+  delivery_id: string;
+  attempt: number;
+  started_at: string;
+  status_code: number | null;
+  error: string | null;
+};
+
 /** What an integration key may do (API.md §8); read-only by default. */
 export const KEY_SCOPES = ["events:read", "attendees:read", "attendees:write"] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];

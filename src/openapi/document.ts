@@ -86,6 +86,11 @@ const TAGS = [
       "Every webhook request Weft makes is a delivery with its attempts, kept 30 days: inspect them, redeliver one, or recover every failed one since a time.",
   },
   {
+    name: "Operational webhooks",
+    description:
+      "The account's own alerts: endpoints that hear when a webhook is disabled by Weft (`webhook.disabled`) or starts failing (`webhook.failing`), and when an integration key expires within 7 days (`integration_key.expiring`). Signed with their own secret and delivered like every webhook (retried, logged as deliveries). The notifications' bodies are under Receiving webhooks.",
+  },
+  {
     name: "Manual actions",
     description:
       "Webhooks on `event.manual` and `guest.manual` fire only when asked: list the actions that apply to an event or attendee, and run one.",

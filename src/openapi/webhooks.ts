@@ -1,11 +1,16 @@
 import type { OpenAPIHono, z } from "@hono/zod-openapi";
-import { TRIGGERS, type Trigger } from "../lib/types";
+import { OPERATIONAL_EVENTS, type OperationalEvent, TRIGGERS, type Trigger } from "../lib/types";
 import {
   ATTENDEE_EXAMPLE,
   AttendeeReadSchema,
   MAPPED_ATTENDEE_EXAMPLE,
 } from "../routes/attendees/attendees.schemas";
 import { EVENT_EXAMPLE, EventSchema } from "../routes/events/events.schemas";
+import {
+  KeyExpiringNotification,
+  WebhookDisabledNotification,
+  WebhookFailingNotification,
+} from "../routes/operational-webhooks/operational-webhooks.schemas";
 
 // The requests Weft sends (API.md §6), one OpenAPI 3.1 `webhooks` entry per trigger. Documented
 // as POST, the default method; the description says what PUT, PATCH, GET and DELETE change.
@@ -74,6 +79,18 @@ const HEADERS = {
     schema: { type: "string" as const, const: "Weft-Webhooks/1" },
     example: "Weft-Webhooks/1",
   },
+  WeftNotification: {
+    name: "x-weft-trigger",
+    description: "The notification: the body's `type`.",
+    schema: { type: "string" as const, enum: [...OPERATIONAL_EVENTS] },
+    example: "webhook.disabled",
+  },
+  WeftNotificationSubject: {
+    name: "x-weft-entity-uid",
+    description:
+      "The webhook (`whk_...`) or integration key (`key_...`) the notification is about.",
+    example: "whk_1a3c5e7g9i0k2m4o6q8s",
+  },
   WeftCause: {
     name: "x-weft-cause",
     required: false,
@@ -83,7 +100,42 @@ const HEADERS = {
 };
 type HeaderName = keyof typeof HEADERS;
 const parameter = (name: HeaderName) => ({ $ref: `#/components/parameters/${name}` });
-const EVERY_ATTEMPT = (Object.keys(HEADERS) as HeaderName[]).filter((n) => n !== "WeftCause");
+const EVERY_ATTEMPT: HeaderName[] = [
+  "WebhookId",
+  "WebhookTimestamp",
+  "WebhookSignature",
+  "WeftTrigger",
+  "WeftEventUid",
+  "WeftEntityUid",
+  "WeftAttempt",
+  "WebhookUserAgent",
+];
+/** A notification is about no event: no `x-weft-event-uid`. */
+const EVERY_NOTIFICATION: HeaderName[] = [
+  "WebhookId",
+  "WebhookTimestamp",
+  "WebhookSignature",
+  "WeftNotification",
+  "WeftNotificationSubject",
+  "WeftAttempt",
+  "WebhookUserAgent",
+];
+
+/** The operational notifications (an account's operational endpoints receive every one). */
+const NOTIFICATIONS: Record<OperationalEvent, { when: string; schema: z.ZodType }> = {
+  "webhook.disabled": {
+    when: "Weft disabled a webhook of the account: its receiver answered 410, or every attempt failed for 5 days. Sent once per disabling, with the reason and the attempts recorded with it.",
+    schema: WebhookDisabledNotification,
+  },
+  "webhook.failing": {
+    when: "A webhook of the account failed after a success (or at its first attempt): its run of failures began (`failing_since`). Sent once per run, not per attempt; a success ends the run.",
+    schema: WebhookFailingNotification,
+  },
+  "integration_key.expiring": {
+    when: "An integration key of the account expires within 7 days (`expires_at`). Sent once per key; not for a key a rotation replaced.",
+    schema: KeyExpiringNotification,
+  },
+};
 
 const DELIVERY_RULES =
   "Any 2xx within 15 seconds is a success. Other statuses, a timeout, a refused connection and redirects (never followed) are failures, retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h (each ±20 %), then the delivery is `failed`.";
@@ -149,7 +201,7 @@ const ANSWERS = {
 };
 const answer = (name: keyof typeof ANSWERS) => ({ $ref: `#/components/responses/${name}` });
 
-const camel = (trigger: string) => trigger.replace(/\.(\w)/, (_, c: string) => c.toUpperCase());
+const camel = (trigger: string) => trigger.replace(/[._](\w)/g, (_, c: string) => c.toUpperCase());
 
 /** Registers one `webhooks` entry per trigger. */
 export function registerWebhooks(registry: Registry) {
@@ -188,6 +240,31 @@ export function registerWebhooks(registry: Registry) {
           description: body.description,
           required: true,
           content: { "application/json": { schema: body.schema, examples: body.examples } },
+        },
+      },
+      responses: {
+        200: answer("WebhookDelivered"),
+        410: answer("WebhookGone"),
+        429: answer("WebhookRetryLater"),
+      },
+    });
+  }
+  for (const event of OPERATIONAL_EVENTS) {
+    const { when, schema } = NOTIFICATIONS[event];
+    registry.registerWebhook({
+      method: "post",
+      path: event,
+      operationId: `${camel(event)}Notification`,
+      tags: ["Receiving webhooks"],
+      summary: `${event}: an operational notification`,
+      description: `${when} POSTed to each enabled operational endpoint of the account (\`/v1/account/operational-webhooks\`) created before it happened, signed with that endpoint's secret like every webhook, retried and logged the same way. An operational endpoint that fails or is disabled sends no notification about itself. Verify \`webhook-signature\` before you trust the body (see "Receiving webhooks").`,
+      security: [],
+      parameters: EVERY_NOTIFICATION.map(parameter),
+      request: {
+        body: {
+          description: "Standard Webhooks' envelope: `id`, `type`, `timestamp` and `data`.",
+          required: true,
+          content: { "application/json": { schema } },
         },
       },
       responses: {

@@ -8,6 +8,7 @@ import { eventOverridesRouter } from "./event-overrides";
 import { eventsRouter } from "./events";
 import { integrationTemplatesRouter } from "./integration-templates";
 import { integrationsRouter } from "./integrations";
+import { operationalWebhooksRouter } from "./operational-webhooks";
 import { profilesRouter } from "./profiles";
 import { webhookTestRouter } from "./webhook-test";
 import { webhooksRouter } from "./webhooks";
@@ -25,6 +26,7 @@ export const v1Routes = [
   eventOverridesRouter,
   effectiveIntegrationRouter,
   deliveriesRouter,
+  operationalWebhooksRouter,
   webhookTestRouter,
   actionsRouter,
 ];

@@ -22,6 +22,7 @@ export async function buildKey(
     createdAt,
     lastUsedAt: null,
     expiresAt: options.expiresAt ?? null,
+    rotatedAt: null,
     revokedAt: null,
   };
   return { row, secret };

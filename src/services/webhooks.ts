@@ -111,8 +111,8 @@ export async function createWebhook(
  */
 export async function newWebhookRow(
   deps: Deps,
-  owner: Owner,
-  input: WebhookInput,
+  owner: { accountId: string; integrationId: string | null },
+  input: Omit<WebhookInput, "trigger"> & { trigger: string },
 ): Promise<{ row: WebhookRow; secret: string }> {
   const secret = newSigningSecret();
   const now = iso(deps.now());
@@ -167,8 +167,7 @@ export async function updateWebhookFields(
     eventIdsAmong(db, owner.accountId, input.event_uids ?? []),
     ...namesFor(db, owner.accountId, contentChanged),
   ]);
-  const set: Partial<WebhookRow> = { updatedAt: iso(deps.now()) };
-  if (input.name !== undefined) set.name = input.name;
+  const set = await endpointChanges(deps, input);
   if (input.trigger !== undefined) set.trigger = input.trigger;
   if (input.method !== undefined) set.method = input.method;
   if (input.payload_template !== undefined) set.payloadTemplate = input.payload_template;
@@ -176,17 +175,6 @@ export async function updateWebhookFields(
   if (input.event_uids !== undefined) set.eventUids = checkEvents(input.event_uids, events);
   if (input.max_per_second !== undefined) set.maxPerSecond = input.max_per_second;
   if (input.ordering !== undefined) set.ordering = input.ordering;
-  if (input.headers !== undefined) {
-    set.headersEncrypted = await encryptSecret(deps.secretsKey, JSON.stringify(input.headers));
-    set.headerNames = Object.keys(input.headers);
-  }
-  if (input.enabled !== undefined) {
-    set.enabled = input.enabled;
-    if (input.enabled) {
-      set.disabledReason = null;
-      set.failingSince = null;
-    }
-  }
   if (contentChanged) {
     const secretUrl = input.secret_url ?? current.urlEncrypted !== null;
     const url = input.url ?? (await openUrl(deps, current));
@@ -209,6 +197,30 @@ export async function updateWebhookFields(
   return { ...current, ...set };
 }
 
+/**
+ * The changes of what every endpoint has (a webhook, an operational endpoint): its name, its
+ * headers (the whole set, encrypted), and `enabled` (`true` clears why and since when it failed).
+ */
+export async function endpointChanges(
+  deps: Deps,
+  input: { name?: string; headers?: Record<string, string>; enabled?: boolean },
+): Promise<Partial<WebhookRow>> {
+  const set: Partial<WebhookRow> = { updatedAt: iso(deps.now()) };
+  if (input.name !== undefined) set.name = input.name;
+  if (input.headers !== undefined) {
+    set.headersEncrypted = await encryptSecret(deps.secretsKey, JSON.stringify(input.headers));
+    set.headerNames = Object.keys(input.headers);
+  }
+  if (input.enabled !== undefined) {
+    set.enabled = input.enabled;
+    if (input.enabled) {
+      set.disabledReason = null;
+      set.failingSince = null;
+    }
+  }
+  return set;
+}
+
 export async function removeWebhook(deps: Deps, owner: Owner, id: string) {
   await getWebhook(deps, owner, id);
   await deleteWebhook(deps.db, id);
@@ -228,7 +240,8 @@ export async function rotateWebhookSecret(deps: Deps, owner: Owner, id: string):
   return secret;
 }
 
-function checkUrl(deps: Deps, url: string) {
+/** VALIDATION_FAILED naming `url` unless the URL passes the target policy. */
+export function checkUrl(deps: Deps, url: string) {
   const verdict = checkTargetUrl(url, deps.targets);
   if (!verdict.ok) {
     throw new ApiError("VALIDATION_FAILED", "This URL is not an allowed webhook target.", {

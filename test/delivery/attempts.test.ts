@@ -62,15 +62,23 @@ describe("attempts: failures and retries", () => {
       Date.parse(delivery?.nextAttemptAt ?? "") - Date.parse(attempt1?.startedAt ?? "");
     expect(waited).toBeGreaterThanOrEqual(5000);
     expect(waited).toBeLessThan(5000 + 2000);
+    // The retry, and the webhook.failing notification its run of failures starts (operational).
+    const failingSince = (await webhookRow(run.hook.id))?.failingSince;
+    expect(failingSince).toBe(attempt1?.startedAt);
     expect(run.sent).toEqual([
       { body: { type: "deliver", deliveryId: run.deliveryId }, delaySeconds: 5 },
+      {
+        body: {
+          type: "trigger",
+          triggerId: `ntf_failing_${run.hook.id}_${Date.parse(failingSince ?? "")}`,
+        },
+      },
     ]);
-    expect((await webhookRow(run.hook.id))?.failingSince).not.toBeNull();
 
     // Too early: nothing is sent, the message goes back with the remaining wait.
     await handleMessage(run.deps, { type: "deliver", deliveryId: run.deliveryId });
     expect(await received(run.channel)).toHaveLength(1);
-    expect(run.sent[1]?.delaySeconds).toBeGreaterThanOrEqual(4);
+    expect(run.sent[2]?.delaySeconds).toBeGreaterThanOrEqual(4);
 
     const later = recordingDeps({ now: () => Date.now() + 6000 });
     await handleMessage(later.deps, { type: "deliver", deliveryId: run.deliveryId });
@@ -105,7 +113,15 @@ describe("attempts: failures and retries", () => {
       { key: run.world.key },
     );
     expect(webhook.body.data).toMatchObject({ enabled: false, disabled_reason: "gone" });
-    expect(run.sent).toEqual([]);
+    // No retry; only the webhook.disabled notification (operational).
+    expect(run.sent).toEqual([
+      {
+        body: {
+          type: "trigger",
+          triggerId: expect.stringMatching(`^ntf_disabled_${run.hook.id}_`),
+        },
+      },
+    ]);
   });
 
   it("429 with retry-after seconds waits that long instead of the schedule", async () => {
@@ -145,7 +161,8 @@ describe("attempts: failures and retries", () => {
     const [attempt] = await attemptsOf(run.deliveryId);
     expect(attempt).toMatchObject({ statusCode: 302, error: "HTTP 302" });
     expect(await deliveryRow(run.deliveryId)).toMatchObject({ status: "pending" });
-    expect(run.sent).toHaveLength(1);
+    // Its retry, and the webhook.failing notification.
+    expect(run.sent.map(({ body }) => body.type)).toEqual(["deliver", "trigger"]);
   });
 
   it("a receiver that never answers times out (timeout configurable)", async () => {
@@ -199,6 +216,7 @@ describe("attempts: failures and retries", () => {
     });
     expect(run.sent).toEqual([
       { body: { type: "deliver", deliveryId: run.deliveryId }, delaySeconds: expect.any(Number) },
+      { body: { type: "trigger", triggerId: expect.stringMatching(/^ntf_failing_/) } },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TRIGGERS } from "../../src/lib/types";
+import { OPERATIONAL_EVENTS, TRIGGERS } from "../../src/lib/types";
 
 // The rules the OpenAPI document keeps beyond what Spectral and Redocly check
 // (test/e2e/openapi-tools.test.ts runs those): what a newcomer, Swagger UI's try-it-out and a
@@ -76,6 +76,7 @@ describe("the OpenAPI document", () => {
       "Activation",
       "Event overrides",
       "Deliveries",
+      "Operational webhooks",
       "Manual actions",
       "Receiving webhooks",
     ]);
@@ -246,7 +247,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("has a webhook per trigger with its payload, the signing and x-weft headers", () => {
-    expect(Object.keys(doc.webhooks).sort()).toEqual([...TRIGGERS].sort());
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...TRIGGERS, ...OPERATIONAL_EVENTS].sort());
     for (const trigger of TRIGGERS) {
       const webhook = doc.webhooks[trigger].post;
       const headers = (webhook.parameters ?? []).map((p) => resolve(p).name);
@@ -270,6 +271,30 @@ describe("the OpenAPI document", () => {
           : "#/components/schemas/AttendeeRead",
       });
       expect(Object.keys(webhook.responses), trigger).toEqual(["200", "410", "429"]);
+    }
+    // The operational notifications: about no event, each body its own envelope schema.
+    const schemas = {
+      "webhook.disabled": "WebhookDisabledNotification",
+      "webhook.failing": "WebhookFailingNotification",
+      "integration_key.expiring": "KeyExpiringNotification",
+    };
+    for (const event of OPERATIONAL_EVENTS) {
+      const webhook = doc.webhooks[event].post;
+      const headers = (webhook.parameters ?? []).map((p) => resolve(p).name);
+      expect(headers, event).toEqual([
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+        "x-weft-trigger",
+        "x-weft-entity-uid",
+        "x-weft-attempt",
+        "user-agent",
+      ]);
+      expect(webhook.requestBody?.content?.["application/json"].schema, event).toEqual({
+        $ref: `#/components/schemas/${schemas[event]}`,
+      });
+      expect(webhook.description, event).toContain("/v1/account/operational-webhooks");
+      expect(Object.keys(webhook.responses), event).toEqual(["200", "410", "429"]);
     }
     const receiving = doc.tags.find((tag) => tag.name === "Receiving webhooks");
     expect(receiving?.description).toContain(

@@ -6,6 +6,7 @@ import {
   createEvent,
   createIntegration,
   createIntegrationKey,
+  createOperationalWebhook,
   createProfile,
   createWebhook,
   createWorld,
@@ -30,6 +31,7 @@ export type Owner = {
   delivery: string;
   deliveryIntegration: string;
   deliveryWebhook: string;
+  operationalWebhook: string;
 };
 
 /**
@@ -235,6 +237,21 @@ export const ROUTES: Route[] = [
   ),
   r("resource", "GET", (o) => `/v1/integrations/${o.deliveryIntegration}/deliveries`),
   r("resource", "GET", (o) => `/v1/deliveries/${o.delivery}`),
+  r(
+    "account",
+    "POST",
+    () => "/v1/account/operational-webhooks",
+    () => ({ name: "On-call", url: "https://ops.example.com/h" }),
+  ),
+  r("account", "GET", () => "/v1/account/operational-webhooks"),
+  r("resource", "GET", (o) => `/v1/account/operational-webhooks/${o.operationalWebhook}`),
+  r(
+    "resource",
+    "PATCH",
+    (o) => `/v1/account/operational-webhooks/${o.operationalWebhook}`,
+    () => ({ name: "x" }),
+  ),
+  r("resource", "DELETE", (o) => `/v1/account/operational-webhooks/${o.operationalWebhook}`),
   r("resource", "POST", (o) => `/v1/deliveries/${o.delivery}/redeliver`),
 ];
 
@@ -289,6 +306,7 @@ export async function createOwner() {
     key: account.key,
   });
   expect(fired.status).toBe(202);
+  const operational = await createOperationalWebhook(account.key);
 
   const owner: Owner = {
     accountId: account.account.id,
@@ -306,6 +324,7 @@ export async function createOwner() {
     delivery: fired.body.data.id,
     deliveryIntegration: hook.integration_id,
     deliveryWebhook: hook.id,
+    operationalWebhook: operational.id,
   };
 
   return { owner, revokedKey, expiredRotatedKey, account, linkedProfile, unlinkedProfile };

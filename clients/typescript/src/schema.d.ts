@@ -732,6 +732,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/account/operational-webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the operational endpoints
+         * @description Oldest first; header values masked, never the secret.
+         */
+        get: operations["listOperationalWebhooks"];
+        put?: never;
+        /**
+         * Register an operational endpoint
+         * @description An endpoint that receives the account's operational notifications: `webhook.disabled` (a webhook disabled by Weft: a 410, or 5 days failing), `webhook.failing` (a webhook's first failure after a success) and `integration_key.expiring` (7 days before an integration key's `expires_at`), see this document's `webhooks` section. Delivered like every webhook: signed (Standard Webhooks) with the endpoint's own secret, paced, retried and logged (`GET /v1/deliveries/{id}`). The signing secret (`secret`) is in this response only; it and header values are encrypted at rest. The URL must pass the webhook URL policy (`VALIDATION_FAILED` naming `url`). An endpoint receives what happens after it was created.
+         */
+        post: operations["createOperationalWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/operational-webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an operational endpoint
+         * @description With header values masked and whether (and why) it is disabled.
+         */
+        get: operations["getOperationalWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an operational endpoint
+         * @description It receives no more notifications; past deliveries stay in the log.
+         */
+        delete: operations["deleteOperationalWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an operational endpoint
+         * @description Every property optional; `headers` replaces the whole set. `enabled: true` re-enables an endpoint Weft disabled and clears `disabled_reason`. A new `url` must pass the URL policy (`VALIDATION_FAILED` naming `url`).
+         */
+        patch: operations["updateOperationalWebhook"];
+        trace?: never;
+    };
     "/v1/integrations/{id}/webhooks/{webhook_id}/test": {
         parameters: {
             query?: never;
@@ -994,6 +1046,66 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "webhook.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.disabled: an operational notification
+         * @description Weft disabled a webhook of the account: its receiver answered 410, or every attempt failed for 5 days. Sent once per disabling, with the reason and the attempts recorded with it. POSTed to each enabled operational endpoint of the account (`/v1/account/operational-webhooks`) created before it happened, signed with that endpoint's secret like every webhook, retried and logged the same way. An operational endpoint that fails or is disabled sends no notification about itself. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["webhookDisabledNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.failing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.failing: an operational notification
+         * @description A webhook of the account failed after a success (or at its first attempt): its run of failures began (`failing_since`). Sent once per run, not per attempt; a success ends the run. POSTed to each enabled operational endpoint of the account (`/v1/account/operational-webhooks`) created before it happened, signed with that endpoint's secret like every webhook, retried and logged the same way. An operational endpoint that fails or is disabled sends no notification about itself. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["webhookFailingNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "integration_key.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * integration_key.expiring: an operational notification
+         * @description An integration key of the account expires within 7 days (`expires_at`). Sent once per key; not for a key a rotation replaced. POSTed to each enabled operational endpoint of the account (`/v1/account/operational-webhooks`) created before it happened, signed with that endpoint's secret like every webhook, retried and logged the same way. An operational endpoint that fails or is disabled sends no notification about itself. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         */
+        post: operations["integrationKeyExpiringNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -1183,6 +1295,172 @@ export interface components {
          */
         MappedAttendee: {
             [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "id": "ntf_disabled_whk_1a3c5e7g9i0k2m4o6q8s_1777626000412",
+         *       "type": "webhook.disabled",
+         *       "timestamp": "2026-05-01T09:00:00.412Z",
+         *       "data": {
+         *         "webhook": {
+         *           "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+         *           "name": "Push to CRM",
+         *           "trigger": "guest.create",
+         *           "url": "https://crm.example.com/hooks/weft",
+         *           "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *           "integration_name": "CRM sync"
+         *         },
+         *         "reason": "gone",
+         *         "disabled_at": "2026-05-01T09:00:00.412Z",
+         *         "failing_since": null,
+         *         "last_attempts": [
+         *           {
+         *             "delivery_id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+         *             "attempt": 1,
+         *             "started_at": "2026-05-01T09:00:00.105Z",
+         *             "status_code": 410,
+         *             "error": "HTTP 410"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        WebhookDisabledNotification: {
+            /** @description The notification's id: the same for every endpoint and every retry (each delivery has its own `webhook-id`). */
+            id: string;
+            /** @enum {string} */
+            type: "webhook.disabled";
+            /**
+             * @description When it happened.
+             * @example 2026-05-01T09:00:00.000Z
+             */
+            timestamp: string;
+            data: {
+                webhook: components["schemas"]["NotifiedWebhook"];
+                /**
+                 * @description `"gone"`: the receiver answered 410. `"failing"`: every attempt failed for 5 days.
+                 * @enum {string}
+                 */
+                reason: "gone" | "failing";
+                /** @example 2026-05-01T09:00:00.000Z */
+                disabled_at: string;
+                /**
+                 * @description When its run of failures began.
+                 * @example 2026-05-01T09:00:00.000Z
+                 */
+                failing_since: string | null;
+                /** @description The attempts recorded with the change that disabled it, oldest first (at most 5); each delivery's whole history is in the delivery log. */
+                last_attempts: components["schemas"]["NotifiedAttempt"][];
+            };
+        };
+        NotifiedWebhook: {
+            /** @description The webhook (`whk_...`). */
+            id: string;
+            name: string;
+            /** @description Its trigger (`guest.create`, ...). */
+            trigger: string;
+            /** @description Its URL; a secret URL shows its scheme and host only. */
+            url: string;
+            integration_id: string;
+            integration_name: string | null;
+        };
+        /** @description An attempt as the delivery log keeps it, without the response (read it with `GET /v1/deliveries/{id}`). */
+        NotifiedAttempt: {
+            delivery_id: string;
+            attempt: number;
+            /** @example 2026-05-01T09:00:00.000Z */
+            started_at: string;
+            /** @description The receiver's status; null when no answer came (timeout, refused). */
+            status_code: number | null;
+            error: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "ntf_failing_whk_1a3c5e7g9i0k2m4o6q8s_1777626000105",
+         *       "type": "webhook.failing",
+         *       "timestamp": "2026-05-01T09:00:00.105Z",
+         *       "data": {
+         *         "webhook": {
+         *           "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+         *           "name": "Push to CRM",
+         *           "trigger": "guest.create",
+         *           "url": "https://crm.example.com/hooks/weft",
+         *           "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *           "integration_name": "CRM sync"
+         *         },
+         *         "failing_since": "2026-05-01T09:00:00.105Z",
+         *         "attempt": {
+         *           "delivery_id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+         *           "attempt": 1,
+         *           "started_at": "2026-05-01T09:00:00.105Z",
+         *           "status_code": 500,
+         *           "error": "HTTP 500"
+         *         }
+         *       }
+         *     }
+         */
+        WebhookFailingNotification: {
+            /** @description The notification's id: the same for every endpoint and every retry (each delivery has its own `webhook-id`). */
+            id: string;
+            /** @enum {string} */
+            type: "webhook.failing";
+            /**
+             * @description When it happened.
+             * @example 2026-05-01T09:00:00.000Z
+             */
+            timestamp: string;
+            data: {
+                webhook: components["schemas"]["NotifiedWebhook"];
+                /** @example 2026-05-01T09:00:00.000Z */
+                failing_since: string;
+                attempt: components["schemas"]["NotifiedAttempt"] & unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "id": "ntf_expiring_key_4m2x9q0c7w1z5b8n3k6j",
+         *       "type": "integration_key.expiring",
+         *       "timestamp": "2026-05-25T09:00:00.000Z",
+         *       "data": {
+         *         "key": {
+         *           "id": "key_4m2x9q0c7w1z5b8n3k6j",
+         *           "prefix": "wft_live_8dJq",
+         *           "expires_at": "2026-06-01T09:00:00.000Z",
+         *           "scopes": [
+         *             "events:read",
+         *             "attendees:read"
+         *           ]
+         *         },
+         *         "integration": {
+         *           "id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *           "name": "CRM sync"
+         *         }
+         *       }
+         *     }
+         */
+        KeyExpiringNotification: {
+            /** @description The notification's id: the same for every endpoint and every retry (each delivery has its own `webhook-id`). */
+            id: string;
+            /** @enum {string} */
+            type: "integration_key.expiring";
+            /**
+             * @description When it happened.
+             * @example 2026-05-01T09:00:00.000Z
+             */
+            timestamp: string;
+            data: {
+                key: {
+                    id: string;
+                    prefix: string;
+                    /** @example 2026-05-01T09:00:00.000Z */
+                    expires_at: string;
+                    scopes: string[];
+                };
+                integration: {
+                    id: string;
+                    name: string | null;
+                };
+            };
         };
         /** @description The body of every error. */
         Error: {
@@ -2655,10 +2933,16 @@ export interface components {
         Delivery: {
             id: string;
             webhook_id: string;
-            integration_id: string;
-            /** @enum {string} */
-            trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+            /** @description The webhook's integration; null for an operational endpoint's delivery. */
+            integration_id: string | null;
+            /**
+             * @description The trigger, or for an operational endpoint's delivery the notification (`webhook.disabled`, `webhook.failing`, `integration_key.expiring`).
+             * @enum {string}
+             */
+            trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual" | "webhook.disabled" | "webhook.failing" | "integration_key.expiring";
+            /** @description The event concerned; empty for an operational notification (about no event). */
             event_uid: string;
+            /** @description The event or attendee the trigger is about; for an operational notification, the webhook or key. */
             entity_uid: string;
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
@@ -2748,6 +3032,132 @@ export interface components {
              * @example 2026-06-12T07:00:00Z
              */
             since: string;
+        };
+        /**
+         * @example {
+         *       "id": "whk_7k2m9q4x1c8w3z6b0n5j",
+         *       "name": "On-call alerts",
+         *       "url": "https://ops.example.com/hooks/weft",
+         *       "headers": {
+         *         "authorization": "********"
+         *       },
+         *       "enabled": true,
+         *       "disabled_reason": null,
+         *       "state": "active",
+         *       "paused_until": null,
+         *       "secret_prefix": "whsec_Qm7r",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:00:00.000Z",
+         *       "secret": "whsec_Qm7rV1n0Yt0dbkJ1QJc0S8Zb8mX2u2WmZf1k3rG6yq8="
+         *     }
+         */
+        CreatedOperationalWebhook: components["schemas"]["OperationalWebhook"] & {
+            /** @description The signing secret (`whsec_` + base64 of 32 bytes), stored encrypted. Shown only here: keep it to verify notifications. */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "id": "whk_7k2m9q4x1c8w3z6b0n5j",
+         *       "name": "On-call alerts",
+         *       "url": "https://ops.example.com/hooks/weft",
+         *       "headers": {
+         *         "authorization": "********"
+         *       },
+         *       "enabled": true,
+         *       "disabled_reason": null,
+         *       "state": "active",
+         *       "paused_until": null,
+         *       "secret_prefix": "whsec_Qm7r",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:00:00.000Z"
+         *     }
+         */
+        OperationalWebhook: {
+            id: string;
+            name: string;
+            url: string;
+            /** @description The custom header names, values masked (write-only). */
+            headers: {
+                [key: string]: "********";
+            };
+            enabled: boolean;
+            /** @description `"gone"` (the endpoint answered 410) or `"failing"` (every attempt failed for 5 days). An operational endpoint disabled this way sends no notification about itself. */
+            disabled_reason: string | null;
+            /**
+             * @description Read-only, as a webhook's: `active`, `paused` (after 5 failed attempts in a row, or a `retry-after`) or `probing`.
+             * @enum {string}
+             */
+            state: "active" | "paused" | "probing";
+            /** @example 2026-05-01T09:00:00.000Z */
+            paused_until: string | null;
+            secret_prefix: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            created_at: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            updated_at: string;
+        };
+        /**
+         * @description `name` and `url` are required; no custom headers and enabled unless said.
+         * @example {
+         *       "name": "On-call alerts",
+         *       "url": "https://ops.example.com/hooks/weft",
+         *       "headers": {
+         *         "authorization": "Bearer ops-token"
+         *       },
+         *       "enabled": true
+         *     }
+         */
+        CreateOperationalWebhook: {
+            /** @example On-call alerts */
+            name: string;
+            /**
+             * @description Where notifications are POSTed. The webhook URL policy: https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true` (`VALIDATION_FAILED` naming `url`). No placeholders.
+             * @example https://ops.example.com/hooks/weft
+             */
+            url: string;
+            /**
+             * @description Custom headers sent on every attempt. Write-only: reads show the names with values masked. Names Weft sets (`webhook-*`, `user-agent`, `content-type`, `content-length`, `host`, `x-weft-*`) are refused. Names are stored lower-case. On update, `headers` replaces the whole set.
+             * @example {
+             *       "authorization": "Bearer crm-token"
+             *     }
+             */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Default true.
+             * @example true
+             */
+            enabled?: boolean;
+        };
+        /**
+         * @description Every property optional; `headers` replaces the whole set.
+         * @example {
+         *       "enabled": true
+         *     }
+         */
+        UpdateOperationalWebhook: {
+            /** @example On-call alerts */
+            name?: string;
+            /**
+             * @description Where notifications are POSTed. The webhook URL policy: https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true` (`VALIDATION_FAILED` naming `url`). No placeholders.
+             * @example https://ops.example.com/hooks/weft
+             */
+            url?: string;
+            /**
+             * @description Custom headers sent on every attempt. Write-only: reads show the names with values masked. Names Weft sets (`webhook-*`, `user-agent`, `content-type`, `content-length`, `host`, `x-weft-*`) are refused. Names are stored lower-case. On update, `headers` replaces the whole set.
+             * @example {
+             *       "authorization": "Bearer crm-token"
+             *     }
+             */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Disabled endpoints receive nothing. Weft disables one itself like any webhook (410, or 5 days failing): `enabled: true` re-enables it and clears `disabled_reason`.
+             * @example true
+             */
+            enabled?: boolean;
         };
         /**
          * @example {
@@ -3075,6 +3485,16 @@ export interface components {
          * @example Weft-Webhooks/1
          */
         WebhookUserAgent: "Weft-Webhooks/1";
+        /**
+         * @description The notification: the body's `type`.
+         * @example webhook.disabled
+         */
+        WeftNotification: "webhook.disabled" | "webhook.failing" | "integration_key.expiring";
+        /**
+         * @description The webhook (`whk_...`) or integration key (`key_...`) the notification is about.
+         * @example whk_1a3c5e7g9i0k2m4o6q8s
+         */
+        WeftNotificationSubject: string;
         /** @description `payment` when a recorded payment caused this update; absent otherwise. */
         WeftCause: "payment";
         /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
@@ -6609,6 +7029,288 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listOperationalWebhooks: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of operational endpoints. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "whk_7k2m9q4x1c8w3z6b0n5j",
+                     *           "name": "On-call alerts",
+                     *           "url": "https://ops.example.com/hooks/weft",
+                     *           "headers": {
+                     *             "authorization": "********"
+                     *           },
+                     *           "enabled": true,
+                     *           "disabled_reason": null,
+                     *           "state": "active",
+                     *           "paused_until": null,
+                     *           "secret_prefix": "whsec_Qm7r",
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "updated_at": "2026-05-01T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["OperationalWebhook"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createOperationalWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOperationalWebhook"];
+            };
+        };
+        responses: {
+            /** @description The new endpoint with its signing secret. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "whk_7k2m9q4x1c8w3z6b0n5j",
+                     *         "name": "On-call alerts",
+                     *         "url": "https://ops.example.com/hooks/weft",
+                     *         "headers": {
+                     *           "authorization": "********"
+                     *         },
+                     *         "enabled": true,
+                     *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "secret_prefix": "whsec_Qm7r",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z",
+                     *         "secret": "whsec_Qm7rV1n0Yt0dbkJ1QJc0S8Zb8mX2u2WmZf1k3rG6yq8="
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CreatedOperationalWebhook"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOperationalWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The operational endpoint's id (`whk_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "whk_7k2m9q4x1c8w3z6b0n5j",
+                     *         "name": "On-call alerts",
+                     *         "url": "https://ops.example.com/hooks/weft",
+                     *         "headers": {
+                     *           "authorization": "********"
+                     *         },
+                     *         "enabled": true,
+                     *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "secret_prefix": "whsec_Qm7r",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["OperationalWebhook"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteOperationalWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The operational endpoint's id (`whk_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateOperationalWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The operational endpoint's id (`whk_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOperationalWebhook"];
+            };
+        };
+        responses: {
+            /** @description The updated endpoint. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "whk_7k2m9q4x1c8w3z6b0n5j",
+                     *         "name": "On-call alerts",
+                     *         "url": "https://ops.example.com/hooks/weft",
+                     *         "headers": {
+                     *           "authorization": "********"
+                     *         },
+                     *         "enabled": true,
+                     *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "secret_prefix": "whsec_Qm7r",
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "updated_at": "2026-05-02T10:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["OperationalWebhook"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     testWebhook: {
         parameters: {
             query?: never;
@@ -7376,6 +8078,171 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AttendeeRead"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    webhookDisabledNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The notification: the body's `type`.
+                 * @example webhook.disabled
+                 */
+                "x-weft-trigger": components["parameters"]["WeftNotification"];
+                /**
+                 * @description The webhook (`whk_...`) or integration key (`key_...`) the notification is about.
+                 * @example whk_1a3c5e7g9i0k2m4o6q8s
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftNotificationSubject"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Standard Webhooks' envelope: `id`, `type`, `timestamp` and `data`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDisabledNotification"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    webhookFailingNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The notification: the body's `type`.
+                 * @example webhook.disabled
+                 */
+                "x-weft-trigger": components["parameters"]["WeftNotification"];
+                /**
+                 * @description The webhook (`whk_...`) or integration key (`key_...`) the notification is about.
+                 * @example whk_1a3c5e7g9i0k2m4o6q8s
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftNotificationSubject"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Standard Webhooks' envelope: `id`, `type`, `timestamp` and `data`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookFailingNotification"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookDelivered"];
+            410: components["responses"]["WebhookGone"];
+            429: components["responses"]["WebhookRetryLater"];
+        };
+    };
+    integrationKeyExpiringNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery id: the same on every retry and redelivery. Deduplicate on it.
+                 * @example dlv_0p9o8i7u6y5t4r3e2w1q
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds when this attempt was sent; refuse one far from now (Standard Webhooks libraries allow 5 minutes).
+                 * @example 1777626000
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of your secret after `whsec_` (the body is empty for GET and DELETE). For 24 hours after a secret rotation there are two, space-separated: accept the request when any one matches.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The notification: the body's `type`.
+                 * @example webhook.disabled
+                 */
+                "x-weft-trigger": components["parameters"]["WeftNotification"];
+                /**
+                 * @description The webhook (`whk_...`) or integration key (`key_...`) the notification is about.
+                 * @example whk_1a3c5e7g9i0k2m4o6q8s
+                 */
+                "x-weft-entity-uid": components["parameters"]["WeftNotificationSubject"];
+                /**
+                 * @description 1 for the first attempt, then 2, 3, ...
+                 * @example 1
+                 */
+                "x-weft-attempt": components["parameters"]["WeftAttempt"];
+                /**
+                 * @description Always `Weft-Webhooks/1`.
+                 * @example Weft-Webhooks/1
+                 */
+                "user-agent": components["parameters"]["WebhookUserAgent"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Standard Webhooks' envelope: `id`, `type`, `timestamp` and `data`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyExpiringNotification"];
             };
         };
         responses: {

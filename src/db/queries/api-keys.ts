@@ -154,14 +154,15 @@ export function touchKey(db: Database, id: string, at: string) {
   return db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id));
 }
 
-/** Sets when a key stops working; only if it has no earlier expiry already. */
+/**
+ * A rotation's end of the old key: it stops working at `at`, unless it had an earlier expiry
+ * already, and is marked rotated (the sweeper does not announce its expiry).
+ */
 export function expireKey(db: Database, id: string, at: string) {
   return db
     .update(apiKeys)
-    .set({ expiresAt: at })
-    .where(
-      and(eq(apiKeys.id, id), sql`(${apiKeys.expiresAt} IS NULL OR ${apiKeys.expiresAt} > ${at})`),
-    );
+    .set({ expiresAt: sql`min(coalesce(${apiKeys.expiresAt}, ${at}), ${at})`, rotatedAt: at })
+    .where(eq(apiKeys.id, id));
 }
 
 export function deleteIntegrationKeys(db: Database, integrationId: string) {

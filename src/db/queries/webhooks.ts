@@ -119,11 +119,12 @@ export function disableWebhookFailingBefore(
     );
 }
 
+/** Statement: Weft disables an enabled webhook (one disabled already keeps its reason and time). */
 export function disableWebhook(db: Database, webhookId: string, reason: string, at: string) {
   return db
     .update(webhooks)
     .set({ enabled: false, disabledReason: reason, updatedAt: at })
-    .where(eq(webhooks.id, webhookId));
+    .where(and(eq(webhooks.id, webhookId), eq(webhooks.enabled, true)));
 }
 
 /** Statement: what the webhook's endpoint scheduler publishes (read-only in the API). */

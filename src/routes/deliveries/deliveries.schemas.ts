@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES } from "../../domain/delivery";
-import { TRIGGERS } from "../../lib/types";
+import { OPERATIONAL_EVENTS, TRIGGERS } from "../../lib/types";
 import { DateTimeInput, dateTimeFilter, PaginationQuery, Timestamp } from "../common.schemas";
 
 export const DELIVERY_EXAMPLE = {
@@ -30,10 +30,20 @@ export const DeliverySchema = z
   .object({
     id: z.string(),
     webhook_id: z.string(),
-    integration_id: z.string(),
-    trigger: z.enum(TRIGGERS),
-    event_uid: z.string(),
-    entity_uid: z.string(),
+    integration_id: z.string().nullable().openapi({
+      description: "The webhook's integration; null for an operational endpoint's delivery.",
+    }),
+    trigger: z.enum([...TRIGGERS, ...OPERATIONAL_EVENTS]).openapi({
+      description:
+        "The trigger, or for an operational endpoint's delivery the notification (`webhook.disabled`, `webhook.failing`, `integration_key.expiring`).",
+    }),
+    event_uid: z.string().openapi({
+      description: "The event concerned; empty for an operational notification (about no event).",
+    }),
+    entity_uid: z.string().openapi({
+      description:
+        "The event or attendee the trigger is about; for an operational notification, the webhook or key.",
+    }),
     status: z.enum(DELIVERY_STATUSES),
     attempt_count: z.number().int(),
     next_attempt_at: Timestamp.nullable().openapi({

@@ -75,6 +75,9 @@ const Headers = z
     example: { authorization: "Bearer crm-token" },
   });
 
+/** Custom headers, as a webhook takes them (an operational endpoint too). */
+export const WebhookHeaders = Headers;
+
 const EventUids = z
   .union([z.array(z.string().min(1).max(64)).max(500), z.string().max(32_000)])
   .transform((value) =>

@@ -1,0 +1,31 @@
+import { insertDeliveryOnce, webhooksPendingForTrigger } from "../db/queries/deliveries";
+import { notificationWithEndpoints } from "../db/queries/notifications";
+import type { Deps } from "../deps";
+import { notificationBody } from "../domain/operational";
+import { iso } from "../lib/time";
+import { type FanOutPlan, newDelivery } from "./fanout";
+
+/**
+ * Fan-out of an operational notification (domain/operational.ts): one delivery to each enabled
+ * operational endpoint of the account, its body fixed here like every delivery's. From there the
+ * endpoints send it as any webhook's delivery: signed, paced, retried and logged.
+ */
+export async function planNotification(deps: Deps, triggerId: string): Promise<FanOutPlan> {
+  const { trigger, endpoints } = await notificationWithEndpoints(deps.db, triggerId);
+  if (!trigger) return { inserts: [], processed: [], webhookIds: [] };
+  if (trigger.status !== "pending") {
+    // A message of a notification already fanned out: wake the endpoints still owing it.
+    const pending = await webhooksPendingForTrigger(deps.deliveriesDb, trigger.id);
+    return { inserts: [], processed: [], webhookIds: pending.map((row) => row.webhookId) };
+  }
+  const at = iso(deps.now());
+  const payload = JSON.stringify(notificationBody(trigger, trigger.snapshot));
+  const deliveries = endpoints.map((webhook) =>
+    newDelivery(trigger, webhook, { payload, url: null }, at),
+  );
+  return {
+    inserts: deliveries.map((delivery) => insertDeliveryOnce(deps.deliveriesDb, delivery)),
+    processed: [trigger.id],
+    webhookIds: endpoints.map((webhook) => webhook.id),
+  };
+}
