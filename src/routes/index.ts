@@ -9,6 +9,7 @@ import { eventsRouter } from "./events";
 import { integrationTemplatesRouter } from "./integration-templates";
 import { integrationsRouter } from "./integrations";
 import { profilesRouter } from "./profiles";
+import { triggersRouter } from "./triggers";
 import { webhookTestRouter } from "./webhook-test";
 import { webhooksRouter } from "./webhooks";
 
@@ -24,6 +25,7 @@ export const v1Routes = [
   activationRouter,
   eventOverridesRouter,
   effectiveIntegrationRouter,
+  triggersRouter,
   deliveriesRouter,
   webhookTestRouter,
   actionsRouter,
