@@ -118,6 +118,14 @@ async function expectFormsFollowRouting(key: string, profileUid: string) {
   return events.length;
 }
 
+/** The event's form has exactly `locked` locked, and every form follows its routing: the event. */
+async function expectLocked(key: string, profileUid: string, eventUid: string, locked: string[]) {
+  const event = (await api("GET", `/v1/events/${eventUid}`, { key })).body.data;
+  expect(event.fields.filter((field) => field.locked).map((field) => field.name)).toEqual(locked);
+  await expectFormsFollowRouting(key, profileUid);
+  return event;
+}
+
 describe("routing under concurrent changes", () => {
   it("50 concurrent activations, overrides and event creations leave every form as its integration requires", async () => {
     const world = await createWorld();
@@ -228,11 +236,7 @@ describe("routing under concurrent changes", () => {
     // The later override wins, with the form it requires: a's fields again, not b's.
     const override = await api("GET", `/v1/events/${event.uid}/integration`, { key });
     expect(override.body.data.integration_id).toBeNull();
-    const read = (await api("GET", `/v1/events/${event.uid}`, { key })).body.data;
-    expect(read.fields.filter((field) => field.locked).map((field) => field.name)).toEqual([
-      "a_vat",
-    ]);
-    await expectFormsFollowRouting(key, profile.uid);
+    const read = await expectLocked(key, profile.uid, event.uid, ["a_vat"]);
     // Activation (to a), the override (to b), the held override applied again (back to a).
     const updates = await triggersOf(event.uid, "event.update");
     expect(updates.map((trigger) => (trigger.snapshot as { fields: unknown }).fields)).toEqual([
@@ -240,6 +244,36 @@ describe("routing under concurrent changes", () => {
       expect.arrayContaining([expect.objectContaining({ name: "b_po", locked: true })]),
       read.fields,
     ]);
+  });
+
+  it("unlinking detaches an override whose form stays only while the profile's integration is as read", async () => {
+    const world = await createWorld();
+    const { key, profile, event } = world;
+    const a = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("a_vat") });
+    const c = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("c_badge") });
+    await activate(key, profile.uid, c.id);
+    await api("PUT", `/v1/events/${event.uid}/integration`, {
+      key,
+      body: { integration_id: c.id },
+    });
+    // Unlinking c detaches the override: the event follows the profile's c, its form stays. It
+    // has read that when it is held; meanwhile the profile moves to a (the event, overridden, is
+    // not the activation's to rewrite).
+    const hold = holdFirstWrite(/^\s*update "integrations"/i);
+    const unlink = request("PATCH", `/v1/integrations/${c.id}`, {
+      key,
+      env: { DB: hold.DB },
+      body: { profile_uids: [] },
+    });
+    await hold.held;
+    await activate(key, profile.uid, a.id);
+    hold.release();
+    const answer = await unlink;
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+
+    const override = await api("GET", `/v1/events/${event.uid}/integration`, { key });
+    expect(override.body.data.integration_id).toBeNull();
+    await expectLocked(key, profile.uid, event.uid, ["a_vat"]);
   });
 
   it("a new fixed configuration reaches every event it applies to, also while overrides change", async () => {
