@@ -1,7 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { activateLocked } from "../../src/services/activation";
 import { activate, createEvent, createIntegration, createWorld } from "../factories";
 import { api, request } from "../helpers/api";
+import { realDeps } from "../helpers/deps";
 import { triggersOf } from "../helpers/stored";
 
 /**
@@ -274,6 +277,40 @@ describe("routing under concurrent changes", () => {
     const override = await api("GET", `/v1/events/${event.uid}/integration`, { key });
     expect(override.body.data.integration_id).toBeNull();
     await expectLocked(key, profile.uid, event.uid, ["a_vat"]);
+  });
+
+  it("an activation writes only while the integration it activates is as it read it", async () => {
+    const world = await createWorld();
+    const { key, profile, event } = world;
+    const a = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("a_vat") });
+    const b = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("b_po") });
+    // The profile's lock runs activations one at a time; a change of an integration takes no
+    // profile lock. Each activation is held once it has read, while its integration changes.
+    const activateHeld = async (integrationId: string, change: () => Promise<unknown>) => {
+      const hold = holdFirstWrite(/^\s*update "profiles"/i);
+      const input = { accountId: world.account.id, profileId: profile.uid, integrationId };
+      const activation = activateLocked(realDeps({ db: createDb(hold.DB) }), input);
+      await hold.held;
+      await change();
+      hold.release();
+      return activation;
+    };
+
+    // New fixed fields meanwhile: the activation applies those.
+    const activated = await activateHeld(a.id, () =>
+      api("PATCH", `/v1/integrations/${a.id}`, { key, body: fixed("a_tax") }),
+    );
+    expect(activated.integration_id).toBe(a.id);
+    await expectLocked(key, profile.uid, event.uid, ["a_tax"]);
+
+    // Unlinked meanwhile: the activation is refused, a stays active with its fields.
+    const refused = activateHeld(b.id, () =>
+      api("PATCH", `/v1/integrations/${b.id}`, { key, body: { profile_uids: [] } }),
+    );
+    await expect(refused).rejects.toMatchObject({ code: "CONFLICT" });
+    const read = await api("GET", `/v1/profiles/${profile.uid}/integration`, { key });
+    expect(read.body.data.integration_id).toBe(a.id);
+    await expectLocked(key, profile.uid, event.uid, ["a_tax"]);
   });
 
   it("a new fixed configuration reaches every event it applies to, also while overrides change", async () => {
