@@ -1,4 +1,4 @@
-import { insertDeliveryOnce, webhooksPendingForTrigger } from "../db/queries/deliveries";
+import { insertDeliveriesOnce, webhooksPendingForTrigger } from "../db/queries/deliveries";
 import { notificationWithEndpoints } from "../db/queries/notifications";
 import type { Deps } from "../deps";
 import { notificationBody } from "../domain/operational";
@@ -23,9 +23,11 @@ export async function planNotification(deps: Deps, triggerId: string): Promise<F
   const deliveries = endpoints.map((webhook) =>
     newDelivery(trigger, webhook, { payload, url: null }, at),
   );
+  // Kept out of the trigger log (which lists event triggers), its outcome says what it made.
+  const outcome = deliveries.length > 0 ? "fired" : "no_webhook_for_trigger";
   return {
-    inserts: deliveries.map((delivery) => insertDeliveryOnce(deps.deliveriesDb, delivery)),
-    processed: [trigger.id],
+    inserts: insertDeliveriesOnce(deps.deliveriesDb, deliveries),
+    processed: [{ id: trigger.id, outcome, deliveryCount: deliveries.length }],
     webhookIds: endpoints.map((webhook) => webhook.id),
   };
 }

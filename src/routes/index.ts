@@ -10,6 +10,7 @@ import { integrationTemplatesRouter } from "./integration-templates";
 import { integrationsRouter } from "./integrations";
 import { operationalWebhooksRouter } from "./operational-webhooks";
 import { profilesRouter } from "./profiles";
+import { triggersRouter } from "./triggers";
 import { webhookTestRouter } from "./webhook-test";
 import { webhooksRouter } from "./webhooks";
 
@@ -25,6 +26,7 @@ export const v1Routes = [
   activationRouter,
   eventOverridesRouter,
   effectiveIntegrationRouter,
+  triggersRouter,
   deliveriesRouter,
   operationalWebhooksRouter,
   webhookTestRouter,

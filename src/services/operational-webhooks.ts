@@ -47,6 +47,7 @@ export async function createOperationalWebhook(
       payload_template: null,
       body_encoding: "json",
       secret_url: false,
+      client_certificate: null,
     },
   );
   await insertWebhook(deps.db, webhook.row);

@@ -9,7 +9,7 @@ import {
   createOperationalWebhook,
   createWorldAnswering,
 } from "../factories";
-import { api } from "../helpers/api";
+import { api, expectError } from "../helpers/api";
 import { heldQueue, recordingDeps, type SentMessage } from "../helpers/deps";
 import { expectSigned, received, receivedAtLeast, script } from "../helpers/receiver";
 import { attemptsOf, deliveriesOf, webhookRow } from "../helpers/stored";
@@ -129,6 +129,12 @@ describe("webhook.disabled", () => {
       { id: body.id, trigger: "webhook.disabled", status: "processed" },
     ]);
     expect(await received(other.channel)).toEqual([]);
+
+    // The trigger log lists changes to events and attendees, not notifications.
+    const log = await api("GET", "/v1/triggers", { key: world.key });
+    expect(log.body.data.map((t) => t.type)).toEqual(["event.create", "guest.create"]);
+    const one = await api("GET", `/v1/triggers/${body.id}`, { key: world.key });
+    expectError(one, 404, "NOT_FOUND");
   }, 30_000);
 });
 

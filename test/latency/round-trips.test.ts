@@ -44,11 +44,20 @@ async function buildWorld() {
   const attendee = await createAttendee(world.key, world.event.uid);
   const [delivered] = await receivedAtLeast(push.channel);
   const deliveryId = delivered.headers["webhook-id"];
-  // Warm this isolate's knowledge of both keys, as any running isolate has it.
-  for (const key of [world.key, live.key]) {
+  const fired = await request("GET", `/v1/triggers?subject_uid=${attendee.uid}`, {
+    key: world.key,
+  });
+  const triggerId = (fired.body as { data: { id: string }[] }).data[0]?.id as string;
+  // The operational endpoints' cases use an admin key of their own: the tests' rate limit is per key.
+  const spare = await request("POST", "/v1/account/admin-keys", { key: world.key });
+  const opsKey = (spare.body as { data: { key: string } }).data.key;
+  const ops = await createOperationalWebhook(opsKey);
+  // Warm this isolate's knowledge of the keys, as any running isolate has it.
+  for (const key of [world.key, live.key, opsKey]) {
     await request("GET", "/v1/events", { key });
   }
-  return { ...world, integration, push, badge, sync, live, attendee, deliveryId };
+  const delivery = { attendee, deliveryId, triggerId };
+  return { ...world, ...delivery, integration, push, badge, sync, live, opsKey, ops };
 }
 
 const body = (w: World) => ({ key: w.key });
@@ -382,6 +391,18 @@ const CASES: Record<string, Case> = {
     path: `/v1/events/${w.event.uid}/effective-integration`,
     status: 200,
   }),
+  "GET /v1/triggers": async (w) => ({
+    ...body(w),
+    method: "GET",
+    path: `/v1/triggers?event_uid=${w.event.uid}&outcome=fired`,
+    status: 200,
+  }),
+  "GET /v1/triggers/{id}": async (w) => ({
+    ...body(w),
+    method: "GET",
+    path: `/v1/triggers/${w.triggerId}`,
+    status: 200,
+  }),
   "GET /v1/integrations/{id}/deliveries": async (w) => ({
     ...body(w),
     method: "GET",
@@ -401,35 +422,35 @@ const CASES: Record<string, Case> = {
     status: 202,
   }),
   "POST /v1/account/operational-webhooks": async (w) => ({
-    ...body(w),
+    key: w.opsKey,
     method: "POST",
     path: "/v1/account/operational-webhooks",
     body: { name: "On-call", url: "https://ops.example.com/hooks/weft" },
     status: 201,
   }),
   "GET /v1/account/operational-webhooks": async (w) => ({
-    ...body(w),
+    key: w.opsKey,
     method: "GET",
     path: "/v1/account/operational-webhooks",
     status: 200,
   }),
   "GET /v1/account/operational-webhooks/{id}": async (w) => ({
-    ...body(w),
+    key: w.opsKey,
     method: "GET",
-    path: `/v1/account/operational-webhooks/${(await createOperationalWebhook(w.key)).id}`,
+    path: `/v1/account/operational-webhooks/${w.ops.id}`,
     status: 200,
   }),
   "PATCH /v1/account/operational-webhooks/{id}": async (w) => ({
-    ...body(w),
+    key: w.opsKey,
     method: "PATCH",
-    path: `/v1/account/operational-webhooks/${(await createOperationalWebhook(w.key)).id}`,
+    path: `/v1/account/operational-webhooks/${w.ops.id}`,
     body: { name: "Pager" },
     status: 200,
   }),
   "DELETE /v1/account/operational-webhooks/{id}": async (w) => ({
-    ...body(w),
+    key: w.opsKey,
     method: "DELETE",
-    path: `/v1/account/operational-webhooks/${(await createOperationalWebhook(w.key)).id}`,
+    path: `/v1/account/operational-webhooks/${(await createOperationalWebhook(w.opsKey)).id}`,
     status: 204,
   }),
   "POST /v1/integrations/{id}/webhooks/{webhook_id}/recover": async (w) => ({
@@ -479,6 +500,22 @@ const CASES: Record<string, Case> = {
     path: `/v1/attendees/${w.attendee.uid}/actions/${w.badge.id}`,
     status: 202,
   }),
+  "GET /v1/events/{uid}/attendee-actions": async (w) => ({
+    ...body(w),
+    method: "GET",
+    path: `/v1/events/${w.event.uid}/attendee-actions`,
+    status: 200,
+  }),
+  "POST /v1/events/{uid}/attendee-actions/{webhook_id}": async (w) => {
+    const other = await createAttendee(w.key, w.event.uid);
+    return {
+      ...body(w),
+      method: "POST",
+      path: `/v1/events/${w.event.uid}/attendee-actions/${w.badge.id}`,
+      body: { guest_uids: [w.attendee.uid, other.uid] },
+      status: 202,
+    };
+  },
 };
 
 /** Reads of an integration key: the same operations, scoped and mapped through its grant. */

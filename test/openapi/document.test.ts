@@ -75,6 +75,7 @@ describe("the OpenAPI document", () => {
       "Webhooks",
       "Activation",
       "Event overrides",
+      "Triggers",
       "Deliveries",
       "Operational webhooks",
       "Manual actions",
@@ -185,6 +186,7 @@ describe("the OpenAPI document", () => {
       "updateWebhook",
       "previewWebhook",
       "setEventOverride",
+      "runActionOnAttendees",
     ]);
     const rateLimited = resolve(doc.components.responses.RateLimited);
     expect(Object.keys(rateLimited.headers as Json)).toContain("retry-after");

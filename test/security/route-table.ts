@@ -12,7 +12,7 @@ import {
   createWorld,
 } from "../factories";
 import { api } from "../helpers/api";
-import { channelUrl, newChannel } from "../helpers/receiver";
+import { channelUrl, newChannel, waitFor } from "../helpers/receiver";
 
 /**
  * Every /v1 route with a valid call on an owner's data: what the authorization matrix and the
@@ -32,6 +32,7 @@ export type Owner = {
   deliveryIntegration: string;
   deliveryWebhook: string;
   operationalWebhook: string;
+  trigger: string;
 };
 
 /**
@@ -161,6 +162,13 @@ export const ROUTES: Route[] = [
   r("resource", "GET", (o) => `/v1/events/${o.linked.event}/effective-integration`),
   r("resource", "GET", (o) => `/v1/events/${o.linked.event}/actions`),
   r("resource", "POST", (o) => `/v1/events/${o.linked.event}/actions/${o.webhook}`),
+  r("resource", "GET", (o) => `/v1/events/${o.linked.event}/attendee-actions`),
+  r(
+    "resource",
+    "POST",
+    (o) => `/v1/events/${o.linked.event}/attendee-actions/${o.webhook}`,
+    (o) => ({ guest_uids: [o.linked.attendee] }),
+  ),
   scoped("attendees:write", "POST", () => "/v1/attendees", {
     body: (o) => ({ event_uid: o.linked.event, fields: { email: "guest@example.com" } }),
     status: 201,
@@ -236,6 +244,8 @@ export const ROUTES: Route[] = [
     () => ({ since: "2026-01-01T00:00:00Z" }),
   ),
   r("resource", "GET", (o) => `/v1/integrations/${o.deliveryIntegration}/deliveries`),
+  r("account", "GET", () => "/v1/triggers"),
+  r("resource", "GET", (o) => `/v1/triggers/${o.trigger}`),
   r("resource", "GET", (o) => `/v1/deliveries/${o.delivery}`),
   r(
     "account",
@@ -307,6 +317,20 @@ export async function createOwner() {
   });
   expect(fired.status).toBe(202);
   const operational = await createOperationalWebhook(account.key);
+  // Its attempt recorded before any test snapshots the account: the engine writes it on its own.
+  await waitFor(async () => {
+    const delivery = await api("GET", `/v1/deliveries/${fired.body.data.id}`, { key: account.key });
+    return delivery.body.data.status === "pending" ? undefined : true;
+  }, 15_000);
+  const triggers = await api(
+    "GET",
+    `/v1/triggers?subject_uid=${world.event.uid}&type=event.manual`,
+    {
+      key: account.key,
+    },
+  );
+  const [trigger] = triggers.body.data;
+  expect(trigger?.type).toBe("event.manual");
 
   const owner: Owner = {
     accountId: account.account.id,
@@ -325,6 +349,7 @@ export async function createOwner() {
     deliveryIntegration: hook.integration_id,
     deliveryWebhook: hook.id,
     operationalWebhook: operational.id,
+    trigger: (trigger as { id: string }).id,
   };
 
   return { owner, revokedKey, expiredRotatedKey, account, linkedProfile, unlinkedProfile };

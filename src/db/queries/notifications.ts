@@ -61,6 +61,8 @@ function notificationRow(row: {
     resentAt: sql<string | null>`null`.as("resent_at"),
     resendCount: sql<number>`0`.as("resend_count"),
     error: sql<string | null>`null`.as("error"),
+    outcome: sql<string | null>`null`.as("outcome"),
+    deliveryCount: sql<number>`0`.as("delivery_count"),
   };
 }
 

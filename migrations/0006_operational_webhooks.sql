@@ -25,11 +25,12 @@ CREATE TABLE `__new_webhooks` (
 	`state` text DEFAULT 'active' NOT NULL,
 	`paused_until` text,
 	`state_reason` text,
+	`client_certificate` text,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL
 );
 --> statement-breakpoint
-INSERT INTO `__new_webhooks`("id", "account_id", "integration_id", "name", "trigger", "url", "url_encrypted", "method", "payload_template", "body_encoding", "headers_encrypted", "header_names", "event_uids", "enabled", "disabled_reason", "secret_encrypted", "secret_prefix", "previous_secret_encrypted", "previous_secret_expires_at", "failing_since", "max_per_second", "ordering", "state", "paused_until", "state_reason", "created_at", "updated_at") SELECT "id", "account_id", "integration_id", "name", "trigger", "url", "url_encrypted", "method", "payload_template", "body_encoding", "headers_encrypted", "header_names", "event_uids", "enabled", "disabled_reason", "secret_encrypted", "secret_prefix", "previous_secret_encrypted", "previous_secret_expires_at", "failing_since", "max_per_second", "ordering", "state", "paused_until", "state_reason", "created_at", "updated_at" FROM `webhooks`;--> statement-breakpoint
+INSERT INTO `__new_webhooks`("id", "account_id", "integration_id", "name", "trigger", "url", "url_encrypted", "method", "payload_template", "body_encoding", "headers_encrypted", "header_names", "event_uids", "enabled", "disabled_reason", "secret_encrypted", "secret_prefix", "previous_secret_encrypted", "previous_secret_expires_at", "failing_since", "max_per_second", "ordering", "state", "paused_until", "state_reason", "client_certificate", "created_at", "updated_at") SELECT "id", "account_id", "integration_id", "name", "trigger", "url", "url_encrypted", "method", "payload_template", "body_encoding", "headers_encrypted", "header_names", "event_uids", "enabled", "disabled_reason", "secret_encrypted", "secret_prefix", "previous_secret_encrypted", "previous_secret_expires_at", "failing_since", "max_per_second", "ordering", "state", "paused_until", "state_reason", "client_certificate", "created_at", "updated_at" FROM `webhooks`;--> statement-breakpoint
 DROP TABLE `webhooks`;--> statement-breakpoint
 ALTER TABLE `__new_webhooks` RENAME TO `webhooks`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
