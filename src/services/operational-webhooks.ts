@@ -1,4 +1,5 @@
 import { pageOf } from "../db/page";
+import { type DeliveryRow, deliveryPageQueries } from "../db/queries/deliveries";
 import { operationalWebhookOf, operationalWebhookPageQueries } from "../db/queries/notifications";
 import {
   deleteWebhook,
@@ -6,8 +7,9 @@ import {
   updateWebhook,
   type WebhookRow,
 } from "../db/queries/webhooks";
-import { webhooks } from "../db/schema";
+import { deliveries, webhooks } from "../db/schema";
 import type { Deps } from "../deps";
+import { NO_INTEGRATION } from "../domain/delivery";
 import { type Pagination, pageWindow } from "../domain/pagination";
 import { notFound } from "../errors";
 import { OPERATIONAL_TRIGGER } from "../lib/types";
@@ -90,4 +92,24 @@ export async function updateOperationalWebhook(
 export async function removeOperationalWebhook(deps: Deps, accountId: string, id: string) {
   await getOperationalWebhook(deps, accountId, id);
   await deleteWebhook(deps.db, id);
+}
+
+/**
+ * One page of an endpoint's deliveries (the delivery log), read beside the endpoint's check:
+ * one round trip. Operational deliveries carry no integration (NO_INTEGRATION).
+ */
+export async function listOperationalDeliveries(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  filters: { status?: DeliveryRow["status"]; since?: string },
+  pagination: Pagination,
+) {
+  const { deliveriesDb } = deps;
+  const where = { ...filters, accountId, integrationId: NO_INTEGRATION, webhookId: id };
+  const [, page] = await Promise.all([
+    getOperationalWebhook(deps, accountId, id),
+    deliveriesDb.batch(deliveryPageQueries(deliveriesDb, where, pageWindow(pagination))),
+  ]);
+  return pageOf(deliveries, page);
 }

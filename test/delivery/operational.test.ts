@@ -297,6 +297,29 @@ describe("an operational endpoint's own failures", () => {
     const got = await received(ops.channel);
     expect(got.map((r) => r.headers["webhook-id"])).toEqual([delivery.id, delivery.id]);
 
+    // Its delivery log, as the API lists it.
+    const list = await api("GET", `/v1/account/operational-webhooks/${ops.id}/deliveries`, {
+      key: world.key,
+    });
+    expect(list.body.data).toEqual([
+      expect.objectContaining({
+        id: delivery.id,
+        webhook_id: ops.id,
+        integration_id: null,
+        trigger: "webhook.disabled",
+        entity_uid: world.hook.id,
+        status: "failed",
+        attempt_count: 2,
+      }),
+    ]);
+    expect(list.body.meta).toEqual({ page: 1, page_size: 50, total: 1, last_page: 1 });
+    const pending = await api(
+      "GET",
+      `/v1/account/operational-webhooks/${ops.id}/deliveries?status=pending`,
+      { key: world.key },
+    );
+    expect(pending.body.data).toEqual([]);
+
     // Neither its failing nor its disabling is a notification.
     expect(await notificationsAbout(ops.id)).toEqual([]);
   });

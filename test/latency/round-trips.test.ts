@@ -447,6 +447,12 @@ const CASES: Record<string, Case> = {
     body: { name: "Pager" },
     status: 200,
   }),
+  "GET /v1/account/operational-webhooks/{id}/deliveries": async (w) => ({
+    key: w.opsKey,
+    method: "GET",
+    path: `/v1/account/operational-webhooks/${w.ops.id}/deliveries`,
+    status: 200,
+  }),
   "DELETE /v1/account/operational-webhooks/{id}": async (w) => ({
     key: w.opsKey,
     method: "DELETE",

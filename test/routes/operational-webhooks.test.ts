@@ -184,6 +184,7 @@ describe("PATCH and DELETE /v1/account/operational-webhooks/{id}", () => {
     );
     expectError(await api("DELETE", `${PATH}/${id}`, { key }), 404, "NOT_FOUND");
     expectError(await api("GET", `${PATH}/whk_unknown`, { key }), 404, "NOT_FOUND");
+    expectError(await api("GET", `${PATH}/${id}/deliveries`, { key }), 404, "NOT_FOUND");
     // Nor does an integration's route reach an operational endpoint.
     const endpoint = await createOperationalWebhook(key);
     expectError(
@@ -228,6 +229,11 @@ describeAuth("PATCH /v1/account/operational-webhooks/{id}", {
     path: await withEndpoint(owner),
     body: { name: "y" },
   }),
+});
+describeAuth("GET /v1/account/operational-webhooks/{id}/deliveries", {
+  otherAccount: 404,
+  integrationKey: 403,
+  setup: async (owner) => ({ method: "GET", path: `${await withEndpoint(owner)}/deliveries` }),
 });
 describeAuth("DELETE /v1/account/operational-webhooks/{id}", {
   otherAccount: 404,

@@ -262,6 +262,11 @@ export const ROUTES: Route[] = [
     () => ({ name: "x" }),
   ),
   r("resource", "DELETE", (o) => `/v1/account/operational-webhooks/${o.operationalWebhook}`),
+  r(
+    "resource",
+    "GET",
+    (o) => `/v1/account/operational-webhooks/${o.operationalWebhook}/deliveries`,
+  ),
   r("resource", "POST", (o) => `/v1/deliveries/${o.delivery}/redeliver`),
 ];
 

@@ -824,6 +824,26 @@ export interface paths {
         patch: operations["updateOperationalWebhook"];
         trace?: never;
     };
+    "/v1/account/operational-webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An operational endpoint's delivery log
+         * @description The notifications sent to the endpoint, oldest first, kept 30 days, each with `integration_id: null` and `trigger` the notification's type. `GET /v1/deliveries/{id}` shows one with every attempt and `POST /v1/deliveries/{id}/redeliver` sends it again, as for any webhook.
+         */
+        get: operations["listOperationalDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/integrations/{id}/webhooks/{webhook_id}/test": {
         parameters: {
             query?: never;
@@ -7650,6 +7670,79 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listOperationalDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+                /** @description Only deliveries in this state. */
+                status?: "pending" | "delivered" | "failed";
+                /** @description Only deliveries created at or after this time (RFC 3339). */
+                since?: string;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The operational endpoint's id (`whk_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+                     *           "webhook_id": "whk_7k2m9q4x1c8w3z6b0n5j",
+                     *           "integration_id": null,
+                     *           "trigger": "webhook.disabled",
+                     *           "event_uid": "",
+                     *           "entity_uid": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *           "status": "delivered",
+                     *           "attempt_count": 1,
+                     *           "next_attempt_at": null,
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "updated_at": "2026-05-01T09:00:00.412Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Delivery"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -7,4 +7,5 @@ export const operationalWebhooksRouter = createRouter()
   .openapi(routes.listOperationalWebhooks, handlers.listOperationalWebhooks)
   .openapi(routes.getOperationalWebhook, handlers.getOperationalWebhook)
   .openapi(routes.updateOperationalWebhook, handlers.updateOperationalWebhook)
-  .openapi(routes.deleteOperationalWebhook, handlers.deleteOperationalWebhook);
+  .openapi(routes.deleteOperationalWebhook, handlers.deleteOperationalWebhook)
+  .openapi(routes.listOperationalDeliveries, handlers.listOperationalDeliveries);

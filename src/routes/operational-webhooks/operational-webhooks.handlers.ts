@@ -1,8 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/guards";
+import { serializeDelivery } from "../../domain/delivery";
 import { serializeOperationalWebhook } from "../../domain/operational";
 import { pageMeta } from "../../domain/pagination";
 import type { AppEnv } from "../../env";
+import { toStoredTime } from "../../lib/time";
 import * as operational from "../../services/operational-webhooks";
 import type * as routes from "./operational-webhooks.routes";
 
@@ -48,4 +50,19 @@ export const deleteOperationalWebhook: Handler<"deleteOperationalWebhook"> = asy
   const { id } = c.req.valid("param");
   await operational.removeOperationalWebhook(c.var.deps, requireAdmin(c), id);
   return c.body(null, 204);
+};
+
+export const listOperationalDeliveries: Handler<"listOperationalDeliveries"> = async (c) => {
+  const { page, page_size, status, since } = c.req.valid("query");
+  const { rows, total } = await operational.listOperationalDeliveries(
+    c.var.deps,
+    requireAdmin(c),
+    c.req.valid("param").id,
+    { status, since: since && toStoredTime(since) },
+    { page, page_size },
+  );
+  return c.json(
+    { data: rows.map(serializeDelivery), meta: pageMeta({ page, page_size }, total) },
+    200,
+  );
 };

@@ -9,11 +9,13 @@ import {
   noContent,
   PageQuery,
 } from "../common.schemas";
+import { DELIVERY_EXAMPLE, DeliverySchema } from "../deliveries/deliveries.schemas";
 import {
   CREATED_OPERATIONAL_WEBHOOK_EXAMPLE,
   CreatedOperationalWebhookSchema,
   CreateOperationalWebhookBody,
   OPERATIONAL_WEBHOOK_EXAMPLE,
+  OperationalDeliveriesQuery,
   OperationalWebhookParams,
   OperationalWebhookSchema,
   UpdateOperationalWebhookBody,
@@ -101,4 +103,26 @@ export const deleteOperationalWebhook = createRoute({
   description: "It receives no more notifications; past deliveries stay in the log.",
   request: { params: OperationalWebhookParams },
   responses: { 204: noContent("Deleted."), ...errorResponses(404) },
+});
+
+export const listOperationalDeliveries = createRoute({
+  method: "get",
+  path: `${path}/{id}/deliveries`,
+  operationId: "listOperationalDeliveries",
+  tags,
+  summary: "An operational endpoint's delivery log",
+  description:
+    "The notifications sent to the endpoint, oldest first, kept 30 days, each with `integration_id: null` and `trigger` the notification's type. `GET /v1/deliveries/{id}` shows one with every attempt and `POST /v1/deliveries/{id}/redeliver` sends it again, as for any webhook.",
+  request: { params: OperationalWebhookParams, query: OperationalDeliveriesQuery },
+  responses: {
+    200: listResponse(DeliverySchema, "One page of deliveries.", {
+      ...DELIVERY_EXAMPLE,
+      webhook_id: OPERATIONAL_WEBHOOK_EXAMPLE.id,
+      integration_id: null,
+      trigger: "webhook.disabled",
+      event_uid: "",
+      entity_uid: "whk_1a3c5e7g9i0k2m4o6q8s",
+    }),
+    ...errorResponses(404),
+  },
 });

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { DELIVERY_STATUSES } from "../../domain/delivery";
 import { ENDPOINT_STATES, MASK } from "../../domain/webhook";
 import type { OperationalWebhookInput } from "../../services/operational-webhooks";
-import { Timestamp, withDefaults } from "../common.schemas";
+import { dateTimeFilter, PageQuery, Timestamp, withDefaults } from "../common.schemas";
 import { WebhookHeaders } from "../webhooks/webhooks.schemas";
 
 export const OperationalWebhookParams = z.object({
@@ -10,6 +11,14 @@ export const OperationalWebhookParams = z.object({
     description: "The operational endpoint's id (`whk_...`).",
     example: "whk_7k2m9q4x1c8w3z6b0n5j",
   }),
+});
+
+export const OperationalDeliveriesQuery = PageQuery.extend({
+  status: z
+    .enum(DELIVERY_STATUSES)
+    .optional()
+    .openapi({ description: "Only deliveries in this state." }),
+  since: dateTimeFilter("Only deliveries created at or after this time (RFC 3339)."),
 });
 
 const fields = {
