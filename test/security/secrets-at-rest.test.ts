@@ -77,6 +77,26 @@ describe("secrets at rest", () => {
     });
   });
 
+  it("keeps no operational endpoint's signing secret or header value in D1, even through the idempotency store", async () => {
+    const { key } = await createAccount();
+    const headerValue = `Bearer ops-secret-${crypto.randomUUID()}`;
+    const created = await api("POST", "/v1/account/operational-webhooks", {
+      key,
+      headers: { "idempotency-key": crypto.randomUUID() },
+      body: {
+        name: "On-call",
+        url: "https://ops.example.com/hooks/weft",
+        headers: { authorization: headerValue },
+      },
+    });
+    expect(created.status).toBe(201);
+    const { secret } = created.body.data;
+    const database = await wholeDatabase();
+    for (const value of [secret, secret.slice(6), headerValue]) {
+      expect(database).not.toContain(value);
+    }
+  });
+
   it("keeps no template's secret parameter in D1: not the token, not the secret URL", async () => {
     const { key } = await createAccount();
     const slackPath = `/services/T0001/B0002/${crypto.randomUUID().replaceAll("-", "")}`;
