@@ -138,6 +138,44 @@ describe("webhook.disabled", () => {
   }, 30_000);
 });
 
+describe("webhook.disabled after 5 days failing", () => {
+  it("is sent once, with the run's start and the attempt that ended it", async () => {
+    const world = await createWorldAnswering([{ status: 500 }]);
+    const { hook } = world;
+    const ops = await createOperationalWebhook(world.key);
+    const { deps, sent } = recordingDeps({ random: () => 0.5 });
+    const first = await registerAndAttempt(world, deps);
+    // Time travel: the run of failures began six days ago.
+    const since = new Date(Date.now() - 6 * 86_400_000).toISOString();
+    await env.DB.prepare("UPDATE webhooks SET failing_since = ? WHERE id = ?")
+      .bind(since, hook.id)
+      .run();
+    await dueNow(first.id);
+    await handleMessage(deps, { type: "deliver", deliveryId: first.id });
+    expect(await webhookRow(hook.id)).toMatchObject({ enabled: false, disabledReason: "failing" });
+    const notifications = await notificationsAbout(hook.id);
+    expect(notifications.map((n) => n.trigger)).toEqual(["webhook.failing", "webhook.disabled"]);
+    const disabled = notifications[1]?.id ?? "";
+    expect(sent.map(({ body }) => body)).toContainEqual({ type: "trigger", triggerId: disabled });
+
+    await handleMessage(deps, { type: "trigger", triggerId: disabled });
+    const [request] = await received(ops.channel);
+    if (!request) throw new Error("no notification");
+    expectSigned(request, ops.secret);
+    const body = JSON.parse(request.body);
+    expect(body).toMatchObject({
+      id: disabled,
+      type: "webhook.disabled",
+      data: {
+        webhook: { id: hook.id },
+        reason: "failing",
+        failing_since: since,
+        last_attempts: [{ delivery_id: first.id, attempt: 2, status_code: 500, error: "HTTP 500" }],
+      },
+    });
+  });
+});
+
 describe("webhook.failing", () => {
   it("is sent once per run of failures, not per attempt", async () => {
     const world = await createWorldAnswering([
