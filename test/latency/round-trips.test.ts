@@ -449,6 +449,12 @@ const INTEGRATION_KEY_CASES: Record<string, Case> = {
     key: w.live.key,
     status: 200,
   }),
+  "GET /v1/attendees (search, newest first, integration key)": async (w) => ({
+    method: "GET",
+    path: `/v1/attendees?event_uid=${w.event.uid}&q=example&sort=-created_at`,
+    key: w.live.key,
+    status: 200,
+  }),
   "GET /v1/attendees/{uid} (integration key)": async (w) => ({
     method: "GET",
     path: `/v1/attendees/${w.attendee.uid}`,

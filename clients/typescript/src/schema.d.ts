@@ -265,7 +265,7 @@ export interface paths {
         };
         /**
          * List attendees
-         * @description An admin key lists the account's attendees; an integration key those of linked profiles. Oldest first; every filter is optional. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.
+         * @description An admin key lists the account's attendees; an integration key those of linked profiles. Oldest first unless `sort=-created_at`; every filter is optional, and `q` searches names and e-mails. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.
          */
         get: operations["listAttendees"];
         put?: never;
@@ -3761,6 +3761,10 @@ export interface operations {
                 guest_uid?: string;
                 /** @description Only attendees with this registration status. */
                 registration_status?: "Incomplete" | "Complete" | "Cancelled" | "Waiting";
+                /** @description Only attendees whose first name, last name or e-mail contains this text, ignoring case (`jane`, `Jane Doe`, `@example.com`). It reads every attendee the other filters leave, so narrow it with `event_uid` on large accounts. */
+                q?: string;
+                /** @description The order by registration time: `created_at`, oldest first (the default), or `-created_at`, newest first. */
+                sort?: "created_at" | "-created_at";
                 /** @description Comma-separated keys (`uid,email,firstname`): each attendee then holds only these; unknown names are left out. */
                 fields?: string;
                 /** @description `1` (or `true`) returns native fields even when an integration key's field mapping would apply. */
