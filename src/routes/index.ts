@@ -6,6 +6,7 @@ import { deliveriesRouter } from "./deliveries";
 import { eventOverridesRouter } from "./event-overrides";
 import { eventsRouter } from "./events";
 import { integrationsRouter } from "./integrations";
+import { mappingPreviewRouter } from "./mapping-preview";
 import { profilesRouter } from "./profiles";
 import { webhookTestRouter } from "./webhook-test";
 import { webhooksRouter } from "./webhooks";
@@ -17,6 +18,7 @@ export const v1Routes = [
   eventsRouter,
   attendeesRouter,
   integrationsRouter,
+  mappingPreviewRouter,
   webhooksRouter,
   activationRouter,
   eventOverridesRouter,

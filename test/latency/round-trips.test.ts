@@ -397,6 +397,13 @@ const CASES: Record<string, Case> = {
       status: 200,
     };
   },
+  "POST /v1/integrations/{id}/mapping-preview": async (w) => ({
+    ...body(w),
+    method: "POST",
+    path: `/v1/integrations/${w.integration.id}/mapping-preview`,
+    body: { attendee_uid: w.attendee.uid, field_mapping: { event: [] } },
+    status: 200,
+  }),
   "GET /v1/events/{uid}/actions": async (w) => ({
     ...body(w),
     method: "GET",
