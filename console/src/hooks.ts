@@ -1,0 +1,101 @@
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { type Problem, problemOf } from "./api";
+
+export type Loaded<T> = {
+  data: T | undefined;
+  problem: Problem | undefined;
+  loading: boolean;
+  reload: () => void;
+  /** Replaces the data after a change the screen made itself. */
+  set: (data: T) => void;
+};
+
+/** Loads data for a screen; reloads when `deps` change; a late answer to an old load is dropped. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const [state, setState] = useState<{
+    data: T | undefined;
+    problem: Problem | undefined;
+    loading: boolean;
+  }>({ data: undefined, problem: undefined, loading: true });
+  const [round, setRound] = useState(0);
+  const latest = useRef(0);
+  useEffect(() => {
+    const mine = ++latest.current;
+    setState((previous) => ({ data: previous.data, problem: undefined, loading: true }));
+    load().then(
+      (data) => mine === latest.current && setState({ data, problem: undefined, loading: false }),
+      (error) =>
+        mine === latest.current &&
+        setState({ data: undefined, problem: problemOf(error), loading: false }),
+    );
+  }, [...deps, round]);
+  const reload = useCallback(() => setRound((n) => n + 1), []);
+  const set = useCallback((data: T) => setState({ data, problem: undefined, loading: false }), []);
+  return { ...state, reload, set };
+}
+
+export type Submit = {
+  pending: boolean;
+  problem: Problem | undefined;
+  /** Runs `work`; on failure keeps the problem (and the work, for a retry) and returns undefined. */
+  run: <T>(work: () => Promise<T>) => Promise<T | undefined>;
+  retry: () => void;
+  clear: () => void;
+};
+
+/** The state of a form's submission: pending (for progress), the API's problem, a retry. */
+export function useSubmit(): Submit {
+  const [pending, setPending] = useState(false);
+  const [problem, setProblem] = useState<Problem>();
+  const last = useRef<() => Promise<unknown>>(undefined);
+  const run = useCallback(async <T>(work: () => Promise<T>) => {
+    last.current = work;
+    setPending(true);
+    setProblem(undefined);
+    try {
+      return await work();
+    } catch (error) {
+      setProblem(problemOf(error));
+      return undefined;
+    } finally {
+      setPending(false);
+    }
+  }, []);
+  const retry = useCallback(() => {
+    if (last.current) void run(last.current);
+  }, [run]);
+  const clear = useCallback(() => setProblem(undefined), []);
+  return { pending, problem, run, retry, clear };
+}
+
+/** Runs `tick` every `ms` while the page is visible, and once more when it becomes visible. */
+export function useWhileVisible(tick: () => Promise<number | undefined>, ms: number) {
+  const tickRef = useRef(tick);
+  tickRef.current = tick;
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const schedule = (delay: number) => {
+      clearTimeout(timer);
+      if (!stopped && document.visibilityState === "visible") {
+        timer = setTimeout(step, delay);
+      }
+    };
+    // A tick answers how long to wait next (a 429's retry-after), or undefined for the usual.
+    const step = async () => {
+      const wait = await tickRef.current().catch(() => undefined);
+      schedule(wait ?? ms);
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === "visible") schedule(0);
+      else clearTimeout(timer);
+    };
+    document.addEventListener("visibilitychange", onVisibility);
+    schedule(ms);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      document.removeEventListener("visibilitychange", onVisibility);
+    };
+  }, [ms]);
+}

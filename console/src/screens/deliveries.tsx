@@ -1,0 +1,340 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useLocation, useRoute } from "preact-iso";
+import { ApiProblem, allPages, api, type Problem, problemOf, type Schemas, send } from "../api";
+import { useLoad, useSubmit, useWhileVisible } from "../hooks";
+import { Badge, isoFromLocal, localInput, TableBox, Time } from "../ui/bits";
+import { Form, SelectField, TextField } from "../ui/form";
+import { Done, Loading, ProblemNotice } from "../ui/notice";
+import { Section } from "../ui/screen";
+import { IntegrationScreen, useIntegration } from "./integration-tabs";
+import { TRIGGERS } from "./webhook";
+
+type Delivery = Schemas["Delivery"];
+type Filters = { webhook_id?: string; trigger?: string; status?: string; since?: string };
+
+/** How often the log asks for what changed while it is on screen. */
+const POLL_MS = 3000;
+const PAGE_SIZE = 100;
+
+export function statusBadge(status: Delivery["status"]) {
+  const tone = status === "delivered" ? "ok" : status === "failed" ? "bad" : "warn";
+  return <Badge tone={tone}>{status}</Badge>;
+}
+
+export function entityHref(delivery: Pick<Delivery, "trigger" | "entity_uid">) {
+  return delivery.trigger.startsWith("guest.")
+    ? `/console/attendees/${delivery.entity_uid}`
+    : `/console/events/${delivery.entity_uid}`;
+}
+
+async function deliveriesPage(id: string, filters: Filters, page: number, updatedSince?: string) {
+  return send(
+    api().GET("/v1/integrations/{id}/deliveries", {
+      params: {
+        path: { id },
+        query: {
+          page,
+          page_size: PAGE_SIZE,
+          ...(filters.webhook_id ? { webhook_id: filters.webhook_id } : {}),
+          ...(filters.trigger ? { trigger: filters.trigger as Delivery["trigger"] } : {}),
+          ...(filters.status ? { status: filters.status as Delivery["status"] } : {}),
+          ...(filters.since ? { since: filters.since } : {}),
+          ...(updatedSince ? { updated_since: updatedSince } : {}),
+        },
+      },
+    }),
+  );
+}
+
+/**
+ * The delivery log, live: the newest first, and every few seconds (while the page is visible)
+ * what changed since the newest change seen (`updated_since`), merged in without a reload. A 429
+ * waits what `retry-after` says.
+ */
+export function Deliveries() {
+  const { id } = useRoute().params;
+  const { query, path, route } = useLocation();
+  const integration = useIntegration(id);
+  const filters: Filters = {
+    webhook_id: query.webhook_id || undefined,
+    trigger: query.trigger || undefined,
+    status: query.status || undefined,
+    since: query.since || undefined,
+  };
+  const filterKey = JSON.stringify(filters);
+  const webhooks = useLoad(
+    () =>
+      allPages((page) =>
+        send(
+          api().GET("/v1/integrations/{id}/webhooks", {
+            params: { path: { id }, query: { page, page_size: 200 } },
+          }),
+        ),
+      ),
+    [id],
+  );
+  const webhookName = (webhookId: string) =>
+    webhooks.data?.find((w) => w.id === webhookId)?.name ?? webhookId;
+
+  const [rows, setRows] = useState<Map<string, Delivery>>();
+  const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const [problem, setProblem] = useState<Problem>();
+  const [checkedAt, setCheckedAt] = useState<Date>();
+  const [paused, setPaused] = useState(false);
+  const [announcement, setAnnouncement] = useState("");
+  const newest = useRef<string | undefined>(undefined);
+
+  // The first view: the newest page (the API lists oldest first).
+  useEffect(() => {
+    let current = true;
+    setRows(undefined);
+    setProblem(undefined);
+    newest.current = undefined;
+    (async () => {
+      const first = await deliveriesPage(id, filters, 1);
+      const last =
+        first.meta.last_page > 1 ? await deliveriesPage(id, filters, first.meta.last_page) : first;
+      const items = last === first ? first.data : [...first.data.slice(-0), ...last.data];
+      if (!current) return;
+      newest.current = maxUpdated(items);
+      setRows(new Map(items.map((d) => [d.id, d])));
+      setCheckedAt(new Date());
+    })().catch((error) => current && setProblem(problemOf(error)));
+    return () => {
+      current = false;
+    };
+    // filterKey stands for the filters (a new object on every render).
+  }, [id, filterKey]);
+
+  useWhileVisible(async () => {
+    if (paused || !rows) return undefined;
+    try {
+      const changed: Delivery[] = [];
+      for (let page = 1; page <= 5; page++) {
+        const answer = newest.current
+          ? await deliveriesPage(id, filters, page, newest.current)
+          : await deliveriesPage(id, filters, page);
+        changed.push(...answer.data);
+        if (page >= answer.meta.last_page) break;
+      }
+      setProblem(undefined);
+      setCheckedAt(new Date());
+      if (changed.length === 0) return undefined;
+      newest.current = maxUpdated([...changed, ...(rows?.values() ?? [])]);
+      const added = changed.filter((d) => !rows.has(d.id)).map((d) => d.id);
+      setRows((previous) => {
+        const next = new Map(previous);
+        for (const delivery of changed) next.set(delivery.id, delivery);
+        return next;
+      });
+      if (added.length > 0) {
+        setFresh(new Set(added));
+        setAnnouncement(
+          `${added.length} new ${added.length === 1 ? "delivery" : "deliveries"} in the log.`,
+        );
+      }
+      return undefined;
+    } catch (error) {
+      const found = problemOf(error);
+      setProblem(found);
+      // Rate limited: wait as long as Weft asks before the next look.
+      return error instanceof ApiProblem && found.retryAfter ? found.retryAfter * 1000 : undefined;
+    }
+  }, POLL_MS);
+
+  const setFilter = (change: Filters) => {
+    const next = new URLSearchParams(
+      Object.entries({ ...filters, ...change }).filter(([, v]) => v) as [string, string][],
+    );
+    route(`${path}${next.size ? `?${next}` : ""}`);
+  };
+  const sorted = [...(rows?.values() ?? [])].sort(
+    (a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id),
+  );
+
+  return (
+    <IntegrationScreen id={id} part="Deliveries" integration={integration}>
+      {() => (
+        <>
+          <form
+            class="toolbar filters"
+            aria-label="Filter deliveries"
+            onSubmit={(e) => e.preventDefault()}
+          >
+            <SelectField
+              label="Webhook"
+              name="webhook_id"
+              value={filters.webhook_id ?? ""}
+              onValue={(webhook_id) => setFilter({ webhook_id })}
+              options={[
+                { value: "", label: "All webhooks" },
+                ...(webhooks.data ?? []).map((w) => ({ value: w.id, label: w.name })),
+              ]}
+            />
+            <SelectField
+              label="Trigger"
+              name="trigger"
+              value={filters.trigger ?? ""}
+              onValue={(trigger) => setFilter({ trigger })}
+              options={[
+                { value: "", label: "All triggers" },
+                ...TRIGGERS.map((t) => ({ value: t, label: t })),
+              ]}
+            />
+            <SelectField
+              label="Status"
+              name="status"
+              value={filters.status ?? ""}
+              onValue={(status) => setFilter({ status })}
+              options={[
+                { value: "", label: "Any status" },
+                { value: "pending", label: "pending" },
+                { value: "delivered", label: "delivered" },
+                { value: "failed", label: "failed" },
+              ]}
+            />
+            <TextField
+              label="Created since"
+              name="since"
+              type="datetime-local"
+              value={localInput(filters.since)}
+              onValue={(value) => setFilter({ since: value ? isoFromLocal(value) : undefined })}
+            />
+          </form>
+          <p class="live muted small">
+            <span class={paused ? "" : "live-dot"} aria-hidden="true" />
+            {paused ? "Paused." : "Live: new deliveries appear here."}{" "}
+            {checkedAt && <>Checked at {checkedAt.toLocaleTimeString()}.</>}{" "}
+            <button type="button" onClick={() => setPaused(!paused)}>
+              {paused ? "Resume" : "Pause"}
+            </button>
+          </p>
+          <p class="sr-only" aria-live="polite">
+            {announcement}
+          </p>
+          {problem && (
+            <ProblemNotice
+              problem={problem}
+              title={rows ? "The log could not refresh." : undefined}
+              onRetry={() => setFilter({})}
+            />
+          )}
+          {!rows && !problem && <Loading what="Loading deliveries" />}
+          {rows && (
+            <TableBox label="Deliveries, newest first">
+              <thead>
+                <tr>
+                  <th scope="col">Created</th>
+                  <th scope="col">Trigger</th>
+                  <th scope="col">Webhook</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">About</th>
+                  <th scope="col">Delivery</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sorted.map((delivery) => (
+                  <tr key={delivery.id} class={fresh.has(delivery.id) ? "fresh" : undefined}>
+                    <td>
+                      <Time value={delivery.created_at} />
+                    </td>
+                    <td>{delivery.trigger}</td>
+                    <td>{webhookName(delivery.webhook_id)}</td>
+                    <td>{statusBadge(delivery.status)}</td>
+                    <td>{delivery.attempt_count}</td>
+                    <td>
+                      <a href={entityHref(delivery)}>
+                        <code>{delivery.entity_uid}</code>
+                      </a>
+                    </td>
+                    <td>
+                      <a href={`/console/deliveries/${delivery.id}`}>
+                        Attempts<span class="sr-only"> of {delivery.id}</span>
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </TableBox>
+          )}
+          {rows && sorted.length === 0 && <p>No delivery matches yet.</p>}
+          <RecoverFailed id={id} webhooks={webhooks.data ?? []} chosen={filters.webhook_id} />
+        </>
+      )}
+    </IntegrationScreen>
+  );
+}
+
+function maxUpdated(items: Iterable<Delivery>) {
+  let max: string | undefined;
+  for (const item of items) if (!max || item.updated_at > max) max = item.updated_at;
+  return max;
+}
+
+function RecoverFailed({
+  id,
+  webhooks,
+  chosen,
+}: {
+  id: string;
+  webhooks: readonly Schemas["Webhook"][];
+  chosen?: string;
+}) {
+  const [webhookId, setWebhookId] = useState(chosen ?? "");
+  const [since, setSince] = useState("");
+  const recover = useSubmit();
+  const [count, setCount] = useState<number>();
+  const target = webhookId || webhooks[0]?.id || "";
+  return (
+    <Section
+      title="Recover failed deliveries"
+      hint="Send again every failed delivery of a webhook since a time."
+    >
+      {count !== undefined && (
+        <Done>
+          {count} failed {count === 1 ? "delivery" : "deliveries"} sent again.
+        </Done>
+      )}
+      <Form
+        label="Recover failed deliveries"
+        onSubmit={async () => {
+          setCount(undefined);
+          const answer = await recover.run(() =>
+            send(
+              api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/recover", {
+                params: { path: { id, webhook_id: target } },
+                body: { since: isoFromLocal(since) },
+              }),
+            ),
+          );
+          setCount(answer?.data.count);
+        }}
+        problem={recover.problem}
+        onRetry={recover.retry}
+        paths={["since", "webhook_id"]}
+        pending={recover.pending}
+        submit="Recover"
+        pendingText="Recovering…"
+      >
+        <div class="grid">
+          <SelectField
+            label="Webhook"
+            name="webhook_id"
+            value={target}
+            onValue={setWebhookId}
+            options={webhooks.map((w) => ({ value: w.id, label: w.name }))}
+          />
+          <TextField
+            label="Failed since"
+            name="since"
+            type="datetime-local"
+            value={since}
+            onValue={setSince}
+            problem={recover.problem}
+          />
+        </div>
+      </Form>
+    </Section>
+  );
+}

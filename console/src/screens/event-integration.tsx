@@ -1,0 +1,206 @@
+import { useEffect, useState } from "preact/hooks";
+import { useRoute } from "preact-iso";
+import { ApiProblem, api, type Schemas, send } from "../api";
+import { useLoad, useSubmit } from "../hooks";
+import { ConfirmButton } from "../ui/bits";
+import { Checkbox, Form, SelectField } from "../ui/form";
+import {
+  fromMappingRows,
+  MappingEditor,
+  type MappingRow,
+  toMappingRows,
+} from "../ui/mapping-editor";
+import { MappingPreview } from "../ui/mapping-preview";
+import { Done, Loading, ProblemNotice } from "../ui/notice";
+import { Screen } from "../ui/screen";
+import { useEvent } from "./event";
+import { useIntegrations } from "./profile";
+
+type Override = Schemas["EventOverride"];
+
+/**
+ * "Geek > Integrations" of an event: another integration than the profile's, its own mapping
+ * (merged into or replacing the inherited one), and whether payments fire guest.update.
+ */
+export function EventIntegration() {
+  const { uid } = useRoute().params;
+  const event = useEvent(uid);
+  const profileUid = event.data?.data.profile_uid;
+  const profile = useLoad(
+    async () =>
+      profileUid
+        ? (await send(api().GET("/v1/profiles/{uid}", { params: { path: { uid: profileUid } } })))
+            .data
+        : undefined,
+    [profileUid],
+  );
+  const integrations = useIntegrations();
+  const stored = useLoad(async (): Promise<Override | null> => {
+    try {
+      return (await send(api().GET("/v1/events/{uid}/integration", { params: { path: { uid } } })))
+        .data;
+    } catch (error) {
+      if (error instanceof ApiProblem && error.problem.status === 404) return null;
+      throw error;
+    }
+  }, [uid]);
+
+  const [integrationId, setIntegrationId] = useState("");
+  const [rows, setRows] = useState<MappingRow[]>([]);
+  const [mode, setMode] = useState<"merge" | "replace">("merge");
+  const [fireOnPayment, setFireOnPayment] = useState(false);
+  useEffect(() => {
+    if (stored.data === undefined) return;
+    setIntegrationId(stored.data?.integration_id ?? "");
+    setRows(toMappingRows(stored.data?.field_mapping ?? []));
+    setMode(stored.data?.mapping_mode ?? "merge");
+    setFireOnPayment(stored.data?.fire_on_payment ?? false);
+  }, [stored.data]);
+
+  const save = useSubmit();
+  const remove = useSubmit();
+  const [outcome, setOutcome] = useState<string>();
+  const nameOf = (id: string | null | undefined) =>
+    id ? (integrations.data?.find((i) => i.id === id)?.name ?? id) : undefined;
+  const active = profile.data?.active_integration_id ?? undefined;
+  const applying = integrationId || active;
+
+  const title = `Integration for ${event.data?.data.name ?? "the event"}`;
+  const crumbs = [
+    { href: "/console/profiles", label: "Profiles" },
+    ...(profileUid
+      ? [{ href: `/console/profiles/${profileUid}`, label: profile.data?.name ?? "Profile" }]
+      : []),
+    { href: `/console/events/${uid}`, label: event.data?.data.name ?? "Event" },
+  ];
+  const problem = event.problem ?? stored.problem;
+  if (problem) {
+    return (
+      <Screen title={title} crumbs={crumbs}>
+        <ProblemNotice
+          problem={problem}
+          onRetry={() => {
+            event.reload();
+            stored.reload();
+          }}
+        />
+      </Screen>
+    );
+  }
+  if (stored.data === undefined || !event.data)
+    return <Loading what="Loading the event's integration" />;
+
+  return (
+    <Screen title={title} crumbs={crumbs}>
+      <p>
+        {stored.data
+          ? "This event has its own integration settings."
+          : `This event follows its profile: ${nameOf(active) ?? "no integration"} is active there.`}
+      </p>
+      {outcome && <Done>{outcome}</Done>}
+      <div class="with-preview">
+        <div>
+          <Form
+            label="Integration for this event"
+            onSubmit={async () => {
+              const result = await save.run(() =>
+                send(
+                  api().PUT("/v1/events/{uid}/integration", {
+                    params: { path: { uid } },
+                    body: {
+                      integration_id: integrationId || null,
+                      field_mapping: fromMappingRows(rows),
+                      mapping_mode: mode,
+                      fire_on_payment: fireOnPayment,
+                    },
+                  }),
+                ),
+              );
+              if (result) {
+                stored.set(result.data);
+                setOutcome("Saved: the event's triggers use these settings from now on.");
+              }
+            }}
+            problem={save.problem}
+            onRetry={save.retry}
+            paths={["integration_id", "field_mapping", "mapping_mode", "fire_on_payment"]}
+            pending={save.pending}
+            submit="Save for this event"
+            secondary={
+              stored.data && (
+                <ConfirmButton
+                  confirm="Remove: the event follows its profile again?"
+                  pending={remove.pending}
+                  onConfirm={async () => {
+                    const done = await remove.run(async () => {
+                      await send(
+                        api().DELETE("/v1/events/{uid}/integration", { params: { path: { uid } } }),
+                      );
+                      return true;
+                    });
+                    if (done) {
+                      stored.set(null);
+                      setOutcome("Removed: the event follows its profile's integration again.");
+                    }
+                  }}
+                >
+                  Remove the override
+                </ConfirmButton>
+              )
+            }
+          >
+            <SelectField
+              label="Integration"
+              name="integration_id"
+              value={integrationId}
+              onValue={setIntegrationId}
+              problem={save.problem}
+              options={[
+                {
+                  value: "",
+                  label: `The profile's active one (${nameOf(active) ?? "none"})`,
+                },
+                ...(integrations.data ?? []).map((i) => ({ value: i.id, label: i.name })),
+              ]}
+            />
+            <SelectField
+              label="Mapping"
+              name="mapping_mode"
+              value={mode}
+              onValue={(value) => setMode(value as "merge" | "replace")}
+              problem={save.problem}
+              options={[
+                { value: "merge", label: "Merge: these entries add to and replace inherited ones" },
+                { value: "replace", label: "Replace: only these entries, nothing inherited" },
+              ]}
+            />
+            <MappingEditor
+              legend="Field mapping for this event"
+              rows={rows}
+              onRows={setRows}
+              problem={save.problem}
+              fields={event.data.data.fields.map((f) => f.name)}
+            />
+            <Checkbox
+              label="Fire on payment"
+              name="fire_on_payment"
+              checked={fireOnPayment}
+              onChecked={setFireOnPayment}
+              problem={save.problem}
+              hint="A payment of a registration then sends guest.update (with x-weft-cause: payment)."
+            />
+          </Form>
+          {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.retry} />}
+        </div>
+        <MappingPreview
+          level="event"
+          draft={fromMappingRows(rows)}
+          mappingMode={mode}
+          integrationId={applying}
+          integrations={integrations.data ?? []}
+          eventUid={uid}
+        />
+      </div>
+    </Screen>
+  );
+}

@@ -1,0 +1,432 @@
+import { useEffect, useState } from "preact/hooks";
+import { useLocation, useRoute } from "preact-iso";
+import { api, idempotencyKey, type Schemas, send } from "../api";
+import { useLoad, useSubmit } from "../hooks";
+import { ManualActions, SelectionActions, useActions } from "../ui/actions";
+import { AttendeeFields, type FieldValues, filledValues } from "../ui/attendee-fields";
+import { isoFromLocal, localInput, Pager, TableBox, Time } from "../ui/bits";
+import { type FieldRow, FieldsEditor, fromRows, toRows } from "../ui/fields-editor";
+import { Form, SelectField, TextField } from "../ui/form";
+import { Done, Loading, ProblemNotice } from "../ui/notice";
+import { Screen, Section } from "../ui/screen";
+import { EVENT_STATUSES } from "./profile";
+
+type EventData = Schemas["Event"];
+
+export const REGISTRATION_STATUSES = ["Complete", "Incomplete", "Cancelled", "Waiting"] as const;
+
+export function useEvent(uid: string) {
+  return useLoad(() => send(api().GET("/v1/events/{uid}", { params: { path: { uid } } })), [uid]);
+}
+
+export function useProfileName(uid: string | undefined) {
+  const profile = useLoad(
+    async () =>
+      uid
+        ? (await send(api().GET("/v1/profiles/{uid}", { params: { path: { uid } } }))).data
+        : undefined,
+    [uid],
+  );
+  return profile.data?.name;
+}
+
+/** An event: what it is, its manual actions, its attendees, and its registration form. */
+export function Event() {
+  const { uid } = useRoute().params;
+  const event = useEvent(uid);
+  const profileName = useProfileName(event.data?.data.profile_uid);
+  const [registered, setRegistered] = useState(0);
+  if (event.problem) {
+    return (
+      <Screen title="Event">
+        <ProblemNotice problem={event.problem} onRetry={event.reload} />
+      </Screen>
+    );
+  }
+  if (!event.data) return <Loading what="Loading the event" />;
+  const current = event.data.data;
+  return (
+    <Screen
+      title={current.name}
+      crumbs={[
+        { href: "/console/profiles", label: "Profiles" },
+        { href: `/console/profiles/${current.profile_uid}`, label: profileName ?? "Profile" },
+      ]}
+      actions={<a href={`/console/events/${uid}/integration`}>Integration for this event</a>}
+    >
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd>{current.status}</dd>
+        <dt>Starts</dt>
+        <dd>
+          <Time value={current.start_date} />
+        </dd>
+        <dt>Ends</dt>
+        <dd>
+          <Time value={current.end_date} />
+        </dd>
+        <dt>Time zone</dt>
+        <dd>{current.timezone}</dd>
+        <dt>Attendees</dt>
+        <dd>
+          {current.guest_count}
+          {current.capacity !== null && ` of ${current.capacity}`}
+        </dd>
+        <dt>UID</dt>
+        <dd>
+          <code>{uid}</code>
+        </dd>
+      </dl>
+      <Section
+        title="Manual actions"
+        hint="Send this event now, through a webhook of the integration that applies."
+      >
+        <ManualActions subject="event" uid={uid} />
+      </Section>
+      <EventAttendees event={current} refresh={registered} />
+      <AddAttendee event={current} onAdded={() => setRegistered((n) => n + 1)} />
+      <EventEdit event={current} onSaved={event.set} />
+    </Screen>
+  );
+}
+
+function EventAttendees({ event, refresh }: { event: EventData; refresh: number }) {
+  const { query, path, route } = useLocation();
+  const page = Number(query.page) || 1;
+  const q = query.q ?? "";
+  const sort = query.sort === "created_at" ? "created_at" : "-created_at";
+  const [search, setSearch] = useState(q);
+  useEffect(() => setSearch(q), [q]);
+  const go = (change: Record<string, string | number | undefined>) => {
+    const next = new URLSearchParams(
+      Object.entries({ q, sort, page, ...change })
+        .filter(([, v]) => v !== undefined && v !== "")
+        .map(([k, v]) => [k, String(v)]),
+    );
+    route(`${path}?${next}`);
+  };
+  const attendees = useLoad(
+    () =>
+      send(
+        api().GET("/v1/attendees", {
+          params: {
+            query: {
+              event_uid: event.uid,
+              page,
+              page_size: 25,
+              sort,
+              ...(q ? { q } : {}),
+            },
+          },
+        }),
+      ),
+    [event.uid, page, q, sort, refresh],
+  );
+  const rows = (attendees.data?.data ?? []) as Schemas["Attendee"][];
+  const [selected, setSelected] = useState<string[]>([]);
+  useEffect(() => setSelected([]), [event.uid, page, q, sort]);
+  const actions = useActions("attendee", rows[0]?.uid);
+  const allSelected = rows.length > 0 && rows.every((a) => selected.includes(a.uid));
+  return (
+    <Section title="Attendees" id="attendees">
+      <form
+        class="toolbar"
+        aria-label="Search attendees"
+        onSubmit={(e) => {
+          e.preventDefault();
+          go({ q: search.trim(), page: 1 });
+        }}
+      >
+        <label for="attendee-search">Search by name or e-mail</label>
+        <input
+          id="attendee-search"
+          type="search"
+          name="q"
+          value={search}
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
+        <button type="submit">Search</button>
+        {q && (
+          <button type="button" onClick={() => go({ q: "", page: 1 })}>
+            Clear search
+          </button>
+        )}
+        <label for="attendee-sort">Order</label>
+        <select
+          id="attendee-sort"
+          value={sort}
+          onChange={(e) => go({ sort: e.currentTarget.value, page: 1 })}
+        >
+          <option value="-created_at">Newest registrations first</option>
+          <option value="created_at">Oldest registrations first</option>
+        </select>
+      </form>
+      {attendees.problem && (
+        <ProblemNotice problem={attendees.problem} onRetry={attendees.reload} />
+      )}
+      {attendees.loading && !attendees.data && <Loading />}
+      {attendees.data && (
+        <>
+          <TableBox label="Attendees of this event">
+            <thead>
+              <tr>
+                <th scope="col">
+                  <input
+                    type="checkbox"
+                    aria-label="Select every attendee on this page"
+                    checked={allSelected}
+                    onChange={(e) =>
+                      setSelected(e.currentTarget.checked ? rows.map((a) => a.uid) : [])
+                    }
+                  />
+                </th>
+                <th scope="col">Name</th>
+                <th scope="col">E-mail</th>
+                <th scope="col">Registration</th>
+                <th scope="col">Payment</th>
+                <th scope="col" aria-sort={sort === "created_at" ? "ascending" : "descending"}>
+                  Registered
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((attendee) => {
+                const name =
+                  [attendee.firstname, attendee.lastname].filter(Boolean).join(" ") ||
+                  String(attendee.email ?? attendee.uid);
+                return (
+                  <tr key={attendee.uid}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${name}`}
+                        checked={selected.includes(attendee.uid)}
+                        onChange={(e) =>
+                          setSelected(
+                            e.currentTarget.checked
+                              ? [...selected, attendee.uid]
+                              : selected.filter((uid) => uid !== attendee.uid),
+                          )
+                        }
+                      />
+                    </td>
+                    <td>
+                      <a href={`/console/attendees/${attendee.uid}`}>{name}</a>
+                    </td>
+                    <td>{String(attendee.email ?? "")}</td>
+                    <td>{attendee.registration_status}</td>
+                    <td>{attendee.payment_status}</td>
+                    <td>
+                      <Time value={attendee.created_at} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </TableBox>
+          {rows.length === 0 && <p>{q ? `No attendee matches “${q}”.` : "No attendee yet."}</p>}
+          <Pager
+            meta={attendees.data.meta}
+            label="Attendee pages"
+            onPage={(p) => go({ page: p })}
+          />
+          {(actions.data?.length ?? 0) > 0 && (
+            <SelectionActions actions={actions.data ?? []} selected={selected} />
+          )}
+        </>
+      )}
+    </Section>
+  );
+}
+
+function AddAttendee({ event, onAdded }: { event: EventData; onAdded: () => void }) {
+  const [values, setValues] = useState<FieldValues>({});
+  const [status, setStatus] = useState("Complete");
+  const [amounts, setAmounts] = useState({ excl: "", tax: "" });
+  const add = useSubmit();
+  const [added, setAdded] = useState<Schemas["Attendee"]>();
+  const submit = async () => {
+    const key = idempotencyKey();
+    const result = await add.run(() =>
+      send(
+        api().POST("/v1/attendees", {
+          params: { header: { "idempotency-key": key } },
+          body: {
+            event_uid: event.uid,
+            registration_status: status as Schemas["Attendee"]["registration_status"],
+            ...(amounts.excl ? { amount_tax_excl: Number(amounts.excl) } : {}),
+            ...(amounts.tax ? { amount_tax: Number(amounts.tax) } : {}),
+            fields: filledValues(values),
+          },
+        }),
+      ),
+    );
+    setAdded(result?.data);
+    if (result) {
+      setValues({});
+      onAdded();
+    }
+  };
+  return (
+    <Section title="Add an attendee">
+      {added && (
+        <Done>
+          Registered{" "}
+          <a href={`/console/attendees/${added.uid}`}>{String(added.email ?? added.uid)}</a>.
+        </Done>
+      )}
+      <Form
+        label="Add an attendee"
+        onSubmit={submit}
+        problem={add.problem}
+        onRetry={add.retry}
+        paths={["fields", "registration_status", "amount_tax_excl", "amount_tax", "language"]}
+        pending={add.pending}
+        submit="Add attendee"
+      >
+        <AttendeeFields
+          form={event.fields}
+          values={values}
+          onValues={setValues}
+          problem={add.problem}
+        />
+        <div class="grid">
+          <SelectField
+            label="Registration status"
+            name="registration_status"
+            value={status}
+            onValue={setStatus}
+            options={REGISTRATION_STATUSES.map((s) => ({ value: s, label: s }))}
+            problem={add.problem}
+          />
+          <TextField
+            label="Amount excluding tax"
+            name="amount_tax_excl"
+            type="number"
+            step="0.01"
+            value={amounts.excl}
+            onValue={(excl) => setAmounts({ ...amounts, excl })}
+            problem={add.problem}
+          />
+          <TextField
+            label="Tax"
+            name="amount_tax"
+            type="number"
+            step="0.01"
+            value={amounts.tax}
+            onValue={(tax) => setAmounts({ ...amounts, tax })}
+            problem={add.problem}
+          />
+        </div>
+      </Form>
+    </Section>
+  );
+}
+
+function EventEdit({
+  event,
+  onSaved,
+}: {
+  event: EventData;
+  onSaved: (saved: { data: EventData }) => void;
+}) {
+  const [draft, setDraft] = useState(() => ({
+    name: event.name,
+    start: localInput(event.start_date),
+    end: localInput(event.end_date),
+    status: event.status as string,
+    capacity: event.capacity === null ? "" : String(event.capacity),
+  }));
+  const [rows, setRows] = useState<FieldRow[]>(() => toRows(event.fields));
+  useEffect(() => setRows(toRows(event.fields)), [event.fields]);
+  const save = useSubmit();
+  const [saved, setSaved] = useState(false);
+  const submit = async () => {
+    const result = await save.run(() =>
+      send(
+        api().PATCH("/v1/events/{uid}", {
+          params: { path: { uid: event.uid } },
+          body: {
+            name: draft.name,
+            start_date: isoFromLocal(draft.start),
+            end_date: isoFromLocal(draft.end),
+            status: draft.status as EventData["status"],
+            capacity: draft.capacity === "" ? null : Number(draft.capacity),
+            fields: fromRows(rows, true),
+          },
+        }),
+      ),
+    );
+    setSaved(Boolean(result));
+    if (result) onSaved(result);
+  };
+  return (
+    <Section
+      title="Event settings and registration form"
+      id="settings"
+      hint="Fields marked Locked come from the fixed configuration of the integration that applies: they cannot be removed or changed while it applies (only their label)."
+    >
+      {saved && <Done>Event saved.</Done>}
+      <Form
+        label="Event settings"
+        onSubmit={submit}
+        problem={save.problem}
+        onRetry={save.retry}
+        paths={["name", "start_date", "end_date", "status", "capacity", "fields"]}
+        pending={save.pending}
+        submit="Save event"
+      >
+        <TextField
+          label="Name"
+          name="name"
+          value={draft.name}
+          onValue={(name) => setDraft({ ...draft, name })}
+          problem={save.problem}
+        />
+        <div class="grid">
+          <TextField
+            label="Starts"
+            name="start_date"
+            type="datetime-local"
+            value={draft.start}
+            onValue={(start) => setDraft({ ...draft, start })}
+            problem={save.problem}
+          />
+          <TextField
+            label="Ends"
+            name="end_date"
+            type="datetime-local"
+            value={draft.end}
+            onValue={(end) => setDraft({ ...draft, end })}
+            problem={save.problem}
+          />
+          <SelectField
+            label="Status"
+            name="status"
+            value={draft.status}
+            onValue={(status) => setDraft({ ...draft, status })}
+            options={EVENT_STATUSES.map((s) => ({ value: s, label: s }))}
+            problem={save.problem}
+          />
+          <TextField
+            label="Capacity"
+            name="capacity"
+            type="number"
+            min="1"
+            value={draft.capacity}
+            onValue={(capacity) => setDraft({ ...draft, capacity })}
+            problem={save.problem}
+            hint="Empty: no limit."
+          />
+        </div>
+        <FieldsEditor
+          legend="Registration form"
+          rows={rows}
+          onRows={setRows}
+          prefix="fields"
+          problem={save.problem}
+        />
+      </Form>
+    </Section>
+  );
+}

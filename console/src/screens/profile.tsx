@@ -1,0 +1,410 @@
+import { useState } from "preact/hooks";
+import { useLocation, useRoute } from "preact-iso";
+import { allPages, api, idempotencyKey, type Schemas, send } from "../api";
+import { useLoad, useSubmit } from "../hooks";
+import { ConfirmButton, isoFromLocal, Pager, TableBox, Time } from "../ui/bits";
+import { Form, SelectField, TextField } from "../ui/form";
+import { MappingLevel } from "../ui/mapping-level";
+import { Done, Loading, ProblemNotice } from "../ui/notice";
+import { Screen, Section } from "../ui/screen";
+
+export const EVENT_STATUSES = [
+  "NotReady",
+  "OffLine",
+  "Published",
+  "Registering",
+  "SoldOut",
+  "InProgress",
+  "Closed",
+  "Archived",
+] as const;
+
+function useProfile(uid: string) {
+  return useLoad(() => send(api().GET("/v1/profiles/{uid}", { params: { path: { uid } } })), [uid]);
+}
+
+export function useIntegrations() {
+  return useLoad(
+    () =>
+      allPages((page) =>
+        send(api().GET("/v1/integrations", { params: { query: { page, page_size: 200 } } })),
+      ),
+    [],
+  );
+}
+
+/** A profile: its events, the integration active on it ("Geek > Integrations"), its mapping. */
+export function Profile() {
+  const { uid } = useRoute().params;
+  const profile = useProfile(uid);
+  const integrations = useIntegrations();
+  if (profile.problem) {
+    return (
+      <Screen title="Profile">
+        <ProblemNotice problem={profile.problem} onRetry={profile.reload} />
+      </Screen>
+    );
+  }
+  if (!profile.data) return <Loading what="Loading the profile" />;
+  const current = profile.data.data;
+  return (
+    <Screen
+      title={current.name}
+      crumbs={[{ href: "/console/profiles", label: "Profiles" }]}
+      actions={<a href={`/console/profiles/${uid}/mapping`}>Field mapping (profile level)</a>}
+    >
+      <p class="muted small">
+        Profile <code>{uid}</code>
+      </p>
+      <ProfileEvents uid={uid} />
+      <Activation
+        profile={current}
+        integrations={integrations.data ?? []}
+        onChanged={profile.reload}
+      />
+      <ProfileSettings profile={current} onSaved={profile.set} />
+    </Screen>
+  );
+}
+
+function ProfileEvents({ uid }: { uid: string }) {
+  const { query, route, path } = useLocation();
+  const page = Number(query.page) || 1;
+  const events = useLoad(
+    () =>
+      send(
+        api().GET("/v1/events", { params: { query: { profile_uid: uid, page, page_size: 50 } } }),
+      ),
+    [uid, page],
+  );
+  const [draft, setDraft] = useState({ name: "", start: "", end: "", status: "Registering" });
+  const [timezone, setTimezone] = useState(
+    () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+  );
+  const create = useSubmit();
+  const submit = async () => {
+    const key = idempotencyKey();
+    const made = await create.run(() =>
+      send(
+        api().POST("/v1/events", {
+          params: { header: { "idempotency-key": key } },
+          body: {
+            profile_uid: uid,
+            name: draft.name,
+            start_date: isoFromLocal(draft.start),
+            end_date: isoFromLocal(draft.end),
+            status: draft.status as Schemas["Event"]["status"],
+            timezone,
+          },
+        }),
+      ),
+    );
+    if (made) route(`/console/events/${made.data.uid}`);
+  };
+  return (
+    <>
+      <Section title="Events">
+        {events.problem && <ProblemNotice problem={events.problem} onRetry={events.reload} />}
+        {events.loading && !events.data && <Loading />}
+        {events.data && (
+          <>
+            <TableBox label="Events of this profile">
+              <thead>
+                <tr>
+                  <th scope="col">Event</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Starts</th>
+                  <th scope="col">Attendees</th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.data.data.map((event) => (
+                  <tr key={event.uid}>
+                    <td>
+                      <a href={`/console/events/${event.uid}`}>{event.name}</a>
+                    </td>
+                    <td>{event.status}</td>
+                    <td>
+                      <Time value={event.start_date} />
+                    </td>
+                    <td>{event.guest_count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </TableBox>
+            {events.data.data.length === 0 && <p>No event yet.</p>}
+            <Pager
+              meta={events.data.meta}
+              label="Event pages"
+              onPage={(p) => route(`${path}?page=${p}`)}
+            />
+          </>
+        )}
+      </Section>
+      <Section title="New event">
+        <Form
+          label="New event"
+          onSubmit={submit}
+          problem={create.problem}
+          onRetry={create.retry}
+          paths={["name", "start_date", "end_date", "status", "timezone", "profile_uid"]}
+          pending={create.pending}
+          submit="Create event"
+        >
+          <TextField
+            label="Name"
+            name="name"
+            value={draft.name}
+            onValue={(name) => setDraft({ ...draft, name })}
+            problem={create.problem}
+          />
+          <div class="grid">
+            <TextField
+              label="Starts"
+              name="start_date"
+              type="datetime-local"
+              value={draft.start}
+              onValue={(start) => setDraft({ ...draft, start })}
+              problem={create.problem}
+              hint="In your browser's time zone."
+            />
+            <TextField
+              label="Ends"
+              name="end_date"
+              type="datetime-local"
+              value={draft.end}
+              onValue={(end) => setDraft({ ...draft, end })}
+              problem={create.problem}
+            />
+            <SelectField
+              label="Status"
+              name="status"
+              value={draft.status}
+              onValue={(status) => setDraft({ ...draft, status })}
+              options={EVENT_STATUSES.map((s) => ({ value: s, label: s }))}
+              problem={create.problem}
+            />
+            <TextField
+              label="Time zone"
+              name="timezone"
+              value={timezone}
+              onValue={setTimezone}
+              problem={create.problem}
+              hint="IANA name, e.g. Europe/Brussels."
+            />
+          </div>
+          <p class="muted small">
+            The form starts with e-mail (required), first name and last name, plus the fixed fields
+            of the integration active on this profile. Edit it on the event.
+          </p>
+        </Form>
+      </Section>
+    </>
+  );
+}
+
+/**
+ * "Geek > Integrations" of the profile: which integration is active (its webhooks fire for the
+ * profile's events); activating one replaces the previous one, and says which.
+ */
+function Activation({
+  profile,
+  integrations,
+  onChanged,
+}: {
+  profile: Schemas["Profile"];
+  integrations: readonly Schemas["Integration"][];
+  onChanged: () => void;
+}) {
+  const linked = integrations.filter((i) => i.profile_uids.includes(profile.uid));
+  const nameOf = (id: string | null | undefined) =>
+    id ? (integrations.find((i) => i.id === id)?.name ?? id) : undefined;
+  const [chosen, setChosen] = useState("");
+  const choice = chosen || linked.find((i) => i.id !== profile.active_integration_id)?.id || "";
+  const change = useSubmit();
+  const [outcome, setOutcome] = useState<string>();
+  const activate = async () => {
+    const result = await change.run(() =>
+      send(
+        api().PUT("/v1/profiles/{uid}/integration", {
+          params: { path: { uid: profile.uid } },
+          body: { integration_id: choice },
+        }),
+      ),
+    );
+    if (!result) return;
+    const { integration_id, replaced_integration_id } = result.data;
+    setOutcome(
+      `${nameOf(integration_id)} is now active on this profile. ${
+        replaced_integration_id === integration_id
+          ? "It was already active."
+          : replaced_integration_id
+            ? `It replaced ${nameOf(replaced_integration_id)}.`
+            : "No integration was active before."
+      }`,
+    );
+    onChanged();
+  };
+  const deactivate = async () => {
+    const result = await change.run(() =>
+      send(
+        api().DELETE("/v1/profiles/{uid}/integration", { params: { path: { uid: profile.uid } } }),
+      ),
+    );
+    if (!result) return;
+    const replaced = result.data.replaced_integration_id;
+    setOutcome(replaced ? `${nameOf(replaced)} is no longer active.` : "Nothing was active.");
+    onChanged();
+  };
+  return (
+    <Section
+      title="Integrations"
+      id="integrations"
+      hint="Only one integration is active per profile: its webhooks fire for this profile's events, and its fixed fields are locked into their forms."
+    >
+      <p>
+        Active now:{" "}
+        {profile.active_integration_id ? (
+          <a href={`/console/integrations/${profile.active_integration_id}`}>
+            <strong>{nameOf(profile.active_integration_id)}</strong>
+          </a>
+        ) : (
+          <strong>none</strong>
+        )}
+      </p>
+      {outcome && <Done>{outcome}</Done>}
+      {linked.length === 0 ? (
+        <p class="muted">
+          No integration lists this profile yet: link it in an integration's{" "}
+          <a href="/console/integrations">basic settings</a>.
+        </p>
+      ) : (
+        <Form
+          label="Activate an integration"
+          onSubmit={activate}
+          problem={change.problem}
+          onRetry={change.retry}
+          paths={["integration_id"]}
+          pending={change.pending}
+          submit="Activate"
+          pendingText="Activating…"
+          secondary={
+            profile.active_integration_id && (
+              <ConfirmButton
+                confirm="Deactivate: its webhooks stop firing for this profile?"
+                onConfirm={deactivate}
+                pending={change.pending}
+              >
+                Deactivate
+              </ConfirmButton>
+            )
+          }
+        >
+          <SelectField
+            label="Integration"
+            name="integration_id"
+            value={choice}
+            onValue={setChosen}
+            options={linked.map((i) => ({
+              value: i.id,
+              label: i.id === profile.active_integration_id ? `${i.name} (active)` : i.name,
+            }))}
+            problem={change.problem}
+          />
+        </Form>
+      )}
+    </Section>
+  );
+}
+
+function ProfileSettings({
+  profile,
+  onSaved,
+}: {
+  profile: Schemas["Profile"];
+  onSaved: (saved: { data: Schemas["Profile"] }) => void;
+}) {
+  const { route } = useLocation();
+  const [name, setName] = useState(profile.name);
+  const save = useSubmit();
+  const remove = useSubmit();
+  const [saved, setSaved] = useState(false);
+  return (
+    <Section title="Profile settings">
+      {saved && <Done>Saved.</Done>}
+      <Form
+        label="Rename the profile"
+        onSubmit={async () => {
+          const result = await save.run(() =>
+            send(
+              api().PATCH("/v1/profiles/{uid}", {
+                params: { path: { uid: profile.uid } },
+                body: { name },
+              }),
+            ),
+          );
+          setSaved(Boolean(result));
+          if (result) onSaved(result);
+        }}
+        problem={save.problem}
+        onRetry={save.retry}
+        paths={["name"]}
+        pending={save.pending}
+        submit="Save"
+      >
+        <TextField label="Name" name="name" value={name} onValue={setName} problem={save.problem} />
+      </Form>
+      {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.retry} />}
+      <ConfirmButton
+        confirm="Delete this profile?"
+        pending={remove.pending}
+        onConfirm={async () => {
+          const done = await remove.run(async () => {
+            await send(
+              api().DELETE("/v1/profiles/{uid}", { params: { path: { uid: profile.uid } } }),
+            );
+            return true;
+          });
+          if (done) route("/console/profiles");
+        }}
+      >
+        Delete profile
+      </ConfirmButton>
+    </Section>
+  );
+}
+
+/** The profile level of the field mapping, with the live preview. */
+export function ProfileMapping() {
+  const { uid } = useRoute().params;
+  const profile = useProfile(uid);
+  const integrations = useIntegrations();
+  return (
+    <MappingLevel
+      level="profile"
+      title={`Field mapping: ${profile.data?.data.name ?? "profile"}`}
+      crumbs={[
+        { href: "/console/profiles", label: "Profiles" },
+        { href: `/console/profiles/${uid}`, label: profile.data?.data.name ?? uid },
+      ]}
+      hint="Applies to this profile's attendees after the account's and the integration's entries; an entry with the same output key replaces theirs."
+      load={async () =>
+        (await send(api().GET("/v1/profiles/{uid}/field-mapping", { params: { path: { uid } } })))
+          .data.field_mapping
+      }
+      save={async (field_mapping) =>
+        (
+          await send(
+            api().PUT("/v1/profiles/{uid}/field-mapping", {
+              params: { path: { uid } },
+              body: { field_mapping },
+            }),
+          )
+        ).data.field_mapping
+      }
+      integrations={(integrations.data ?? []).filter((i) => i.profile_uids.includes(uid))}
+      defaultIntegration={profile.data?.data.active_integration_id ?? undefined}
+      deps={[uid]}
+    />
+  );
+}

@@ -1,0 +1,481 @@
+import { useEffect, useState } from "preact/hooks";
+import { useLocation, useRoute } from "preact-iso";
+import { api, idempotencyKey, type Problem, problemOf, type Schemas, send } from "../api";
+import { useLoad, useSubmit } from "../hooks";
+import { Badge, ConfirmButton, isoFromLocal, Json, SecretOnce } from "../ui/bits";
+import { setFlash, takeFlash } from "../ui/flash";
+import { Checkbox, detailFor, Form, SelectField, TextField } from "../ui/form";
+import { Done, Loading, ProblemNotice } from "../ui/notice";
+import { Section } from "../ui/screen";
+import { IntegrationScreen, useIntegration } from "./integration-tabs";
+
+type WebhookData = Schemas["Webhook"];
+export const TRIGGERS = [
+  "guest.create",
+  "guest.update",
+  "guest.delete",
+  "guest.manual",
+  "event.create",
+  "event.update",
+  "event.delete",
+  "event.manual",
+] as const;
+const METHODS = ["POST", "PUT", "PATCH", "GET", "DELETE"] as const;
+type Trigger = (typeof TRIGGERS)[number];
+type HeaderRow = { name: string; value: string; saved: boolean };
+
+/** The webhook's state in words: enabled, failing, or disabled and why. */
+export function WebhookState({ webhook }: { webhook: WebhookData & { state?: string } }) {
+  if (!webhook.enabled) {
+    const why =
+      webhook.disabled_reason === "gone"
+        ? "the target answered 410 Gone"
+        : webhook.disabled_reason === "failing"
+          ? "every attempt failed for 5 days"
+          : webhook.disabled_reason;
+    return <Badge tone="bad">disabled{why ? `: ${why}` : ""}</Badge>;
+  }
+  if (webhook.state && webhook.state !== "enabled" && webhook.state !== "healthy") {
+    return <Badge tone="warn">{webhook.state}</Badge>;
+  }
+  return <Badge tone="ok">enabled</Badge>;
+}
+
+type Draft = {
+  name: string;
+  trigger: Trigger;
+  url: string;
+  method: WebhookData["method"];
+  headers: HeaderRow[];
+  headersChanged: boolean;
+  eventUids: string;
+  enabled: boolean;
+};
+
+function draftOf(webhook?: WebhookData, trigger?: string): Draft {
+  return {
+    name: webhook?.name ?? "",
+    trigger: (webhook?.trigger ??
+      (TRIGGERS.includes(trigger as Trigger) ? trigger : "guest.create")) as Trigger,
+    url: webhook?.url ?? "",
+    method: webhook?.method ?? "POST",
+    headers: Object.keys(webhook?.headers ?? {}).map((name) => ({ name, value: "", saved: true })),
+    headersChanged: false,
+    eventUids: (webhook?.event_uids ?? []).join(", "),
+    enabled: webhook?.enabled ?? true,
+  };
+}
+
+/** The body fields of a create or an update; headers only when they were edited (they replace all). */
+function bodyOf(draft: Draft, creating: boolean) {
+  return {
+    name: draft.name,
+    trigger: draft.trigger,
+    url: draft.url,
+    method: draft.method,
+    event_uids: draft.eventUids,
+    enabled: draft.enabled,
+    ...(creating || draft.headersChanged
+      ? { headers: Object.fromEntries(draft.headers.map((h) => [h.name.trim(), h.value])) }
+      : {}),
+  };
+}
+
+function WebhookFields({
+  draft,
+  setDraft,
+  problem,
+}: {
+  draft: Draft;
+  setDraft: (draft: Draft) => void;
+  problem?: Problem;
+}) {
+  const manual = draft.trigger.endsWith(".manual");
+  const setHeaders = (headers: HeaderRow[]) =>
+    setDraft({ ...draft, headers, headersChanged: true });
+  return (
+    <>
+      <div class="grid">
+        <SelectField
+          label="Trigger"
+          name="trigger"
+          value={draft.trigger}
+          onValue={(trigger) => setDraft({ ...draft, trigger: trigger as Trigger })}
+          options={TRIGGERS.map((t) => ({ value: t, label: t }))}
+          problem={problem}
+        />
+        <TextField
+          label="Name"
+          name="name"
+          value={draft.name}
+          onValue={(name) => setDraft({ ...draft, name })}
+          problem={problem}
+          hint={manual ? "The label of the button on the event's or attendee's page." : undefined}
+        />
+        <SelectField
+          label="Method"
+          name="method"
+          value={draft.method}
+          onValue={(method) => setDraft({ ...draft, method: method as Draft["method"] })}
+          options={METHODS.map((m) => ({ value: m, label: m }))}
+          problem={problem}
+          hint="GET and DELETE send no body: trigger, uid and event_uid go in the query string."
+        />
+      </div>
+      <TextField
+        label="URL"
+        name="url"
+        type="url"
+        value={draft.url}
+        onValue={(url) => setDraft({ ...draft, url })}
+        problem={problem}
+        hint="Where the payload goes (https)."
+      />
+      <fieldset class="rows">
+        <legend>Headers</legend>
+        <p class="hint">
+          Sent with every request (a bearer token, say). Values are stored encrypted and never shown
+          again; changing the headers replaces them all, so type every value again.
+        </p>
+        {detailFor(problem, "headers") && (
+          <p class="field-error">{detailFor(problem, "headers")}</p>
+        )}
+        {draft.headers.map((header, index) => (
+          <fieldset class="grid row-card" key={index}>
+            <legend class="sr-only">Header {index + 1}</legend>
+            <TextField
+              label="Header name"
+              name={`headers.${index}.name`}
+              value={header.name}
+              onValue={(name) =>
+                setHeaders(draft.headers.map((h, i) => (i === index ? { ...h, name } : h)))
+              }
+            />
+            <TextField
+              label="Value"
+              name={`headers.${index}.value`}
+              type="password"
+              autoComplete="off"
+              placeholder={header.saved && !draft.headersChanged ? "•••••••• (saved)" : undefined}
+              value={header.value}
+              onValue={(value) =>
+                setHeaders(draft.headers.map((h, i) => (i === index ? { ...h, value } : h)))
+              }
+            />
+            <button
+              type="button"
+              class="danger"
+              onClick={() => setHeaders(draft.headers.filter((_, i) => i !== index))}
+            >
+              Remove header<span class="sr-only"> {header.name}</span>
+            </button>
+          </fieldset>
+        ))}
+        <button
+          type="button"
+          onClick={() => setHeaders([...draft.headers, { name: "", value: "", saved: false }])}
+        >
+          Add a header
+        </button>
+      </fieldset>
+      <TextField
+        label="Only for these events"
+        name="event_uids"
+        value={draft.eventUids}
+        onValue={(eventUids) => setDraft({ ...draft, eventUids })}
+        problem={problem}
+        hint="Event UIDs separated by commas (evt_…, evt_…); empty: every event."
+      />
+      <Checkbox
+        label="Enabled"
+        name="enabled"
+        checked={draft.enabled}
+        onChecked={(enabled) => setDraft({ ...draft, enabled })}
+        problem={problem}
+      />
+    </>
+  );
+}
+
+const PATHS = ["name", "trigger", "url", "method", "headers", "event_uids", "enabled"];
+
+/** Add a webhook: its trigger, name, URL, method, headers, events. */
+export function WebhookNew() {
+  const { id } = useRoute().params;
+  const { query, route } = useLocation();
+  const integration = useIntegration(id);
+  const [draft, setDraft] = useState(() => draftOf(undefined, query.trigger));
+  const create = useSubmit();
+  return (
+    <IntegrationScreen id={id} part="New webhook" integration={integration}>
+      {() => (
+        <Form
+          label="New webhook"
+          onSubmit={async () => {
+            const key = idempotencyKey();
+            const made = await create.run(() =>
+              send(
+                api().POST("/v1/integrations/{id}/webhooks", {
+                  params: { path: { id }, header: { "idempotency-key": key } },
+                  body: bodyOf(draft, true),
+                }),
+              ),
+            );
+            if (!made) return;
+            setFlash(`secret:${made.data.id}`, made.data.secret);
+            route(`/console/integrations/${id}/webhooks/${made.data.id}`);
+          }}
+          problem={create.problem}
+          onRetry={create.retry}
+          paths={PATHS}
+          pending={create.pending}
+          submit="Add webhook"
+        >
+          <WebhookFields draft={draft} setDraft={setDraft} problem={create.problem} />
+        </Form>
+      )}
+    </IntegrationScreen>
+  );
+}
+
+/** A webhook: edit it, test it, rotate its signing secret, recover its failed deliveries. */
+export function Webhook() {
+  const { id, webhookId } = useRoute().params;
+  const integration = useIntegration(id);
+  const webhook = useLoad(
+    () =>
+      send(
+        api().GET("/v1/integrations/{id}/webhooks/{webhook_id}", {
+          params: { path: { id, webhook_id: webhookId } },
+        }),
+      ),
+    [id, webhookId],
+  );
+  const [secret] = useState(() => takeFlash(`secret:${webhookId}`));
+  return (
+    <IntegrationScreen
+      id={id}
+      part={webhook.data ? `Webhook “${webhook.data.data.name}”` : "Webhook"}
+      integration={integration}
+    >
+      {() => (
+        <>
+          {secret && <SecretOnce label="Signing secret." value={secret} />}
+          {webhook.problem && <ProblemNotice problem={webhook.problem} onRetry={webhook.reload} />}
+          {!webhook.data && !webhook.problem && <Loading />}
+          {webhook.data && <WebhookPage webhook={webhook.data.data} onSaved={webhook.set} />}
+        </>
+      )}
+    </IntegrationScreen>
+  );
+}
+
+function WebhookPage({
+  webhook,
+  onSaved,
+}: {
+  webhook: WebhookData;
+  onSaved: (saved: { data: WebhookData }) => void;
+}) {
+  const { route } = useLocation();
+  const [draft, setDraft] = useState(() => draftOf(webhook));
+  useEffect(() => setDraft(draftOf(webhook)), [webhook]);
+  const save = useSubmit();
+  const [saved, setSaved] = useState(false);
+  const path = { id: webhook.integration_id, webhook_id: webhook.id };
+  return (
+    <>
+      <p>
+        State: <WebhookState webhook={webhook} /> · signing secret{" "}
+        <code>{webhook.secret_prefix}…</code> ·{" "}
+        <a
+          href={`/console/integrations/${webhook.integration_id}/deliveries?webhook_id=${webhook.id}`}
+        >
+          its deliveries
+        </a>
+      </p>
+      {saved && <Done>Webhook saved.</Done>}
+      <Form
+        label="Webhook"
+        onSubmit={async () => {
+          const result = await save.run(() =>
+            send(
+              api().PATCH("/v1/integrations/{id}/webhooks/{webhook_id}", {
+                params: { path },
+                body: bodyOf(draft, false),
+              }),
+            ),
+          );
+          setSaved(Boolean(result));
+          if (result) onSaved(result);
+        }}
+        problem={save.problem}
+        onRetry={save.retry}
+        paths={PATHS}
+        pending={save.pending}
+        submit="Save webhook"
+      >
+        <WebhookFields draft={draft} setDraft={setDraft} problem={save.problem} />
+      </Form>
+      <TestSend webhook={webhook} />
+      <RotateSecret webhook={webhook} />
+      <Recover webhook={webhook} />
+      <Section title="Delete">
+        <DeleteWebhook
+          webhook={webhook}
+          onDeleted={() => route(`/console/integrations/${webhook.integration_id}/webhooks`)}
+        />
+      </Section>
+    </>
+  );
+}
+
+function TestSend({ webhook }: { webhook: WebhookData }) {
+  const test = useSubmit();
+  const [result, setResult] = useState<Schemas["WebhookTestResult"]>();
+  return (
+    <Section
+      title="Send a test"
+      hint="Sends a signed sample of this trigger now, and shows the answer. Nothing is logged as a delivery."
+    >
+      <button
+        type="button"
+        disabled={test.pending}
+        onClick={async () => {
+          setResult(undefined);
+          const answer = await test.run(() =>
+            send(
+              api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/test", {
+                params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
+              }),
+            ),
+          );
+          setResult(answer?.data);
+        }}
+      >
+        {test.pending ? "Sending the test…" : "Send test"}
+      </button>
+      {test.problem && <ProblemNotice problem={test.problem} onRetry={test.retry} />}
+      {result && (
+        <div class={`notice ${result.success ? "notice-ok" : "notice-error"}`} role="status">
+          <p>
+            <strong>
+              {result.success ? "The receiver accepted it." : "The receiver did not accept it."}
+            </strong>{" "}
+            Status {result.status_code ?? "none"} in {result.duration_ms} ms
+            {result.error && <>: {result.error}</>}
+          </p>
+          {result.response_excerpt && (
+            <Json value={result.response_excerpt} label="The receiver's answer" />
+          )}
+        </div>
+      )}
+    </Section>
+  );
+}
+
+function RotateSecret({ webhook }: { webhook: WebhookData }) {
+  const rotate = useSubmit();
+  const [secret, setSecret] = useState<string>();
+  return (
+    <Section
+      title="Signing secret"
+      hint="After a rotation the previous secret keeps signing, as a second signature, for 24 hours: time to update the receiver."
+    >
+      {secret && <SecretOnce label="New signing secret." value={secret} />}
+      {rotate.problem && <ProblemNotice problem={rotate.problem} onRetry={rotate.retry} />}
+      <ConfirmButton
+        confirm="Rotate the signing secret?"
+        pending={rotate.pending}
+        onConfirm={async () => {
+          const answer = await rotate.run(() =>
+            send(
+              api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/secret/rotate", {
+                params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
+              }),
+            ),
+          );
+          setSecret(answer?.data.secret);
+        }}
+      >
+        Rotate signing secret
+      </ConfirmButton>
+    </Section>
+  );
+}
+
+function Recover({ webhook }: { webhook: WebhookData }) {
+  const [since, setSince] = useState("");
+  const recover = useSubmit();
+  const [count, setCount] = useState<number>();
+  return (
+    <Section
+      title="Recover failed deliveries"
+      hint="After fixing the receiver (and enabling the webhook again), send every failed delivery since a time once more."
+    >
+      {count !== undefined && (
+        <Done>
+          {count === 0
+            ? "No failed delivery since then."
+            : `${count} failed ${count === 1 ? "delivery" : "deliveries"} sent again.`}
+        </Done>
+      )}
+      <Form
+        label="Recover failed deliveries"
+        onSubmit={async () => {
+          setCount(undefined);
+          const answer = await recover.run(() =>
+            send(
+              api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/recover", {
+                params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
+                body: { since: isoFromLocal(since) },
+              }),
+            ),
+          );
+          setCount(answer?.data.count);
+        }}
+        problem={recover.problem}
+        onRetry={recover.retry}
+        paths={["since"]}
+        pending={recover.pending}
+        submit="Recover"
+        pendingText="Recovering…"
+      >
+        <TextField
+          label="Failed since"
+          name="since"
+          type="datetime-local"
+          value={since}
+          onValue={setSince}
+          problem={recover.problem}
+        />
+      </Form>
+    </Section>
+  );
+}
+
+function DeleteWebhook({ webhook, onDeleted }: { webhook: WebhookData; onDeleted: () => void }) {
+  const [problem, setProblem] = useState<Problem>();
+  return (
+    <>
+      {problem && <ProblemNotice problem={problem} />}
+      <ConfirmButton
+        confirm={`Delete “${webhook.name}”?`}
+        onConfirm={async () => {
+          try {
+            await send(
+              api().DELETE("/v1/integrations/{id}/webhooks/{webhook_id}", {
+                params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
+              }),
+            );
+            onDeleted();
+          } catch (error) {
+            setProblem(problemOf(error));
+          }
+        }}
+      >
+        Delete webhook
+      </ConfirmButton>
+    </>
+  );
+}

@@ -1,0 +1,179 @@
+import type { Problem, Schemas } from "../api";
+import { detailFor, SelectField, TextField } from "./form";
+
+type Entry = Schemas["MappingEntry"];
+type FixedValue = Extract<Entry, { value: unknown }>["value"];
+export type MappingRow = { name: string; kind: "mapped_to" | "value"; source: string };
+
+/** Native attendee fields every attendee has, offered when typing a `mapped_to`. */
+export const SYSTEM_FIELDS = [
+  "uid",
+  "event_uid",
+  "profile_uid",
+  "event_name",
+  "event_start_date",
+  "event_end_date",
+  "language",
+  "registration_status",
+  "payment_status",
+  "payment_method",
+  "payment_date",
+  "payment_amount",
+  "amount_tax_excl",
+  "amount_tax",
+  "amount_tax_incl",
+  "check_ins",
+  "first_check_in_at",
+  "created_at",
+  "updated_at",
+  "email",
+  "firstname",
+  "lastname",
+];
+
+export function toMappingRows(entries: readonly Entry[]): MappingRow[] {
+  return entries.map((entry) =>
+    "mapped_to" in entry
+      ? { name: entry.name, kind: "mapped_to", source: entry.mapped_to }
+      : { name: entry.name, kind: "value", source: JSON.stringify(entry.value) },
+  );
+}
+
+/** A fixed value is JSON when it reads as JSON (123, true, null, ["a"]), else the text itself. */
+function fixedValue(text: string): FixedValue {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function fromMappingRows(rows: readonly MappingRow[]): Entry[] {
+  return rows.map((row) =>
+    row.kind === "mapped_to"
+      ? { name: row.name, mapped_to: row.source }
+      : { name: row.name, value: fixedValue(row.source) },
+  );
+}
+
+/**
+ * A field mapping as rows: the key in the output, then a native field (or dotted path) or a fixed
+ * value. Errors show on the row whose path the API names (`<prefix>.<index>.name`).
+ */
+export function MappingEditor({
+  rows,
+  onRows,
+  prefix = "field_mapping",
+  problem,
+  fields = [],
+  legend,
+}: {
+  rows: MappingRow[];
+  onRows: (rows: MappingRow[]) => void;
+  prefix?: string;
+  problem?: Problem;
+  /** Form field names to offer besides the system fields. */
+  fields?: readonly string[];
+  legend: string;
+}) {
+  const listId = `${prefix.replace(/\W/g, "-")}-native-fields`;
+  const update = (index: number, change: Partial<MappingRow>) =>
+    onRows(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
+  const move = (index: number, by: number) => {
+    const next = [...rows];
+    const [row] = next.splice(index, 1);
+    next.splice(index + by, 0, row);
+    onRows(next);
+  };
+  const rowError = (index: number) => detailFor(problem, `${prefix}.${index}`);
+  return (
+    <fieldset class="rows">
+      <legend>{legend}</legend>
+      <datalist id={listId}>
+        {[...new Set([...SYSTEM_FIELDS, ...fields])].map((name) => (
+          <option key={name} value={name} />
+        ))}
+      </datalist>
+      {rows.length === 0 && (
+        <p class="muted">No entries at this level: it adds nothing to the levels above it.</p>
+      )}
+      {rows.map((row, index) => {
+        const path = `${prefix}.${index}`;
+        const title = row.name || `entry ${index + 1}`;
+        const error = rowError(index);
+        return (
+          <fieldset class="row-card" key={index}>
+            <legend class="sr-only">Mapping entry {title}</legend>
+            <div class="grid">
+              <TextField
+                label="Output key"
+                name={`${path}.name`}
+                problem={problem}
+                value={row.name}
+                onValue={(name) => update(index, { name })}
+              />
+              <SelectField
+                label="Takes"
+                name={`${path}.kind`}
+                value={row.kind}
+                onValue={(kind) => update(index, { kind: kind as MappingRow["kind"] })}
+                options={[
+                  { value: "mapped_to", label: "a native field" },
+                  { value: "value", label: "a fixed value" },
+                ]}
+              />
+              {row.kind === "mapped_to" ? (
+                <TextField
+                  label="Native field"
+                  name={`${path}.mapped_to`}
+                  problem={problem}
+                  list={listId}
+                  value={row.source}
+                  onValue={(source) => update(index, { source })}
+                  hint="A field name or a dotted path (location.city)."
+                />
+              ) : (
+                <TextField
+                  label="Fixed value"
+                  name={`${path}.value`}
+                  problem={problem}
+                  value={row.source}
+                  onValue={(source) => update(index, { source })}
+                  hint="Text, or JSON (123, true, null, [1, 2])."
+                />
+              )}
+            </div>
+            {error &&
+              !detailFor(problem, `${path}.name`) &&
+              !detailFor(problem, `${path}.mapped_to`) && <p class="field-error">{error}</p>}
+            <div class="row-tools">
+              <button type="button" disabled={index === 0} onClick={() => move(index, -1)}>
+                Move up<span class="sr-only"> {title}</span>
+              </button>
+              <button
+                type="button"
+                disabled={index === rows.length - 1}
+                onClick={() => move(index, 1)}
+              >
+                Move down<span class="sr-only"> {title}</span>
+              </button>
+              <button
+                type="button"
+                class="danger"
+                onClick={() => onRows(rows.filter((_, i) => i !== index))}
+              >
+                Remove<span class="sr-only"> {title}</span>
+              </button>
+            </div>
+          </fieldset>
+        );
+      })}
+      <button
+        type="button"
+        onClick={() => onRows([...rows, { name: "", kind: "mapped_to", source: "" }])}
+      >
+        Add an entry
+      </button>
+    </fieldset>
+  );
+}
