@@ -48,7 +48,10 @@ export function consoleViteConfig(outDir) {
     root: SOURCE,
     base: "/console/",
     logLevel: "warn",
-    oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+    // The same build wherever it runs: vitest sets NODE_ENV=test, which would make a dev build.
+    mode: "production",
+    define: { "process.env.NODE_ENV": JSON.stringify("production") },
+    oxc: { jsx: { runtime: "automatic", importSource: "preact", development: false } },
     build: {
       outDir,
       emptyOutDir: true,

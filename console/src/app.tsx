@@ -6,7 +6,7 @@ import { AccountMapping } from "./screens/account";
 import { Attendee } from "./screens/attendee";
 import { Deliveries } from "./screens/deliveries";
 import { Delivery } from "./screens/delivery";
-import { Event } from "./screens/event";
+import { Event, EventSettings } from "./screens/event";
 import { EventIntegration } from "./screens/event-integration";
 import { Home } from "./screens/home";
 import { IntegrationFixedConfiguration } from "./screens/integration-fixed";
@@ -94,6 +94,7 @@ function Shell() {
           <Route path="/console/profiles/:uid" component={Profile} />
           <Route path="/console/profiles/:uid/mapping" component={ProfileMapping} />
           <Route path="/console/events/:uid" component={Event} />
+          <Route path="/console/events/:uid/settings" component={EventSettings} />
           <Route path="/console/events/:uid/integration" component={EventIntegration} />
           <Route path="/console/attendees/:uid" component={Attendee} />
           <Route path="/console/integrations" component={Integrations} />

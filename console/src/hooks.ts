@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { type Problem, problemOf } from "./api";
+import { idempotencyKey, type Problem, problemOf } from "./api";
 
 export type Loaded<T> = {
   data: T | undefined;
@@ -34,38 +34,56 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   return { ...state, reload, set };
 }
 
-export type Submit = {
+export type Submit<A extends unknown[]> = {
   pending: boolean;
   problem: Problem | undefined;
-  /** Runs `work`; on failure keeps the problem (and the work, for a retry) and returns undefined. */
-  run: <T>(work: () => Promise<T>) => Promise<T | undefined>;
-  retry: () => void;
+  /** Runs the handler; a failure is kept as `problem` (and `submit` again is the retry). */
+  submit: (...args: A) => Promise<void>;
   clear: () => void;
 };
 
-/** The state of a form's submission: pending (for progress), the API's problem, a retry. */
-export function useSubmit(): Submit {
+/**
+ * A form's submission: `handler` does the call and whatever follows its success (it throws on
+ * failure). `pending` is for progress; the API's problem is kept for the form to show; calling
+ * `submit` again retries the whole thing.
+ */
+export function useSubmit<A extends unknown[] = []>(
+  handler: (...args: A) => Promise<void>,
+): Submit<A> {
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<Problem>();
-  const last = useRef<() => Promise<unknown>>(undefined);
-  const run = useCallback(async <T>(work: () => Promise<T>) => {
-    last.current = work;
+  const latest = useRef(handler);
+  latest.current = handler;
+  const submit = useCallback(async (...args: A) => {
     setPending(true);
     setProblem(undefined);
     try {
-      return await work();
+      await latest.current(...args);
     } catch (error) {
       setProblem(problemOf(error));
-      return undefined;
     } finally {
       setPending(false);
     }
   }, []);
-  const retry = useCallback(() => {
-    if (last.current) void run(last.current);
-  }, [run]);
   const clear = useCallback(() => setProblem(undefined), []);
-  return { pending, problem, run, retry, clear };
+  return { pending, problem, submit, clear };
+}
+
+/**
+ * The `idempotency-key` of one create: the same across its retries (a create whose answer was
+ * lost is not made twice), a new one once it succeeded.
+ */
+export function useIdempotencyKey() {
+  const key = useRef<string | undefined>(undefined);
+  return {
+    current: () => {
+      key.current ??= idempotencyKey();
+      return key.current;
+    },
+    renew: () => {
+      key.current = undefined;
+    },
+  };
 }
 
 /** Runs `tick` every `ms` while the page is visible, and once more when it becomes visible. */

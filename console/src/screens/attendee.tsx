@@ -1,9 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { api, idempotencyKey, type Schemas, send } from "../api";
-import { useLoad, useSubmit } from "../hooks";
+import { api, type Schemas, send } from "../api";
+import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { ManualActions } from "../ui/actions";
-import { AttendeeFields, type FieldValues, patchValues } from "../ui/attendee-fields";
+import { AttendeeFields, type FieldValues, formPaths, patchValues } from "../ui/attendee-fields";
 import { ConfirmButton, isoFromLocal, Time } from "../ui/bits";
 import { Form, SelectField, TextField } from "../ui/form";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
@@ -76,29 +76,29 @@ function Payments({
   onPaid: (attendee: AttendeeData) => void;
 }) {
   const [draft, setDraft] = useState({ amount: "", method: "card", paidAt: "" });
-  const pay = useSubmit();
   const [paid, setPaid] = useState(false);
-  const money = (n: number) => n.toFixed(2);
-  const submit = async () => {
-    const key = idempotencyKey();
-    const result = await pay.run(() =>
-      send(
-        api().POST("/v1/attendees/{uid}/payments", {
-          params: { path: { uid: attendee.uid }, header: { "idempotency-key": key } },
-          body: {
-            amount: Number(draft.amount),
-            method: draft.method,
-            ...(draft.paidAt ? { paid_at: isoFromLocal(draft.paidAt) } : {}),
-          },
-        }),
-      ),
+  const idempotency = useIdempotencyKey();
+  const pay = useSubmit(async () => {
+    setPaid(false);
+    const result = await send(
+      api().POST("/v1/attendees/{uid}/payments", {
+        params: {
+          path: { uid: attendee.uid },
+          header: { "idempotency-key": idempotency.current() },
+        },
+        body: {
+          amount: Number(draft.amount),
+          method: draft.method,
+          ...(draft.paidAt ? { paid_at: isoFromLocal(draft.paidAt) } : {}),
+        },
+      }),
     );
-    setPaid(Boolean(result));
-    if (result) {
-      onPaid(result.data);
-      setDraft({ ...draft, amount: "" });
-    }
-  };
+    idempotency.renew();
+    setPaid(true);
+    onPaid(result.data);
+    setDraft({ ...draft, amount: "" });
+  });
+  const money = (n: number) => n.toFixed(2);
   return (
     <Section
       title="Payments"
@@ -120,9 +120,9 @@ function Payments({
       {paid && <Done>Payment recorded.</Done>}
       <Form
         label="Record a payment"
-        onSubmit={submit}
+        onSubmit={pay.submit}
         problem={pay.problem}
-        onRetry={pay.retry}
+        onRetry={pay.submit}
         paths={["amount", "method", "paid_at"]}
         pending={pay.pending}
         submit="Record payment"
@@ -174,34 +174,35 @@ function EditAttendee({
   useEffect(() => {
     setValues(Object.fromEntries(form.map((field) => [field.name, attendee[field.name] ?? ""])));
   }, [event.data, attendee]);
-  const save = useSubmit();
-  const remove = useSubmit();
   const [saved, setSaved] = useState(false);
-  const submit = async () => {
-    const result = await save.run(() =>
-      send(
-        api().PATCH("/v1/attendees/{uid}", {
-          params: { path: { uid: attendee.uid } },
-          body: {
-            registration_status: status as AttendeeData["registration_status"],
-            fields: patchValues(values),
-          },
-        }),
-      ),
+  const save = useSubmit(async () => {
+    setSaved(false);
+    const result = await send(
+      api().PATCH("/v1/attendees/{uid}", {
+        params: { path: { uid: attendee.uid } },
+        body: {
+          registration_status: status as AttendeeData["registration_status"],
+          fields: patchValues(values),
+        },
+      }),
     );
-    setSaved(Boolean(result));
-    if (result) onSaved(result.data);
-  };
+    setSaved(true);
+    onSaved(result.data);
+  });
+  const remove = useSubmit(async () => {
+    await send(api().DELETE("/v1/attendees/{uid}", { params: { path: { uid: attendee.uid } } }));
+    route(`/console/events/${attendee.event_uid}`);
+  });
   return (
     <Section title="Registration">
       {event.problem && <ProblemNotice problem={event.problem} onRetry={event.reload} />}
       {saved && <Done>Attendee saved.</Done>}
       <Form
         label="Edit the registration"
-        onSubmit={submit}
+        onSubmit={save.submit}
         problem={save.problem}
-        onRetry={save.retry}
-        paths={["fields", "registration_status"]}
+        onRetry={save.submit}
+        paths={[...formPaths(form), "registration_status"]}
         pending={save.pending}
         submit="Save attendee"
       >
@@ -215,19 +216,11 @@ function EditAttendee({
           problem={save.problem}
         />
       </Form>
-      {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.retry} />}
+      {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.submit} />}
       <ConfirmButton
         confirm="Delete this attendee (fires guest.delete)?"
         pending={remove.pending}
-        onConfirm={async () => {
-          const done = await remove.run(async () => {
-            await send(
-              api().DELETE("/v1/attendees/{uid}", { params: { path: { uid: attendee.uid } } }),
-            );
-            return true;
-          });
-          if (done) route(`/console/events/${attendee.event_uid}`);
-        }}
+        onConfirm={remove.submit}
       >
         Delete attendee
       </ConfirmButton>

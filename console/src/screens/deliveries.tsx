@@ -1,13 +1,12 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { ApiProblem, allPages, api, type Problem, problemOf, type Schemas, send } from "../api";
-import { useLoad, useSubmit, useWhileVisible } from "../hooks";
+import { useLoad, useWhileVisible } from "../hooks";
 import { Badge, isoFromLocal, localInput, TableBox, Time } from "../ui/bits";
-import { Form, SelectField, TextField } from "../ui/form";
-import { Done, Loading, ProblemNotice } from "../ui/notice";
-import { Section } from "../ui/screen";
+import { SelectField, TextField } from "../ui/form";
+import { Loading, ProblemNotice } from "../ui/notice";
 import { IntegrationScreen, useIntegration } from "./integration-tabs";
-import { TRIGGERS } from "./webhook";
+import { Recover, TRIGGERS } from "./webhook";
 
 type Delivery = Schemas["Delivery"];
 type Filters = { webhook_id?: string; trigger?: string; status?: string; since?: string };
@@ -259,7 +258,13 @@ export function Deliveries() {
             </TableBox>
           )}
           {rows && sorted.length === 0 && <p>No delivery matches yet.</p>}
-          <RecoverFailed id={id} webhooks={webhooks.data ?? []} chosen={filters.webhook_id} />
+          {(webhooks.data?.length ?? 0) > 0 && (
+            <Recover
+              integrationId={id}
+              webhooks={webhooks.data ?? []}
+              chosen={filters.webhook_id}
+            />
+          )}
         </>
       )}
     </IntegrationScreen>
@@ -270,71 +275,4 @@ function maxUpdated(items: Iterable<Delivery>) {
   let max: string | undefined;
   for (const item of items) if (!max || item.updated_at > max) max = item.updated_at;
   return max;
-}
-
-function RecoverFailed({
-  id,
-  webhooks,
-  chosen,
-}: {
-  id: string;
-  webhooks: readonly Schemas["Webhook"][];
-  chosen?: string;
-}) {
-  const [webhookId, setWebhookId] = useState(chosen ?? "");
-  const [since, setSince] = useState("");
-  const recover = useSubmit();
-  const [count, setCount] = useState<number>();
-  const target = webhookId || webhooks[0]?.id || "";
-  return (
-    <Section
-      title="Recover failed deliveries"
-      hint="Send again every failed delivery of a webhook since a time."
-    >
-      {count !== undefined && (
-        <Done>
-          {count} failed {count === 1 ? "delivery" : "deliveries"} sent again.
-        </Done>
-      )}
-      <Form
-        label="Recover failed deliveries"
-        onSubmit={async () => {
-          setCount(undefined);
-          const answer = await recover.run(() =>
-            send(
-              api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/recover", {
-                params: { path: { id, webhook_id: target } },
-                body: { since: isoFromLocal(since) },
-              }),
-            ),
-          );
-          setCount(answer?.data.count);
-        }}
-        problem={recover.problem}
-        onRetry={recover.retry}
-        paths={["since", "webhook_id"]}
-        pending={recover.pending}
-        submit="Recover"
-        pendingText="Recovering…"
-      >
-        <div class="grid">
-          <SelectField
-            label="Webhook"
-            name="webhook_id"
-            value={target}
-            onValue={setWebhookId}
-            options={webhooks.map((w) => ({ value: w.id, label: w.name }))}
-          />
-          <TextField
-            label="Failed since"
-            name="since"
-            type="datetime-local"
-            value={since}
-            onValue={setSince}
-            problem={recover.problem}
-          />
-        </div>
-      </Form>
-    </Section>
-  );
 }

@@ -14,8 +14,13 @@ export function Delivery() {
     () => send(api().GET("/v1/deliveries/{id}", { params: { path: { id } } })),
     [id],
   );
-  const redeliver = useSubmit();
   const [queued, setQueued] = useState(false);
+  const redeliver = useSubmit(async () => {
+    setQueued(false);
+    await send(api().POST("/v1/deliveries/{id}/redeliver", { params: { path: { id } } }));
+    setQueued(true);
+    setTimeout(delivery.reload, 1500);
+  });
   const current = delivery.data?.data;
   return (
     <Screen
@@ -66,20 +71,10 @@ export function Delivery() {
           </dl>
           {queued && <Done>Sent again: the new attempt appears below in a moment.</Done>}
           {redeliver.problem && (
-            <ProblemNotice problem={redeliver.problem} onRetry={redeliver.retry} />
+            <ProblemNotice problem={redeliver.problem} onRetry={redeliver.submit} />
           )}
           <div class="button-row">
-            <button
-              type="button"
-              disabled={redeliver.pending}
-              onClick={async () => {
-                const answer = await redeliver.run(() =>
-                  send(api().POST("/v1/deliveries/{id}/redeliver", { params: { path: { id } } })),
-                );
-                setQueued(Boolean(answer));
-                if (answer) setTimeout(delivery.reload, 1500);
-              }}
-            >
+            <button type="button" disabled={redeliver.pending} onClick={() => redeliver.submit()}>
               {redeliver.pending ? "Sending again…" : "Redeliver"}
             </button>{" "}
             <button type="button" onClick={delivery.reload}>

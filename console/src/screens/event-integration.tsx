@@ -8,6 +8,7 @@ import {
   fromMappingRows,
   MappingEditor,
   type MappingRow,
+  mappingPaths,
   toMappingRows,
 } from "../ui/mapping-editor";
 import { MappingPreview } from "../ui/mapping-preview";
@@ -57,9 +58,29 @@ export function EventIntegration() {
     setFireOnPayment(stored.data?.fire_on_payment ?? false);
   }, [stored.data]);
 
-  const save = useSubmit();
-  const remove = useSubmit();
   const [outcome, setOutcome] = useState<string>();
+  const save = useSubmit(async () => {
+    setOutcome(undefined);
+    const result = await send(
+      api().PUT("/v1/events/{uid}/integration", {
+        params: { path: { uid } },
+        body: {
+          integration_id: integrationId || null,
+          field_mapping: fromMappingRows(rows),
+          mapping_mode: mode,
+          fire_on_payment: fireOnPayment,
+        },
+      }),
+    );
+    stored.set(result.data);
+    setOutcome("Saved: the event's triggers use these settings from now on.");
+  });
+  const remove = useSubmit(async () => {
+    setOutcome(undefined);
+    await send(api().DELETE("/v1/events/{uid}/integration", { params: { path: { uid } } }));
+    stored.set(null);
+    setOutcome("Removed: the event follows its profile's integration again.");
+  });
   const nameOf = (id: string | null | undefined) =>
     id ? (integrations.data?.find((i) => i.id === id)?.name ?? id) : undefined;
   const active = profile.data?.active_integration_id ?? undefined;
@@ -102,28 +123,15 @@ export function EventIntegration() {
         <div>
           <Form
             label="Integration for this event"
-            onSubmit={async () => {
-              const result = await save.run(() =>
-                send(
-                  api().PUT("/v1/events/{uid}/integration", {
-                    params: { path: { uid } },
-                    body: {
-                      integration_id: integrationId || null,
-                      field_mapping: fromMappingRows(rows),
-                      mapping_mode: mode,
-                      fire_on_payment: fireOnPayment,
-                    },
-                  }),
-                ),
-              );
-              if (result) {
-                stored.set(result.data);
-                setOutcome("Saved: the event's triggers use these settings from now on.");
-              }
-            }}
+            onSubmit={save.submit}
             problem={save.problem}
-            onRetry={save.retry}
-            paths={["integration_id", "field_mapping", "mapping_mode", "fire_on_payment"]}
+            onRetry={save.submit}
+            paths={[
+              "integration_id",
+              ...mappingPaths("field_mapping", rows),
+              "mapping_mode",
+              "fire_on_payment",
+            ]}
             pending={save.pending}
             submit="Save for this event"
             secondary={
@@ -131,18 +139,7 @@ export function EventIntegration() {
                 <ConfirmButton
                   confirm="Remove: the event follows its profile again?"
                   pending={remove.pending}
-                  onConfirm={async () => {
-                    const done = await remove.run(async () => {
-                      await send(
-                        api().DELETE("/v1/events/{uid}/integration", { params: { path: { uid } } }),
-                      );
-                      return true;
-                    });
-                    if (done) {
-                      stored.set(null);
-                      setOutcome("Removed: the event follows its profile's integration again.");
-                    }
-                  }}
+                  onConfirm={remove.submit}
                 >
                   Remove the override
                 </ConfirmButton>
@@ -190,7 +187,7 @@ export function EventIntegration() {
               hint="A payment of a registration then sends guest.update (with x-weft-cause: payment)."
             />
           </Form>
-          {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.retry} />}
+          {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.submit} />}
         </div>
         <MappingPreview
           level="event"

@@ -1,11 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { api, idempotencyKey, type Schemas, send } from "../api";
-import { useLoad, useSubmit } from "../hooks";
+import { api, type Schemas, send } from "../api";
+import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { ManualActions, SelectionActions, useActions } from "../ui/actions";
-import { AttendeeFields, type FieldValues, filledValues } from "../ui/attendee-fields";
+import { AttendeeFields, type FieldValues, filledValues, formPaths } from "../ui/attendee-fields";
 import { isoFromLocal, localInput, Pager, TableBox, Time } from "../ui/bits";
-import { type FieldRow, FieldsEditor, fromRows, toRows } from "../ui/fields-editor";
+import { type FieldRow, FieldsEditor, fromRows, rowPaths, toRows } from "../ui/fields-editor";
 import { Form, SelectField, TextField } from "../ui/form";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
 import { Screen, Section } from "../ui/screen";
@@ -52,7 +52,12 @@ export function Event() {
         { href: "/console/profiles", label: "Profiles" },
         { href: `/console/profiles/${current.profile_uid}`, label: profileName ?? "Profile" },
       ]}
-      actions={<a href={`/console/events/${uid}/integration`}>Integration for this event</a>}
+      actions={
+        <>
+          <a href={`/console/events/${uid}/settings`}>Settings and registration form</a>
+          <a href={`/console/events/${uid}/integration`}>Integration for this event</a>
+        </>
+      }
     >
       <dl class="facts">
         <dt>Status</dt>
@@ -85,7 +90,6 @@ export function Event() {
       </Section>
       <EventAttendees event={current} refresh={registered} />
       <AddAttendee event={current} onAdded={() => setRegistered((n) => n + 1)} />
-      <EventEdit event={current} onSaved={event.set} />
     </Screen>
   );
 }
@@ -243,30 +247,27 @@ function AddAttendee({ event, onAdded }: { event: EventData; onAdded: () => void
   const [values, setValues] = useState<FieldValues>({});
   const [status, setStatus] = useState("Complete");
   const [amounts, setAmounts] = useState({ excl: "", tax: "" });
-  const add = useSubmit();
   const [added, setAdded] = useState<Schemas["Attendee"]>();
-  const submit = async () => {
-    const key = idempotencyKey();
-    const result = await add.run(() =>
-      send(
-        api().POST("/v1/attendees", {
-          params: { header: { "idempotency-key": key } },
-          body: {
-            event_uid: event.uid,
-            registration_status: status as Schemas["Attendee"]["registration_status"],
-            ...(amounts.excl ? { amount_tax_excl: Number(amounts.excl) } : {}),
-            ...(amounts.tax ? { amount_tax: Number(amounts.tax) } : {}),
-            fields: filledValues(values),
-          },
-        }),
-      ),
+  const idempotency = useIdempotencyKey();
+  const add = useSubmit(async () => {
+    setAdded(undefined);
+    const result = await send(
+      api().POST("/v1/attendees", {
+        params: { header: { "idempotency-key": idempotency.current() } },
+        body: {
+          event_uid: event.uid,
+          registration_status: status as Schemas["Attendee"]["registration_status"],
+          ...(amounts.excl ? { amount_tax_excl: Number(amounts.excl) } : {}),
+          ...(amounts.tax ? { amount_tax: Number(amounts.tax) } : {}),
+          fields: filledValues(values),
+        },
+      }),
     );
-    setAdded(result?.data);
-    if (result) {
-      setValues({});
-      onAdded();
-    }
-  };
+    idempotency.renew();
+    setAdded(result.data);
+    setValues({});
+    onAdded();
+  });
   return (
     <Section title="Add an attendee">
       {added && (
@@ -277,10 +278,10 @@ function AddAttendee({ event, onAdded }: { event: EventData; onAdded: () => void
       )}
       <Form
         label="Add an attendee"
-        onSubmit={submit}
+        onSubmit={add.submit}
         problem={add.problem}
-        onRetry={add.retry}
-        paths={["fields", "registration_status", "amount_tax_excl", "amount_tax", "language"]}
+        onRetry={add.submit}
+        paths={[...formPaths(event.fields), "registration_status", "amount_tax_excl", "amount_tax"]}
         pending={add.pending}
         submit="Add attendee"
       >
@@ -323,6 +324,32 @@ function AddAttendee({ event, onAdded }: { event: EventData; onAdded: () => void
   );
 }
 
+/** An event's settings and its registration form (locked fields are the integration's). */
+export function EventSettings() {
+  const { uid } = useRoute().params;
+  const event = useEvent(uid);
+  const profileName = useProfileName(event.data?.data.profile_uid);
+  const current = event.data?.data;
+  return (
+    <Screen
+      title={`Settings: ${current?.name ?? "event"}`}
+      crumbs={[
+        { href: "/console/profiles", label: "Profiles" },
+        ...(current
+          ? [
+              { href: `/console/profiles/${current.profile_uid}`, label: profileName ?? "Profile" },
+              { href: `/console/events/${uid}`, label: current.name },
+            ]
+          : []),
+      ]}
+    >
+      {event.problem && <ProblemNotice problem={event.problem} onRetry={event.reload} />}
+      {!current && !event.problem && <Loading />}
+      {current && <EventEdit event={current} onSaved={event.set} />}
+    </Screen>
+  );
+}
+
 function EventEdit({
   event,
   onSaved,
@@ -339,40 +366,45 @@ function EventEdit({
   }));
   const [rows, setRows] = useState<FieldRow[]>(() => toRows(event.fields));
   useEffect(() => setRows(toRows(event.fields)), [event.fields]);
-  const save = useSubmit();
   const [saved, setSaved] = useState(false);
-  const submit = async () => {
-    const result = await save.run(() =>
-      send(
-        api().PATCH("/v1/events/{uid}", {
-          params: { path: { uid: event.uid } },
-          body: {
-            name: draft.name,
-            start_date: isoFromLocal(draft.start),
-            end_date: isoFromLocal(draft.end),
-            status: draft.status as EventData["status"],
-            capacity: draft.capacity === "" ? null : Number(draft.capacity),
-            fields: fromRows(rows, true),
-          },
-        }),
-      ),
+  const save = useSubmit(async () => {
+    setSaved(false);
+    const result = await send(
+      api().PATCH("/v1/events/{uid}", {
+        params: { path: { uid: event.uid } },
+        body: {
+          name: draft.name,
+          start_date: isoFromLocal(draft.start),
+          end_date: isoFromLocal(draft.end),
+          status: draft.status as EventData["status"],
+          capacity: draft.capacity === "" ? null : Number(draft.capacity),
+          fields: fromRows(rows, true),
+        },
+      }),
     );
-    setSaved(Boolean(result));
-    if (result) onSaved(result);
-  };
+    setSaved(true);
+    onSaved(result);
+  });
   return (
-    <Section
-      title="Event settings and registration form"
-      id="settings"
-      hint="Fields marked Locked come from the fixed configuration of the integration that applies: they cannot be removed or changed while it applies (only their label)."
-    >
+    <>
+      <p class="muted">
+        Fields marked Locked come from the automatic configuration of the integration that applies:
+        they cannot be removed or changed while it applies (only their label).
+      </p>
       {saved && <Done>Event saved.</Done>}
       <Form
         label="Event settings"
-        onSubmit={submit}
+        onSubmit={save.submit}
         problem={save.problem}
-        onRetry={save.retry}
-        paths={["name", "start_date", "end_date", "status", "capacity", "fields"]}
+        onRetry={save.submit}
+        paths={[
+          "name",
+          "start_date",
+          "end_date",
+          "status",
+          "capacity",
+          ...rowPaths("fields", rows),
+        ]}
         pending={save.pending}
         submit="Save event"
       >
@@ -427,6 +459,6 @@ function EventEdit({
           problem={save.problem}
         />
       </Form>
-    </Section>
+    </>
   );
 }

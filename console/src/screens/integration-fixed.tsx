@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 import { api, type Schemas, send } from "../api";
 import { useSubmit } from "../hooks";
-import { type FieldRow, FieldsEditor, fromRows, toRows } from "../ui/fields-editor";
+import { type FieldRow, FieldsEditor, fromRows, rowPaths, toRows } from "../ui/fields-editor";
 import { Form } from "../ui/form";
 import { Done } from "../ui/notice";
 import { IntegrationScreen, useIntegration } from "./integration-tabs";
@@ -32,8 +32,18 @@ function FixedForm({
     toRows(integration.fixed_configuration.fields),
   );
   useEffect(() => setRows(toRows(integration.fixed_configuration.fields)), [integration]);
-  const save = useSubmit();
   const [saved, setSaved] = useState(false);
+  const save = useSubmit(async () => {
+    setSaved(false);
+    const result = await send(
+      api().PATCH("/v1/integrations/{id}", {
+        params: { path: { id: integration.id } },
+        body: { fixed_configuration: { fields: fromRows(rows, false) } },
+      }),
+    );
+    setSaved(true);
+    onSaved(result);
+  });
   return (
     <>
       <p class="muted">
@@ -44,21 +54,10 @@ function FixedForm({
       {saved && <Done>Automatic configuration saved; the forms it applies to follow.</Done>}
       <Form
         label="Automatic configuration"
-        onSubmit={async () => {
-          const result = await save.run(() =>
-            send(
-              api().PATCH("/v1/integrations/{id}", {
-                params: { path: { id: integration.id } },
-                body: { fixed_configuration: { fields: fromRows(rows, false) } },
-              }),
-            ),
-          );
-          setSaved(Boolean(result));
-          if (result) onSaved(result);
-        }}
+        onSubmit={save.submit}
         problem={save.problem}
-        onRetry={save.retry}
-        paths={["fixed_configuration"]}
+        onRetry={save.submit}
+        paths={rowPaths("fixed_configuration.fields", rows)}
         pending={save.pending}
         submit="Save automatic configuration"
       >

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { allPages, api, idempotencyKey, send } from "../api";
-import { useLoad, useSubmit } from "../hooks";
+import { allPages, api, send } from "../api";
+import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { Checkbox, CheckboxGroup, Form, TextField } from "../ui/form";
 import { Screen } from "../ui/screen";
 
@@ -19,24 +19,22 @@ export function IntegrationNew() {
   const [profileUids, setProfileUids] = useState<string[]>([]);
   const [apiAccess, setApiAccess] = useState(false);
   const [webhooks, setWebhooks] = useState(true);
-  const create = useSubmit();
-  const submit = async () => {
-    const key = idempotencyKey();
-    const made = await create.run(() =>
-      send(
-        api().POST("/v1/integrations", {
-          params: { header: { "idempotency-key": key } },
-          body: {
-            name,
-            profile_uids: profileUids,
-            api_access: apiAccess,
-            webhooks_enabled: webhooks,
-          },
-        }),
-      ),
+  const idempotency = useIdempotencyKey();
+  const create = useSubmit(async () => {
+    const made = await send(
+      api().POST("/v1/integrations", {
+        params: { header: { "idempotency-key": idempotency.current() } },
+        body: {
+          name,
+          profile_uids: profileUids,
+          api_access: apiAccess,
+          webhooks_enabled: webhooks,
+        },
+      }),
     );
-    if (made) route(`/console/integrations/${made.data.id}`);
-  };
+    idempotency.renew();
+    route(`/console/integrations/${made.data.id}`);
+  });
   return (
     <Screen
       title="Start an integration"
@@ -44,9 +42,9 @@ export function IntegrationNew() {
     >
       <Form
         label="Basic settings"
-        onSubmit={submit}
+        onSubmit={create.submit}
         problem={create.problem}
-        onRetry={create.retry}
+        onRetry={create.submit}
         paths={["name", "profile_uids", "api_access", "webhooks_enabled"]}
         pending={create.pending}
         submit="Create integration"

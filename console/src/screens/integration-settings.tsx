@@ -36,34 +36,36 @@ function SettingsForm({
   );
   const [draft, setDraft] = useState(integration);
   useEffect(() => setDraft(integration), [integration]);
-  const save = useSubmit();
-  const remove = useSubmit();
   const [saved, setSaved] = useState(false);
+  const save = useSubmit(async () => {
+    setSaved(false);
+    const result = await send(
+      api().PATCH("/v1/integrations/{id}", {
+        params: { path: { id: integration.id } },
+        body: {
+          name: draft.name,
+          profile_uids: draft.profile_uids,
+          api_access: draft.api_access,
+          webhooks_enabled: draft.webhooks_enabled,
+        },
+      }),
+    );
+    setSaved(true);
+    onSaved(result);
+  });
+  const remove = useSubmit(async () => {
+    await send(api().DELETE("/v1/integrations/{id}", { params: { path: { id: integration.id } } }));
+    route("/console/integrations");
+  });
   const active = (profiles.data ?? []).filter((p) => p.active_integration_id === integration.id);
   return (
     <>
       {saved && <Done>Settings saved.</Done>}
       <Form
         label="Basic settings"
-        onSubmit={async () => {
-          const result = await save.run(() =>
-            send(
-              api().PATCH("/v1/integrations/{id}", {
-                params: { path: { id: integration.id } },
-                body: {
-                  name: draft.name,
-                  profile_uids: draft.profile_uids,
-                  api_access: draft.api_access,
-                  webhooks_enabled: draft.webhooks_enabled,
-                },
-              }),
-            ),
-          );
-          setSaved(Boolean(result));
-          if (result) onSaved(result);
-        }}
+        onSubmit={save.submit}
         problem={save.problem}
-        onRetry={save.retry}
+        onRetry={save.submit}
         paths={["name", "profile_uids", "api_access", "webhooks_enabled"]}
         pending={save.pending}
         submit="Save settings"
@@ -121,19 +123,11 @@ function SettingsForm({
         </p>
       </Section>
       <Section title="Delete">
-        {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.retry} />}
+        {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.submit} />}
         <ConfirmButton
           confirm="Delete this integration, its keys and webhooks?"
           pending={remove.pending}
-          onConfirm={async () => {
-            const done = await remove.run(async () => {
-              await send(
-                api().DELETE("/v1/integrations/{id}", { params: { path: { id: integration.id } } }),
-              );
-              return true;
-            });
-            if (done) route("/console/integrations");
-          }}
+          onConfirm={remove.submit}
         >
           Delete integration
         </ConfirmButton>

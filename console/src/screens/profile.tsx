@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { allPages, api, idempotencyKey, type Schemas, send } from "../api";
-import { useLoad, useSubmit } from "../hooks";
+import { allPages, api, type Schemas, send } from "../api";
+import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { ConfirmButton, isoFromLocal, Pager, TableBox, Time } from "../ui/bits";
 import { Form, SelectField, TextField } from "../ui/form";
 import { MappingLevel } from "../ui/mapping-level";
@@ -81,26 +81,24 @@ function ProfileEvents({ uid }: { uid: string }) {
   const [timezone, setTimezone] = useState(
     () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
   );
-  const create = useSubmit();
-  const submit = async () => {
-    const key = idempotencyKey();
-    const made = await create.run(() =>
-      send(
-        api().POST("/v1/events", {
-          params: { header: { "idempotency-key": key } },
-          body: {
-            profile_uid: uid,
-            name: draft.name,
-            start_date: isoFromLocal(draft.start),
-            end_date: isoFromLocal(draft.end),
-            status: draft.status as Schemas["Event"]["status"],
-            timezone,
-          },
-        }),
-      ),
+  const idempotency = useIdempotencyKey();
+  const create = useSubmit(async () => {
+    const made = await send(
+      api().POST("/v1/events", {
+        params: { header: { "idempotency-key": idempotency.current() } },
+        body: {
+          profile_uid: uid,
+          name: draft.name,
+          start_date: isoFromLocal(draft.start),
+          end_date: isoFromLocal(draft.end),
+          status: draft.status as Schemas["Event"]["status"],
+          timezone,
+        },
+      }),
     );
-    if (made) route(`/console/events/${made.data.uid}`);
-  };
+    idempotency.renew();
+    route(`/console/events/${made.data.uid}`);
+  });
   return (
     <>
       <Section title="Events">
@@ -144,9 +142,9 @@ function ProfileEvents({ uid }: { uid: string }) {
       <Section title="New event">
         <Form
           label="New event"
-          onSubmit={submit}
+          onSubmit={create.submit}
           problem={create.problem}
-          onRetry={create.retry}
+          onRetry={create.submit}
           paths={["name", "start_date", "end_date", "status", "timezone", "profile_uid"]}
           pending={create.pending}
           submit="Create event"
@@ -221,18 +219,15 @@ function Activation({
     id ? (integrations.find((i) => i.id === id)?.name ?? id) : undefined;
   const [chosen, setChosen] = useState("");
   const choice = chosen || linked.find((i) => i.id !== profile.active_integration_id)?.id || "";
-  const change = useSubmit();
   const [outcome, setOutcome] = useState<string>();
-  const activate = async () => {
-    const result = await change.run(() =>
-      send(
-        api().PUT("/v1/profiles/{uid}/integration", {
-          params: { path: { uid: profile.uid } },
-          body: { integration_id: choice },
-        }),
-      ),
+  const activate = useSubmit(async () => {
+    setOutcome(undefined);
+    const result = await send(
+      api().PUT("/v1/profiles/{uid}/integration", {
+        params: { path: { uid: profile.uid } },
+        body: { integration_id: choice },
+      }),
     );
-    if (!result) return;
     const { integration_id, replaced_integration_id } = result.data;
     setOutcome(
       `${nameOf(integration_id)} is now active on this profile. ${
@@ -244,18 +239,16 @@ function Activation({
       }`,
     );
     onChanged();
-  };
-  const deactivate = async () => {
-    const result = await change.run(() =>
-      send(
-        api().DELETE("/v1/profiles/{uid}/integration", { params: { path: { uid: profile.uid } } }),
-      ),
+  });
+  const deactivate = useSubmit(async () => {
+    setOutcome(undefined);
+    const result = await send(
+      api().DELETE("/v1/profiles/{uid}/integration", { params: { path: { uid: profile.uid } } }),
     );
-    if (!result) return;
     const replaced = result.data.replaced_integration_id;
     setOutcome(replaced ? `${nameOf(replaced)} is no longer active.` : "Nothing was active.");
     onChanged();
-  };
+  });
   return (
     <Section
       title="Integrations"
@@ -281,19 +274,19 @@ function Activation({
       ) : (
         <Form
           label="Activate an integration"
-          onSubmit={activate}
-          problem={change.problem}
-          onRetry={change.retry}
+          onSubmit={activate.submit}
+          problem={activate.problem ?? deactivate.problem}
+          onRetry={activate.problem ? activate.submit : deactivate.submit}
           paths={["integration_id"]}
-          pending={change.pending}
+          pending={activate.pending || deactivate.pending}
           submit="Activate"
           pendingText="Activating…"
           secondary={
             profile.active_integration_id && (
               <ConfirmButton
                 confirm="Deactivate: its webhooks stop firing for this profile?"
-                onConfirm={deactivate}
-                pending={change.pending}
+                onConfirm={deactivate.submit}
+                pending={deactivate.pending}
               >
                 Deactivate
               </ConfirmButton>
@@ -309,7 +302,7 @@ function Activation({
               value: i.id,
               label: i.id === profile.active_integration_id ? `${i.name} (active)` : i.name,
             }))}
-            problem={change.problem}
+            problem={activate.problem}
           />
         </Form>
       )}
@@ -326,47 +319,38 @@ function ProfileSettings({
 }) {
   const { route } = useLocation();
   const [name, setName] = useState(profile.name);
-  const save = useSubmit();
-  const remove = useSubmit();
   const [saved, setSaved] = useState(false);
+  const save = useSubmit(async () => {
+    setSaved(false);
+    const result = await send(
+      api().PATCH("/v1/profiles/{uid}", { params: { path: { uid: profile.uid } }, body: { name } }),
+    );
+    setSaved(true);
+    onSaved(result);
+  });
+  const remove = useSubmit(async () => {
+    await send(api().DELETE("/v1/profiles/{uid}", { params: { path: { uid: profile.uid } } }));
+    route("/console/profiles");
+  });
   return (
     <Section title="Profile settings">
       {saved && <Done>Saved.</Done>}
       <Form
         label="Rename the profile"
-        onSubmit={async () => {
-          const result = await save.run(() =>
-            send(
-              api().PATCH("/v1/profiles/{uid}", {
-                params: { path: { uid: profile.uid } },
-                body: { name },
-              }),
-            ),
-          );
-          setSaved(Boolean(result));
-          if (result) onSaved(result);
-        }}
+        onSubmit={save.submit}
         problem={save.problem}
-        onRetry={save.retry}
+        onRetry={save.submit}
         paths={["name"]}
         pending={save.pending}
         submit="Save"
       >
         <TextField label="Name" name="name" value={name} onValue={setName} problem={save.problem} />
       </Form>
-      {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.retry} />}
+      {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.submit} />}
       <ConfirmButton
         confirm="Delete this profile?"
         pending={remove.pending}
-        onConfirm={async () => {
-          const done = await remove.run(async () => {
-            await send(
-              api().DELETE("/v1/profiles/{uid}", { params: { path: { uid: profile.uid } } }),
-            );
-            return true;
-          });
-          if (done) route("/console/profiles");
-        }}
+        onConfirm={remove.submit}
       >
         Delete profile
       </ConfirmButton>

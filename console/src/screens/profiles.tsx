@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { allPages, api, idempotencyKey, send } from "../api";
-import { useLoad, useSubmit } from "../hooks";
+import { allPages, api, send } from "../api";
+import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { Pager, TableBox, Time } from "../ui/bits";
 import { Form, TextField } from "../ui/form";
 import { Loading, ProblemNotice } from "../ui/notice";
@@ -25,19 +25,17 @@ export function Profiles() {
     id ? (integrations.data?.find((i) => i.id === id)?.name ?? id) : undefined;
 
   const [name, setName] = useState("");
-  const create = useSubmit();
-  const submit = async () => {
-    const key = idempotencyKey(); // the same one if the organiser retries this create
-    const made = await create.run(() =>
-      send(
-        api().POST("/v1/profiles", {
-          params: { header: { "idempotency-key": key } },
-          body: { name },
-        }),
-      ),
+  const idempotency = useIdempotencyKey();
+  const create = useSubmit(async () => {
+    const made = await send(
+      api().POST("/v1/profiles", {
+        params: { header: { "idempotency-key": idempotency.current() } },
+        body: { name },
+      }),
     );
-    if (made) route(`/console/profiles/${made.data.uid}`);
-  };
+    idempotency.renew();
+    route(`/console/profiles/${made.data.uid}`);
+  });
 
   return (
     <Screen title="Profiles">
@@ -82,9 +80,9 @@ export function Profiles() {
       <Section title="New profile">
         <Form
           label="New profile"
-          onSubmit={submit}
+          onSubmit={create.submit}
           problem={create.problem}
-          onRetry={create.retry}
+          onRetry={create.submit}
           paths={["name"]}
           pending={create.pending}
           submit="Create profile"

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { api, idempotencyKey, type Problem, problemOf, type Schemas, send } from "../api";
-import { useLoad, useSubmit } from "../hooks";
+import { api, type Problem, type Schemas, send } from "../api";
+import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { Badge, ConfirmButton, isoFromLocal, Json, SecretOnce } from "../ui/bits";
 import { setFlash, takeFlash } from "../ui/flash";
 import { Checkbox, detailFor, Form, SelectField, TextField } from "../ui/form";
@@ -205,28 +205,26 @@ export function WebhookNew() {
   const { query, route } = useLocation();
   const integration = useIntegration(id);
   const [draft, setDraft] = useState(() => draftOf(undefined, query.trigger));
-  const create = useSubmit();
+  const idempotency = useIdempotencyKey();
+  const create = useSubmit(async () => {
+    const made = await send(
+      api().POST("/v1/integrations/{id}/webhooks", {
+        params: { path: { id }, header: { "idempotency-key": idempotency.current() } },
+        body: bodyOf(draft, true),
+      }),
+    );
+    idempotency.renew();
+    setFlash(`secret:${made.data.id}`, made.data.secret);
+    route(`/console/integrations/${id}/webhooks/${made.data.id}`);
+  });
   return (
     <IntegrationScreen id={id} part="New webhook" integration={integration}>
       {() => (
         <Form
           label="New webhook"
-          onSubmit={async () => {
-            const key = idempotencyKey();
-            const made = await create.run(() =>
-              send(
-                api().POST("/v1/integrations/{id}/webhooks", {
-                  params: { path: { id }, header: { "idempotency-key": key } },
-                  body: bodyOf(draft, true),
-                }),
-              ),
-            );
-            if (!made) return;
-            setFlash(`secret:${made.data.id}`, made.data.secret);
-            route(`/console/integrations/${id}/webhooks/${made.data.id}`);
-          }}
+          onSubmit={create.submit}
           problem={create.problem}
-          onRetry={create.retry}
+          onRetry={create.submit}
           paths={PATHS}
           pending={create.pending}
           submit="Add webhook"
@@ -280,9 +278,23 @@ function WebhookPage({
   const { route } = useLocation();
   const [draft, setDraft] = useState(() => draftOf(webhook));
   useEffect(() => setDraft(draftOf(webhook)), [webhook]);
-  const save = useSubmit();
-  const [saved, setSaved] = useState(false);
   const path = { id: webhook.integration_id, webhook_id: webhook.id };
+  const [saved, setSaved] = useState(false);
+  const save = useSubmit(async () => {
+    setSaved(false);
+    const result = await send(
+      api().PATCH("/v1/integrations/{id}/webhooks/{webhook_id}", {
+        params: { path },
+        body: bodyOf(draft, false),
+      }),
+    );
+    setSaved(true);
+    onSaved(result);
+  });
+  const remove = useSubmit(async () => {
+    await send(api().DELETE("/v1/integrations/{id}/webhooks/{webhook_id}", { params: { path } }));
+    route(`/console/integrations/${webhook.integration_id}/webhooks`);
+  });
   return (
     <>
       <p>
@@ -297,20 +309,9 @@ function WebhookPage({
       {saved && <Done>Webhook saved.</Done>}
       <Form
         label="Webhook"
-        onSubmit={async () => {
-          const result = await save.run(() =>
-            send(
-              api().PATCH("/v1/integrations/{id}/webhooks/{webhook_id}", {
-                params: { path },
-                body: bodyOf(draft, false),
-              }),
-            ),
-          );
-          setSaved(Boolean(result));
-          if (result) onSaved(result);
-        }}
+        onSubmit={save.submit}
         problem={save.problem}
-        onRetry={save.retry}
+        onRetry={save.submit}
         paths={PATHS}
         pending={save.pending}
         submit="Save webhook"
@@ -319,43 +320,41 @@ function WebhookPage({
       </Form>
       <TestSend webhook={webhook} />
       <RotateSecret webhook={webhook} />
-      <Recover webhook={webhook} />
+      <Recover integrationId={webhook.integration_id} webhooks={[webhook]} />
       <Section title="Delete">
-        <DeleteWebhook
-          webhook={webhook}
-          onDeleted={() => route(`/console/integrations/${webhook.integration_id}/webhooks`)}
-        />
+        {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.submit} />}
+        <ConfirmButton
+          confirm={`Delete “${webhook.name}”?`}
+          pending={remove.pending}
+          onConfirm={remove.submit}
+        >
+          Delete webhook
+        </ConfirmButton>
       </Section>
     </>
   );
 }
 
 function TestSend({ webhook }: { webhook: WebhookData }) {
-  const test = useSubmit();
   const [result, setResult] = useState<Schemas["WebhookTestResult"]>();
+  const test = useSubmit(async () => {
+    setResult(undefined);
+    const answer = await send(
+      api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/test", {
+        params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
+      }),
+    );
+    setResult(answer.data);
+  });
   return (
     <Section
       title="Send a test"
       hint="Sends a signed sample of this trigger now, and shows the answer. Nothing is logged as a delivery."
     >
-      <button
-        type="button"
-        disabled={test.pending}
-        onClick={async () => {
-          setResult(undefined);
-          const answer = await test.run(() =>
-            send(
-              api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/test", {
-                params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
-              }),
-            ),
-          );
-          setResult(answer?.data);
-        }}
-      >
+      <button type="button" disabled={test.pending} onClick={() => test.submit()}>
         {test.pending ? "Sending the test…" : "Send test"}
       </button>
-      {test.problem && <ProblemNotice problem={test.problem} onRetry={test.retry} />}
+      {test.problem && <ProblemNotice problem={test.problem} onRetry={test.submit} />}
       {result && (
         <div class={`notice ${result.success ? "notice-ok" : "notice-error"}`} role="status">
           <p>
@@ -375,28 +374,27 @@ function TestSend({ webhook }: { webhook: WebhookData }) {
 }
 
 function RotateSecret({ webhook }: { webhook: WebhookData }) {
-  const rotate = useSubmit();
   const [secret, setSecret] = useState<string>();
+  const rotate = useSubmit(async () => {
+    setSecret(undefined);
+    const answer = await send(
+      api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/secret/rotate", {
+        params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
+      }),
+    );
+    setSecret(answer.data.secret);
+  });
   return (
     <Section
       title="Signing secret"
       hint="After a rotation the previous secret keeps signing, as a second signature, for 24 hours: time to update the receiver."
     >
       {secret && <SecretOnce label="New signing secret." value={secret} />}
-      {rotate.problem && <ProblemNotice problem={rotate.problem} onRetry={rotate.retry} />}
+      {rotate.problem && <ProblemNotice problem={rotate.problem} onRetry={rotate.submit} />}
       <ConfirmButton
         confirm="Rotate the signing secret?"
         pending={rotate.pending}
-        onConfirm={async () => {
-          const answer = await rotate.run(() =>
-            send(
-              api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/secret/rotate", {
-                params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
-              }),
-            ),
-          );
-          setSecret(answer?.data.secret);
-        }}
+        onConfirm={rotate.submit}
       >
         Rotate signing secret
       </ConfirmButton>
@@ -404,10 +402,33 @@ function RotateSecret({ webhook }: { webhook: WebhookData }) {
   );
 }
 
-function Recover({ webhook }: { webhook: WebhookData }) {
+/**
+ * Recovery of a webhook's failed deliveries since a time (after fixing the receiver): on the
+ * webhook's page for that webhook, on the delivery log for any of the integration's.
+ */
+export function Recover({
+  integrationId,
+  webhooks,
+  chosen,
+}: {
+  integrationId: string;
+  webhooks: readonly WebhookData[];
+  chosen?: string;
+}) {
+  const [webhookId, setWebhookId] = useState(chosen ?? "");
   const [since, setSince] = useState("");
-  const recover = useSubmit();
   const [count, setCount] = useState<number>();
+  const target = webhookId || webhooks[0]?.id || "";
+  const recover = useSubmit(async () => {
+    setCount(undefined);
+    const answer = await send(
+      api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/recover", {
+        params: { path: { id: integrationId, webhook_id: target } },
+        body: { since: isoFromLocal(since) },
+      }),
+    );
+    setCount(answer.data.count);
+  });
   return (
     <Section
       title="Recover failed deliveries"
@@ -422,60 +443,34 @@ function Recover({ webhook }: { webhook: WebhookData }) {
       )}
       <Form
         label="Recover failed deliveries"
-        onSubmit={async () => {
-          setCount(undefined);
-          const answer = await recover.run(() =>
-            send(
-              api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/recover", {
-                params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
-                body: { since: isoFromLocal(since) },
-              }),
-            ),
-          );
-          setCount(answer?.data.count);
-        }}
+        onSubmit={recover.submit}
         problem={recover.problem}
-        onRetry={recover.retry}
+        onRetry={recover.submit}
         paths={["since"]}
         pending={recover.pending}
         submit="Recover"
         pendingText="Recovering…"
       >
-        <TextField
-          label="Failed since"
-          name="since"
-          type="datetime-local"
-          value={since}
-          onValue={setSince}
-          problem={recover.problem}
-        />
+        <div class="grid">
+          {webhooks.length > 1 && (
+            <SelectField
+              label="Webhook"
+              name="webhook_id"
+              value={target}
+              onValue={setWebhookId}
+              options={webhooks.map((w) => ({ value: w.id, label: w.name }))}
+            />
+          )}
+          <TextField
+            label="Failed since"
+            name="since"
+            type="datetime-local"
+            value={since}
+            onValue={setSince}
+            problem={recover.problem}
+          />
+        </div>
       </Form>
     </Section>
-  );
-}
-
-function DeleteWebhook({ webhook, onDeleted }: { webhook: WebhookData; onDeleted: () => void }) {
-  const [problem, setProblem] = useState<Problem>();
-  return (
-    <>
-      {problem && <ProblemNotice problem={problem} />}
-      <ConfirmButton
-        confirm={`Delete “${webhook.name}”?`}
-        onConfirm={async () => {
-          try {
-            await send(
-              api().DELETE("/v1/integrations/{id}/webhooks/{webhook_id}", {
-                params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
-              }),
-            );
-            onDeleted();
-          } catch (error) {
-            setProblem(problemOf(error));
-          }
-        }}
-      >
-        Delete webhook
-      </ConfirmButton>
-    </>
   );
 }

@@ -99,6 +99,11 @@ export function AttendeeFields({
   );
 }
 
+/** The paths these controls show errors for (an unknown field's error is the form's). */
+export function formPaths(form: readonly FormField[]) {
+  return form.map((field) => `fields.${field.name}`);
+}
+
 /** What a create sends: the values given (a blank text is not a value). */
 export function filledValues(values: FieldValues): FieldValues {
   return Object.fromEntries(

@@ -66,6 +66,11 @@ export function fromRows(
   });
 }
 
+/** The paths the editor shows errors for: each row's place, and its name (a locked field's). */
+export function rowPaths(prefix: string, rows: readonly FieldRow[]) {
+  return rows.flatMap((row, index) => [`${prefix}.${index}`, `${prefix}.${row.name}`]);
+}
+
 /**
  * A registration form (an event's, or an integration's fixed configuration) as editable rows.
  * Errors are shown on the row they name: `<prefix>.<index>` (validation) or `<prefix>.<name>`
@@ -95,6 +100,10 @@ export function FieldsEditor({
   return (
     <fieldset class="rows">
       <legend>{legend}</legend>
+      <p class="hint">
+        Names are the form's native field names: email, firstname, lastname, phone, job_title,
+        cpy_name, free_field1…
+      </p>
       {rows.map((row, index) => {
         const path = `${prefix}.${index}`;
         const byName = detailFor(problem, `${prefix}.${row.name}`);
@@ -119,7 +128,6 @@ export function FieldsEditor({
                 problem={problem}
                 value={row.name}
                 onValue={(name) => update(index, { name })}
-                hint="As the API names it: email, firstname, cpy_name, free_field1…"
               />
               <TextField
                 label="Label"

@@ -56,6 +56,11 @@ export function fromMappingRows(rows: readonly MappingRow[]): Entry[] {
   );
 }
 
+/** The paths the editor shows errors for: each row's. */
+export function mappingPaths(prefix: string, rows: readonly MappingRow[]) {
+  return rows.map((_, index) => `${prefix}.${index}`);
+}
+
 /**
  * A field mapping as rows: the key in the output, then a native field (or dotted path) or a fixed
  * value. Errors show on the row whose path the API names (`<prefix>.<index>.name`).

@@ -2,7 +2,13 @@ import { useEffect, useState } from "preact/hooks";
 import type { Schemas } from "../api";
 import { useLoad, useSubmit } from "../hooks";
 import { Form } from "./form";
-import { fromMappingRows, MappingEditor, type MappingRow, toMappingRows } from "./mapping-editor";
+import {
+  fromMappingRows,
+  MappingEditor,
+  type MappingRow,
+  mappingPaths,
+  toMappingRows,
+} from "./mapping-editor";
 import { MappingPreview } from "./mapping-preview";
 import { Done, Loading, ProblemNotice } from "./notice";
 import { type Crumb, Screen } from "./screen";
@@ -45,8 +51,12 @@ export function MappingLevel({
   useEffect(() => {
     if (stored.data) setRows(toMappingRows(stored.data));
   }, [stored.data]);
-  const saving = useSubmit();
   const [saved, setSaved] = useState(false);
+  const saving = useSubmit(async (entries: Entry[]) => {
+    setSaved(false);
+    setRows(toMappingRows(await save(entries)));
+    setSaved(true);
+  });
   const ordered = defaultIntegration
     ? [...(integrations ?? [])].sort(
         (a, b) => Number(b.id === defaultIntegration) - Number(a.id === defaultIntegration),
@@ -64,14 +74,10 @@ export function MappingLevel({
             {saved && <Done>Mapping saved.</Done>}
             <Form
               label={`Field mapping, ${level} level`}
-              onSubmit={async () => {
-                const result = await saving.run(() => save(fromMappingRows(rows)));
-                setSaved(Boolean(result));
-                if (result) setRows(toMappingRows(result));
-              }}
+              onSubmit={() => saving.submit(fromMappingRows(rows))}
               problem={saving.problem}
-              onRetry={saving.retry}
-              paths={["field_mapping"]}
+              onRetry={() => saving.submit(fromMappingRows(rows))}
+              paths={mappingPaths("field_mapping", rows)}
               pending={saving.pending}
               submit="Save mapping"
             >
