@@ -1,6 +1,7 @@
 import type { RequestSession } from "./db/session";
 import type { Deps } from "./deps";
 import type { Logger } from "./lib/log";
+import type { KeyScope } from "./lib/types";
 import type { Grant } from "./services/access";
 
 /** Who is calling: set by the auth middleware on every /v1 route. */
@@ -12,6 +13,8 @@ export type Auth =
       accountId: string;
       keyId: string;
       integrationId: string;
+      /** What it may do (API.md §8). */
+      scopes: KeyScope[];
       /**
        * What the key grants, read with the key: at once for a key new to this isolate, else with
        * the request's first D1 read (null until then; src/auth/middleware.ts).

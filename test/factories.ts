@@ -71,19 +71,25 @@ export async function createAttendee(
   return created(await api("POST", "/v1/attendees", { key, body: attendee }));
 }
 
-/** An integration of the account (admin key), linked to `profile_uids` when given. */
+/**
+ * An integration of the account (admin key), linked to `profile_uids` when given. Its API access
+ * is on unless the body says otherwise (the API's default is off): most tests use its keys.
+ */
 export async function createIntegration(
   key: string,
   body: Partial<Schemas["CreateIntegration"]> = {},
 ): Promise<Schemas["Integration"]> {
-  return created(
-    await api("POST", "/v1/integrations", { key, body: { name: unique("Integration"), ...body } }),
-  );
+  const integration = { name: unique("Integration"), api_access: true, ...body };
+  return created(await api("POST", "/v1/integrations", { key, body: integration }));
 }
 
-/** A new `wft_live_` key of the integration; `key` holds the secret. */
-export async function createIntegrationKey(key: string, integrationId: string) {
-  return created(await api("POST", `/v1/integrations/${integrationId}/keys`, { key }));
+/** A new `wft_live_` key of the integration (read-only unless `body` says); `key` holds the secret. */
+export async function createIntegrationKey(
+  key: string,
+  integrationId: string,
+  body?: Schemas["CreateIntegrationKey"],
+) {
+  return created(await api("POST", `/v1/integrations/${integrationId}/keys`, { key, body }));
 }
 
 /** A webhook of the integration; `secret` holds its signing secret. */

@@ -62,7 +62,12 @@ export const BENCH_MAPPING = [
 export async function createIntegration(api, adminKey, profileUids, fieldMapping = []) {
   const integration = await api("POST", "/v1/integrations", {
     key: adminKey,
-    body: { name: "Bench", profile_uids: profileUids, field_mapping: fieldMapping },
+    body: {
+      name: "Bench",
+      profile_uids: profileUids,
+      field_mapping: fieldMapping,
+      api_access: true,
+    },
   });
   return integration.id;
 }

@@ -1,14 +1,18 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { accountScope, type ReaderScope } from "../services/access";
+import type { KeyScope } from "../lib/types";
+import { type AccessScope, accountScope } from "../services/access";
 
 /** The account of an admin key; any other caller gets 403. */
 export function requireAdmin(c: Context<AppEnv>): string {
   const auth = c.var.auth;
   if (auth.kind === "admin") return auth.accountId;
   if (auth.kind === "integration") {
-    throw new ApiError("FORBIDDEN", "Integration keys can only read events and attendees.");
+    throw new ApiError(
+      "FORBIDDEN",
+      "Integration keys may only read events and read or (with `attendees:write`) write attendees.",
+    );
   }
   throw new ApiError("FORBIDDEN", "The bootstrap token can only create accounts.");
 }
@@ -19,12 +23,19 @@ export function requireBootstrap(c: Context<AppEnv>): void {
   }
 }
 
-/** What the caller may read (src/services/access.ts); the bootstrap token reads nothing. */
-export function readerScope(c: Context<AppEnv>): ReaderScope {
+/**
+ * What the caller may reach for an operation that needs `scope` (src/services/access.ts): an
+ * admin key its account; an integration key with that scope its integration's linked profiles;
+ * anyone else 403.
+ */
+export function scopeFor(c: Context<AppEnv>, scope: KeyScope): AccessScope {
   const auth = c.var.auth;
   if (auth.kind === "admin") return accountScope(auth.accountId);
   if (auth.kind === "bootstrap") {
     throw new ApiError("FORBIDDEN", "The bootstrap token can only create accounts.");
+  }
+  if (!auth.scopes.includes(scope)) {
+    throw new ApiError("FORBIDDEN", `This key does not have the \`${scope}\` scope.`);
   }
   return {
     accountId: auth.accountId,

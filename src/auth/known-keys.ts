@@ -1,4 +1,5 @@
 import type { KeyKind } from "../domain/api-key";
+import type { KeyScope } from "../lib/types";
 
 /**
  * What never changes about a key once it exists: its account, its kind and its integration,
@@ -11,6 +12,8 @@ export type KeyFacts = {
   accountId: string;
   kind: KeyKind;
   integrationId: string | null;
+  /** An integration key's scopes (they never change once the key exists); null for an admin key. */
+  scopes: KeyScope[] | null;
 };
 
 /** Enough for every key an isolate is likely to see; the oldest is forgotten first. */

@@ -11,7 +11,14 @@ import {
   touchKey,
 } from "../db/queries/api-keys";
 import type { Deps } from "../deps";
-import { hashKey, isWellFormedKey, type KeyKind, kindOf, safeEqual } from "../domain/api-key";
+import {
+  hashKey,
+  isWellFormedKey,
+  type KeyKind,
+  kindOf,
+  safeEqual,
+  scopesOf,
+} from "../domain/api-key";
 import type { AppEnv, Auth } from "../env";
 import { ApiError } from "../errors";
 import { iso } from "../lib/time";
@@ -102,6 +109,7 @@ function checkedWithFirstRead(
           accountId: facts.accountId,
           keyId: facts.keyId,
           integrationId: facts.integrationId ?? "",
+          scopes: facts.scopes ?? [],
           grant: null,
         };
   const { statements, read } = asStatements(keyWithGrantQueries(vars.deps.db, hash));
@@ -143,6 +151,7 @@ function admit(
     accountId: row.accountId,
     keyId: row.id,
     integrationId: row.integrationId,
+    scopes: scopesOf(row) ?? [],
     grant: { integration: found.integration, profileIds: found.profileIds },
   };
 }
@@ -158,5 +167,6 @@ function factsOf(auth: Exclude<Auth, { kind: "bootstrap" }>): KeyFacts {
     accountId: auth.accountId,
     kind: auth.kind,
     integrationId: auth.kind === "integration" ? auth.integrationId : null,
+    scopes: auth.kind === "integration" ? auth.scopes : null,
   };
 }

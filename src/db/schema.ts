@@ -8,7 +8,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { FormField, MappingEntry } from "../lib/types";
+import type { FormField, KeyScope, MappingEntry } from "../lib/types";
 
 // Times are RFC 3339 UTC strings with milliseconds, so they sort as text.
 // JSON columns hold objects the API validated before they were written.
@@ -36,6 +36,8 @@ export const apiKeys = sqliteTable(
     accountId: text("account_id").notNull(),
     kind: text("kind", { enum: ["admin", "integration"] }).notNull(),
     integrationId: text("integration_id"),
+    /** An integration key's scopes (API.md §8); null for an admin key. */
+    scopes: text("scopes", { mode: "json" }).$type<KeyScope[]>(),
     hash: text("hash").notNull(),
     prefix: text("prefix").notNull(),
     createdAt: text("created_at").notNull(),
@@ -57,6 +59,8 @@ export const profiles = sqliteTable(
     accountId: text("account_id").notNull(),
     name: text("name").notNull(),
     activeIntegrationId: text("active_integration_id"),
+    /** Whether a payment fires guest.update for the profile's events (an override may change it). */
+    fireOnPayment: integer("fire_on_payment", { mode: "boolean" }).notNull().default(false),
     fieldMapping: text("field_mapping", { mode: "json" })
       .$type<MappingEntry[]>()
       .notNull()
@@ -134,6 +138,8 @@ export const integrations = sqliteTable(
     id: text("id").primaryKey(),
     accountId: text("account_id").notNull(),
     name: text("name").notNull(),
+    // The API's default for new integrations is off (CreateIntegrationBody, which always sets it);
+    // this column default only served rows written before that, which keep their value.
     apiAccess: integer("api_access", { mode: "boolean" }).notNull().default(true),
     webhooksEnabled: integer("webhooks_enabled", { mode: "boolean" }).notNull().default(true),
     fixedConfiguration: text("fixed_configuration", { mode: "json" })
@@ -171,7 +177,10 @@ export const eventOverrides = sqliteTable("event_overrides", {
   mappingMode: text("mapping_mode", { enum: ["merge", "replace"] })
     .notNull()
     .default("merge"),
-  fireOnPayment: integer("fire_on_payment", { mode: "boolean" }).notNull().default(false),
+  /** null: the profile's `fire_on_payment` applies. */
+  fireOnPayment: integer("fire_on_payment", { mode: "boolean" }),
+  /** false: no webhook fires for this event (the profile's integration's or the override's). */
+  webhooksEnabled: integer("webhooks_enabled", { mode: "boolean" }).notNull().default(true),
   ...timestamps,
 });
 

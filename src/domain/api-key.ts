@@ -1,5 +1,6 @@
 import type { ApiKeyRow } from "../db/queries/api-keys";
 import { sha256Hex } from "../lib/encoding";
+import { DEFAULT_KEY_SCOPES, type KeyScope } from "../lib/types";
 
 /** A key as lists show it: never the secret (only its creation answer carries `key`). */
 export function serializeKey(row: ApiKeyRow) {
@@ -9,7 +10,14 @@ export function serializeKey(row: ApiKeyRow) {
     created_at: row.createdAt,
     last_used_at: row.lastUsedAt,
     expires_at: row.expiresAt,
+    scopes: scopesOf(row),
   };
+}
+
+/** What a key may do: an integration key its scopes (read-only before scopes existed), an admin key everything (null). */
+export function scopesOf(row: Pick<ApiKeyRow, "kind" | "scopes">): KeyScope[] | null {
+  if (row.kind === "admin") return null;
+  return row.scopes ?? [...DEFAULT_KEY_SCOPES];
 }
 
 export const KEY_PREFIX = { admin: "wft_admin_", integration: "wft_live_" } as const;

@@ -7,7 +7,10 @@ export type OverrideInput = {
   integration_id: string | null;
   field_mapping: MappingEntry[];
   mapping_mode: MappingMode;
-  fire_on_payment: boolean;
+  /** null: the profile's `fire_on_payment` applies. */
+  fire_on_payment: boolean | null;
+  /** false: no webhook fires for the event. */
+  webhooks_enabled: boolean;
 };
 
 export function serializeOverride(row: OverrideRow) {
@@ -17,6 +20,7 @@ export function serializeOverride(row: OverrideRow) {
     field_mapping: row.fieldMapping,
     mapping_mode: row.mappingMode,
     fire_on_payment: row.fireOnPayment,
+    webhooks_enabled: row.webhooksEnabled,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };

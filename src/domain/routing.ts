@@ -33,6 +33,14 @@ export function applyingIntegrationId(context: {
   return context.override?.integrationId ?? context.profile?.activeIntegrationId ?? null;
 }
 
+/** Whether a payment fires guest.update for the event: its override's choice, else its profile's. */
+export function firesOnPayment(context: {
+  profile?: Pick<ProfileRow, "fireOnPayment">;
+  override?: Pick<OverrideRow, "fireOnPayment">;
+}): boolean {
+  return context.override?.fireOnPayment ?? context.profile?.fireOnPayment ?? false;
+}
+
 /** Whether an event follows its profile's active integration (no override names another). */
 export function followsProfile(override: Pick<OverrideRow, "integrationId"> | null | undefined) {
   return !override?.integrationId;
@@ -66,6 +74,8 @@ export function mappingFor(
 export type Route = {
   integration: IntegrationRow;
   override: OverrideRow | undefined;
+  /** Whether a payment fires guest.update here: the override's choice, else the profile's. */
+  firesOnPayment: boolean;
   mapping: MappingEntry[];
   /** Enabled webhooks of the integration for the trigger that cover the event. */
   webhooks: WebhookRow[];
@@ -83,11 +93,14 @@ export function routeOf(
 ): Route | null {
   const { integration } = applying;
   if (!integration?.webhooksEnabled) return null;
+  // An override can switch the event's webhooks off, whichever integration applies.
+  if (context.override?.webhooksEnabled === false) return null;
   // The read finds the applying integration in SQL; this rule is the one that decides.
   if (integration.id !== applyingIntegrationId(context)) return null;
   return {
     integration,
     override: context.override,
+    firesOnPayment: firesOnPayment(context),
     mapping: mappingFor(context, integration),
     webhooks: applying.webhooks.filter((webhook) => coversEvent(webhook, eventId)),
   };
@@ -103,9 +116,9 @@ export function webhooksFiredBy(
   route: Route,
   trigger: Pick<TriggerRow, "trigger" | "webhookId" | "cause" | "createdAt">,
 ): WebhookRow[] {
-  // A payment's guest.update fires only where the event's override asks for it.
+  // A payment's guest.update fires only where the profile or the event's override asks for it.
   if (trigger.trigger === "guest.update" && trigger.cause === "payment") {
-    if (!route.override?.fireOnPayment) return [];
+    if (!route.firesOnPayment) return [];
   }
   return route.webhooks.filter(
     (webhook) =>

@@ -62,5 +62,10 @@ export const TRIGGERS = [
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
+/** What an integration key may do (API.md §8); read-only by default. */
+export const KEY_SCOPES = ["events:read", "attendees:read", "attendees:write"] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+export const DEFAULT_KEY_SCOPES: readonly KeyScope[] = ["events:read", "attendees:read"];
+
 export const WEBHOOK_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
 export type WebhookMethod = (typeof WEBHOOK_METHODS)[number];

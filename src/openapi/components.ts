@@ -91,8 +91,8 @@ const ERROR_RESPONSES: Record<
   403: {
     name: "Forbidden",
     description:
-      "A valid key that may not do this: an integration key on a write or admin route, an integration whose `api_access` is off, the bootstrap token anywhere but `POST /v1/accounts`, or an admin key there.",
-    examples: [["FORBIDDEN", "Integration keys can only read events and attendees."]],
+      "A valid key that may not do this: an integration key on an admin route or without the route's scope, an integration whose `api_access` is off, the bootstrap token anywhere but `POST /v1/accounts`, or an admin key there.",
+    examples: [["FORBIDDEN", "This key does not have the `attendees:write` scope."]],
   },
   404: {
     name: "NotFound",

@@ -53,7 +53,7 @@ const TAGS = [
   {
     name: "Integration keys",
     description:
-      "`wft_live_` keys for the other system: they read the events and attendees of the integration's linked profiles while `api_access` is on, never write. Rotate with a grace period; revoke at once.",
+      "`wft_live_` keys for the other system, working on the integration's linked profiles while `api_access` is on (off for new integrations). Their `scopes` say what they do: `events:read` and `attendees:read` (the default, read-only), `attendees:write` (create, update and pay attendees). They may be made to expire (`expires_at`). Rotate with a grace period; revoke at once.",
   },
   {
     name: "Field mapping",

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { Timestamp } from "./common.schemas";
+import { KEY_SCOPES } from "../lib/types";
+import { DateTimeInput, Timestamp } from "./common.schemas";
 
 const keyExample = (id: string, secret: string) => ({
   id,
@@ -7,6 +8,7 @@ const keyExample = (id: string, secret: string) => ({
   created_at: "2026-05-01T09:00:00.000Z",
   last_used_at: null,
   expires_at: null,
+  scopes: secret.startsWith("wft_admin_") ? null : ["events:read", "attendees:read"],
   key: secret,
 });
 
@@ -35,10 +37,36 @@ export const ApiKeySchema = z
       description: "When it last authenticated a request (to the minute); null if never.",
     }),
     expires_at: Timestamp.nullable().openapi({
-      description: "After this it answers 401 (set by a rotation's grace period); null: no expiry.",
+      description:
+        'After this it answers 401 ("This key has expired."): set when the key was created, or by a rotation\'s grace period; null: no expiry.',
+    }),
+    scopes: z.array(z.enum(KEY_SCOPES)).nullable().openapi({
+      description:
+        "What an integration key may do: `events:read`, `attendees:read`, `attendees:write` (write attendees of the linked profiles). null for an admin key, which may do everything in its account.",
     }),
   })
   .openapi("ApiKey", { example: LIVE_KEY_EXAMPLE });
+
+/** `POST /v1/integrations/{id}/keys`: optional scopes and expiry. */
+export const CreateKeyBody = z
+  .strictObject({
+    scopes: z
+      .array(z.enum(KEY_SCOPES))
+      .min(1)
+      .refine((scopes) => new Set(scopes).size === scopes.length, "Each scope only once.")
+      .optional()
+      .openapi({
+        description:
+          'What the key may do; default `["events:read", "attendees:read"]` (read-only). `attendees:write` lets it create, update and pay attendees of the integration\'s linked profiles.',
+      }),
+    expires_at: DateTimeInput.optional().openapi({
+      description:
+        'When the key stops working (401, "This key has expired."); must be in the future. Seven days before, an `integration_key.expiring` operational webhook fires. Default: never.',
+    }),
+  })
+  .openapi("CreateIntegrationKey", {
+    example: { scopes: ["attendees:read", "attendees:write"], expires_at: "2027-06-01T00:00:00Z" },
+  });
 
 export const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string().openapi({

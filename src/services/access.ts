@@ -1,13 +1,13 @@
 import type { IntegrationRow } from "../db/queries/integrations";
 
-/** What an integration key may read: its integration (API access on) and its linked profiles. */
+/** What an integration key reaches: its integration (API access on) and its linked profiles. */
 export type Grant = { integration: IntegrationRow; profileIds: string[] };
 
 /**
- * What a caller may read (API.md §2): an admin key reads its whole account; an integration key
- * reads the profiles linked to its integration, mapped for it.
+ * What a caller may reach (API.md §2, §8): an admin key its whole account; an integration key,
+ * within its scopes, the profiles linked to its integration (its attendee reads mapped for it).
  */
-export type ReaderScope = {
+export type AccessScope = {
   accountId: string;
   /** The integration of an integration key (reads are scoped to its links); null: an admin key. */
   integrationId: string | null;
@@ -19,12 +19,12 @@ export type ReaderScope = {
 };
 
 /** An admin key's scope: the whole account. */
-export function accountScope(accountId: string): ReaderScope {
+export function accountScope(accountId: string): AccessScope {
   return { accountId, integrationId: null, grant: () => null };
 }
 
-/** Whether a scope may see something of `profileId` (else the caller answers 404). */
-export function canSeeProfile(scope: ReaderScope, profileId: string): boolean {
+/** Whether a scope may reach something of `profileId` (else the caller answers 404). */
+export function canSeeProfile(scope: AccessScope, profileId: string): boolean {
   const grant = scope.grant();
   return grant === null || grant.profileIds.includes(profileId);
 }

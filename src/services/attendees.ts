@@ -25,7 +25,7 @@ import { mapForReader } from "../domain/routing";
 import { ApiError, type ErrorDetail, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso, toStoredTime } from "../lib/time";
-import { accountScope, type ReaderScope } from "./access";
+import { type AccessScope, accountScope, canSeeProfile } from "./access";
 import { retryWhenChanged } from "./compare-and-set";
 import { compactFields, mergeFields, validateFields } from "./form";
 import { confirmed } from "./read";
@@ -82,10 +82,12 @@ const fullEvent = () =>
  * Registers an attendee: values checked against the form (422), language against the event's,
  * capacity enforced atomically (409); guest_count and the guest.create trigger in the same batch.
  */
-export async function createAttendee(deps: Deps, accountId: string, input: CreateAttendeeInput) {
+export async function createAttendee(deps: Deps, scope: AccessScope, input: CreateAttendeeInput) {
   const { db } = deps;
+  const { accountId } = scope;
   const event = await confirmed(deps, () => findEvent(db, accountId, input.event_uid));
-  if (!event) {
+  // An integration key writes only to the events of its linked profiles; others do not exist for it.
+  if (!event || !canSeeProfile(scope, event.profileId)) {
     throw new ApiError("NOT_FOUND", "Event not found.", {
       details: [{ path: "event_uid", message: "No event with this uid in the account." }],
     });
@@ -136,7 +138,7 @@ export async function createAttendee(deps: Deps, accountId: string, input: Creat
  * An attendee with its event (and, for an integration key, its routing context), if the scope may
  * read it; else 404. The page of one guest: a single round trip, scoped like the list.
  */
-export async function getReadableAttendee(deps: Deps, scope: ReaderScope, uid: string) {
+export async function getReadableAttendee(deps: Deps, scope: AccessScope, uid: string) {
   const found = await confirmed(deps, async () => {
     const { items, routing } = await listReadableAttendees(deps, scope, {
       guest_uid: uid,
@@ -147,11 +149,6 @@ export async function getReadableAttendee(deps: Deps, scope: ReaderScope, uid: s
   });
   if (!found) throw notFound("Attendee");
   return found;
-}
-
-/** An attendee of the account with its event (one round trip), else 404. */
-export async function getAttendee(deps: Deps, accountId: string, uid: string) {
-  return getReadableAttendee(deps, accountScope(accountId), uid);
 }
 
 /** The filters and order of GET /v1/attendees beyond paging. */
@@ -168,7 +165,7 @@ export type AttendeeListFilters = {
 /** One page of attendees the scope may read, each with its event (to serialize it). */
 export async function listReadableAttendees(
   deps: Deps,
-  scope: ReaderScope,
+  scope: AccessScope,
   query: Pagination & AttendeeListFilters,
 ) {
   const { rows, total, events, routing } = await listAttendees(
@@ -196,12 +193,12 @@ export async function listReadableAttendees(
 /** Applies a PATCH: `fields` merged into the stored values (null clears), then checked (422). */
 export async function patchAttendee(
   deps: Deps,
-  accountId: string,
+  scope: AccessScope,
   uid: string,
   input: UpdateAttendeeInput,
 ) {
   return retryWhenChanged(deps, ATTENDEE_CHANGED, "attendee", async () => {
-    const { attendee, event } = await getAttendee(deps, accountId, uid);
+    const { attendee, event } = await getReadableAttendee(deps, scope, uid);
     if (input.language !== undefined) checkLanguage(event, input.language);
     let fields = attendee.fields;
     if (input.fields) {
@@ -227,9 +224,9 @@ export async function patchAttendee(
 }
 
 /** Records a payment; fires guest.update with cause "payment" (the override decides if it sends). */
-export async function addPayment(deps: Deps, accountId: string, uid: string, input: PaymentInput) {
+export async function addPayment(deps: Deps, scope: AccessScope, uid: string, input: PaymentInput) {
   return retryWhenChanged(deps, ATTENDEE_CHANGED, "attendee", async () => {
-    const { attendee, event } = await getAttendee(deps, accountId, uid);
+    const { attendee, event } = await getReadableAttendee(deps, scope, uid);
     const paymentAmount = money(attendee.paymentAmount + input.amount);
     const changes = {
       paymentAmount,
@@ -267,7 +264,7 @@ async function saveUpdate(
 
 /** Deletes an attendee; guest_count and the guest.delete trigger (last state) in the same batch. */
 export async function deleteAttendee(deps: Deps, accountId: string, uid: string) {
-  const { attendee, event } = await getAttendee(deps, accountId, uid);
+  const { attendee, event } = await getReadableAttendee(deps, accountScope(accountId), uid);
   await commitChange(
     deps,
     [countGuestOut(deps.db, event.id, attendee.id), deleteAttendeeRow(deps.db, attendee.id)],
@@ -287,7 +284,7 @@ export type PresentOptions = {
  * (API.md §5, by the `routing` read with them) unless `ignoreMapping`, then cut to `only`.
  */
 export function presentAttendees(
-  scope: ReaderScope,
+  scope: AccessScope,
   items: { attendee: AttendeeRow; event: EventRow }[],
   options: PresentOptions & { routing?: PageRouting },
 ): Record<string, unknown>[] {

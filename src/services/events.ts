@@ -24,7 +24,7 @@ import { ApiError, type ErrorDetail, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso, toStoredTime } from "../lib/time";
 import type { FormField } from "../lib/types";
-import { canSeeProfile, type ReaderScope } from "./access";
+import { type AccessScope, canSeeProfile } from "./access";
 import { retryWhenChanged } from "./compare-and-set";
 import { confirmed } from "./read";
 
@@ -176,7 +176,7 @@ async function createOnce(deps: Deps, accountId: string, input: CreateEventInput
 }
 
 /** An event the scope may read, else 404 (unknown, another account's, or an unlinked profile's). */
-export async function getReadableEvent(deps: Deps, scope: ReaderScope, uid: string) {
+export async function getReadableEvent(deps: Deps, scope: AccessScope, uid: string) {
   const event = await confirmed(deps, () => findEvent(deps.db, scope.accountId, uid));
   if (!event || !canSeeProfile(scope, event.profileId)) throw notFound("Event");
   return event;
@@ -190,7 +190,7 @@ export async function getEvent(deps: Deps, accountId: string, uid: string) {
 
 export function listReadableEvents(
   deps: Deps,
-  scope: ReaderScope,
+  scope: AccessScope,
   query: Pagination & { profile_uid?: string; uid?: string; status?: string },
 ) {
   const uids = query.uid

@@ -2,9 +2,11 @@ import { pageOf } from "../db/page";
 import { expireKey, insertKey, keyOf, liveKeyPageQueries, revokeKey } from "../db/queries/api-keys";
 import { apiKeys } from "../db/schema";
 import type { Deps } from "../deps";
+import { scopesOf } from "../domain/api-key";
 import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
-import { addSeconds, iso } from "../lib/time";
+import { addSeconds, iso, toStoredTime } from "../lib/time";
+import type { KeyScope } from "../lib/types";
 import { integrationWith, requireIntegration } from "./integrations";
 import { buildKey } from "./keys";
 
@@ -21,10 +23,27 @@ async function requireKey(deps: Deps, accountId: string, integrationId: string, 
   return key;
 }
 
+export type KeyInput = { scopes?: KeyScope[]; expires_at?: string };
+
 /** A new `wft_live_` key for the integration; the secret is returned once. */
-export async function createIntegrationKey(deps: Deps, accountId: string, integrationId: string) {
+export async function createIntegrationKey(
+  deps: Deps,
+  accountId: string,
+  integrationId: string,
+  input: KeyInput = {},
+) {
+  const now = iso(deps.now());
+  const expiresAt = input.expires_at === undefined ? null : toStoredTime(input.expires_at);
+  if (expiresAt !== null && expiresAt <= now) {
+    throw new ApiError("VALIDATION_FAILED", "The request did not match the schema.", {
+      details: [{ path: "expires_at", message: "Must be in the future." }],
+    });
+  }
   await requireIntegration(deps, accountId, integrationId);
-  const key = await buildKey("integration", { accountId, integrationId }, iso(deps.now()));
+  const key = await buildKey("integration", { accountId, integrationId }, now, {
+    scopes: input.scopes,
+    expiresAt,
+  });
   await insertKey(deps.db, key.row);
   return key;
 }
@@ -58,7 +77,11 @@ export async function rotateIntegrationKey(
   if (old.expiresAt && old.expiresAt <= now) {
     throw new ApiError("CONFLICT", "This key has already expired; create a new key instead.");
   }
-  const key = await buildKey("integration", { accountId, integrationId }, now);
+  // The new key does what the old one did, until the old one's planned end, if it had one.
+  const key = await buildKey("integration", { accountId, integrationId }, now, {
+    scopes: scopesOf(old) ?? undefined,
+    expiresAt: old.expiresAt,
+  });
   const expiresAt = addSeconds(now, graceSeconds);
   await deps.db.batch([insertKey(deps.db, key.row), expireKey(deps.db, old.id, expiresAt)]);
   return key;

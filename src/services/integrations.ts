@@ -21,7 +21,7 @@ import {
   listIntegrations,
   updateIntegration,
 } from "../db/queries/integrations";
-import { detachOverrides } from "../db/queries/overrides";
+import { detachOverrides, detachOverridesOnProfiles } from "../db/queries/overrides";
 import { profileIdsAmong, profilesActiveWith } from "../db/queries/profiles";
 import { deleteWebhooksOf } from "../db/queries/webhooks";
 import type { FixedConfiguration } from "../db/schema";
@@ -112,8 +112,9 @@ export async function createIntegration(
 }
 
 /**
- * Updates what is given. Profiles no longer listed are unlinked first, then the integration is
- * deactivated on them (through their locks). A new fixed configuration is re-applied to every
+ * Updates what is given. Profiles no longer listed are unlinked first (overrides of their events
+ * naming the integration fall back to the profile's), then the integration is deactivated on
+ * them (through their locks). A new fixed configuration is re-applied to every
  * event the integration applies to, each with an `event.update`.
  */
 export function updateIntegrationFields(
@@ -139,10 +140,11 @@ async function updateOnce(
   const { db } = deps;
   const {
     integration: current,
-    rest: [knownProfiles, overridden],
+    rest: [knownProfiles, overridden, fallbacks],
   } = await integrationWith(deps, accountId, id, (db) => [
     profileIdsAmong(db, accountId, input.profile_uids ?? []),
     eventFormsOverriddenBy(db, id),
+    integrationsActiveOnEventsOverriddenBy(db, accountId, id),
   ]);
   const profileIds =
     input.profile_uids === undefined
@@ -163,14 +165,27 @@ async function updateOnce(
   const fixedChanged =
     set.fixedConfiguration !== undefined &&
     JSON.stringify(set.fixedConfiguration) !== JSON.stringify(current.fixedConfiguration);
-  const reformed = fixedChanged ? changedForms(overridden, () => updated) : [];
+  // An override names only an integration linked to its profile: unlinked, its events follow
+  // their profile's active integration again (this one until it is deactivated there, below).
+  const detached = overridden.filter((row) => removed.includes(row.event.profileId));
+  const kept = overridden.filter((row) => !removed.includes(row.event.profileId));
+  const activeOn = (row: OverriddenEvent) =>
+    row.activeIntegrationId === id
+      ? updated
+      : (fallbacks.find((fallback) => fallback.id === row.activeIntegrationId) ?? null);
+  const reformed = [
+    ...(fixedChanged ? changedForms(kept, () => updated) : []),
+    ...changedForms(detached, activeOn, true),
+  ];
 
   const statements: Statement[] = [];
-  if (fixedChanged) {
+  if (fixedChanged || detached.length > 0) {
     statements.push(guardOverriddenEvents(db, id, eventsFingerprint(overridden, id)));
   }
   statements.push(updateIntegration(db, id, set));
-  if (removed.length > 0) statements.push(deleteLinks(db, id, removed));
+  if (removed.length > 0) {
+    statements.push(deleteLinks(db, id, removed), detachOverridesOnProfiles(db, id, removed, now));
+  }
   statements.push(...insertLinks(db, id, added), ...formStatements(deps, reformed, now));
   await commitChange(deps, statements, formTriggers(reformed, now));
 

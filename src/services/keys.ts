@@ -1,12 +1,14 @@
 import type { ApiKeyRow } from "../db/queries/api-keys";
 import { generateKey, type KeyKind } from "../domain/api-key";
 import { newId } from "../lib/ids";
+import { DEFAULT_KEY_SCOPES, type KeyScope } from "../lib/types";
 
 /** A new key row (to insert in the caller's batch) and the secret to show once. */
 export async function buildKey(
   kind: KeyKind,
   owner: { accountId: string; integrationId?: string },
   createdAt: string,
+  options: { scopes?: KeyScope[]; expiresAt?: string | null } = {},
 ): Promise<{ row: ApiKeyRow; secret: string }> {
   const { secret, hash, prefix } = await generateKey(kind);
   const row: ApiKeyRow = {
@@ -14,11 +16,12 @@ export async function buildKey(
     accountId: owner.accountId,
     kind,
     integrationId: owner.integrationId ?? null,
+    scopes: kind === "integration" ? (options.scopes ?? [...DEFAULT_KEY_SCOPES]) : null,
     hash,
     prefix,
     createdAt,
     lastUsedAt: null,
-    expiresAt: null,
+    expiresAt: options.expiresAt ?? null,
     revokedAt: null,
   };
   return { row, secret };

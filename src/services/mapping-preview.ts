@@ -2,7 +2,7 @@ import { attendeeMappingRows } from "../db/queries/routing";
 import type { Deps } from "../deps";
 import { serializeAttendee } from "../domain/attendee";
 import { applyMapping, type MappingMode } from "../domain/mapping";
-import { applyingIntegrationId, mappingFor } from "../domain/routing";
+import { mappingFor, routeOf } from "../domain/routing";
 import { ApiError } from "../errors";
 import type { MappingEntry } from "../lib/types";
 import { integrationWith } from "./integrations";
@@ -70,9 +70,9 @@ export async function previewMapping(
     event_uid: event.id,
     field_mapping: mapping,
     payload: applyMapping(serializeAttendee(attendee, event), mapping),
+    // Whether a trigger of the event would have a route through this integration.
     webhooks_apply:
-      integration.webhooksEnabled &&
-      applyingIntegrationId({ profile, override }) === integration.id,
+      routeOf({ account, profile, override }, { integration, webhooks: [] }, event.id) !== null,
     key_reads: integration.apiAccess && integration.profileIds.includes(attendee.profileId),
   };
 }

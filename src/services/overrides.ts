@@ -10,6 +10,7 @@ import {
   activeIntegrationOf,
   type IntegrationRow,
   integrationOf,
+  linkOf,
 } from "../db/queries/integrations";
 import {
   deleteOverride,
@@ -45,14 +46,23 @@ async function eventForOverride(
 ) {
   const { db } = deps;
   const found = await confirmed(deps, async () => {
-    const [events, overrides, active, others] = await db.batch([
+    const [events, overrides, active, others, links] = await db.batch([
       eventOf(db, accountId, eventId),
       overrideOf(db, eventId),
       activeIntegrationOf(db, accountId, profileIdOfEvent(db, eventId)),
       integrationOf(db, accountId, named ?? ""),
+      linkOf(db, named ?? "", profileIdOfEvent(db, eventId)),
     ]);
     const [event] = events;
-    return event && { event, override: overrides[0], active: active[0], named: others[0] };
+    return (
+      event && {
+        event,
+        override: overrides[0],
+        active: active[0],
+        named: others[0],
+        namedIsLinked: links.length > 0,
+      }
+    );
   });
   if (!found) throw notFound("Event");
   return found;
@@ -98,6 +108,17 @@ async function putOnce(
       ],
     });
   }
+  // Its webhooks would send the event while its keys could not read it: link it first.
+  if (input.integration_id !== null && !found.namedIsLinked) {
+    throw new ApiError("UNPROCESSABLE", "The integration is not linked to the event's profile.", {
+      details: [
+        {
+          path: "integration_id",
+          message: `Link ${input.integration_id} to profile ${found.event.profileId} (its \`profile_uids\`) first.`,
+        },
+      ],
+    });
+  }
   const now = iso(deps.now());
   const row: OverrideRow = {
     eventId,
@@ -105,6 +126,7 @@ async function putOnce(
     fieldMapping: input.field_mapping,
     mappingMode: input.mapping_mode,
     fireOnPayment: input.fire_on_payment,
+    webhooksEnabled: input.webhooks_enabled,
     createdAt: found.override?.createdAt ?? now,
     updatedAt: now,
   };

@@ -16,13 +16,16 @@ import { iso, toStoredTime } from "../lib/time";
 import type { MappingEntry } from "../lib/types";
 import { confirmed } from "./read";
 
-export async function createProfile(deps: Deps, accountId: string, input: { name: string }) {
+export type ProfileInput = { name: string; fire_on_payment?: boolean };
+
+export async function createProfile(deps: Deps, accountId: string, input: ProfileInput) {
   const now = iso(deps.now());
   const profile: ProfileRow = {
     id: newId("prf"),
     accountId,
     name: input.name,
     activeIntegrationId: null,
+    fireOnPayment: input.fire_on_payment ?? false,
     fieldMapping: [],
     createdAt: now,
     updatedAt: now,
@@ -50,12 +53,16 @@ export async function patchProfile(
   deps: Deps,
   accountId: string,
   uid: string,
-  input: { name?: string },
+  input: Partial<ProfileInput>,
 ) {
   const profile = await getProfile(deps, accountId, uid);
-  const updated = { ...profile, ...input, updatedAt: iso(deps.now()) };
-  await updateProfile(deps.db, uid, { name: updated.name, updatedAt: updated.updatedAt });
-  return updated;
+  const changes = {
+    name: input.name ?? profile.name,
+    fireOnPayment: input.fire_on_payment ?? profile.fireOnPayment,
+    updatedAt: iso(deps.now()),
+  };
+  await updateProfile(deps.db, uid, changes);
+  return { ...profile, ...changes };
 }
 
 /** A profile that still has events cannot go (409): its events would be orphaned. */

@@ -282,7 +282,7 @@ describe("consumer: who gets a trigger", () => {
 
   it("follows the event override's integration instead of the profile's", async () => {
     const world = await createWorldWithIntegration({ webhooks: [{}] });
-    const overriding = await createIntegration(world.key);
+    const overriding = await createIntegration(world.key, { profile_uids: [world.profile.uid] });
     const overrideChannel = newChannel();
     const overrideHook = await createWebhook(world.key, overriding.id, {
       url: channelUrl(overrideChannel),

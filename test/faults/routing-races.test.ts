@@ -97,7 +97,7 @@ describe("routing under concurrent changes", () => {
     const { key, profile } = world;
     const a = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("a_vat") });
     const b = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("b_po") });
-    const c = await createIntegration(key, fixed("c_badge"));
+    const c = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("c_badge") });
     const events = [world.event.uid];
     for (let i = 0; i < 3; i++) events.push((await createEvent(key, profile.uid)).uid);
 
@@ -105,7 +105,23 @@ describe("routing under concurrent changes", () => {
     const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
     const slow = { DB: slowWrites(() => 20 + Math.floor(next() * 60)) };
     const operations = Array.from({ length: 50 }, () => {
-      const kind = pick(["activate", "deactivate", "create", "override", "unoverride"] as const);
+      const kind = pick([
+        "activate",
+        "deactivate",
+        "create",
+        "override",
+        "unoverride",
+        "link",
+      ] as const);
+      if (kind === "link") {
+        // Unlinking c detaches the overrides naming it; an override naming it meanwhile is 422.
+        return () =>
+          request("PATCH", `/v1/integrations/${c.id}`, {
+            key,
+            env: slow,
+            body: { profile_uids: pick([[], [profile.uid]]) },
+          });
+      }
       if (kind === "activate") {
         return () =>
           request("PUT", `/v1/profiles/${profile.uid}/integration`, {
@@ -142,18 +158,26 @@ describe("routing under concurrent changes", () => {
     });
 
     const answers = await Promise.all(operations.map((operation) => operation()));
-    // Each answered: done, or refused cleanly (a change that kept losing its race: 409).
+    // Each answered: done, or refused cleanly (a change that kept losing its race: 409; an
+    // override naming c while it is unlinked: 422).
     for (const answer of answers) {
-      expect([200, 201, 204, 404, 409], JSON.stringify(answer.body)).toContain(answer.status);
+      expect([200, 201, 204, 404, 409, 422], JSON.stringify(answer.body)).toContain(answer.status);
     }
     expect(answers.filter((answer) => answer.status < 300).length).toBeGreaterThan(25);
     expect(await expectFormsFollowRouting(key, profile.uid)).toBeGreaterThanOrEqual(4);
+    const linked = (await api("GET", `/v1/integrations/${c.id}`, { key })).body.data.profile_uids;
+    const naming = await env.DB.prepare(
+      "SELECT count(*) AS n FROM event_overrides WHERE integration_id = ?",
+    )
+      .bind(c.id)
+      .first<{ n: number }>();
+    if (linked.length === 0) expect(naming?.n).toBe(0);
   }, 120_000);
 
   it("a new fixed configuration reaches every event it applies to, also while overrides change", async () => {
     const world = await createWorld();
     const { key, profile } = world;
-    const c = await createIntegration(key, fixed("c_badge"));
+    const c = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("c_badge") });
     const events = [world.event.uid];
     for (let i = 0; i < 3; i++) events.push((await createEvent(key, profile.uid)).uid);
     const next = random(7);

@@ -30,7 +30,9 @@ type World = {
   webhook: string;
 };
 
-type Kind = "string" | "number" | "boolean" | "array" | "object";
+type BaseKind = "string" | "number" | "boolean" | "array" | "object";
+/** A property's type; `|null` where null is a value it takes (it means "inherit"). */
+type Kind = BaseKind | `${BaseKind}|null`;
 
 type WriteRoute = {
   method: "POST" | "PUT" | "PATCH" | "DELETE";
@@ -148,7 +150,12 @@ const ROUTES: Record<string, WriteRoute> = {
     path: ([uid]) => `/v1/events/${uid}/integration`,
     ids: (w) => [w.event],
     body: (w) => ({ integration_id: w.integration, field_mapping: fieldMapping }),
-    types: { field_mapping: "array", mapping_mode: "string", fire_on_payment: "boolean" },
+    types: {
+      field_mapping: "array",
+      mapping_mode: "string",
+      fire_on_payment: "boolean|null",
+      webhooks_enabled: "boolean",
+    },
   },
   "DELETE /v1/events/{uid}/integration": {
     method: "DELETE",
@@ -339,7 +346,8 @@ function hostileBody(base: Record<string, unknown>): fc.Arbitrary<string> {
 }
 
 function wrongValue(kind: Kind): fc.Arbitrary<unknown> {
-  const all: Record<Kind, fc.Arbitrary<unknown>> = {
+  const [base, nullable] = kind.split("|") as [BaseKind, string | undefined];
+  const all: Record<BaseKind, fc.Arbitrary<unknown>> = {
     string: unicode,
     number: fc.double({ noNaN: true, noDefaultInfinity: true }),
     boolean: fc.boolean(),
@@ -348,9 +356,9 @@ function wrongValue(kind: Kind): fc.Arbitrary<unknown> {
       maxKeys: 3,
     }),
   };
-  const others = (Object.keys(all) as Kind[]).filter((k) => k !== kind).map((k) => all[k]);
+  const others = (Object.keys(all) as BaseKind[]).filter((k) => k !== base).map((k) => all[k]);
   // `object` also rules out arrays; `fields` of an attendee takes any object but no array.
-  return fc.oneof(...others, fc.constant(null));
+  return nullable ? fc.oneof(...others) : fc.oneof(...others, fc.constant(null));
 }
 
 /** A path parameter nobody owns: unicode, traversal, encodings, huge, other accounts' shapes. */

@@ -83,7 +83,10 @@ describe("PUT|GET|DELETE /v1/profiles/{uid}/integration", () => {
       profile_uids: [profile.uid],
       fixed_configuration: { fields: [vat] },
     });
-    const other = await createIntegration(key, { fixed_configuration: { fields: [po] } });
+    const other = await createIntegration(key, {
+      profile_uids: [profile.uid],
+      fixed_configuration: { fields: [po] },
+    });
     await api("PUT", `/v1/events/${overridden.uid}/integration`, {
       key,
       body: { integration_id: other.id },

@@ -12,19 +12,34 @@ const lockedNames = async (key: string, eventUid: string) =>
     .filter((f) => f.locked)
     .map((f) => f.name);
 
+/** Linked to the profile: `active` (VAT locked) active on it, `special` (PO locked) for overrides. */
+async function activeAndSpecial(key: string, profileUid: string) {
+  const active = await createIntegration(key, {
+    profile_uids: [profileUid],
+    fixed_configuration: { fields: [vat] },
+  });
+  const special = await createIntegration(key, {
+    profile_uids: [profileUid],
+    fixed_configuration: { fields: [po] },
+  });
+  await activate(key, profileUid, active.id);
+  return { active, special };
+}
+
 describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
   it("answers 404 until an override is set, then stores and returns it", async () => {
-    const { key, event } = await createWorld();
+    const { key, profile, event } = await createWorld();
     const path = `/v1/events/${event.uid}/integration` as const;
     expect(expectError(await api("GET", path, { key }), 404, "NOT_FOUND").message).toMatch(
       /Override/,
     );
-    const integration = await createIntegration(key);
+    const integration = await createIntegration(key, { profile_uids: [profile.uid] });
     const body = {
       integration_id: integration.id,
       field_mapping: [{ name: "ticket", value: "VIP" }],
       mapping_mode: "replace",
       fire_on_payment: true,
+      webhooks_enabled: false,
     };
     const put = await api("PUT", path, { key, body });
     expect(put.status).toBe(200);
@@ -42,6 +57,7 @@ describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
       integration_id: integration.id,
       mapping_mode: "replace",
       fire_on_payment: 1,
+      webhooks_enabled: 0,
     });
 
     const defaults = await api("PUT", path, { key, body: {} });
@@ -49,7 +65,8 @@ describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
       integration_id: null,
       field_mapping: [],
       mapping_mode: "merge",
-      fire_on_payment: false,
+      fire_on_payment: null,
+      webhooks_enabled: true,
       created_at: put.body.data.created_at,
     });
 
@@ -60,12 +77,7 @@ describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
 
   it("locks the override integration's fixed fields, and gives the profile's back on delete", async () => {
     const { key, profile, event } = await createWorld();
-    const active = await createIntegration(key, {
-      profile_uids: [profile.uid],
-      fixed_configuration: { fields: [vat] },
-    });
-    const special = await createIntegration(key, { fixed_configuration: { fields: [po] } });
-    await activate(key, profile.uid, active.id);
+    const { special } = await activeAndSpecial(key, profile.uid);
     expect(await lockedNames(key, event.uid)).toEqual(["cpy_vat_number"]);
     const path = `/v1/events/${event.uid}/integration` as const;
     await api("PUT", path, { key, body: { integration_id: special.id } });
@@ -98,6 +110,60 @@ describe("GET|PUT|DELETE /v1/events/{uid}/integration", () => {
       404,
       "NOT_FOUND",
     );
+  });
+
+  it("refuses an integration not linked to the event's profile with 422, changing nothing", async () => {
+    const { key, profile, event } = await createWorld();
+    const elsewhere = await createProfile(key);
+    const unlinked = await createIntegration(key, { profile_uids: [elsewhere.uid] });
+    const path = `/v1/events/${event.uid}/integration` as const;
+    const refused = await api("PUT", path, { key, body: { integration_id: unlinked.id } });
+    const error = expectError(refused, 422, "UNPROCESSABLE");
+    expect(error.details).toEqual([
+      {
+        path: "integration_id",
+        message: `Link ${unlinked.id} to profile ${profile.uid} (its \`profile_uids\`) first.`,
+      },
+    ]);
+    expectError(await api("GET", path, { key }), 404, "NOT_FOUND");
+
+    await api("PATCH", `/v1/integrations/${unlinked.id}`, {
+      key,
+      body: { profile_uids: [elsewhere.uid, profile.uid] },
+    });
+    const put = await api("PUT", path, { key, body: { integration_id: unlinked.id } });
+    expect(put.body.data.integration_id).toBe(unlinked.id);
+  });
+
+  it("unlinking the profile points its events' overrides back at the profile, forms included", async () => {
+    const { key, profile, event } = await createWorld();
+    const other = await createEvent(key, profile.uid);
+    const { special } = await activeAndSpecial(key, profile.uid);
+    for (const uid of [event.uid, other.uid]) {
+      await api("PUT", `/v1/events/${uid}/integration`, {
+        key,
+        body: { integration_id: special.id, mapping_mode: "replace" },
+      });
+      expect(await lockedNames(key, uid)).toEqual(["po_number"]);
+    }
+
+    const unlinked = await api("PATCH", `/v1/integrations/${special.id}`, {
+      key,
+      body: { profile_uids: [] },
+    });
+    expect(unlinked.body.data.profile_uids).toEqual([]);
+    for (const uid of [event.uid, other.uid]) {
+      const override = await api("GET", `/v1/events/${uid}/integration`, { key });
+      // The rest of the override stays: only the integration it named goes.
+      expect(override.body.data).toMatchObject({ integration_id: null, mapping_mode: "replace" });
+      expect(await lockedNames(key, uid)).toEqual(["cpy_vat_number"]);
+    }
+    const rows = await env.DB.prepare(
+      "SELECT count(*) AS n FROM event_overrides WHERE integration_id = ?",
+    )
+      .bind(special.id)
+      .first<{ n: number }>();
+    expect(rows?.n).toBe(0);
   });
 });
 

@@ -22,6 +22,7 @@ describe("integration keys: create, list, revoke", () => {
     expect(live.key).toMatch(/^wft_live_[A-Za-z0-9_-]{43}$/);
     expect(live).toMatchObject({
       prefix: live.key.slice(0, 13),
+      scopes: ["events:read", "attendees:read"],
       expires_at: null,
       last_used_at: null,
     });
@@ -37,6 +38,7 @@ describe("integration keys: create, list, revoke", () => {
       {
         id: live.id,
         prefix: live.prefix,
+        scopes: ["events:read", "attendees:read"],
         created_at: live.created_at,
         last_used_at: null,
         expires_at: null,

@@ -5,7 +5,6 @@ import {
   createEvent,
   createIntegration,
   createProfile,
-  createWorld,
   createWorldWithIntegration,
 } from "../factories";
 import { api, expectError } from "../helpers/api";
@@ -96,24 +95,38 @@ describe("POST /v1/integrations/{id}/mapping-preview", () => {
   });
 
   it("says when the integration's webhooks do not fire or its key cannot read the attendee", async () => {
-    const { key, event, profile } = await createWorld({ integration: { name: "Active" } });
+    const world = await createWorldWithIntegration({ integration: { api_access: true } });
+    const { key, event, profile } = world;
     const attendee = await createAttendee(key, event.uid);
-    const inactive = await createIntegration(key, { profile_uids: [profile.uid] });
-    const unlinked = await createIntegration(key, { profile_uids: [] });
+    const inactive = await createIntegration(key, {
+      profile_uids: [profile.uid],
+      api_access: true,
+    });
+    const closed = await createIntegration(key, { profile_uids: [profile.uid], api_access: false });
+    const unlinked = await createIntegration(key, { profile_uids: [], api_access: true });
     const flags = async (integrationId: string) => {
       const { webhooks_apply, key_reads } = (
         await api("POST", path(integrationId), { key, body: { attendee_uid: attendee.uid } })
       ).body.data;
       return { webhooks_apply, key_reads };
     };
+    expect(await flags(world.integration.id)).toEqual({ webhooks_apply: true, key_reads: true });
     expect(await flags(inactive.id)).toEqual({ webhooks_apply: false, key_reads: true });
+    expect(await flags(closed.id)).toEqual({ webhooks_apply: false, key_reads: false });
     expect(await flags(unlinked.id)).toEqual({ webhooks_apply: false, key_reads: false });
-    // An override naming the integration makes its webhooks fire for the event.
+    // An override naming another integration hands the event's webhooks to it...
     await api("PUT", `/v1/events/${event.uid}/integration`, {
       key,
-      body: { integration_id: unlinked.id },
+      body: { integration_id: inactive.id },
     });
-    expect(await flags(unlinked.id)).toEqual({ webhooks_apply: true, key_reads: false });
+    expect(await flags(inactive.id)).toEqual({ webhooks_apply: true, key_reads: true });
+    expect(await flags(world.integration.id)).toEqual({ webhooks_apply: false, key_reads: true });
+    // ... and one that switches webhooks off leaves none.
+    await api("PUT", `/v1/events/${event.uid}/integration`, {
+      key,
+      body: { webhooks_enabled: false },
+    });
+    expect(await flags(world.integration.id)).toEqual({ webhooks_apply: false, key_reads: true });
   });
 
   it("names the unknown attendee, and the bad draft entry (404, 400)", async () => {

@@ -20,6 +20,7 @@ describe("POST /v1/profiles", () => {
       uid: expect.stringMatching(/^prf_[0-9a-z]{20}$/),
       name: "Brand A",
       active_integration_id: null,
+      fire_on_payment: false,
       created_at: expect.any(String),
       updated_at: profile.created_at,
     });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { KEY_SCOPES, type KeyScope } from "../../src/lib/types";
 import {
   createAccount,
   createAttendee,
@@ -15,8 +16,8 @@ import { channelUrl, newChannel } from "../helpers/receiver";
 import { adminKeyPool, expectContractError, keyPool } from "./support";
 
 /**
- * Every route x every kind of caller gets the status API.md §2 says, and no answer to a caller
- * shows identifiers of data it may not see.
+ * Every route x every kind of caller gets the status API.md §2 and §8 say (integration keys with
+ * each scope, linked or not), and no answer to a caller shows identifiers of data it may not see.
  */
 
 type Owner = {
@@ -37,9 +38,10 @@ type Owner = {
  * - bootstrap: only the bootstrap token.
  * - account: an admin route about the caller's own account (another account sees its own).
  * - resource: an admin route on the owner's resource (another account gets 404).
- * - read / readList: what integration keys may also read (events and attendees).
+ * - scoped / scopedList: what an integration key with the route's scope may also do, on one
+ *   thing of a linked profile (others: 404) or on the list of them.
  */
-type Kind = "bootstrap" | "account" | "resource" | "read" | "readList";
+type Kind = "bootstrap" | "account" | "resource" | "scoped" | "scopedList";
 
 type Route = {
   kind: Kind;
@@ -48,6 +50,10 @@ type Route = {
   body?: (o: Owner) => unknown;
   /** The owner's answer when not 200 (a read of something unset). */
   ownerStatus?: number;
+  /** What an integration key needs on a scoped route. */
+  scope?: KeyScope;
+  /** A scoped key's success when not 200 (a create). */
+  scopedStatus?: number;
 };
 
 const r = (
@@ -57,6 +63,21 @@ const r = (
   body?: Route["body"],
   ownerStatus?: number,
 ): Route => ({ kind, method, path, body, ownerStatus });
+
+/** A route an integration key with `scope` may also call. */
+const scoped = (
+  scope: KeyScope,
+  method: string,
+  path: Route["path"],
+  options: { list?: true; body?: Route["body"]; status?: number } = {},
+): Route => ({
+  kind: options.list ? "scopedList" : "scoped",
+  method,
+  path,
+  body: options.body,
+  scope,
+  scopedStatus: options.status,
+});
 
 const mapping = { field_mapping: [{ name: "e", mapped_to: "email" }] };
 
@@ -119,8 +140,8 @@ const ROUTES: Route[] = [
       end_date: "2026-06-13T16:00:00Z",
     }),
   ),
-  r("readList", "GET", () => "/v1/events"),
-  r("read", "GET", (o) => `/v1/events/${o.linked.event}`),
+  scoped("events:read", "GET", () => "/v1/events", { list: true }),
+  scoped("events:read", "GET", (o) => `/v1/events/${o.linked.event}`),
   r(
     "resource",
     "PATCH",
@@ -128,7 +149,7 @@ const ROUTES: Route[] = [
     () => ({ name: "x" }),
   ),
   r("resource", "DELETE", (o) => `/v1/events/${o.linked.event}`),
-  r("read", "GET", (o) => `/v1/events/${o.linked.event}/fields`),
+  scoped("events:read", "GET", (o) => `/v1/events/${o.linked.event}/fields`),
   r("resource", "GET", (o) => `/v1/events/${o.linked.event}/integration`, undefined, 404),
   r(
     "resource",
@@ -139,27 +160,19 @@ const ROUTES: Route[] = [
   r("resource", "DELETE", (o) => `/v1/events/${o.linked.event}/integration`),
   r("resource", "GET", (o) => `/v1/events/${o.linked.event}/actions`),
   r("resource", "POST", (o) => `/v1/events/${o.linked.event}/actions/${o.webhook}`),
-  r(
-    "resource",
-    "POST",
-    () => "/v1/attendees",
-    (o) => ({ event_uid: o.linked.event, fields: { email: "guest@example.com" } }),
-  ),
-  r("readList", "GET", () => "/v1/attendees"),
-  r("read", "GET", (o) => `/v1/attendees/${o.linked.attendee}`),
-  r(
-    "resource",
-    "PATCH",
-    (o) => `/v1/attendees/${o.linked.attendee}`,
-    () => ({ fields: { firstname: "x" } }),
-  ),
+  scoped("attendees:write", "POST", () => "/v1/attendees", {
+    body: (o) => ({ event_uid: o.linked.event, fields: { email: "guest@example.com" } }),
+    status: 201,
+  }),
+  scoped("attendees:read", "GET", () => "/v1/attendees", { list: true }),
+  scoped("attendees:read", "GET", (o) => `/v1/attendees/${o.linked.attendee}`),
+  scoped("attendees:write", "PATCH", (o) => `/v1/attendees/${o.linked.attendee}`, {
+    body: () => ({ fields: { firstname: "x" } }),
+  }),
   r("resource", "DELETE", (o) => `/v1/attendees/${o.linked.attendee}`),
-  r(
-    "resource",
-    "POST",
-    (o) => `/v1/attendees/${o.linked.attendee}/payments`,
-    () => ({ amount: 10, method: "card" }),
-  ),
+  scoped("attendees:write", "POST", (o) => `/v1/attendees/${o.linked.attendee}/payments`, {
+    body: () => ({ amount: 10, method: "card" }),
+  }),
   r("resource", "GET", (o) => `/v1/attendees/${o.linked.attendee}/actions`),
   r("resource", "POST", (o) => `/v1/attendees/${o.linked.attendee}/actions/${o.webhook}`),
   r(
@@ -227,24 +240,44 @@ type Caller =
   | "bootstrap"
   | "otherAdmin"
   | "liveLinked"
+  | "liveEventsOnly"
+  | "liveWriter"
   | "liveNoApiAccess"
   | "liveUnlinked"
+  | "liveWriterUnlinked"
   | "owner";
 
-/** The status each caller must get, by kind of route (owner: read routes only). */
-function expected(kind: Kind, caller: Caller): number | "own" {
+type LiveCaller = Extract<Caller, `live${string}`>;
+
+/** Each integration key: its scopes and whether its integration is linked to the owner's profile. */
+const LIVE: Record<LiveCaller, { scopes: KeyScope[]; linked: boolean; apiAccess?: false }> = {
+  liveLinked: { scopes: ["events:read", "attendees:read"], linked: true },
+  liveEventsOnly: { scopes: ["events:read"], linked: true },
+  liveWriter: { scopes: ["attendees:write"], linked: true },
+  liveNoApiAccess: { scopes: [...KEY_SCOPES], linked: true, apiAccess: false },
+  liveUnlinked: { scopes: ["events:read", "attendees:read"], linked: false },
+  liveWriterUnlinked: { scopes: [...KEY_SCOPES], linked: false },
+};
+
+const isLive = (caller: Caller): caller is LiveCaller => caller in LIVE;
+
+/** The status each caller must get on a route (owner: read routes only). */
+function expected(route: Route, caller: Caller): number | "own" {
+  const { kind } = route;
   if (["none", "malformed", "unknown", "revoked", "expiredRotated"].includes(caller)) return 401;
   if (caller === "bootstrap") return kind === "bootstrap" ? 201 : 403;
   if (kind === "bootstrap") return 403;
-  if (caller === "owner") return 200;
+  if (caller === "owner") return route.ownerStatus ?? 200;
   if (caller === "otherAdmin") {
-    return kind === "account" || kind === "readList" ? "own" : 404;
+    return kind === "account" || kind === "scopedList" ? "own" : 404;
   }
-  // integration keys
-  if (kind !== "read" && kind !== "readList") return 403;
-  if (caller === "liveNoApiAccess") return 403;
-  if (caller === "liveUnlinked") return kind === "read" ? 404 : 200;
-  return 200;
+  if (!isLive(caller)) throw new Error(`no expectation for ${caller}`);
+  const live = LIVE[caller];
+  if (kind !== "scoped" && kind !== "scopedList") return 403;
+  if (live.apiAccess === false) return 403;
+  if (!route.scope || !live.scopes.includes(route.scope)) return 403;
+  if (!live.linked && kind === "scoped") return 404;
+  return route.scopedStatus ?? 200;
 }
 
 let owner: Owner;
@@ -254,10 +287,7 @@ let expiredRotatedKey: string;
  * The keys of the callers that hold a valid one, each a fresh key every 50 requests so none
  * meets the per-key rate limit however many routes the matrix has.
  */
-let keys: Record<
-  "owner" | "otherAdmin" | "liveLinked" | "liveNoApiAccess" | "liveUnlinked",
-  () => Promise<string>
->;
+let keys: Record<"owner" | "otherAdmin" | LiveCaller, () => Promise<string>>;
 
 beforeAll(async () => {
   const account = await createAccount();
@@ -325,19 +355,23 @@ beforeAll(async () => {
   };
 
   // Integration keys of the owner's account, of integrations linked to one profile.
-  const reader = async (profileUid: string, apiAccess = true) => {
+  const liveKeys = async (caller: LiveCaller) => {
+    const { scopes, linked, apiAccess } = LIVE[caller];
     const { id } = await createIntegration(account.key, {
-      profile_uids: [profileUid],
-      api_access: apiAccess,
+      profile_uids: [linked ? linkedProfile.uid : unlinkedProfile.uid],
+      api_access: apiAccess ?? true,
     });
-    return keyPool(async () => (await createIntegrationKey(account.key, id)).key);
+    return keyPool(async () => (await createIntegrationKey(account.key, id, { scopes })).key);
   };
   keys = {
     owner: adminKeyPool(account.key),
     otherAdmin: adminKeyPool((await createAccount()).key),
-    liveLinked: await reader(linkedProfile.uid),
-    liveNoApiAccess: await reader(linkedProfile.uid, false),
-    liveUnlinked: await reader(unlinkedProfile.uid),
+    liveLinked: await liveKeys("liveLinked"),
+    liveEventsOnly: await liveKeys("liveEventsOnly"),
+    liveWriter: await liveKeys("liveWriter"),
+    liveNoApiAccess: await liveKeys("liveNoApiAccess"),
+    liveUnlinked: await liveKeys("liveUnlinked"),
+    liveWriterUnlinked: await liveKeys("liveWriterUnlinked"),
   };
 });
 
@@ -380,7 +414,8 @@ function hiddenFrom(caller: Caller, kind: Kind): string[] {
     owner.deliveryWebhook,
   ];
   if (caller === "owner") return [];
-  if (caller === "liveLinked" && (kind === "read" || kind === "readList")) {
+  const scopedRoute = kind === "scoped" || kind === "scopedList";
+  if (isLive(caller) && LIVE[caller].linked && scopedRoute) {
     return [
       owner.accountId,
       owner.unlinked.profile,
@@ -392,7 +427,7 @@ function hiddenFrom(caller: Caller, kind: Kind): string[] {
       owner.delivery,
     ];
   }
-  if (caller === "liveUnlinked" && (kind === "read" || kind === "readList")) {
+  if (isLive(caller) && !LIVE[caller].linked && scopedRoute) {
     // Linked to the other profile: it sees that one, never the first.
     const visible = [owner.unlinked.profile, owner.unlinked.event, owner.unlinked.attendee];
     return all.filter((id) => !visible.includes(id));
@@ -408,9 +443,7 @@ const CALLERS: Caller[] = [
   "expiredRotated",
   "bootstrap",
   "otherAdmin",
-  "liveLinked",
-  "liveNoApiAccess",
-  "liveUnlinked",
+  ...(Object.keys(LIVE) as LiveCaller[]),
   "owner",
 ];
 
@@ -423,10 +456,7 @@ describe("authorization matrix", () => {
       const sent = `${path} ${JSON.stringify(body ?? null)}`;
       const failures: string[] = [];
       for (const caller of CALLERS) {
-        const want =
-          caller === "owner" && route.ownerStatus
-            ? route.ownerStatus
-            : expected(route.kind, caller);
+        const want = expected(route, caller);
         // The owner's own writes are the route tests' business; here they would undo the world.
         if (caller === "owner" && route.method !== "GET") continue;
         if (caller === "bootstrap" && route.kind === "bootstrap") continue; // creates accounts
@@ -459,7 +489,15 @@ describe("authorization matrix", () => {
     const key = await keys.liveLinked();
     const events = await api("GET", "/v1/events?page_size=200", { key });
     expect(events.body.data.map((e) => e.uid)).toEqual([owner.linked.event]);
+    // The linked profile's guests: the first, and those the writing keys registered.
+    const linkedGuests = await env.DB.prepare(
+      "SELECT id FROM attendees WHERE profile_id = ? ORDER BY created_at, rowid",
+    )
+      .bind(owner.linked.profile)
+      .all<{ id: string }>();
     const guests = await api("GET", "/v1/attendees?page_size=200", { key });
-    expect(guests.body.data.map((g) => g.uid)).toEqual([owner.linked.attendee]);
+    expect(guests.body.data.map((g) => g.uid)).toEqual(linkedGuests.results.map((g) => g.id));
+    expect(guests.body.data.map((g) => g.uid)).toContain(owner.linked.attendee);
+    expect(guests.body.data.every((g) => g.profile_uid === owner.linked.profile)).toBe(true);
   });
 });

@@ -58,6 +58,7 @@ export async function walkthrough({
       body: {
         name: "CRM sync",
         profile_uids: [profile.uid],
+        api_access: true,
         field_mapping: [
           { name: "contact_email", mapped_to: "email" },
           { name: "source", value: "weft" },

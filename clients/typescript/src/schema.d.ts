@@ -193,7 +193,7 @@ export interface paths {
         };
         /**
          * List events
-         * @description An admin key lists the account's events; an integration key those of the profiles linked to its integration. Oldest first; every filter is optional.
+         * @description An admin key lists the account's events; an integration key with `events:read` those of the profiles linked to its integration. Oldest first; every filter is optional.
          */
         get: operations["listEvents"];
         put?: never;
@@ -217,7 +217,7 @@ export interface paths {
         };
         /**
          * Get an event
-         * @description Admin keys, and integration keys for events of linked profiles. This is also the body of `event.*` webhooks.
+         * @description Admin keys, and integration keys with `events:read` for events of linked profiles. This is also the body of `event.*` webhooks.
          */
         get: operations["getEvent"];
         put?: never;
@@ -265,13 +265,13 @@ export interface paths {
         };
         /**
          * List attendees
-         * @description An admin key lists the account's attendees; an integration key those of linked profiles. Oldest first unless `sort=-created_at`; every filter is optional, and `q` searches names and e-mails. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.
+         * @description An admin key lists the account's attendees; an integration key with `attendees:read` those of linked profiles. Oldest first unless `sort=-created_at`; every filter is optional, and `q` searches names and e-mails. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.
          */
         get: operations["listAttendees"];
         put?: never;
         /**
          * Register an attendee
-         * @description Admin key only. `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). An unknown `event_uid` is a 404; a full event a 409. `registration_status` defaults to Complete and `language` to the event's first. Fires `guest.create`.
+         * @description Admin keys, and integration keys with `attendees:write` on events of linked profiles (another event is a 404 naming `event_uid`). `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). An unknown `event_uid` is a 404; a full event a 409. `registration_status` defaults to Complete and `language` to the event's first. Fires `guest.create`.
          */
         post: operations["createAttendee"];
         delete?: never;
@@ -289,21 +289,21 @@ export interface paths {
         };
         /**
          * Get an attendee
-         * @description Admin keys, and integration keys for attendees of linked profiles. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys. This is also the body of `guest.*` webhooks.
+         * @description Admin keys, and integration keys with `attendees:read` for attendees of linked profiles. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys. This is also the body of `guest.*` webhooks.
          */
         get: operations["getAttendee"];
         put?: never;
         post?: never;
         /**
          * Delete an attendee
-         * @description Admin key only. Lowers the event's `guest_count` and fires `guest.delete`.
+         * @description Admin key only (not `attendees:write`: a key that syncs attendees cannot remove them). Lowers the event's `guest_count` and fires `guest.delete`.
          */
         delete: operations["deleteAttendee"];
         options?: never;
         head?: never;
         /**
          * Update an attendee
-         * @description Admin key only. Every property optional. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.
+         * @description Admin keys, and integration keys with `attendees:write` for attendees of linked profiles (others are a 404; the answer is the native attendee, unmapped). Every property optional. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.
          */
         patch: operations["updateAttendee"];
         trace?: never;
@@ -319,7 +319,7 @@ export interface paths {
         put?: never;
         /**
          * Record a payment
-         * @description Admin key only. Adds `amount` to payment_amount and sets payment_method and payment_date (`paid_at`, default now); payment_status becomes Paid once payment_amount reaches amount_tax_incl, else Partial. Fires `guest.update` with `x-weft-cause: payment` only when the event's override has `fire_on_payment`. Accepts `idempotency-key`, so a retried payment is not counted twice. Concurrent payments of one attendee never overwrite each other; one that keeps colliding answers 409 (nothing recorded), to retry.
+         * @description Admin keys, and integration keys with `attendees:write` for attendees of linked profiles (others are a 404; the answer is the native attendee, unmapped). Adds `amount` to payment_amount and sets payment_method and payment_date (`paid_at`, default now); payment_status becomes Paid once payment_amount reaches amount_tax_incl, else Partial. Fires `guest.update` with `x-weft-cause: payment` only where `fire_on_payment` is on: the event's override says, else its profile. Accepts `idempotency-key`, so a retried payment is not counted twice. Concurrent payments of one attendee never overwrite each other; one that keeps colliding answers 409 (nothing recorded), to retry.
          */
         post: operations["recordPayment"];
         delete?: never;
@@ -395,7 +395,7 @@ export interface paths {
         put?: never;
         /**
          * Create an integration key
-         * @description A `wft_live_` key for the external system: it reads events and attendees of the integration's linked profiles while `api_access` is on, and every write route answers it 403. Takes no body. The secret is in this response only.
+         * @description A `wft_live_` key for the external system, while the integration's `api_access` is on. Its `scopes` say what it may do with the integration's linked profiles: read events (`events:read`), read attendees (`attendees:read`, mapped by the integration's field mapping), and create, update and pay attendees (`attendees:write`); read-only by default, and every other route answers it 403. It may be given an end (`expires_at`). The body is optional. The secret is in this response only.
          */
         post: operations["createIntegrationKey"];
         delete?: never;
@@ -415,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate an integration key
-         * @description Returns a new key (secret shown once) and sets the old key's `expires_at` to now + `grace_seconds` (default 86400, at most 604800, 0 ends it now); until then both work. Rotating again never moves an expiry later. The body is optional. An already expired key cannot be rotated (409). Accepts `idempotency-key`: a retried rotation returns the same new key.
+         * @description Returns a new key (secret shown once) with the old key's scopes and, if the old key had an end (`expires_at`), the same end; and sets the old key's `expires_at` to now + `grace_seconds` (default 86400, at most 604800, 0 ends it now); until then both work. Rotating again never moves an expiry later (rotate the newest key: a key already rotated passes its shortened end on). The body is optional. An already expired key cannot be rotated (409). Accepts `idempotency-key`: a retried rotation returns the same new key.
          */
         post: operations["rotateIntegrationKey"];
         delete?: never;
@@ -1160,6 +1160,7 @@ export interface components {
          *         "created_at": "2026-05-01T09:00:00.000Z",
          *         "last_used_at": null,
          *         "expires_at": null,
+         *         "scopes": null,
          *         "key": "wft_admin_BLshYB6iBz4H4YWa72EgpOdOiH2GH5gQiRTW1IF1ifY"
          *       }
          *     }
@@ -1192,6 +1193,10 @@ export interface components {
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "last_used_at": null,
          *       "expires_at": null,
+         *       "scopes": [
+         *         "events:read",
+         *         "attendees:read"
+         *       ],
          *       "key": "wft_live_oSmHa4V0L6U4vkXrM3Ni82FgaUKoKxHeXKYEAJDcpC8"
          *     }
          */
@@ -1205,7 +1210,11 @@ export interface components {
          *       "prefix": "wft_live_oSmH",
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "last_used_at": "2026-05-02T14:31:00.000Z",
-         *       "expires_at": null
+         *       "expires_at": null,
+         *       "scopes": [
+         *         "events:read",
+         *         "attendees:read"
+         *       ]
          *     }
          */
         ApiKey: {
@@ -1221,10 +1230,12 @@ export interface components {
              */
             last_used_at: string | null;
             /**
-             * @description After this it answers 401 (set by a rotation's grace period); null: no expiry.
+             * @description After this it answers 401 ("This key has expired."): set when the key was created, or by a rotation's grace period; null: no expiry.
              * @example 2026-05-01T09:00:00.000Z
              */
             expires_at: string | null;
+            /** @description What an integration key may do: `events:read`, `attendees:read`, `attendees:write` (write attendees of the linked profiles). null for an admin key, which may do everything in its account. */
+            scopes: ("events:read" | "attendees:read" | "attendees:write")[] | null;
         };
         /**
          * @example {
@@ -1311,6 +1322,7 @@ export interface components {
          *       "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
          *       "name": "Acme Conferences",
          *       "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *       "fire_on_payment": false,
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:30:00.000Z"
          *     }
@@ -1321,6 +1333,8 @@ export interface components {
             name: string;
             /** @description The integration whose webhooks fire for this profile's events (see Activation); null when none is active. */
             active_integration_id: string | null;
+            /** @description Whether a payment fires `guest.update` (with `x-weft-cause: payment`) for the profile's events; an event's override may say otherwise. */
+            fire_on_payment: boolean;
             /** @example 2026-05-01T09:00:00.000Z */
             created_at: string;
             /** @example 2026-05-01T09:00:00.000Z */
@@ -1334,15 +1348,20 @@ export interface components {
         CreateProfile: {
             /** @example Acme Conferences */
             name: string;
+            /** @description Whether a payment fires `guest.update` for the profile's events (an event's override may say otherwise). Default false. */
+            fire_on_payment?: boolean;
         };
         /**
          * @example {
-         *       "name": "Acme Summits"
+         *       "name": "Acme Summits",
+         *       "fire_on_payment": true
          *     }
          */
         UpdateProfile: {
             /** @example Acme Conferences */
             name?: string;
+            /** @description Whether a payment fires `guest.update` for the profile's events (an event's override may say otherwise). Default false. */
+            fire_on_payment?: boolean;
         };
         /**
          * @example {
@@ -1664,7 +1683,7 @@ export interface components {
             updated_at: string;
         };
         /**
-         * @description Only `name` is required; absent properties take their defaults (no profiles, `api_access` and `webhooks_enabled` true, no fixed fields, an empty mapping).
+         * @description Only `name` is required; absent properties take their defaults (no profiles, `api_access` false, `webhooks_enabled` true, no fixed fields, an empty mapping).
          * @example {
          *       "name": "CRM sync",
          *       "profile_uids": [
@@ -1705,7 +1724,7 @@ export interface components {
              */
             profile_uids?: string[];
             /**
-             * @description Whether the integration's keys may read (events and attendees of linked profiles). Default true on create.
+             * @description Whether the integration's keys work (within their scopes, on the linked profiles). Default **false** on create: turn it on when the other system needs the API (integrations created before this default keep their value).
              * @example true
              */
             api_access?: boolean;
@@ -1768,7 +1787,7 @@ export interface components {
              */
             profile_uids?: string[];
             /**
-             * @description Whether the integration's keys may read (events and attendees of linked profiles). Default true on create.
+             * @description Whether the integration's keys work (within their scopes, on the linked profiles). Default **false** on create: turn it on when the other system needs the API (integrations created before this default keep their value).
              * @example true
              */
             api_access?: boolean;
@@ -1779,6 +1798,25 @@ export interface components {
             webhooks_enabled?: boolean;
             fixed_configuration?: components["schemas"]["FixedConfiguration"];
             field_mapping?: components["schemas"]["FieldMapping"];
+        };
+        /**
+         * @example {
+         *       "scopes": [
+         *         "attendees:read",
+         *         "attendees:write"
+         *       ],
+         *       "expires_at": "2027-06-01T00:00:00Z"
+         *     }
+         */
+        CreateIntegrationKey: {
+            /** @description What the key may do; default `["events:read", "attendees:read"]` (read-only). `attendees:write` lets it create, update and pay attendees of the integration's linked profiles. */
+            scopes?: ("events:read" | "attendees:read" | "attendees:write")[];
+            /**
+             * Format: date-time
+             * @description When the key stops working (401, "This key has expired."); must be in the future. Seven days before, an `integration_key.expiring` operational webhook fires. Default: never.
+             * @example 2026-06-12T07:00:00Z
+             */
+            expires_at?: string;
         };
         /**
          * @example {
@@ -1819,9 +1857,9 @@ export interface components {
             event_uid: string;
             field_mapping: components["schemas"]["FieldMapping"] & unknown;
             payload: components["schemas"]["AttendeeRead"] & unknown;
-            /** @description Whether this integration's webhooks fire for the attendee's event now: its webhooks are on and it is the event's override's integration, or the profile's active one. */
+            /** @description Whether this integration's webhooks fire for the attendee's event now: its webhooks are on, it is the event's override's integration or the profile's active one, and the override does not switch webhooks off. */
             webhooks_apply: boolean;
-            /** @description Whether this integration's keys can read the attendee: API access is on and the attendee's profile is linked. */
+            /** @description Whether this integration's keys with `attendees:read` can read the attendee: API access is on and the attendee's profile is linked. */
             key_reads: boolean;
         };
         /**
@@ -2084,6 +2122,7 @@ export interface components {
          *       ],
          *       "mapping_mode": "merge",
          *       "fire_on_payment": true,
+         *       "webhooks_enabled": true,
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z"
          *     }
@@ -2094,7 +2133,9 @@ export interface components {
             field_mapping: components["schemas"]["FieldMapping"];
             /** @enum {string} */
             mapping_mode: "merge" | "replace";
-            fire_on_payment: boolean;
+            /** @description null: the profile's `fire_on_payment` applies. */
+            fire_on_payment: boolean | null;
+            webhooks_enabled: boolean;
             /** @example 2026-05-01T09:00:00.000Z */
             created_at: string;
             /** @example 2026-05-01T09:00:00.000Z */
@@ -2111,12 +2152,13 @@ export interface components {
          *         }
          *       ],
          *       "mapping_mode": "merge",
-         *       "fire_on_payment": true
+         *       "fire_on_payment": true,
+         *       "webhooks_enabled": true
          *     }
          */
         EventOverrideInput: {
             /**
-             * @description The integration the event's triggers use instead of the profile's active one; null (the default) keeps the profile's.
+             * @description The integration the event's triggers use instead of the profile's active one; null (the default) keeps the profile's. It must be linked to the event's profile (`profile_uids`), else 422: its keys then read the event its webhooks send (`VALIDATION_FAILED` for an unknown id).
              * @example int_5t8w1q3z9x0c2v4b6n7m
              */
             integration_id?: string | null;
@@ -2126,8 +2168,10 @@ export interface components {
              * @enum {string}
              */
             mapping_mode?: "merge" | "replace";
-            /** @description Whether a payment fires `guest.update` (with `x-weft-cause: payment`). Default false. */
-            fire_on_payment?: boolean;
+            /** @description Whether a payment fires `guest.update` (with `x-weft-cause: payment`) for this event; null (the default) follows the profile's `fire_on_payment`. */
+            fire_on_payment?: boolean | null;
+            /** @description `false` switches every webhook off for this event (the profile's integration's, or the override's). Default true. */
+            webhooks_enabled?: boolean;
         };
         /**
          * @example {
@@ -2317,7 +2361,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A valid key that may not do this: an integration key on a write or admin route, an integration whose `api_access` is off, the bootstrap token anywhere but `POST /v1/accounts`, or an admin key there. */
+        /** @description A valid key that may not do this: an integration key on an admin route or without the route's scope, an integration whose `api_access` is off, the bootstrap token anywhere but `POST /v1/accounts`, or an admin key there. */
         Forbidden: {
             headers: {
                 "x-request-id": components["headers"]["RequestId"];
@@ -2330,7 +2374,7 @@ export interface components {
                  * @example {
                  *       "error": {
                  *         "code": "FORBIDDEN",
-                 *         "message": "Integration keys can only read events and attendees.",
+                 *         "message": "This key does not have the `attendees:write` scope.",
                  *         "request_id": "req_5d1f0c3b9a8e4f6a8b2c7d9e0f1a2b3c",
                  *         "details": []
                  *       }
@@ -2629,6 +2673,7 @@ export interface operations {
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "last_used_at": null,
                      *           "expires_at": null,
+                     *           "scopes": null,
                      *           "key": "wft_admin_BLshYB6iBz4H4YWa72EgpOdOiH2GH5gQiRTW1IF1ifY"
                      *         }
                      *       }
@@ -2727,7 +2772,8 @@ export interface operations {
                      *           "prefix": "wft_admin_BLsh",
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "last_used_at": "2026-05-02T14:31:00.000Z",
-                     *           "expires_at": null
+                     *           "expires_at": null,
+                     *           "scopes": null
                      *         }
                      *       ],
                      *       "meta": {
@@ -2783,6 +2829,7 @@ export interface operations {
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "last_used_at": null,
                      *         "expires_at": null,
+                     *         "scopes": null,
                      *         "key": "wft_admin_BLshYB6iBz4H4YWa72EgpOdOiH2GH5gQiRTW1IF1ifY"
                      *       }
                      *     }
@@ -2977,6 +3024,7 @@ export interface operations {
                      *           "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
                      *           "name": "Acme Conferences",
                      *           "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *           "fire_on_payment": false,
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "updated_at": "2026-05-01T09:30:00.000Z"
                      *         }
@@ -3036,6 +3084,7 @@ export interface operations {
                      *         "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
                      *         "name": "Acme Conferences",
                      *         "active_integration_id": null,
+                     *         "fire_on_payment": false,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:30:00.000Z"
                      *       }
@@ -3086,6 +3135,7 @@ export interface operations {
                      *         "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
                      *         "name": "Acme Conferences",
                      *         "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "fire_on_payment": false,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:30:00.000Z"
                      *       }
@@ -3174,6 +3224,7 @@ export interface operations {
                      *         "uid": "prf_2k8x4m1q9c7w3z5b0n6j",
                      *         "name": "Acme Summits",
                      *         "active_integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *         "fire_on_payment": false,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:30:00.000Z"
                      *       }
@@ -4575,7 +4626,11 @@ export interface operations {
                      *           "prefix": "wft_live_oSmH",
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "last_used_at": "2026-05-02T14:31:00.000Z",
-                     *           "expires_at": null
+                     *           "expires_at": null,
+                     *           "scopes": [
+                     *             "events:read",
+                     *             "attendees:read"
+                     *           ]
                      *         }
                      *       ],
                      *       "meta": {
@@ -4616,7 +4671,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateIntegrationKey"];
+            };
+        };
         responses: {
             /** @description The new key with its secret. */
             201: {
@@ -4635,6 +4694,10 @@ export interface operations {
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "last_used_at": null,
                      *         "expires_at": null,
+                     *         "scopes": [
+                     *           "events:read",
+                     *           "attendees:read"
+                     *         ],
                      *         "key": "wft_live_oSmHa4V0L6U4vkXrM3Ni82FgaUKoKxHeXKYEAJDcpC8"
                      *       }
                      *     }
@@ -4695,6 +4758,10 @@ export interface operations {
                      *         "created_at": "2026-05-10T09:00:00.000Z",
                      *         "last_used_at": null,
                      *         "expires_at": null,
+                     *         "scopes": [
+                     *           "events:read",
+                     *           "attendees:read"
+                     *         ],
                      *         "key": "wft_live_Tq9cV1mX0rZ7yB4nK2sD8fH6jL3pW5eA1uG9iO0tR2k"
                      *       }
                      *     }
@@ -5364,6 +5431,7 @@ export interface operations {
                      *         ],
                      *         "mapping_mode": "merge",
                      *         "fire_on_payment": true,
+                     *         "webhooks_enabled": true,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
                      *       }
@@ -5424,6 +5492,7 @@ export interface operations {
                      *         ],
                      *         "mapping_mode": "merge",
                      *         "fire_on_payment": true,
+                     *         "webhooks_enabled": true,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
                      *       }

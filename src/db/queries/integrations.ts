@@ -181,8 +181,8 @@ export function deleteLinks(db: Database, integrationId: string, profileIds?: st
     );
 }
 
-/** The link of the integration to the profile, if there is one. */
-export function linkOf(db: Database, integrationId: string, profileId: string) {
+/** The link of the integration to the profile (maybe given by a subquery), if there is one. */
+export function linkOf(db: Database, integrationId: string, profileId: string | SQLWrapper) {
   return db
     .select()
     .from(integrationProfiles)

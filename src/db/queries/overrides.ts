@@ -1,5 +1,6 @@
-import { and, eq, lt, notInArray } from "drizzle-orm";
+import { and, eq, inArray, lt, notInArray } from "drizzle-orm";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { eventOverrides, events } from "../schema";
 
 export type OverrideRow = typeof eventOverrides.$inferSelect;
@@ -27,6 +28,30 @@ export function detachOverrides(db: Database, integrationId: string, at: string)
     .update(eventOverrides)
     .set({ integrationId: null, updatedAt: at })
     .where(eq(eventOverrides.integrationId, integrationId));
+}
+
+/**
+ * Overrides of the profiles' events that name the integration fall back to the profile's: what
+ * unlinking those profiles does (an override names only an integration linked to its profile).
+ */
+export function detachOverridesOnProfiles(
+  db: Database,
+  integrationId: string,
+  profileIds: string[],
+  at: string,
+) {
+  return db
+    .update(eventOverrides)
+    .set({ integrationId: null, updatedAt: at })
+    .where(
+      and(
+        eq(eventOverrides.integrationId, integrationId),
+        inArray(
+          eventOverrides.eventId,
+          db.select({ id: events.id }).from(events).where(inList(events.profileId, profileIds)),
+        ),
+      ),
+    );
 }
 
 /** Retention: overrides of events deleted before `before` (their triggers are long processed). */

@@ -37,7 +37,9 @@ export function listProfiles(
 export function updateProfile(
   db: Database,
   id: string,
-  values: Partial<Pick<ProfileRow, "name" | "fieldMapping">> & { updatedAt: string },
+  values: Partial<Pick<ProfileRow, "name" | "fieldMapping" | "fireOnPayment">> & {
+    updatedAt: string;
+  },
 ) {
   return db.update(profiles).set(values).where(eq(profiles.id, id));
 }

@@ -1,5 +1,5 @@
 import type { RouteHandler, z } from "@hono/zod-openapi";
-import { readerScope, requireAdmin } from "../../auth/guards";
+import { requireAdmin, scopeFor } from "../../auth/guards";
 import { serializeAttendee } from "../../domain/attendee";
 import { pageMeta } from "../../domain/pagination";
 import type { AppEnv } from "../../env";
@@ -16,13 +16,17 @@ const presentOptions = (query: { fields?: string; ignore_fields_mapping?: string
 });
 
 export const createAttendee: RouteHandler<typeof routes.createAttendee, AppEnv> = async (c) => {
-  const created = await attendees.createAttendee(c.var.deps, requireAdmin(c), c.req.valid("json"));
+  const created = await attendees.createAttendee(
+    c.var.deps,
+    scopeFor(c, "attendees:write"),
+    c.req.valid("json"),
+  );
   return c.json({ data: asBody(serializeAttendee(created.attendee, created.event)) }, 201);
 };
 
 export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const scope = readerScope(c);
+  const scope = scopeFor(c, "attendees:read");
   const { items, total, routing } = await attendees.listReadableAttendees(c.var.deps, scope, query);
   const options = { ...presentOptions(query), routing };
   const data = attendees.presentAttendees(scope, items, options);
@@ -30,7 +34,7 @@ export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = 
 };
 
 export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = async (c) => {
-  const scope = readerScope(c);
+  const scope = scopeFor(c, "attendees:read");
   const item = await attendees.getReadableAttendee(c.var.deps, scope, c.req.valid("param").uid);
   const [body] = attendees.presentAttendees(scope, [item], {
     ...presentOptions(c.req.valid("query")),
@@ -40,10 +44,9 @@ export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = asyn
 };
 
 export const updateAttendee: RouteHandler<typeof routes.updateAttendee, AppEnv> = async (c) => {
-  const accountId = requireAdmin(c);
   const updated = await attendees.patchAttendee(
     c.var.deps,
-    accountId,
+    scopeFor(c, "attendees:write"),
     c.req.valid("param").uid,
     c.req.valid("json"),
   );
@@ -56,10 +59,9 @@ export const deleteAttendee: RouteHandler<typeof routes.deleteAttendee, AppEnv> 
 };
 
 export const addPayment: RouteHandler<typeof routes.addPayment, AppEnv> = async (c) => {
-  const accountId = requireAdmin(c);
   const paid = await attendees.addPayment(
     c.var.deps,
-    accountId,
+    scopeFor(c, "attendees:write"),
     c.req.valid("param").uid,
     c.req.valid("json"),
   );

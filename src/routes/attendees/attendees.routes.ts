@@ -45,7 +45,7 @@ export const createAttendee = createRoute({
   tags,
   summary: "Register an attendee",
   description:
-    "Admin key only. `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). An unknown `event_uid` is a 404; a full event a 409. `registration_status` defaults to Complete and `language` to the event's first. Fires `guest.create`.",
+    "Admin keys, and integration keys with `attendees:write` on events of linked profiles (another event is a 404 naming `event_uid`). `fields` is checked against the event's form: unknown field, missing required field, wrong type or unknown option give 422 with one `details` entry per problem (`fields.<name>`). An unknown `event_uid` is a 404; a full event a 409. `registration_status` defaults to Complete and `language` to the event's first. Fires `guest.create`.",
   middleware: [idempotent] as const,
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateAttendeeBody) },
   responses: {
@@ -60,7 +60,7 @@ export const listAttendees = createRoute({
   operationId: "listAttendees",
   tags,
   summary: "List attendees",
-  description: `An admin key lists the account's attendees; an integration key those of linked profiles. Oldest first unless \`sort=-created_at\`; every filter is optional, and \`q\` searches names and e-mails. ${READ_SHAPES}`,
+  description: `An admin key lists the account's attendees; an integration key with \`attendees:read\` those of linked profiles. Oldest first unless \`sort=-created_at\`; every filter is optional, and \`q\` searches names and e-mails. ${READ_SHAPES}`,
   request: { query: ListAttendeesQuery },
   responses: {
     200: jsonContentExamples(
@@ -78,7 +78,7 @@ export const getAttendee = createRoute({
   operationId: "getAttendee",
   tags,
   summary: "Get an attendee",
-  description: `Admin keys, and integration keys for attendees of linked profiles. ${READ_SHAPES} This is also the body of \`guest.*\` webhooks.`,
+  description: `Admin keys, and integration keys with \`attendees:read\` for attendees of linked profiles. ${READ_SHAPES} This is also the body of \`guest.*\` webhooks.`,
   request: { params: AttendeeUidParams, query: GetAttendeeQuery },
   responses: {
     200: jsonContentExamples(
@@ -97,7 +97,7 @@ export const updateAttendee = createRoute({
   tags,
   summary: "Update an attendee",
   description:
-    "Admin key only. Every property optional. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.",
+    "Admin keys, and integration keys with `attendees:write` for attendees of linked profiles (others are a 404; the answer is the native attendee, unmapped). Every property optional. `fields` is merged into the stored values (`null` clears one) and the result checked against the form (422). Fires `guest.update`. A change that keeps colliding with concurrent changes of the same attendee answers 409; retry it.",
   request: { params: AttendeeUidParams, body: jsonBody(UpdateAttendeeBody) },
   responses: {
     200: dataResponse(AttendeeSchema, "The updated attendee.", {
@@ -117,7 +117,8 @@ export const deleteAttendee = createRoute({
   operationId: "deleteAttendee",
   tags,
   summary: "Delete an attendee",
-  description: "Admin key only. Lowers the event's `guest_count` and fires `guest.delete`.",
+  description:
+    "Admin key only (not `attendees:write`: a key that syncs attendees cannot remove them). Lowers the event's `guest_count` and fires `guest.delete`.",
   request: { params: AttendeeUidParams },
   responses: { 204: noContent("Deleted."), ...errorResponses(404) },
 });
@@ -129,7 +130,7 @@ export const addPayment = createRoute({
   tags,
   summary: "Record a payment",
   description:
-    "Admin key only. Adds `amount` to payment_amount and sets payment_method and payment_date (`paid_at`, default now); payment_status becomes Paid once payment_amount reaches amount_tax_incl, else Partial. Fires `guest.update` with `x-weft-cause: payment` only when the event's override has `fire_on_payment`. Accepts `idempotency-key`, so a retried payment is not counted twice. Concurrent payments of one attendee never overwrite each other; one that keeps colliding answers 409 (nothing recorded), to retry.",
+    "Admin keys, and integration keys with `attendees:write` for attendees of linked profiles (others are a 404; the answer is the native attendee, unmapped). Adds `amount` to payment_amount and sets payment_method and payment_date (`paid_at`, default now); payment_status becomes Paid once payment_amount reaches amount_tax_incl, else Partial. Fires `guest.update` with `x-weft-cause: payment` only where `fire_on_payment` is on: the event's override says, else its profile. Accepts `idempotency-key`, so a retried payment is not counted twice. Concurrent payments of one attendee never overwrite each other; one that keeps colliding answers 409 (nothing recorded), to retry.",
   middleware: [idempotent] as const,
   request: {
     headers: IdempotencyHeaders,

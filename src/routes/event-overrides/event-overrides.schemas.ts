@@ -8,13 +8,14 @@ const example = {
   field_mapping: [{ name: "ticket_type", value: "VIP" }],
   mapping_mode: "merge",
   fire_on_payment: true,
+  webhooks_enabled: true,
 };
 
 export const OverrideBody = withDefaults(
   z.strictObject({
     integration_id: z.string().min(1).max(64).nullable().optional().openapi({
       description:
-        "The integration the event's triggers use instead of the profile's active one; null (the default) keeps the profile's.",
+        "The integration the event's triggers use instead of the profile's active one; null (the default) keeps the profile's. It must be linked to the event's profile (`profile_uids`), else 422: its keys then read the event its webhooks send (`VALIDATION_FAILED` for an unknown id).",
       example: "int_5t8w1q3z9x0c2v4b6n7m",
     }),
     field_mapping: FieldMappingSchema.optional(),
@@ -22,12 +23,22 @@ export const OverrideBody = withDefaults(
       description:
         "`merge` (the default) adds this mapping after the inherited ones; `replace` drops the account, integration and profile mappings for this event.",
     }),
-    fire_on_payment: z.boolean().optional().openapi({
+    fire_on_payment: z.boolean().nullable().optional().openapi({
       description:
-        "Whether a payment fires `guest.update` (with `x-weft-cause: payment`). Default false.",
+        "Whether a payment fires `guest.update` (with `x-weft-cause: payment`) for this event; null (the default) follows the profile's `fire_on_payment`.",
+    }),
+    webhooks_enabled: z.boolean().optional().openapi({
+      description:
+        "`false` switches every webhook off for this event (the profile's integration's, or the override's). Default true.",
     }),
   }),
-  { integration_id: null, field_mapping: [], mapping_mode: "merge", fire_on_payment: false },
+  {
+    integration_id: null,
+    field_mapping: [],
+    mapping_mode: "merge",
+    fire_on_payment: null,
+    webhooks_enabled: true,
+  },
 ).openapi("EventOverrideInput", {
   description:
     "Every property optional; absent ones take their defaults (a PUT replaces the override whole).",
@@ -47,7 +58,10 @@ export const OverrideSchema = z
     integration_id: z.string().nullable(),
     field_mapping: FieldMappingSchema,
     mapping_mode: z.enum(["merge", "replace"]),
-    fire_on_payment: z.boolean(),
+    fire_on_payment: z.boolean().nullable().openapi({
+      description: "null: the profile's `fire_on_payment` applies.",
+    }),
+    webhooks_enabled: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

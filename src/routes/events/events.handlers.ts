@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { readerScope, requireAdmin } from "../../auth/guards";
+import { requireAdmin, scopeFor } from "../../auth/guards";
 import { serializeEvent } from "../../domain/event";
 import { pageMeta } from "../../domain/pagination";
 import type { AppEnv } from "../../env";
@@ -13,13 +13,13 @@ export const createEvent: RouteHandler<typeof routes.createEvent, AppEnv> = asyn
 
 export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const scope = readerScope(c);
+  const scope = scopeFor(c, "events:read");
   const { rows, total } = await events.listReadableEvents(c.var.deps, scope, query);
   return c.json({ data: rows.map(serializeEvent), meta: pageMeta(query, total) }, 200);
 };
 
 export const getEvent: RouteHandler<typeof routes.getEvent, AppEnv> = async (c) => {
-  const scope = readerScope(c);
+  const scope = scopeFor(c, "events:read");
   const event = await events.getReadableEvent(c.var.deps, scope, c.req.valid("param").uid);
   return c.json({ data: serializeEvent(event) }, 200);
 };
@@ -41,7 +41,7 @@ export const deleteEvent: RouteHandler<typeof routes.deleteEvent, AppEnv> = asyn
 };
 
 export const getEventFields: RouteHandler<typeof routes.getEventFields, AppEnv> = async (c) => {
-  const scope = readerScope(c);
+  const scope = scopeFor(c, "events:read");
   const event = await events.getReadableEvent(c.var.deps, scope, c.req.valid("param").uid);
   return c.json({ data: event.fields }, 200);
 };

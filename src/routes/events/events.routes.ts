@@ -57,7 +57,7 @@ export const listEvents = createRoute({
   tags,
   summary: "List events",
   description:
-    "An admin key lists the account's events; an integration key those of the profiles linked to its integration. Oldest first; every filter is optional.",
+    "An admin key lists the account's events; an integration key with `events:read` those of the profiles linked to its integration. Oldest first; every filter is optional.",
   request: { query: ListEventsQuery },
   responses: {
     200: listResponse(EventSchema, "One page of events.", EVENT_EXAMPLE),
@@ -72,7 +72,7 @@ export const getEvent = createRoute({
   tags,
   summary: "Get an event",
   description:
-    "Admin keys, and integration keys for events of linked profiles. This is also the body of `event.*` webhooks.",
+    "Admin keys, and integration keys with `events:read` for events of linked profiles. This is also the body of `event.*` webhooks.",
   request: { params: EventUidParams },
   responses: {
     200: dataResponse(EventSchema, "The event.", EVENT_EXAMPLE),

@@ -58,7 +58,12 @@ export const deleteIntegration: RouteHandler<typeof routes.deleteIntegration, Ap
 };
 
 export const createKey: RouteHandler<typeof routes.createKey, AppEnv> = async (c) => {
-  const key = await keys.createIntegrationKey(c.var.deps, requireAdmin(c), c.req.valid("param").id);
+  const key = await keys.createIntegrationKey(
+    c.var.deps,
+    requireAdmin(c),
+    c.req.valid("param").id,
+    c.req.valid("json"),
+  );
   return c.json({ data: { ...serializeKey(key.row), key: key.secret } }, 201);
 };
 

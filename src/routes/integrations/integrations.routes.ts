@@ -14,6 +14,7 @@ import {
   ApiKeySchema,
   CREATED_LIVE_KEY_EXAMPLE,
   CreatedApiKeySchema,
+  CreateKeyBody,
   LIVE_KEY_EXAMPLE,
 } from "../keys.schemas";
 import {
@@ -111,9 +112,13 @@ export const createKey = createRoute({
   tags: keyTags,
   summary: "Create an integration key",
   description:
-    "A `wft_live_` key for the external system: it reads events and attendees of the integration's linked profiles while `api_access` is on, and every write route answers it 403. Takes no body. The secret is in this response only.",
+    "A `wft_live_` key for the external system, while the integration's `api_access` is on. Its `scopes` say what it may do with the integration's linked profiles: read events (`events:read`), read attendees (`attendees:read`, mapped by the integration's field mapping), and create, update and pay attendees (`attendees:write`); read-only by default, and every other route answers it 403. It may be given an end (`expires_at`). The body is optional. The secret is in this response only.",
   middleware: [idempotent] as const,
-  request: { params: IntegrationIdParams, headers: IdempotencyHeaders },
+  request: {
+    params: IntegrationIdParams,
+    headers: IdempotencyHeaders,
+    body: { ...jsonBody(CreateKeyBody), required: false },
+  },
   responses: {
     201: dataResponse(
       CreatedApiKeySchema,
@@ -146,7 +151,7 @@ export const rotateKey = createRoute({
   tags: keyTags,
   summary: "Rotate an integration key",
   description:
-    "Returns a new key (secret shown once) and sets the old key's `expires_at` to now + `grace_seconds` (default 86400, at most 604800, 0 ends it now); until then both work. Rotating again never moves an expiry later. The body is optional. An already expired key cannot be rotated (409). Accepts `idempotency-key`: a retried rotation returns the same new key.",
+    "Returns a new key (secret shown once) with the old key's scopes and, if the old key had an end (`expires_at`), the same end; and sets the old key's `expires_at` to now + `grace_seconds` (default 86400, at most 604800, 0 ends it now); until then both work. Rotating again never moves an expiry later (rotate the newest key: a key already rotated passes its shortened end on). The body is optional. An already expired key cannot be rotated (409). Accepts `idempotency-key`: a retried rotation returns the same new key.",
   middleware: [idempotent] as const,
   request: {
     params: IntegrationKeyParams,

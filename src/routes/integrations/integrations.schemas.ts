@@ -62,7 +62,7 @@ const fields = {
   profile_uids: ProfileUids,
   api_access: z.boolean().openapi({
     description:
-      "Whether the integration's keys may read (events and attendees of linked profiles). Default true on create.",
+      "Whether the integration's keys work (within their scopes, on the linked profiles). Default **false** on create: turn it on when the other system needs the API (integrations created before this default keep their value).",
     example: true,
   }),
   webhooks_enabled: z.boolean().openapi({
@@ -98,14 +98,14 @@ export const CreateIntegrationBody = withDefaults(
   }),
   {
     profile_uids: [],
-    api_access: true,
+    api_access: false,
     webhooks_enabled: true,
     fixed_configuration: { fields: [] },
     field_mapping: [],
   },
 ).openapi("CreateIntegration", {
   description:
-    "Only `name` is required; absent properties take their defaults (no profiles, `api_access` and `webhooks_enabled` true, no fixed fields, an empty mapping).",
+    "Only `name` is required; absent properties take their defaults (no profiles, `api_access` false, `webhooks_enabled` true, no fixed fields, an empty mapping).",
   example,
 }) satisfies z.ZodType<IntegrationInput>;
 

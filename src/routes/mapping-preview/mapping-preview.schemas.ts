@@ -71,11 +71,11 @@ export const MappingPreviewSchema = z
     }),
     webhooks_apply: z.boolean().openapi({
       description:
-        "Whether this integration's webhooks fire for the attendee's event now: its webhooks are on and it is the event's override's integration, or the profile's active one.",
+        "Whether this integration's webhooks fire for the attendee's event now: its webhooks are on, it is the event's override's integration or the profile's active one, and the override does not switch webhooks off.",
     }),
     key_reads: z.boolean().openapi({
       description:
-        "Whether this integration's keys can read the attendee: API access is on and the attendee's profile is linked.",
+        "Whether this integration's keys with `attendees:read` can read the attendee: API access is on and the attendee's profile is linked.",
     }),
   })
   .openapi("MappingPreview", { example: MAPPING_PREVIEW_EXAMPLE });
