@@ -49,13 +49,16 @@ export function EventIntegration() {
   const [integrationId, setIntegrationId] = useState("");
   const [rows, setRows] = useState<MappingRow[]>([]);
   const [mode, setMode] = useState<"merge" | "replace">("merge");
-  const [fireOnPayment, setFireOnPayment] = useState(false);
+  const [fireOnPayment, setFireOnPayment] = useState<"" | "yes" | "no">("");
+  const [webhooksOn, setWebhooksOn] = useState(true);
   useEffect(() => {
     if (stored.data === undefined) return;
     setIntegrationId(stored.data?.integration_id ?? "");
     setRows(toMappingRows(stored.data?.field_mapping ?? []));
     setMode(stored.data?.mapping_mode ?? "merge");
-    setFireOnPayment(stored.data?.fire_on_payment ?? false);
+    const fires = stored.data?.fire_on_payment;
+    setFireOnPayment(fires === true ? "yes" : fires === false ? "no" : "");
+    setWebhooksOn(stored.data?.webhooks_enabled ?? true);
   }, [stored.data]);
 
   const [outcome, setOutcome] = useState<string>();
@@ -68,7 +71,8 @@ export function EventIntegration() {
           integration_id: integrationId || null,
           field_mapping: fromMappingRows(rows),
           mapping_mode: mode,
-          fire_on_payment: fireOnPayment,
+          fire_on_payment: fireOnPayment === "" ? null : fireOnPayment === "yes",
+          webhooks_enabled: webhooksOn,
         },
       }),
     );
@@ -85,6 +89,10 @@ export function EventIntegration() {
     id ? (integrations.data?.find((i) => i.id === id)?.name ?? id) : undefined;
   const active = profile.data?.active_integration_id ?? undefined;
   const applying = integrationId || active;
+  // An override may name only an integration linked to the event's profile.
+  const linked = (integrations.data ?? []).filter((i) =>
+    profileUid ? i.profile_uids.includes(profileUid) : false,
+  );
 
   const title = `Integration for ${event.data?.data.name ?? "the event"}`;
   const crumbs = [
@@ -131,6 +139,7 @@ export function EventIntegration() {
               ...mappingPaths("field_mapping", rows),
               "mapping_mode",
               "fire_on_payment",
+              "webhooks_enabled",
             ]}
             pending={save.pending}
             submit="Save for this event"
@@ -157,7 +166,7 @@ export function EventIntegration() {
                   value: "",
                   label: `The profile's active one (${nameOf(active) ?? "none"})`,
                 },
-                ...(integrations.data ?? []).map((i) => ({ value: i.id, label: i.name })),
+                ...linked.map((i) => ({ value: i.id, label: i.name })),
               ]}
             />
             <SelectField
@@ -178,13 +187,29 @@ export function EventIntegration() {
               problem={save.problem}
               fields={event.data.data.fields.map((f) => f.name)}
             />
-            <Checkbox
+            <SelectField
               label="Fire on payment"
               name="fire_on_payment"
-              checked={fireOnPayment}
-              onChecked={setFireOnPayment}
+              value={fireOnPayment}
+              onValue={(value) => setFireOnPayment(value as typeof fireOnPayment)}
               problem={save.problem}
+              options={[
+                {
+                  value: "",
+                  label: `Like the profile (${profile.data?.fire_on_payment ? "yes" : "no"})`,
+                },
+                { value: "yes", label: "Yes: a payment sends guest.update" },
+                { value: "no", label: "No" },
+              ]}
               hint="A payment of a registration then sends guest.update (with x-weft-cause: payment)."
+            />
+            <Checkbox
+              label="Webhooks on for this event"
+              name="webhooks_enabled"
+              checked={webhooksOn}
+              onChecked={setWebhooksOn}
+              problem={save.problem}
+              hint="Off: no webhook fires for this event, whichever integration applies."
             />
           </Form>
           {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.submit} />}

@@ -1,12 +1,19 @@
 import { useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
-import { api, type Problem, problemOf, send } from "../api";
+import { api, type Problem, problemOf, type Schemas, send } from "../api";
 import { useLoad } from "../hooks";
-import { ConfirmButton, SecretOnce, TableBox, Time } from "../ui/bits";
-import { SelectField } from "../ui/form";
+import { ConfirmButton, isoFromLocal, SecretOnce, TableBox, Time } from "../ui/bits";
+import { CheckboxGroup, Form, SelectField, TextField } from "../ui/form";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
 import { Section } from "../ui/screen";
 import { IntegrationScreen, useIntegration } from "./integration-tabs";
+
+type Scope = NonNullable<Schemas["ApiKey"]["scopes"]>[number];
+const SCOPES: { value: Scope; label: string }[] = [
+  { value: "events:read", label: "read events (events:read)" },
+  { value: "attendees:read", label: "read attendees (attendees:read)" },
+  { value: "attendees:write", label: "write attendees of linked profiles (attendees:write)" },
+];
 
 const GRACE = [
   { value: "0", label: "ends now" },
@@ -32,10 +39,12 @@ export function IntegrationKeys() {
   const [done, setDone] = useState<string>();
   const [problem, setProblem] = useState<Problem>();
   const [pending, setPending] = useState<string>();
+  const [failed, setFailed] = useState<string>();
   const [grace, setGrace] = useState("86400");
   const act = async (what: string, work: () => Promise<void>) => {
     setPending(what);
     setProblem(undefined);
+    setFailed(undefined);
     setDone(undefined);
     setSecret(undefined);
     try {
@@ -43,14 +52,23 @@ export function IntegrationKeys() {
       keys.reload();
     } catch (error) {
       setProblem(problemOf(error));
+      setFailed(what);
     } finally {
       setPending(undefined);
     }
   };
+  const [scopes, setScopes] = useState<string[]>(["events:read", "attendees:read"]);
+  const [expires, setExpires] = useState("");
   const create = () =>
     act("create", async () => {
       const { data } = await send(
-        api().POST("/v1/integrations/{id}/keys", { params: { path: { id } } }),
+        api().POST("/v1/integrations/{id}/keys", {
+          params: { path: { id } },
+          body: {
+            scopes: scopes as Scope[],
+            ...(expires ? { expires_at: isoFromLocal(expires) } : {}),
+          },
+        }),
       );
       setSecret({ label: "New API key.", value: data.key });
     });
@@ -65,15 +83,43 @@ export function IntegrationKeys() {
             </p>
           )}
           <p class="muted">
-            A key reads the events and (mapped) attendees of the linked profiles. Make a new one
-            when moving from development to production, and renew it every 6 to 12 months.
+            A key reads the events and (mapped) attendees of the linked profiles, as its scopes
+            allow. Make a new one when moving from development to production, and renew it every 6
+            to 12 months.
           </p>
           {secret && <SecretOnce label={secret.label} value={secret.value} />}
           {done && <Done>{done}</Done>}
-          {problem && <ProblemNotice problem={problem} />}
-          <button type="button" class="primary" disabled={pending !== undefined} onClick={create}>
-            {pending === "create" ? "Creating…" : "Create a key"}
-          </button>
+          {problem && failed !== "create" && <ProblemNotice problem={problem} />}
+          <Form
+            label="New key"
+            onSubmit={create}
+            problem={failed === "create" ? problem : undefined}
+            onRetry={create}
+            paths={["scopes", "expires_at"]}
+            pending={pending === "create"}
+            submit="Create a key"
+            pendingText="Creating…"
+          >
+            <div class="grid">
+              <CheckboxGroup
+                legend="It may"
+                name="scopes"
+                problem={problem}
+                options={SCOPES}
+                values={scopes}
+                onValues={setScopes}
+              />
+              <TextField
+                label="Expires"
+                name="expires_at"
+                type="datetime-local"
+                value={expires}
+                onValue={setExpires}
+                problem={problem}
+                hint="Empty: never. Seven days before, an integration_key.expiring operational webhook fires."
+              />
+            </div>
+          </Form>
           <Section title="Keys">
             {keys.problem && <ProblemNotice problem={keys.problem} onRetry={keys.reload} />}
             {keys.loading && !keys.data && <Loading />}
@@ -91,6 +137,7 @@ export function IntegrationKeys() {
                   <thead>
                     <tr>
                       <th scope="col">Key</th>
+                      <th scope="col">May</th>
                       <th scope="col">Created</th>
                       <th scope="col">Last used</th>
                       <th scope="col">Expires</th>
@@ -103,6 +150,7 @@ export function IntegrationKeys() {
                         <td>
                           <code>{key.prefix}…</code>
                         </td>
+                        <td>{(key.scopes ?? []).join(", ")}</td>
                         <td>
                           <Time value={key.created_at} />
                         </td>

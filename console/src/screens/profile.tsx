@@ -3,7 +3,7 @@ import { useLocation, useRoute } from "preact-iso";
 import { allPages, api, type Schemas, send } from "../api";
 import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { ConfirmButton, isoFromLocal, Pager, TableBox, Time } from "../ui/bits";
-import { Form, SelectField, TextField } from "../ui/form";
+import { Checkbox, Form, SelectField, TextField } from "../ui/form";
 import { MappingLevel } from "../ui/mapping-level";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
 import { Screen, Section } from "../ui/screen";
@@ -319,11 +319,15 @@ function ProfileSettings({
 }) {
   const { route } = useLocation();
   const [name, setName] = useState(profile.name);
+  const [fireOnPayment, setFireOnPayment] = useState(profile.fire_on_payment);
   const [saved, setSaved] = useState(false);
   const save = useSubmit(async () => {
     setSaved(false);
     const result = await send(
-      api().PATCH("/v1/profiles/{uid}", { params: { path: { uid: profile.uid } }, body: { name } }),
+      api().PATCH("/v1/profiles/{uid}", {
+        params: { path: { uid: profile.uid } },
+        body: { name, fire_on_payment: fireOnPayment },
+      }),
     );
     setSaved(true);
     onSaved(result);
@@ -336,15 +340,23 @@ function ProfileSettings({
     <Section title="Profile settings">
       {saved && <Done>Saved.</Done>}
       <Form
-        label="Rename the profile"
+        label="Profile settings"
         onSubmit={save.submit}
         problem={save.problem}
         onRetry={save.submit}
-        paths={["name"]}
+        paths={["name", "fire_on_payment"]}
         pending={save.pending}
         submit="Save"
       >
         <TextField label="Name" name="name" value={name} onValue={setName} problem={save.problem} />
+        <Checkbox
+          label="Fire on payment"
+          name="fire_on_payment"
+          checked={fireOnPayment}
+          onChecked={setFireOnPayment}
+          problem={save.problem}
+          hint="A payment of a registration sends guest.update (x-weft-cause: payment) for this profile's events; an event can say otherwise."
+        />
       </Form>
       {remove.problem && <ProblemNotice problem={remove.problem} onRetry={remove.submit} />}
       <ConfirmButton
