@@ -8,7 +8,7 @@ import { ConfirmButton, isoFromLocal, Time } from "../ui/bits";
 import { Form, SelectField, TextField } from "../ui/form";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
 import { Screen, Section } from "../ui/screen";
-import { REGISTRATION_STATUSES, useEvent } from "./event";
+import { REGISTRATION_STATUSES, useEvent, useProfileName } from "./event";
 
 type AttendeeData = Schemas["Attendee"];
 
@@ -21,6 +21,7 @@ export function Attendee() {
         .data as AttendeeData,
     [uid],
   );
+  const profileName = useProfileName(attendee.data?.profile_uid);
   if (attendee.problem) {
     return (
       <Screen title="Attendee">
@@ -36,7 +37,7 @@ export function Attendee() {
     <Screen
       title={name}
       crumbs={[
-        { href: `/console/profiles/${current.profile_uid}`, label: "Profile" },
+        { href: `/console/profiles/${current.profile_uid}`, label: profileName ?? "Profile" },
         { href: `/console/events/${current.event_uid}`, label: current.event_name },
       ]}
     >

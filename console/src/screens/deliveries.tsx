@@ -80,6 +80,7 @@ export function Deliveries() {
   const [problem, setProblem] = useState<Problem>();
   const [checkedAt, setCheckedAt] = useState<Date>();
   const [paused, setPaused] = useState(false);
+  const [total, setTotal] = useState(0);
   const [announcement, setAnnouncement] = useState("");
   const newest = useRef<string | undefined>(undefined);
 
@@ -90,12 +91,22 @@ export function Deliveries() {
     setProblem(undefined);
     newest.current = undefined;
     (async () => {
+      // The API lists oldest first: the newest are on the last page (and the one before it, when
+      // the last is short).
       const first = await deliveriesPage(id, filters, 1);
-      const last =
-        first.meta.last_page > 1 ? await deliveriesPage(id, filters, first.meta.last_page) : first;
-      const items = last === first ? first.data : [...first.data.slice(-0), ...last.data];
+      const { last_page: lastPage, total: all } = first.meta;
+      const items =
+        lastPage === 1
+          ? first.data
+          : [
+              ...(lastPage > 2
+                ? (await deliveriesPage(id, filters, lastPage - 1)).data
+                : first.data),
+              ...(await deliveriesPage(id, filters, lastPage)).data,
+            ];
       if (!current) return;
       newest.current = maxUpdated(items);
+      setTotal(all);
       setRows(new Map(items.map((d) => [d.id, d])));
       setCheckedAt(new Date());
     })().catch((error) => current && setProblem(problemOf(error)));
@@ -258,6 +269,12 @@ export function Deliveries() {
             </TableBox>
           )}
           {rows && sorted.length === 0 && <p>No delivery matches yet.</p>}
+          {rows && total > sorted.length && (
+            <p class="muted small">
+              The newest {sorted.length} of {total}: narrow the filters (or the time) to see older
+              ones.
+            </p>
+          )}
           {(webhooks.data?.length ?? 0) > 0 && (
             <Recover
               integrationId={id}
