@@ -21,17 +21,30 @@ export type MappingLevels = {
  * override drops everything inherited.
  */
 export function effectiveMapping(levels: MappingLevels): MappingEntry[] {
+  return mappingWithLevels(levels).map(({ entry }) => entry);
+}
+
+/** Where a mapping entry was set: the account, the integration, the profile or the event. */
+export type MappingLevel = "account" | "integration" | "profile" | "event";
+
+/** `effectiveMapping`, each entry with the level it came from (the effective configuration). */
+export function mappingWithLevels(
+  levels: MappingLevels,
+): { entry: MappingEntry; level: MappingLevel }[] {
   const { override } = levels;
-  if (override?.mappingMode === "replace") return [...override.fieldMapping];
-  const merged = new Map<string, MappingEntry>();
-  for (const level of [
-    levels.account,
-    levels.integration,
-    levels.profile,
-    override?.fieldMapping,
-  ]) {
+  if (override?.mappingMode === "replace") {
+    return override.fieldMapping.map((entry) => ({ entry, level: "event" }));
+  }
+  const merged = new Map<string, { entry: MappingEntry; level: MappingLevel }>();
+  const ordered: [MappingLevel, readonly MappingEntry[] | undefined][] = [
+    ["account", levels.account],
+    ["integration", levels.integration],
+    ["profile", levels.profile],
+    ["event", override?.fieldMapping],
+  ];
+  for (const [level, entries] of ordered) {
     // Map.set keeps the position of an existing key: replace in place, append the new.
-    for (const entry of level ?? []) merged.set(entry.name, entry);
+    for (const entry of entries ?? []) merged.set(entry.name, { entry, level });
   }
   return [...merged.values()];
 }

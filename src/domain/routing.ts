@@ -6,7 +6,7 @@ import type { ProfileRow } from "../db/queries/profiles";
 import type { TriggerRow } from "../db/queries/triggers";
 import type { WebhookRow } from "../db/queries/webhooks";
 import type { MappingEntry } from "../lib/types";
-import { applyMapping, effectiveMapping } from "./mapping";
+import { applyMapping, effectiveMapping, type MappingLevels } from "./mapping";
 
 /**
  * Routing (API.md §4, §5, §6): which integration applies to an event, which of its webhooks a
@@ -52,22 +52,32 @@ export function followsProfile(override: Pick<OverrideRow, "integrationId"> | nu
  * the event to another integration maps for that one).
  */
 export function mappingFor(
-  context: {
-    account?: Pick<AccountRow, "fieldMapping">;
-    profile?: Pick<ProfileRow, "fieldMapping">;
-    override?: Pick<OverrideRow, "integrationId" | "fieldMapping" | "mappingMode">;
-  },
+  context: MappingContext,
   integration: Pick<IntegrationRow, "id" | "fieldMapping">,
 ): MappingEntry[] {
+  return effectiveMapping(mappingLevelsFor(context, integration));
+}
+
+type MappingContext = {
+  account?: Pick<AccountRow, "fieldMapping">;
+  profile?: Pick<ProfileRow, "fieldMapping">;
+  override?: Pick<OverrideRow, "integrationId" | "fieldMapping" | "mappingMode">;
+};
+
+/** The mapping levels that apply for `integration` at an event (see `mappingFor`). */
+export function mappingLevelsFor(
+  context: MappingContext,
+  integration: Pick<IntegrationRow, "id" | "fieldMapping">,
+): MappingLevels {
   const { override } = context;
   const applies =
     override && (override.integrationId === null || override.integrationId === integration.id);
-  return effectiveMapping({
+  return {
     account: context.account?.fieldMapping ?? [],
     integration: integration.fieldMapping,
     profile: context.profile?.fieldMapping ?? [],
     override: applies ? override : null,
-  });
+  };
 }
 
 /** Where one trigger of an event goes: the applying integration, its webhooks, the mapping. */
@@ -117,9 +127,7 @@ export function webhooksFiredBy(
   trigger: Pick<TriggerRow, "trigger" | "webhookId" | "cause" | "createdAt">,
 ): WebhookRow[] {
   // A payment's guest.update fires only where the profile or the event's override asks for it.
-  if (trigger.trigger === "guest.update" && trigger.cause === "payment") {
-    if (!route.firesOnPayment) return [];
-  }
+  if (isPayment(trigger) && !route.firesOnPayment) return [];
   return route.webhooks.filter(
     (webhook) =>
       // A manual action names its webhook.
@@ -127,6 +135,55 @@ export function webhooksFiredBy(
       // A webhook created after the change (while its trigger waited in the queue) does not get it.
       webhook.createdAt <= trigger.createdAt,
   );
+}
+
+/**
+ * Why a trigger made no delivery: the trigger log's `outcome` and the effective configuration's.
+ * In the order a trigger meets them (the first that holds is the reason).
+ */
+export const SILENCE_REASONS = [
+  "no_active_integration",
+  "integration_webhooks_disabled",
+  "event_webhooks_disabled",
+  "payment_not_enabled",
+  "no_webhook_for_trigger",
+  "event_not_in_event_uids",
+  "webhook_disabled",
+] as const;
+export type SilenceReason = (typeof SILENCE_REASONS)[number];
+
+/**
+ * Why this trigger of the event fires no webhook, given the applying integration's webhooks for
+ * its trigger, enabled or not; null when at least one fires (`routeOf` and `webhooksFiredBy`
+ * decide which).
+ */
+export function silenceOf(
+  context: RoutingContext,
+  applying: { integration: IntegrationRow | undefined; webhooks: readonly WebhookRow[] },
+  eventId: string,
+  trigger: Pick<TriggerRow, "trigger" | "webhookId" | "cause" | "createdAt">,
+): SilenceReason | null {
+  const { integration } = applying;
+  if (!integration || integration.id !== applyingIntegrationId(context)) {
+    return "no_active_integration";
+  }
+  if (!integration.webhooksEnabled) return "integration_webhooks_disabled";
+  if (context.override?.webhooksEnabled === false) return "event_webhooks_disabled";
+  if (isPayment(trigger) && !firesOnPayment(context)) return "payment_not_enabled";
+  const listening = applying.webhooks.filter(
+    (webhook) =>
+      (trigger.webhookId === null || webhook.id === trigger.webhookId) &&
+      webhook.createdAt <= trigger.createdAt,
+  );
+  if (listening.length === 0) return "no_webhook_for_trigger";
+  const covering = listening.filter((webhook) => coversEvent(webhook, eventId));
+  if (covering.length === 0) return "event_not_in_event_uids";
+  return covering.some((webhook) => webhook.enabled) ? null : "webhook_disabled";
+}
+
+/** A payment's guest.update: it fires only where `fire_on_payment` is on. */
+function isPayment(trigger: Pick<TriggerRow, "trigger" | "cause">): boolean {
+  return trigger.trigger === "guest.update" && trigger.cause === "payment";
 }
 
 /** The body of every attempt: events as they are, guests through the route's mapping. */

@@ -3,6 +3,7 @@ import { actionsRouter } from "./actions";
 import { activationRouter } from "./activation";
 import { attendeesRouter } from "./attendees";
 import { deliveriesRouter } from "./deliveries";
+import { effectiveIntegrationRouter } from "./effective-integration";
 import { eventOverridesRouter } from "./event-overrides";
 import { eventsRouter } from "./events";
 import { integrationsRouter } from "./integrations";
@@ -22,6 +23,7 @@ export const v1Routes = [
   webhooksRouter,
   activationRouter,
   eventOverridesRouter,
+  effectiveIntegrationRouter,
   deliveriesRouter,
   webhookTestRouter,
   actionsRouter,

@@ -359,6 +359,51 @@ describe("consumer: who gets a trigger", () => {
     }
   });
 
+  it("a profile's fire_on_payment reaches its events, unless an override says otherwise", async () => {
+    const world = await createWorldWithIntegration({ webhooks: [{ trigger: "guest.update" }] });
+    const { key, profile } = world;
+    const { channel } = world.webhooks[0];
+    const patched = await api("PATCH", `/v1/profiles/${profile.uid}`, {
+      key,
+      body: { fire_on_payment: true },
+    });
+    expect(patched.body.data.fire_on_payment).toBe(true);
+    const optedOut = await createEvent(key, profile.uid);
+    await api("PUT", `/v1/events/${optedOut.uid}/integration`, {
+      key,
+      body: { fire_on_payment: false },
+    });
+    const pay = async (eventUid: string) => {
+      const attendee = await createAttendee(key, eventUid);
+      await api("POST", `/v1/attendees/${attendee.uid}/payments`, {
+        key,
+        body: { amount: 10, method: "card" },
+      });
+      return triggerOf(attendee.uid, "guest.update");
+    };
+    await expectNothingSent(channel, (await pay(optedOut.uid)).id);
+    const inherited = await pay(world.event.uid);
+    const [got] = await receivedAtLeast(channel);
+    expect(got.headers["x-weft-cause"]).toBe("payment");
+    expect(got.headers["webhook-id"]).toBe((await deliveriesOf(inherited.id))[0].id);
+  });
+
+  it("an override with webhooks_enabled false silences its event only", async () => {
+    const world = await createWorldWithIntegration({ webhooks: [{ trigger: "guest.create" }] });
+    const { key, profile } = world;
+    const { channel } = world.webhooks[0];
+    const silent = await createEvent(key, profile.uid);
+    await api("PUT", `/v1/events/${silent.uid}/integration`, {
+      key,
+      body: { webhooks_enabled: false },
+    });
+    const quiet = await createAttendee(key, silent.uid);
+    await expectNothingSent(channel, (await triggerOf(quiet.uid, "guest.create")).id);
+    const heard = await createAttendee(key, world.event.uid);
+    const [got] = await receivedAtLeast(channel);
+    expect(JSON.parse(got.body).uid).toBe(heard.uid);
+  });
+
   it("a plain guest.update fires without fire_on_payment", async () => {
     const world = await createWorldWithIntegration({ webhooks: [{ trigger: "guest.update" }] });
     const attendee = await createAttendee(world.key, world.event.uid);

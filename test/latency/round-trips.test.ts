@@ -363,6 +363,12 @@ const CASES: Record<string, Case> = {
       status: 204,
     };
   },
+  "GET /v1/events/{uid}/effective-integration": async (w) => ({
+    ...body(w),
+    method: "GET",
+    path: `/v1/events/${w.event.uid}/effective-integration`,
+    status: 200,
+  }),
   "GET /v1/integrations/{id}/deliveries": async (w) => ({
     ...body(w),
     method: "GET",

@@ -158,6 +158,7 @@ const ROUTES: Route[] = [
     () => mapping,
   ),
   r("resource", "DELETE", (o) => `/v1/events/${o.linked.event}/integration`),
+  r("resource", "GET", (o) => `/v1/events/${o.linked.event}/effective-integration`),
   r("resource", "GET", (o) => `/v1/events/${o.linked.event}/actions`),
   r("resource", "POST", (o) => `/v1/events/${o.linked.event}/actions/${o.webhook}`),
   scoped("attendees:write", "POST", () => "/v1/attendees", {

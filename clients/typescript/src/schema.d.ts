@@ -578,7 +578,7 @@ export interface paths {
         get: operations["getEventOverride"];
         /**
          * Set the event's integration override
-         * @description Creates or replaces the override (absent properties take their defaults). With an `integration_id`, the event's triggers use that integration instead of the profile's active one, and its fixed configuration is added, locked, to the event's form at once. The integration must be the account's (`VALIDATION_FAILED` naming `integration_id`); it need not list the event's profile. The mapping applies when `integration_id` is null or is the integration being mapped for.
+         * @description Creates or replaces the override (absent properties take their defaults). With an `integration_id`, the event's triggers use that integration instead of the profile's active one, and its fixed configuration is added, locked, to the event's form at once. The integration must be the account's (`VALIDATION_FAILED` naming `integration_id`) and linked to the event's profile (`UNPROCESSABLE` naming `integration_id`): its keys then read the events its webhooks send. Unlinking that profile later points the override back at the profile. The mapping applies when `integration_id` is null or is the integration being mapped for. `fire_on_payment` null follows the profile's; `webhooks_enabled: false` silences the event.
          */
         put: operations["setEventOverride"];
         post?: never;
@@ -587,6 +587,26 @@ export interface paths {
          * @description The event follows its profile's active integration again (its form too).
          */
         delete: operations["deleteEventOverride"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{uid}/effective-integration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What applies to the event, and why
+         * @description Admin key only. Which integration applies to the event (its override's, else its profile's active one), the field mapping its attendees get with the level each entry comes from, the form fields it locks, whether payments fire, and for each trigger the webhooks that would fire or why none would. Computed by the rules the webhooks, the reads and the forms follow, in one read.
+         */
+        get: operations["getEffectiveIntegration"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2172,6 +2192,134 @@ export interface components {
             fire_on_payment?: boolean | null;
             /** @description `false` switches every webhook off for this event (the profile's integration's, or the override's). Default true. */
             webhooks_enabled?: boolean;
+        };
+        /**
+         * @example {
+         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+         *       "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+         *       "integration": {
+         *         "id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *         "name": "CRM sync",
+         *         "api_access": true,
+         *         "webhooks_enabled": true
+         *       },
+         *       "source": "profile",
+         *       "override": null,
+         *       "fire_on_payment": {
+         *         "enabled": false,
+         *         "level": "profile"
+         *       },
+         *       "field_mapping": [
+         *         {
+         *           "name": "contact_email",
+         *           "mapped_to": "email",
+         *           "level": "integration"
+         *         },
+         *         {
+         *           "name": "source",
+         *           "value": "weft",
+         *           "level": "account"
+         *         }
+         *       ],
+         *       "locked_fields": [
+         *         {
+         *           "name": "cpy_vat_number",
+         *           "label": "VAT",
+         *           "type": "text",
+         *           "required": true,
+         *           "locked": true
+         *         }
+         *       ],
+         *       "triggers": [
+         *         {
+         *           "trigger": "guest.create",
+         *           "outcome": "fires",
+         *           "webhooks": [
+         *             {
+         *               "id": "whk_3m6q9x2c5v8b1n4k7z0w",
+         *               "name": "New registrations",
+         *               "method": "POST",
+         *               "url": "https://crm.example.com/hooks/weft"
+         *             }
+         *           ],
+         *           "skipped": []
+         *         },
+         *         {
+         *           "trigger": "guest.delete",
+         *           "outcome": "no_webhook_for_trigger",
+         *           "webhooks": [],
+         *           "skipped": []
+         *         }
+         *       ]
+         *     }
+         */
+        EffectiveIntegration: {
+            event_uid: string;
+            profile_uid: string;
+            /** @description The integration that applies; null when none does. */
+            integration: {
+                id: string;
+                name: string;
+                api_access: boolean;
+                webhooks_enabled: boolean;
+            } | null;
+            /**
+             * @description Where it comes from: the profile's active integration, or the event's override naming another.
+             * @enum {string|null}
+             */
+            source: "profile" | "override" | null;
+            /** @description The event's override as stored, if it has one. */
+            override: {
+                integration_id: string | null;
+                /** @enum {string} */
+                mapping_mode: "merge" | "replace";
+                fire_on_payment: boolean | null;
+                webhooks_enabled: boolean;
+            } | null;
+            /** @description Whether a payment fires `guest.update`, and whether the event or its profile says so. */
+            fire_on_payment: {
+                enabled: boolean;
+                /** @enum {string} */
+                level: "profile" | "event";
+            };
+            /** @description The mapping attendees get for this integration at this event (its keys' reads, its `guest.*` webhooks), account -> integration -> profile -> event merged by name (or the event's alone with `mapping_mode: replace`); empty: the whole native attendee. */
+            field_mapping: components["schemas"]["LevelledMappingEntry"][];
+            /** @description The form fields the integration's fixed configuration locks on this event. */
+            locked_fields: components["schemas"]["FormField"][];
+            /** @description Every trigger, in a fixed order. */
+            triggers: {
+                /** @enum {string} */
+                trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+                /** @description `fires` when a change (or, for `*.manual`, an organiser's action) would send `webhooks`; else why nothing would be sent. */
+                outcome: "fires" | components["schemas"]["SilenceReason"];
+                webhooks: components["schemas"]["WebhookSummary"][];
+                /** @description The integration's webhooks for this trigger that would not fire here, with why. */
+                skipped: (components["schemas"]["WebhookSummary"] & {
+                    reason: components["schemas"]["SilenceReason"];
+                })[];
+            }[];
+        };
+        LevelledMappingEntry: {
+            name: string;
+            mapped_to?: string;
+            value?: unknown;
+            /**
+             * @description Where the entry was set: a later level replaces an earlier entry of the same name.
+             * @enum {string}
+             */
+            level: "account" | "integration" | "profile" | "event";
+        };
+        /**
+         * @description Why nothing is sent: no integration applies (`no_active_integration`), its webhooks are off (`integration_webhooks_disabled`), the event's override switched them off (`event_webhooks_disabled`), a payment where `fire_on_payment` is off (`payment_not_enabled`), no webhook for the trigger (`no_webhook_for_trigger`), none covering the event (`event_not_in_event_uids`), or only disabled ones (`webhook_disabled`).
+         * @enum {string}
+         */
+        SilenceReason: "no_active_integration" | "integration_webhooks_disabled" | "event_webhooks_disabled" | "payment_not_enabled" | "no_webhook_for_trigger" | "event_not_in_event_uids" | "webhook_disabled";
+        WebhookSummary: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+            url: string;
         };
         /**
          * @example {
@@ -5508,6 +5656,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5537,6 +5686,106 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getEffectiveIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event's effective configuration. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "profile_uid": "prf_2k8x4m1q9c7w3z5b0n6j",
+                     *         "integration": {
+                     *           "id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *           "name": "CRM sync",
+                     *           "api_access": true,
+                     *           "webhooks_enabled": true
+                     *         },
+                     *         "source": "profile",
+                     *         "override": null,
+                     *         "fire_on_payment": {
+                     *           "enabled": false,
+                     *           "level": "profile"
+                     *         },
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email",
+                     *             "level": "integration"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft",
+                     *             "level": "account"
+                     *           }
+                     *         ],
+                     *         "locked_fields": [
+                     *           {
+                     *             "name": "cpy_vat_number",
+                     *             "label": "VAT",
+                     *             "type": "text",
+                     *             "required": true,
+                     *             "locked": true
+                     *           }
+                     *         ],
+                     *         "triggers": [
+                     *           {
+                     *             "trigger": "guest.create",
+                     *             "outcome": "fires",
+                     *             "webhooks": [
+                     *               {
+                     *                 "id": "whk_3m6q9x2c5v8b1n4k7z0w",
+                     *                 "name": "New registrations",
+                     *                 "method": "POST",
+                     *                 "url": "https://crm.example.com/hooks/weft"
+                     *               }
+                     *             ],
+                     *             "skipped": []
+                     *           },
+                     *           {
+                     *             "trigger": "guest.delete",
+                     *             "outcome": "no_webhook_for_trigger",
+                     *             "webhooks": [],
+                     *             "skipped": []
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["EffectiveIntegration"];
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

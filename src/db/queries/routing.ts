@@ -66,6 +66,12 @@ function routeQueries(db: Database, by: RoutingKeys) {
       )
       .orderBy(webhooks.createdAt)
       .prepare(),
+    allWebhooks: db
+      .select()
+      .from(webhooks)
+      .where(and(eq(webhooks.integrationId, integrationId), eq(webhooks.accountId, by.accountId)))
+      .orderBy(webhooks.createdAt)
+      .prepare(),
   };
 }
 
@@ -120,6 +126,34 @@ export async function eventWithRoute(
   ]);
   const event = found[0];
   return event && { event, ...routeRows(route) };
+}
+
+/**
+ * An event of the account with what routes it and every webhook (all triggers, enabled or not)
+ * of the integration that applies: the effective configuration's one read.
+ */
+export async function eventWithRouting(
+  db: Database,
+  values: { accountId: string; eventId: string },
+) {
+  const queries = routeOfEvent(db);
+  const [found, account, profile, override, integration, hooks] = await batchPrepared(db, [
+    [eventOfAccount(db), values],
+    [queries.account, values],
+    [queries.profile, values],
+    [queries.override, values],
+    [queries.integration, values],
+    [queries.allWebhooks, values],
+  ]);
+  const event = found[0];
+  return (
+    event && {
+      event,
+      context: { account: account[0], profile: profile[0], override: override[0] },
+      integration: integration[0],
+      webhooks: hooks,
+    }
+  );
 }
 
 /** An attendee of the account with its event and route for `trigger`. */

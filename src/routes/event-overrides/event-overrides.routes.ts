@@ -28,11 +28,11 @@ export const putOverride = createRoute({
   tags,
   summary: "Set the event's integration override",
   description:
-    "Creates or replaces the override (absent properties take their defaults). With an `integration_id`, the event's triggers use that integration instead of the profile's active one, and its fixed configuration is added, locked, to the event's form at once. The integration must be the account's (`VALIDATION_FAILED` naming `integration_id`); it need not list the event's profile. The mapping applies when `integration_id` is null or is the integration being mapped for.",
+    "Creates or replaces the override (absent properties take their defaults). With an `integration_id`, the event's triggers use that integration instead of the profile's active one, and its fixed configuration is added, locked, to the event's form at once. The integration must be the account's (`VALIDATION_FAILED` naming `integration_id`) and linked to the event's profile (`UNPROCESSABLE` naming `integration_id`): its keys then read the events its webhooks send. Unlinking that profile later points the override back at the profile. The mapping applies when `integration_id` is null or is the integration being mapped for. `fire_on_payment` null follows the profile's; `webhooks_enabled: false` silences the event.",
   request: { params: EventUidParams, body: jsonBody(OverrideBody) },
   responses: {
     200: dataResponse(OverrideSchema, "The stored override.", OVERRIDE_EXAMPLE),
-    ...errorResponses(404, 413),
+    ...errorResponses(404, 413, 422),
   },
 });
 
