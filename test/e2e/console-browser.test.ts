@@ -265,6 +265,14 @@ describe("/console in Chromium", () => {
       .toEqual({ contact_email: "sam@example.com", source: "weft" });
     await shot(page, "mapping");
 
+    // What applies to the event, and why: its integration screen (no override yet, no 404).
+    await page.goto(`${eventUrl}/integration`);
+    const applies = page.getByRole("region", { name: "What each trigger sends" });
+    await expect.poll(() => applies.textContent()).toContain("guest.createfires Push to CRM");
+    expect(await page.locator("main").textContent()).toContain(
+      "CRM sync applies, the integration active on its profile.",
+    );
+
     // The event with its attendee, on a laptop and on a phone.
     await page.goto(eventUrl);
     await page.getByRole("link", { name: "Sam", exact: true }).waitFor();

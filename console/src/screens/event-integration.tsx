@@ -1,8 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
-import { ApiProblem, api, type Schemas, send } from "../api";
+import { api, type Schemas, send } from "../api";
 import { useLoad, useSubmit } from "../hooks";
 import { ConfirmButton } from "../ui/bits";
+import { EffectiveConfiguration } from "../ui/effective";
 import { Checkbox, Form, SelectField } from "../ui/form";
 import {
   fromMappingRows,
@@ -13,7 +14,7 @@ import {
 } from "../ui/mapping-editor";
 import { MappingPreview } from "../ui/mapping-preview";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
-import { Screen } from "../ui/screen";
+import { Screen, Section } from "../ui/screen";
 import { useEvent } from "./event";
 import { useIntegrations } from "./profile";
 
@@ -36,15 +37,17 @@ export function EventIntegration() {
     [profileUid],
   );
   const integrations = useIntegrations();
-  const stored = useLoad(async (): Promise<Override | null> => {
-    try {
-      return (await send(api().GET("/v1/events/{uid}/integration", { params: { path: { uid } } })))
-        .data;
-    } catch (error) {
-      if (error instanceof ApiProblem && error.problem.status === 404) return null;
-      throw error;
-    }
-  }, [uid]);
+  // What applies now; it says whether the event has an override (read only then: no 404).
+  const effective = useLoad(
+    () => send(api().GET("/v1/events/{uid}/effective-integration", { params: { path: { uid } } })),
+    [uid],
+  );
+  const stored = useLoad(async (): Promise<Override | null | undefined> => {
+    if (!effective.data) return undefined;
+    if (!effective.data.data.override) return null;
+    return (await send(api().GET("/v1/events/{uid}/integration", { params: { path: { uid } } })))
+      .data;
+  }, [uid, effective.data]);
 
   const [integrationId, setIntegrationId] = useState("");
   const [rows, setRows] = useState<MappingRow[]>([]);
@@ -64,7 +67,7 @@ export function EventIntegration() {
   const [outcome, setOutcome] = useState<string>();
   const save = useSubmit(async () => {
     setOutcome(undefined);
-    const result = await send(
+    await send(
       api().PUT("/v1/events/{uid}/integration", {
         params: { path: { uid } },
         body: {
@@ -76,14 +79,14 @@ export function EventIntegration() {
         },
       }),
     );
-    stored.set(result.data);
     setOutcome("Saved: the event's triggers use these settings from now on.");
+    effective.reload();
   });
   const remove = useSubmit(async () => {
     setOutcome(undefined);
     await send(api().DELETE("/v1/events/{uid}/integration", { params: { path: { uid } } }));
-    stored.set(null);
     setOutcome("Removed: the event follows its profile's integration again.");
+    effective.reload();
   });
   const nameOf = (id: string | null | undefined) =>
     id ? (integrations.data?.find((i) => i.id === id)?.name ?? id) : undefined;
@@ -102,7 +105,7 @@ export function EventIntegration() {
       : []),
     { href: `/console/events/${uid}`, label: event.data?.data.name ?? "Event" },
   ];
-  const problem = event.problem ?? stored.problem;
+  const problem = event.problem ?? effective.problem ?? stored.problem;
   if (problem) {
     return (
       <Screen title={title} crumbs={crumbs}>
@@ -110,7 +113,7 @@ export function EventIntegration() {
           problem={problem}
           onRetry={() => {
             event.reload();
-            stored.reload();
+            effective.reload();
           }}
         />
       </Screen>
@@ -121,11 +124,11 @@ export function EventIntegration() {
 
   return (
     <Screen title={title} crumbs={crumbs}>
-      <p>
-        {stored.data
-          ? "This event has its own integration settings."
-          : `This event follows its profile: ${nameOf(active) ?? "no integration"} is active there.`}
-      </p>
+      {effective.data && (
+        <Section title="What applies now">
+          <EffectiveConfiguration effective={effective.data.data} />
+        </Section>
+      )}
       {outcome && <Done>{outcome}</Done>}
       <div class="with-preview">
         <div>

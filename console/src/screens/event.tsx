@@ -77,6 +77,10 @@ export function Event() {
           {current.guest_count}
           {current.capacity !== null && ` of ${current.capacity}`}
         </dd>
+        <dt>Integration</dt>
+        <dd>
+          <AppliedIntegration uid={uid} />
+        </dd>
         <dt>UID</dt>
         <dd>
           <code>{uid}</code>
@@ -91,6 +95,23 @@ export function Event() {
       <EventAttendees event={current} refresh={registered} />
       <AddAttendee event={current} onAdded={() => setRegistered((n) => n + 1)} />
     </Screen>
+  );
+}
+
+/** Which integration applies to the event, and from where (its details: the event's integration). */
+function AppliedIntegration({ uid }: { uid: string }) {
+  const effective = useLoad(
+    () => send(api().GET("/v1/events/{uid}/effective-integration", { params: { path: { uid } } })),
+    [uid],
+  );
+  const applied = effective.data?.data;
+  if (!applied) return <span class="muted">…</span>;
+  return (
+    <a href={`/console/events/${uid}/integration`}>
+      {applied.integration
+        ? `${applied.integration.name} (${applied.source === "override" ? "set on this event" : "the profile's"})`
+        : "none"}
+    </a>
   );
 }
 
