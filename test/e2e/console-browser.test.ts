@@ -1,75 +1,26 @@
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { ReceivedRequest } from "../receiver/server";
-import { launchChromium, originsOf, type Recorded, recordedContext } from "./chromium";
-import { eventually } from "./eventually";
-import { E2E_BOOTSTRAP_TOKEN, type RunningWeft, startWeft } from "./weft-server";
+import { originsOf, type Recorded } from "./chromium";
+import {
+  type ConsoleWorld,
+  form,
+  isHttpError,
+  received,
+  shot,
+  signIn,
+  startConsole,
+  unlabelledControls,
+} from "./console";
+import type { RunningWeft } from "./weft-server";
 
 // The organiser console (/console) in Chromium against `npm start`: the product's whole story
-// through the UI, then its error paths. `UPDATE_SCREENSHOTS=1` writes the screenshots the README
-// shows (docs/screenshots/); otherwise they go to a temporary folder.
-
-const SHOTS = process.env.UPDATE_SCREENSHOTS
-  ? new URL("../../docs/screenshots", import.meta.url).pathname
-  : mkdtempSync(join(tmpdir(), "weft-console-shots-"));
-mkdirSync(SHOTS, { recursive: true });
-
-/** Chromium logs every non-2xx fetch as a console error: expected only on the error paths. */
-const isHttpError = (line: string) => /Failed to load resource: the server responded/.test(line);
-
-async function createAccount(baseUrl: string, name: string) {
-  const response = await fetch(`${baseUrl}/v1/accounts`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${E2E_BOOTSTRAP_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name }),
-  });
-  const body = (await response.json()) as { data: { admin_key: { key: string } } };
-  return body.data.admin_key.key;
-}
-
-async function received(channel: string, count = 1) {
-  const receiver = inject("receiverUrl");
-  return eventually(async () => {
-    const got = (await (
-      await fetch(`${receiver}/_received/${channel}`)
-    ).json()) as ReceivedRequest[];
-    return got.length >= count ? got : undefined;
-  });
-}
-
-/** Every control the user can reach has a name a screen reader says (a label, or its text). */
-async function unlabelledControls(page: Page): Promise<string[]> {
-  return page.evaluate(`[...document.querySelectorAll("input, select, textarea, button, a[href]")]
-    .filter((el) => el.offsetParent !== null)
-    .filter((el) => {
-      const named = (el.labels && el.labels.length > 0) || el.getAttribute("aria-label") ||
-        el.getAttribute("aria-labelledby") || el.textContent.trim() || el.getAttribute("title");
-      return !named;
-    })
-    .map((el) => el.outerHTML.slice(0, 120))`);
-}
-
-async function signIn(page: Page, baseUrl: string, key: string, path = "/console") {
-  await page.goto(`${baseUrl}${path}`);
-  await page.getByLabel("Admin key").fill(key);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor();
-}
-
-const form = (page: Page, name: string) => page.getByRole("form", { name });
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+// through the UI, then its error paths (console-screens.test.ts goes through the other screens).
 
 describe("/console in Chromium", () => {
+  let world: ConsoleWorld;
   let weft: RunningWeft;
-  let browser: Browser;
   let recorded: Recorded;
   let page: Page;
   let adminKey: string;
@@ -77,16 +28,12 @@ describe("/console in Chromium", () => {
   const badgeChannel = `console-badge-${crypto.randomUUID()}`;
 
   beforeAll(async () => {
-    weft = await startWeft();
-    adminKey = await createAccount(weft.baseUrl, "Acme Events");
-    browser = await launchChromium();
-    recorded = await recordedContext(browser, { viewport: { width: 1280, height: 900 } });
-    page = recorded.watch(await recorded.context.newPage());
+    world = await startConsole("Acme Events");
+    ({ weft, recorded, page, adminKey } = world);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await weft?.stop();
+    await world?.stop();
   });
 
   it("loads fast and small, from this origin only", async () => {
@@ -301,33 +248,21 @@ describe("/console in Chromium", () => {
 });
 
 describe("/console's error paths in Chromium", () => {
+  let world: ConsoleWorld;
   let weft: RunningWeft;
-  let browser: Browser;
   let recorded: Recorded;
   let page: Page;
   let adminKey: string;
+  let api: ConsoleWorld["api"];
 
   beforeAll(async () => {
-    weft = await startWeft();
-    adminKey = await createAccount(weft.baseUrl, "Errors Inc");
-    browser = await launchChromium();
-    recorded = await recordedContext(browser, { viewport: { width: 1280, height: 900 } });
-    page = recorded.watch(await recorded.context.newPage());
+    world = await startConsole("Errors Inc");
+    ({ weft, recorded, page, adminKey, api } = world);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await weft?.stop();
+    await world?.stop();
   });
-
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${weft.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return ((await response.json()) as { data: Record<string, string> }).data;
-  };
 
   const errorOf = async (field: Locator) => {
     expect(await field.getAttribute("aria-invalid")).toBe("true");

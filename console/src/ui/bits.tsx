@@ -24,7 +24,7 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
         </code>
       </p>
       <button type="button" onClick={copy}>
-        Copy {label.toLowerCase()}
+        Copy<span class="sr-only"> {label}</span>
       </button>{" "}
       <span aria-live="polite">
         {copied === "yes" && "Copied."}
