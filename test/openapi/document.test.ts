@@ -175,7 +175,7 @@ describe("the OpenAPI document", () => {
     const unprocessable = operations()
       .filter(({ operation }) => "422" in operation.responses)
       .map(({ operation }) => operation.operationId);
-    expect(unprocessable).toEqual(["createAttendee", "updateAttendee"]);
+    expect(unprocessable).toEqual(["createAttendee", "updateAttendee", "setEventOverride"]);
     const rateLimited = resolve(doc.components.responses.RateLimited);
     expect(Object.keys(rateLimited.headers as Json)).toContain("retry-after");
     const unavailable = resolve(doc.components.responses.Unavailable);

@@ -226,6 +226,8 @@ const ROUTES: Record<string, WriteRoute> = {
     method: "POST",
     path: ([id]) => `/v1/integrations/${id}/keys`,
     ids: (w) => [w.integration],
+    body: () => ({ scopes: ["events:read"] }),
+    types: { scopes: "array", expires_at: "string" },
   },
   "POST /v1/integrations/{id}/keys/{key_id}/rotate": {
     method: "POST",
@@ -416,6 +418,57 @@ function encodeParam(value: string): string {
   }
 }
 
+// --- the document ------------------------------------------------------------------------------
+
+type Schema = {
+  $ref?: string;
+  properties?: Record<string, unknown>;
+  anyOf?: Schema[];
+  allOf?: Schema[];
+};
+type Doc = {
+  paths: Record<string, Record<string, OperationDoc>>;
+  components: { schemas: Record<string, Schema> };
+};
+type OperationDoc = {
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+};
+
+let documentRead: Promise<Doc> | undefined;
+const openApiDocument = () => {
+  documentRead ??= request("GET", "/openapi.json").then((response) => response.body as Doc);
+  return documentRead;
+};
+
+/** The property names of a schema (every branch of a union), references followed. */
+function propertiesOf(doc: Doc, schema: Schema | undefined): string[] {
+  if (!schema) return [];
+  if (schema.$ref)
+    return propertiesOf(doc, doc.components.schemas[schema.$ref.split("/").pop() ?? ""]);
+  const parts = [...(schema.anyOf ?? []), ...(schema.allOf ?? [])];
+  const own = Object.keys(schema.properties ?? {});
+  return [...new Set([...own, ...parts.flatMap((part) => propertiesOf(doc, part))])];
+}
+
+/**
+ * What the route answers but does not take: the resource's read-only properties (ids, times,
+ * counters, secrets' prefixes), each of which a body must not be able to set.
+ */
+async function readOnlyProperties(routeName: string): Promise<string[]> {
+  const doc = await openApiDocument();
+  const [method, path] = routeName.split(" ");
+  const operation = doc.paths[path]?.[method.toLowerCase()];
+  if (!operation) throw new Error(`${routeName} is not in the document`);
+  const json = (content?: Record<string, { schema: Schema }>) =>
+    content?.["application/json"]?.schema;
+  const taken = new Set(propertiesOf(doc, json(operation.requestBody?.content)));
+  const success = Object.entries(operation.responses).find(([status]) => status.startsWith("2"));
+  const envelope = json(success?.[1].content);
+  const data = (envelope?.properties?.data ?? undefined) as Schema | undefined;
+  return propertiesOf(doc, data).filter((name) => !taken.has(name));
+}
+
 // --- running ------------------------------------------------------------------------------------
 
 /** A fresh account with one of everything: each route gets its own, so runs stay small. */
@@ -554,6 +607,30 @@ describe.each(Object.entries(ROUTES))("%s", { timeout: 60_000 }, (_name, route) 
         }),
         { numRuns: bootstrapRuns(RUNS.types) },
       );
+    });
+  }
+
+  if (route.body) {
+    const body = route.body;
+    it("refuses every read-only property of the resource with 400 naming it (mass assignment)", async () => {
+      const nextKey = keySource(route, world);
+      const ids = route.ids(world);
+      const readOnly = await readOnlyProperties(_name);
+      // A route that answers a resource it creates or changes has ids and times to protect.
+      if (!_name.endsWith("field-mapping")) expect(readOnly.length).toBeGreaterThan(0);
+      for (const name of readOnly) {
+        const key = await nextKey();
+        const before = await snapshot(world.accountId);
+        const response = await send({
+          method: route.method,
+          path: route.path(ids),
+          key,
+          body: JSON.stringify({ ...body(world), [name]: "set-by-client" }),
+        });
+        await checkInvariant(world, response, before, { mustRefuse: true });
+        const error = expectError(response, 400, "VALIDATION_FAILED");
+        expect(error.details.map((d) => d.path)).toContain(name);
+      }
     });
   }
 

@@ -139,7 +139,7 @@ describe("POST /v1/events", () => {
       ],
       [{ fields: [{ name: "a", type: "colour" }] }, "fields.0.type"],
       [{ fields: [{ name: "a", type: "text", locked: true }] }, "fields.0.locked"],
-      [{ guest_count: 3 }, ""],
+      [{ guest_count: 3 }, "guest_count"],
     ];
     for (const [patch, path] of cases) {
       const response = await api("POST", "/v1/events", {
