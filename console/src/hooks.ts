@@ -86,20 +86,22 @@ export function useIdempotencyKey() {
   };
 }
 
-/** Runs `tick` every `ms` while the page is visible, and once more when it becomes visible. */
+/**
+ * Runs `tick` every `ms` while the page is visible, and at once when it becomes visible again; a
+ * tick answers how long to wait next (a 429's retry-after) or undefined for the usual. Returns a
+ * function that runs a tick now (a Retry button).
+ */
 export function useWhileVisible(tick: () => Promise<number | undefined>, ms: number) {
   const tickRef = useRef(tick);
   tickRef.current = tick;
+  const nowRef = useRef<() => void>(() => {});
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const schedule = (delay: number) => {
       clearTimeout(timer);
-      if (!stopped && document.visibilityState === "visible") {
-        timer = setTimeout(step, delay);
-      }
+      if (!stopped && document.visibilityState === "visible") timer = setTimeout(step, delay);
     };
-    // A tick answers how long to wait next (a 429's retry-after), or undefined for the usual.
     const step = async () => {
       const wait = await tickRef.current().catch(() => undefined);
       schedule(wait ?? ms);
@@ -108,6 +110,7 @@ export function useWhileVisible(tick: () => Promise<number | undefined>, ms: num
       if (document.visibilityState === "visible") schedule(0);
       else clearTimeout(timer);
     };
+    nowRef.current = () => schedule(0);
     document.addEventListener("visibilitychange", onVisibility);
     schedule(ms);
     return () => {
@@ -116,4 +119,5 @@ export function useWhileVisible(tick: () => Promise<number | undefined>, ms: num
       document.removeEventListener("visibilitychange", onVisibility);
     };
   }, [ms]);
+  return useCallback(() => nowRef.current(), []);
 }

@@ -81,6 +81,7 @@ export function Deliveries() {
   const [checkedAt, setCheckedAt] = useState<Date>();
   const [paused, setPaused] = useState(false);
   const [total, setTotal] = useState(0);
+  const [round, setRound] = useState(0);
   const [announcement, setAnnouncement] = useState("");
   const newest = useRef<string | undefined>(undefined);
 
@@ -113,10 +114,10 @@ export function Deliveries() {
     return () => {
       current = false;
     };
-    // filterKey stands for the filters (a new object on every render).
-  }, [id, filterKey]);
+    // filterKey stands for the filters (a new object on every render); round is a retry.
+  }, [id, filterKey, round]);
 
-  useWhileVisible(async () => {
+  const pollNow = useWhileVisible(async () => {
     if (paused || !rows) return undefined;
     try {
       const changed: Delivery[] = [];
@@ -226,7 +227,7 @@ export function Deliveries() {
             <ProblemNotice
               problem={problem}
               title={rows ? "The log could not refresh." : undefined}
-              onRetry={() => setFilter({})}
+              onRetry={rows ? pollNow : () => setRound((n) => n + 1)}
             />
           )}
           {!rows && !problem && <Loading what="Loading deliveries" />}

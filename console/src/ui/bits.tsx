@@ -80,33 +80,44 @@ export function ConfirmButton({
   onConfirm: () => void;
   pending?: boolean;
 }) {
-  const [asking, setAsking] = useState(false);
+  // "asked": the question was open and is closed again, so the button gets the focus back.
+  const [state, setState] = useState<"idle" | "asking" | "asked">("idle");
   const yes = useRef<HTMLButtonElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (asking) yes.current?.focus();
-  }, [asking]);
-  if (!asking) {
+    if (state === "asking") yes.current?.focus();
+    if (state === "asked") trigger.current?.focus();
+  }, [state]);
+  if (state !== "asking") {
     return (
-      <button type="button" class="danger" disabled={pending} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        class="danger"
+        ref={trigger}
+        disabled={pending}
+        onClick={() => setState("asking")}
+      >
         {children}
       </button>
     );
   }
+  const no = () => setState("asked");
   return (
-    <span class="confirm">
+    // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the question answers No.
+    <span class="confirm" onKeyDown={(e) => e.key === "Escape" && no()}>
       <span>{confirm}</span>{" "}
       <button
         type="button"
         class="danger"
         ref={yes}
         onClick={() => {
-          setAsking(false);
+          setState("asked");
           onConfirm();
         }}
       >
         Yes
       </button>{" "}
-      <button type="button" onClick={() => setAsking(false)}>
+      <button type="button" onClick={no}>
         No
       </button>
     </span>
