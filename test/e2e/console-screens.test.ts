@@ -185,9 +185,8 @@ describe("/console's screens in Chromium", () => {
       .toContain("Fire on payment: yes (this event's choice)");
     await shot(page, "event-integration");
     await page.reload();
-    expect(await form(page, "Integration for this event").getByLabel("Mapping").inputValue()).toBe(
-      "replace",
-    );
+    const mode = form(page, "Integration for this event").getByLabel("Mapping");
+    await expect.poll(() => mode.inputValue()).toBe("replace");
     await checkScreen();
   });
 
@@ -234,12 +233,12 @@ describe("/console's screens in Chromium", () => {
   it("filters the delivery log in the URL and redelivers one", async () => {
     await go(`/integrations/${ids.integration}/deliveries`, "Badges: Deliveries");
     const rows = page.getByRole("region", { name: "Deliveries, newest first" }).locator("tbody tr");
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
     await page.getByLabel("Status").selectOption("failed");
     await page.getByText("No delivery matches yet.").waitFor();
     expect(new URL(page.url()).searchParams.get("status")).toBe("failed");
     await page.getByLabel("Status").selectOption("delivered");
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
     await rows
       .first()
       .getByRole("link", { name: /^Attempts/ })
@@ -249,10 +248,13 @@ describe("/console's screens in Chromium", () => {
     await page.getByText("Sent again").waitFor();
     const attempts = page.getByRole("region", { name: "Attempts" }).locator("tbody tr");
     await expect
-      .poll(async () => {
-        await page.getByRole("button", { name: "Refresh" }).click();
-        return attempts.count();
-      })
+      .poll(
+        async () => {
+          await page.getByRole("button", { name: "Refresh" }).click();
+          return attempts.count();
+        },
+        { timeout: 15_000 },
+      )
       .toBe(2);
     await checkScreen();
     expect(originsOf(world.recorded.requests)).toEqual([world.weft.baseUrl]);

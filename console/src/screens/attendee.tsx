@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, type Schemas, send } from "../api";
+import { optionsOf, REGISTRATION_STATUSES } from "../contract";
 import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { ManualActions } from "../ui/actions";
 import { AttendeeFields, type FieldValues, formPaths, patchValues } from "../ui/attendee-fields";
@@ -8,7 +9,7 @@ import { ConfirmButton, isoFromLocal, Time } from "../ui/bits";
 import { Form, SelectField, TextField } from "../ui/form";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
 import { Screen, Section } from "../ui/screen";
-import { REGISTRATION_STATUSES, useEvent, useProfileName } from "./event";
+import { useEvent, useProfileName } from "./event";
 
 type AttendeeData = Schemas["Attendee"];
 
@@ -213,7 +214,7 @@ function EditAttendee({
           name="registration_status"
           value={status}
           onValue={setStatus}
-          options={REGISTRATION_STATUSES.map((s) => ({ value: s, label: s }))}
+          options={optionsOf(REGISTRATION_STATUSES)}
           problem={save.problem}
         />
       </Form>

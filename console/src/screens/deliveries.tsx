@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { ApiProblem, allPages, api, type Problem, problemOf, type Schemas, send } from "../api";
-import { useLoad, useWhileVisible } from "../hooks";
+import { ApiProblem, api, type Problem, problemOf, type Schemas, send } from "../api";
+import { optionsOf, TRIGGERS } from "../contract";
+import { useWhileVisible } from "../hooks";
 import { Badge, isoFromLocal, localInput, TableBox, Time } from "../ui/bits";
 import { SelectField, TextField } from "../ui/form";
 import { Loading, ProblemNotice } from "../ui/notice";
-import { IntegrationScreen, useIntegration } from "./integration-tabs";
-import { Recover, TRIGGERS } from "./webhook";
+import { IntegrationScreen, useIntegration, useWebhooks } from "./integration-tabs";
+import { Recover } from "./webhook";
 
 type Delivery = Schemas["Delivery"];
 type Filters = { webhook_id?: string; trigger?: string; status?: string; since?: string };
@@ -61,17 +62,7 @@ export function Deliveries() {
     since: query.since || undefined,
   };
   const filterKey = JSON.stringify(filters);
-  const webhooks = useLoad(
-    () =>
-      allPages((page) =>
-        send(
-          api().GET("/v1/integrations/{id}/webhooks", {
-            params: { path: { id }, query: { page, page_size: 200 } },
-          }),
-        ),
-      ),
-    [id],
-  );
+  const webhooks = useWebhooks(id);
   const webhookName = (webhookId: string) =>
     webhooks.data?.find((w) => w.id === webhookId)?.name ?? webhookId;
 
@@ -187,10 +178,7 @@ export function Deliveries() {
               name="trigger"
               value={filters.trigger ?? ""}
               onValue={(trigger) => setFilter({ trigger })}
-              options={[
-                { value: "", label: "All triggers" },
-                ...TRIGGERS.map((t) => ({ value: t, label: t })),
-              ]}
+              options={[{ value: "", label: "All triggers" }, ...optionsOf(TRIGGERS)]}
             />
             <SelectField
               label="Status"

@@ -189,6 +189,7 @@ export function EventIntegration() {
               onRows={setRows}
               problem={save.problem}
               fields={event.data.data.fields.map((f) => f.name)}
+              eventUid={uid}
             />
             <SelectField
               label="Fire on payment"

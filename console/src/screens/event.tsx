@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { api, type Schemas, send } from "../api";
+import { api, type Problem, type Schemas, send } from "../api";
+import { EVENT_STATUSES, optionsOf, REGISTRATION_STATUSES } from "../contract";
 import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { ManualActions, SelectionActions, useActions } from "../ui/actions";
 import { AttendeeFields, type FieldValues, filledValues, formPaths } from "../ui/attendee-fields";
@@ -9,11 +10,8 @@ import { type FieldRow, FieldsEditor, fromRows, rowPaths, toRows } from "../ui/f
 import { Form, SelectField, TextField } from "../ui/form";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
 import { Screen, Section } from "../ui/screen";
-import { EVENT_STATUSES } from "./profile";
 
 type EventData = Schemas["Event"];
-
-export const REGISTRATION_STATUSES = ["Complete", "Incomplete", "Cancelled", "Waiting"] as const;
 
 export function useEvent(uid: string) {
   return useLoad(() => send(api().GET("/v1/events/{uid}", { params: { path: { uid } } })), [uid]);
@@ -95,6 +93,49 @@ export function Event() {
       <EventAttendees event={current} refresh={registered} />
       <AddAttendee event={current} onAdded={() => setRegistered((n) => n + 1)} />
     </Screen>
+  );
+}
+
+type Schedule = { start: string; end: string; status: string };
+
+/** When an event runs and its status, as a new event's form and its settings edit them. */
+export function EventScheduleFields({
+  draft,
+  onDraft,
+  problem,
+}: {
+  draft: Schedule;
+  onDraft: (change: Partial<Schedule>) => void;
+  problem?: Problem;
+}) {
+  return (
+    <>
+      <TextField
+        label="Starts"
+        name="start_date"
+        type="datetime-local"
+        value={draft.start}
+        onValue={(start) => onDraft({ start })}
+        problem={problem}
+        hint="In your browser's time zone."
+      />
+      <TextField
+        label="Ends"
+        name="end_date"
+        type="datetime-local"
+        value={draft.end}
+        onValue={(end) => onDraft({ end })}
+        problem={problem}
+      />
+      <SelectField
+        label="Status"
+        name="status"
+        value={draft.status}
+        onValue={(status) => onDraft({ status })}
+        options={optionsOf(EVENT_STATUSES)}
+        problem={problem}
+      />
+    </>
   );
 }
 
@@ -318,7 +359,7 @@ function AddAttendee({ event, onAdded }: { event: EventData; onAdded: () => void
             name="registration_status"
             value={status}
             onValue={setStatus}
-            options={REGISTRATION_STATUSES.map((s) => ({ value: s, label: s }))}
+            options={optionsOf(REGISTRATION_STATUSES)}
             problem={add.problem}
           />
           <TextField
@@ -437,28 +478,9 @@ function EventEdit({
           problem={save.problem}
         />
         <div class="grid">
-          <TextField
-            label="Starts"
-            name="start_date"
-            type="datetime-local"
-            value={draft.start}
-            onValue={(start) => setDraft({ ...draft, start })}
-            problem={save.problem}
-          />
-          <TextField
-            label="Ends"
-            name="end_date"
-            type="datetime-local"
-            value={draft.end}
-            onValue={(end) => setDraft({ ...draft, end })}
-            problem={save.problem}
-          />
-          <SelectField
-            label="Status"
-            name="status"
-            value={draft.status}
-            onValue={(status) => setDraft({ ...draft, status })}
-            options={EVENT_STATUSES.map((s) => ({ value: s, label: s }))}
+          <EventScheduleFields
+            draft={draft}
+            onDraft={(change) => setDraft({ ...draft, ...change })}
             problem={save.problem}
           />
           <TextField

@@ -1,12 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { allPages, api, type Schemas, send } from "../api";
-import { useLoad, useSubmit } from "../hooks";
+import { api, type Problem, type Schemas, send } from "../api";
+import { useSubmit } from "../hooks";
 import { ConfirmButton } from "../ui/bits";
 import { Checkbox, CheckboxGroup, Form, TextField } from "../ui/form";
 import { Done, ProblemNotice } from "../ui/notice";
 import { Section } from "../ui/screen";
 import { IntegrationScreen, useIntegration } from "./integration-tabs";
+import { useAllProfiles } from "./profile";
 
 /** Basic settings: name, linked profiles, the API access and webhooks switches. */
 export function IntegrationSettings() {
@@ -27,13 +28,7 @@ function SettingsForm({
   onSaved: (saved: { data: Schemas["Integration"] }) => void;
 }) {
   const { route } = useLocation();
-  const profiles = useLoad(
-    () =>
-      allPages((page) =>
-        send(api().GET("/v1/profiles", { params: { query: { page, page_size: 200 } } })),
-      ),
-    [],
-  );
+  const profiles = useAllProfiles();
   const [draft, setDraft] = useState(integration);
   useEffect(() => setDraft(integration), [integration]);
   const [saved, setSaved] = useState(false);
@@ -66,41 +61,15 @@ function SettingsForm({
         onSubmit={save.submit}
         problem={save.problem}
         onRetry={save.submit}
-        paths={["name", "profile_uids", "api_access", "webhooks_enabled"]}
+        paths={BASIC_PATHS}
         pending={save.pending}
         submit="Save settings"
       >
-        <TextField
-          label="Name"
-          name="name"
-          value={draft.name}
-          onValue={(name) => setDraft({ ...draft, name })}
+        <BasicSettingsFields
+          value={draft}
+          onValue={(change) => setDraft({ ...draft, ...change })}
+          profiles={profiles.data ?? []}
           problem={save.problem}
-        />
-        <CheckboxGroup
-          legend="Profiles that use it"
-          name="profile_uids"
-          problem={save.problem}
-          options={(profiles.data ?? []).map((p) => ({ value: p.uid, label: p.name }))}
-          values={draft.profile_uids}
-          onValues={(profile_uids) => setDraft({ ...draft, profile_uids })}
-          hint="Its key reads these profiles' events and attendees. Unlinking a profile where it is active deactivates it there."
-        />
-        <Checkbox
-          label="API access"
-          name="api_access"
-          checked={draft.api_access}
-          onChecked={(api_access) => setDraft({ ...draft, api_access })}
-          problem={save.problem}
-          hint="Off: its keys are refused (403). Switch it on only when needed."
-        />
-        <Checkbox
-          label="Webhooks"
-          name="webhooks_enabled"
-          checked={draft.webhooks_enabled}
-          onChecked={(webhooks_enabled) => setDraft({ ...draft, webhooks_enabled })}
-          problem={save.problem}
-          hint="Off: none of its webhooks fire."
         />
       </Form>
       <Section title="Where it is active">
@@ -132,6 +101,64 @@ function SettingsForm({
           Delete integration
         </ConfirmButton>
       </Section>
+    </>
+  );
+}
+
+export type BasicSettings = Pick<
+  Schemas["Integration"],
+  "name" | "profile_uids" | "api_access" | "webhooks_enabled"
+>;
+
+export const BASIC_PATHS = ["name", "profile_uids", "api_access", "webhooks_enabled"];
+
+/** "Basic settings" as the guide names them: name, profiles, API access, webhooks. */
+export function BasicSettingsFields({
+  value,
+  onValue,
+  profiles,
+  problem,
+}: {
+  value: BasicSettings;
+  onValue: (change: Partial<BasicSettings>) => void;
+  profiles: readonly Schemas["Profile"][];
+  problem?: Problem;
+}) {
+  return (
+    <>
+      <TextField
+        label="Name"
+        name="name"
+        value={value.name}
+        onValue={(name) => onValue({ name })}
+        problem={problem}
+        hint="What it connects to, e.g. CRM sync."
+      />
+      <CheckboxGroup
+        legend="Profiles that use it"
+        name="profile_uids"
+        problem={problem}
+        options={profiles.map((p) => ({ value: p.uid, label: p.name }))}
+        values={value.profile_uids}
+        onValues={(profile_uids) => onValue({ profile_uids })}
+        hint="Its keys read these profiles' events and attendees, and it can be activated on them. Unlinking a profile where it is active deactivates it there."
+      />
+      <Checkbox
+        label="API access"
+        name="api_access"
+        checked={value.api_access}
+        onChecked={(api_access) => onValue({ api_access })}
+        problem={problem}
+        hint="Off: its keys are refused (403). Switch it on only when the other system reads through a key."
+      />
+      <Checkbox
+        label="Webhooks"
+        name="webhooks_enabled"
+        checked={value.webhooks_enabled}
+        onChecked={(webhooks_enabled) => onValue({ webhooks_enabled })}
+        problem={problem}
+        hint="Off: none of its webhooks fire, wherever it is active."
+      />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useLocation } from "preact-iso";
-import { api, type Schemas, send } from "../api";
+import { allPages, api, type Schemas, send } from "../api";
 import { type Loaded, useLoad } from "../hooks";
 import { Loading, ProblemNotice } from "../ui/notice";
 import { Screen } from "../ui/screen";
@@ -8,6 +8,21 @@ import { Screen } from "../ui/screen";
 export function useIntegration(id: string) {
   return useLoad(
     () => send(api().GET("/v1/integrations/{id}", { params: { path: { id } } })),
+    [id],
+  );
+}
+
+/** Every webhook of the integration (to list them per trigger, or filter by one). */
+export function useWebhooks(id: string) {
+  return useLoad(
+    () =>
+      allPages((page) =>
+        send(
+          api().GET("/v1/integrations/{id}/webhooks", {
+            params: { path: { id }, query: { page, page_size: 200 } },
+          }),
+        ),
+      ),
     [id],
   );
 }

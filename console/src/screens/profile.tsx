@@ -7,20 +7,21 @@ import { Checkbox, Form, SelectField, TextField } from "../ui/form";
 import { MappingLevel } from "../ui/mapping-level";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
 import { Screen, Section } from "../ui/screen";
-
-export const EVENT_STATUSES = [
-  "NotReady",
-  "OffLine",
-  "Published",
-  "Registering",
-  "SoldOut",
-  "InProgress",
-  "Closed",
-  "Archived",
-] as const;
+import { EventScheduleFields } from "./event";
 
 function useProfile(uid: string) {
   return useLoad(() => send(api().GET("/v1/profiles/{uid}", { params: { path: { uid } } })), [uid]);
+}
+
+/** Every profile of the account (for a form that picks some). */
+export function useAllProfiles() {
+  return useLoad(
+    () =>
+      allPages((page) =>
+        send(api().GET("/v1/profiles", { params: { query: { page, page_size: 200 } } })),
+      ),
+    [],
+  );
 }
 
 export function useIntegrations() {
@@ -157,29 +158,9 @@ function ProfileEvents({ uid }: { uid: string }) {
             problem={create.problem}
           />
           <div class="grid">
-            <TextField
-              label="Starts"
-              name="start_date"
-              type="datetime-local"
-              value={draft.start}
-              onValue={(start) => setDraft({ ...draft, start })}
-              problem={create.problem}
-              hint="In your browser's time zone."
-            />
-            <TextField
-              label="Ends"
-              name="end_date"
-              type="datetime-local"
-              value={draft.end}
-              onValue={(end) => setDraft({ ...draft, end })}
-              problem={create.problem}
-            />
-            <SelectField
-              label="Status"
-              name="status"
-              value={draft.status}
-              onValue={(status) => setDraft({ ...draft, status })}
-              options={EVENT_STATUSES.map((s) => ({ value: s, label: s }))}
+            <EventScheduleFields
+              draft={draft}
+              onDraft={(change) => setDraft({ ...draft, ...change })}
               problem={create.problem}
             />
             <TextField

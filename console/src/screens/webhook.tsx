@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, type Problem, type Schemas, send } from "../api";
+import { optionsOf, TRIGGERS, type Trigger, WEBHOOK_METHODS } from "../contract";
 import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { Badge, ConfirmButton, isoFromLocal, Json, SecretOnce } from "../ui/bits";
 import { setFlash, takeFlash } from "../ui/flash";
@@ -10,18 +11,6 @@ import { Section } from "../ui/screen";
 import { IntegrationScreen, useIntegration } from "./integration-tabs";
 
 type WebhookData = Schemas["Webhook"];
-export const TRIGGERS = [
-  "guest.create",
-  "guest.update",
-  "guest.delete",
-  "guest.manual",
-  "event.create",
-  "event.update",
-  "event.delete",
-  "event.manual",
-] as const;
-const METHODS = ["POST", "PUT", "PATCH", "GET", "DELETE"] as const;
-type Trigger = (typeof TRIGGERS)[number];
 type HeaderRow = { name: string; value: string; saved: boolean };
 
 /** The webhook's state in words: enabled, failing, or disabled and why. */
@@ -101,7 +90,7 @@ function WebhookFields({
           name="trigger"
           value={draft.trigger}
           onValue={(trigger) => setDraft({ ...draft, trigger: trigger as Trigger })}
-          options={TRIGGERS.map((t) => ({ value: t, label: t }))}
+          options={optionsOf(TRIGGERS)}
           problem={problem}
         />
         <TextField
@@ -117,7 +106,7 @@ function WebhookFields({
           name="method"
           value={draft.method}
           onValue={(method) => setDraft({ ...draft, method: method as Draft["method"] })}
-          options={METHODS.map((m) => ({ value: m, label: m }))}
+          options={optionsOf(WEBHOOK_METHODS)}
           problem={problem}
           hint="GET and DELETE send no body: trigger, uid and event_uid go in the query string."
         />

@@ -1,13 +1,13 @@
 import { useRoute } from "preact-iso";
-import { allPages, api, type Schemas, send } from "../api";
-import { useLoad } from "../hooks";
+import type { Schemas } from "../api";
+import { TRIGGERS, type Trigger } from "../contract";
 import { TableBox } from "../ui/bits";
 import { Loading, ProblemNotice } from "../ui/notice";
 import { Section } from "../ui/screen";
-import { IntegrationScreen, useIntegration } from "./integration-tabs";
-import { TRIGGERS, WebhookState } from "./webhook";
+import { IntegrationScreen, useIntegration, useWebhooks } from "./integration-tabs";
+import { WebhookState } from "./webhook";
 
-const ABOUT: Record<(typeof TRIGGERS)[number], string> = {
+const ABOUT: Record<Trigger, string> = {
   "event.create": "An event is created.",
   "event.update": "An event changes.",
   "event.delete": "An event is deleted (its last state is sent).",
@@ -22,17 +22,7 @@ const ABOUT: Record<(typeof TRIGGERS)[number], string> = {
 export function Webhooks() {
   const { id } = useRoute().params;
   const integration = useIntegration(id);
-  const webhooks = useLoad(
-    () =>
-      allPages((page) =>
-        send(
-          api().GET("/v1/integrations/{id}/webhooks", {
-            params: { path: { id }, query: { page, page_size: 200 } },
-          }),
-        ),
-      ),
-    [id],
-  );
+  const webhooks = useWebhooks(id);
   return (
     <IntegrationScreen id={id} part="Webhooks" integration={integration}>
       {() => (
@@ -66,7 +56,7 @@ function TriggerSection({
   webhooks,
 }: {
   id: string;
-  trigger: (typeof TRIGGERS)[number];
+  trigger: Trigger;
   webhooks: Schemas["Webhook"][];
 }) {
   return (

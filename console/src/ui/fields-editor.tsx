@@ -1,6 +1,8 @@
 import type { Problem, Schemas } from "../api";
+import { FIELD_TYPES, optionsOf } from "../contract";
 import { Badge } from "./bits";
 import { Checkbox, detailFor, SelectField, TextArea, TextField } from "./form";
+import { RowTools, updateRow } from "./rows";
 
 type FieldInput = Schemas["FormFieldInput"];
 export type FieldRow = {
@@ -12,18 +14,6 @@ export type FieldRow = {
   options: string;
   locked: boolean;
 };
-
-const TYPES = [
-  "text",
-  "email",
-  "phone",
-  "number",
-  "date",
-  "boolean",
-  "select",
-  "multiselect",
-  "country",
-] as const satisfies readonly FieldInput["type"][];
 
 export function toRows(
   fields: readonly Schemas["FormField"][] | readonly FieldInput[],
@@ -90,13 +80,7 @@ export function FieldsEditor({
   legend: string;
 }) {
   const update = (index: number, change: Partial<FieldRow>) =>
-    onRows(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
-  const move = (index: number, by: number) => {
-    const next = [...rows];
-    const [row] = next.splice(index, 1);
-    next.splice(index + by, 0, row);
-    onRows(next);
-  };
+    onRows(updateRow(rows, index, change));
   return (
     <fieldset class="rows">
       <legend>{legend}</legend>
@@ -142,7 +126,7 @@ export function FieldsEditor({
                 problem={problem}
                 value={row.type}
                 onValue={(type) => update(index, { type: type as FieldRow["type"] })}
-                options={TYPES.map((type) => ({ value: type, label: type }))}
+                options={optionsOf(FIELD_TYPES)}
               />
               <Checkbox
                 label="Required"
@@ -166,25 +150,13 @@ export function FieldsEditor({
             {(detailFor(problem, `${path}.locked`) || byName) && (
               <p class="field-error">{[detailFor(problem, `${path}.locked`), byName].join(" ")}</p>
             )}
-            <div class="row-tools">
-              <button type="button" disabled={index === 0} onClick={() => move(index, -1)}>
-                Move up<span class="sr-only"> {title}</span>
-              </button>
-              <button
-                type="button"
-                disabled={index === rows.length - 1}
-                onClick={() => move(index, 1)}
-              >
-                Move down<span class="sr-only"> {title}</span>
-              </button>
-              <button
-                type="button"
-                class="danger"
-                onClick={() => onRows(rows.filter((_, i) => i !== index))}
-              >
-                Remove field<span class="sr-only"> {title}</span>
-              </button>
-            </div>
+            <RowTools
+              rows={rows}
+              onRows={onRows}
+              index={index}
+              title={title}
+              remove="Remove field"
+            />
           </fieldset>
         );
       })}

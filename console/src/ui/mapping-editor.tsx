@@ -1,35 +1,36 @@
-import type { Problem, Schemas } from "../api";
+import { api, type Problem, type Schemas, send } from "../api";
+import { useLoad } from "../hooks";
 import { detailFor, SelectField, TextField } from "./form";
+import { RowTools, updateRow } from "./rows";
 
 type Entry = Schemas["MappingEntry"];
 type FixedValue = Extract<Entry, { value: unknown }>["value"];
 export type MappingRow = { name: string; kind: "mapped_to" | "value"; source: string };
 
-/** Native attendee fields every attendee has, offered when typing a `mapped_to`. */
-export const SYSTEM_FIELDS = [
-  "uid",
-  "event_uid",
-  "profile_uid",
-  "event_name",
-  "event_start_date",
-  "event_end_date",
-  "language",
-  "registration_status",
-  "payment_status",
-  "payment_method",
-  "payment_date",
-  "payment_amount",
-  "amount_tax_excl",
-  "amount_tax",
-  "amount_tax_incl",
-  "check_ins",
-  "first_check_in_at",
-  "created_at",
-  "updated_at",
-  "email",
-  "firstname",
-  "lastname",
-];
+/**
+ * The native fields to offer when typing a `mapped_to`: the keys of the newest real attendee (of
+ * the event, where there is one), as the API sends them; no list of ours to keep in step.
+ */
+function useNativeFields(eventUid?: string) {
+  const newest = useLoad(
+    async () =>
+      (
+        await send(
+          api().GET("/v1/attendees", {
+            params: {
+              query: {
+                page_size: 1,
+                sort: "-created_at",
+                ...(eventUid ? { event_uid: eventUid } : {}),
+              },
+            },
+          }),
+        )
+      ).data,
+    [eventUid],
+  );
+  return Object.keys(newest.data?.[0] ?? {});
+}
 
 export function toMappingRows(entries: readonly Entry[]): MappingRow[] {
   return entries.map((entry) =>
@@ -71,31 +72,29 @@ export function MappingEditor({
   prefix = "field_mapping",
   problem,
   fields = [],
+  eventUid,
   legend,
 }: {
   rows: MappingRow[];
   onRows: (rows: MappingRow[]) => void;
   prefix?: string;
   problem?: Problem;
-  /** Form field names to offer besides the system fields. */
+  /** Form field names to offer besides a real attendee's keys. */
   fields?: readonly string[];
+  /** Whose attendees to take the native field names from. */
+  eventUid?: string;
   legend: string;
 }) {
   const listId = `${prefix.replace(/\W/g, "-")}-native-fields`;
+  const native = useNativeFields(eventUid);
   const update = (index: number, change: Partial<MappingRow>) =>
-    onRows(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
-  const move = (index: number, by: number) => {
-    const next = [...rows];
-    const [row] = next.splice(index, 1);
-    next.splice(index + by, 0, row);
-    onRows(next);
-  };
+    onRows(updateRow(rows, index, change));
   const rowError = (index: number) => detailFor(problem, `${prefix}.${index}`);
   return (
     <fieldset class="rows">
       <legend>{legend}</legend>
       <datalist id={listId}>
-        {[...new Set([...SYSTEM_FIELDS, ...fields])].map((name) => (
+        {[...new Set([...native, ...fields])].map((name) => (
           <option key={name} value={name} />
         ))}
       </datalist>
@@ -151,25 +150,7 @@ export function MappingEditor({
             {error &&
               !detailFor(problem, `${path}.name`) &&
               !detailFor(problem, `${path}.mapped_to`) && <p class="field-error">{error}</p>}
-            <div class="row-tools">
-              <button type="button" disabled={index === 0} onClick={() => move(index, -1)}>
-                Move up<span class="sr-only"> {title}</span>
-              </button>
-              <button
-                type="button"
-                disabled={index === rows.length - 1}
-                onClick={() => move(index, 1)}
-              >
-                Move down<span class="sr-only"> {title}</span>
-              </button>
-              <button
-                type="button"
-                class="danger"
-                onClick={() => onRows(rows.filter((_, i) => i !== index))}
-              >
-                Remove<span class="sr-only"> {title}</span>
-              </button>
-            </div>
+            <RowTools rows={rows} onRows={onRows} index={index} title={title} />
           </fieldset>
         );
       })}
