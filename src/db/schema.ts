@@ -8,7 +8,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { FormField, KeyScope, MappingEntry } from "../lib/types";
+import type { FormField, JsonValue, KeyScope, MappingEntry } from "../lib/types";
 
 // Times are RFC 3339 UTC strings with milliseconds, so they sort as text.
 // JSON columns hold objects the API validated before they were written.
@@ -149,6 +149,8 @@ export const integrations = sqliteTable(
       .$type<MappingEntry[]>()
       .notNull()
       .default(sql`'[]'`),
+    /** The catalogue template it was created from (src/domain/integration-templates), if any. */
+    templateId: text("template_id"),
     ...timestamps,
   },
   (t) => [index("integrations_account_idx").on(t.accountId, t.createdAt)],
@@ -192,8 +194,16 @@ export const webhooks = sqliteTable(
     integrationId: text("integration_id").notNull(),
     name: text("name").notNull(),
     trigger: text("trigger").notNull(),
+    /** The URL (a template when it holds placeholders); for a secret URL, only what reads show. */
     url: text("url").notNull(),
+    /** A secret URL (Slack's, a Zapier catch hook), AES-GCM encrypted; null: `url` is the URL. */
+    urlEncrypted: text("url_encrypted"),
     method: text("method").notNull(),
+    /** What the body is built from (src/domain/payload-template); null: the item itself. */
+    payloadTemplate: text("payload_template", { mode: "json" }).$type<JsonValue>(),
+    bodyEncoding: text("body_encoding", { enum: ["json", "form"] })
+      .notNull()
+      .default("json"),
     /** AES-GCM ciphertext of the JSON object of custom headers. */
     headersEncrypted: text("headers_encrypted").notNull(),
     /** Header names, readable, so reads can mask values without decrypting. */
@@ -249,8 +259,13 @@ export const deliveries = sqliteTable(
     eventUid: text("event_uid").notNull(),
     entityUid: text("entity_uid").notNull(),
     cause: text("cause"),
-    /** The body exactly as sent (already mapped), so every retry sends the same bytes. */
+    /**
+     * The JSON body, mapped and rendered once, so every retry sends the same bytes; "" when the
+     * payload template failed at fan-out (the delivery failed at once, without a request).
+     */
     payload: text("payload").notNull(),
+    /** The URL rendered from the webhook's placeholders; null: the webhook's URL at each attempt. */
+    url: text("url"),
     status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
     attemptCount: integer("attempt_count").notNull().default(0),
     nextAttemptAt: text("next_attempt_at"),

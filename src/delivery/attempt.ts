@@ -79,6 +79,7 @@ export async function sendAttempt(
           entityUid: claimed.entityUid,
           cause: claimed.cause,
           payload: claimed.payload,
+          url: claimed.url,
           attempt,
         });
   const outcome = judge(deps, sent, attempt, webhookEnabled);

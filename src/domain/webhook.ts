@@ -1,5 +1,6 @@
 import type { WebhookRow } from "../db/queries/webhooks";
-import type { Trigger, WebhookMethod } from "../lib/types";
+import type { JsonValue, Trigger, WebhookMethod } from "../lib/types";
+import type { BodyEncoding } from "./webhook-content";
 
 /** What reads show instead of a header value: values are write-only. */
 export const MASK = "********";
@@ -14,7 +15,17 @@ export type WebhookInput = {
   headers: Record<string, string>;
   event_uids: string[];
   enabled: boolean;
+  /** null: the body is the item itself. */
+  payload_template: JsonValue;
+  body_encoding: BodyEncoding;
+  /** The URL is a credential: stored encrypted, read back masked. */
+  secret_url: boolean;
 };
+
+/** What reads show of a secret URL: its scheme and host only. */
+export function maskedUrl(url: string): string {
+  return `${new URL(url).origin}/${MASK}`;
+}
 
 export function serializeWebhook(row: WebhookRow) {
   return {
@@ -23,9 +34,12 @@ export function serializeWebhook(row: WebhookRow) {
     name: row.name,
     trigger: row.trigger as Trigger,
     url: row.url,
+    secret_url: row.urlEncrypted !== null,
     method: row.method as WebhookMethod,
     headers: Object.fromEntries(row.headerNames.map((name) => [name, MASK] as const)),
     event_uids: row.eventUids,
+    payload_template: row.payloadTemplate,
+    body_encoding: row.bodyEncoding,
     enabled: row.enabled,
     disabled_reason: row.disabledReason,
     secret_prefix: row.secretPrefix,

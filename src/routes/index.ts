@@ -6,6 +6,7 @@ import { deliveriesRouter } from "./deliveries";
 import { effectiveIntegrationRouter } from "./effective-integration";
 import { eventOverridesRouter } from "./event-overrides";
 import { eventsRouter } from "./events";
+import { integrationTemplatesRouter } from "./integration-templates";
 import { integrationsRouter } from "./integrations";
 import { mappingPreviewRouter } from "./mapping-preview";
 import { profilesRouter } from "./profiles";
@@ -19,6 +20,7 @@ export const v1Routes = [
   eventsRouter,
   attendeesRouter,
   integrationsRouter,
+  integrationTemplatesRouter,
   mappingPreviewRouter,
   webhooksRouter,
   activationRouter,

@@ -72,13 +72,14 @@ export async function runAction(
     snapshot: attendee ? serializeAttendee(attendee, event) : serializeEvent(event),
     webhookId,
   });
-  const { statements, deliveries } = fanOut(deps, row, route, false);
+  const { statements, deliveries, unrendered } = fanOut(deps, row, route, false, event);
   await deps.db.batch([insertTrigger(deps.db, row), ...statements]);
   queueDeliveries(
     deps,
     deliveries.map(({ delivery }) => delivery.id),
   );
-  const [fired] = deliveries;
+  // One webhook is named: its delivery, or the failed one of a template that did not render.
+  const fired = deliveries[0]?.delivery ?? unrendered[0];
   if (!fired) throw notFound("Manual action");
-  return fired.delivery;
+  return fired;
 }

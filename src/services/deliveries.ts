@@ -1,4 +1,5 @@
 import { pageOf } from "../db/page";
+import { accountOf } from "../db/queries/accounts";
 import {
   attemptsOf,
   type DeliveryFilters,
@@ -12,15 +13,17 @@ import {
 import type { WebhookRow } from "../db/queries/webhooks";
 import { deliveries } from "../db/schema";
 import { queueDeliveries } from "../delivery/outbox";
-import { isSuccess, sendSigned } from "../delivery/request";
+import { isSuccess, notSent, sendSigned } from "../delivery/request";
 import type { Deps } from "../deps";
+import { isUnrendered } from "../domain/delivery";
 import { type Pagination, pageWindow } from "../domain/pagination";
+import { renderingFailure, templateScope, tryRenderContent } from "../domain/webhook-content";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import { integrationWith } from "./integrations";
 import { confirmed } from "./read";
-import { getWebhook, webhookWith } from "./webhooks";
+import { webhookWith } from "./webhooks";
 
 type Owner = { accountId: string; integrationId: string };
 
@@ -74,6 +77,12 @@ export async function redeliver(deps: Deps, accountId: string, id: string) {
   if (!found) throw notFound("Delivery");
   if (found.delivery.status === "pending") {
     throw new ApiError("CONFLICT", "The delivery is still pending; it will be attempted.");
+  }
+  if (isUnrendered(found.delivery)) {
+    throw new ApiError(
+      "CONFLICT",
+      "The webhook's payload template failed when this delivery was made, so it has nothing to send (its attempt says why). A fixed template applies to later changes.",
+    );
   }
   requireEnabled(found.webhook);
   const at = iso(deps.now());
@@ -145,20 +154,33 @@ export function samplePayload(trigger: string): Record<string, unknown> {
 }
 
 /**
- * Sends one signed sample request to the webhook now, through the same send as every delivery,
- * and returns what happened. Nothing is stored: no delivery, no attempt, no change to the
- * webhook's health. Works on a disabled webhook.
+ * Sends one signed sample request to the webhook now, rendered through its payload template and
+ * URL like a delivery and sent through the same send as every delivery, and returns what
+ * happened. Nothing is stored: no delivery, no attempt, no change to the webhook's health. Works
+ * on a disabled webhook. A template that fails on the sample is an answer with the reason.
  */
 export async function testWebhook(deps: Deps, owner: Owner, webhookId: string) {
-  const webhook = await getWebhook(deps, owner, webhookId);
+  const {
+    webhook,
+    rest: [accounts],
+  } = await webhookWith(deps, owner, webhookId, (db) => [accountOf(db, owner.accountId)]);
   const messageId = newId("dlv");
+  const scope = templateScope(webhook.trigger, samplePayload(webhook.trigger), [], {
+    account: { id: owner.accountId, name: accounts[0]?.name ?? "" },
+    event: samplePayload("event.manual"),
+  });
+  const content = tryRenderContent(webhook, scope);
+  if ("failed" in content) {
+    const sent = notSent(deps.now(), renderingFailure(content.failed));
+    return { webhookId: webhook.id, messageId, success: false, ...sent };
+  }
   const sent = await sendSigned(deps, webhook, {
     deliveryId: messageId,
     trigger: webhook.trigger,
     eventUid: SAMPLE_EVENT_UID,
     entityUid: webhook.trigger.startsWith("event.") ? SAMPLE_EVENT_UID : SAMPLE_GUEST_UID,
     cause: null,
-    payload: JSON.stringify(samplePayload(webhook.trigger)),
+    ...content.rendered,
     attempt: 1,
   });
   return { webhookId: webhook.id, messageId, success: isSuccess(sent.statusCode), ...sent };

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type PageWindow, pageQueries } from "../page";
@@ -94,6 +94,30 @@ export function insertAttempt(db: Database, row: typeof deliveryAttempts.$inferI
   return db.insert(deliveryAttempts).values(row).onConflictDoNothing();
 }
 
+/**
+ * Statement: the attempt of a delivery inserted earlier in the same batch, only if that insert
+ * made it (`insertDeliveryOnce` does nothing when another consumer's delivery got there first).
+ */
+export function insertAttemptOfNewDelivery(db: Database, row: DeliveryAttemptRow) {
+  // Every column of the table, in its order, as a literal of the select.
+  const literal = (value: string | number | null, name: string) => sql`${value}`.as(name);
+  return db.insert(deliveryAttempts).select(
+    db
+      .select({
+        id: literal(row.id, "id"),
+        deliveryId: literal(row.deliveryId, "delivery_id"),
+        attempt: literal(row.attempt, "attempt"),
+        startedAt: literal(row.startedAt, "started_at"),
+        durationMs: literal(row.durationMs, "duration_ms"),
+        statusCode: literal(row.statusCode, "status_code"),
+        error: literal(row.error, "error"),
+        responseExcerpt: literal(row.responseExcerpt, "response_excerpt"),
+      })
+      .from(deliveries)
+      .where(eq(deliveries.id, row.deliveryId)),
+  );
+}
+
 /** Statement: the delivery after an attempt (lock released). */
 export function finishAttempt(
   db: Database,
@@ -147,7 +171,10 @@ export function deliveryPageQueries(db: Database, filters: DeliveryFilters, page
   return pageQueries(db, deliveries, filterWhere(filters), page);
 }
 
-/** Failed deliveries of one webhook created at or after `since`. */
+/**
+ * Failed deliveries of one webhook created at or after `since`, except those whose template
+ * failed at fan-out (an empty payload: nothing to send again).
+ */
 export function failedDeliveriesSince(db: Database, webhookId: string, since: string) {
   return db
     .select({ id: deliveries.id })
@@ -157,6 +184,7 @@ export function failedDeliveriesSince(db: Database, webhookId: string, since: st
         eq(deliveries.webhookId, webhookId),
         eq(deliveries.status, "failed"),
         gte(deliveries.createdAt, since),
+        ne(deliveries.payload, ""),
       ),
     )
     .orderBy(asc(deliveries.createdAt));
