@@ -118,11 +118,14 @@ export function BasicSettingsFields({
   onValue,
   profiles,
   problem,
+  namePlaceholder,
 }: {
   value: BasicSettings;
   onValue: (change: Partial<BasicSettings>) => void;
   profiles: readonly Schemas["Profile"][];
   problem?: Problem;
+  /** A template's name, which an empty name takes. */
+  namePlaceholder?: string;
 }) {
   return (
     <>
@@ -132,7 +135,10 @@ export function BasicSettingsFields({
         value={value.name}
         onValue={(name) => onValue({ name })}
         problem={problem}
-        hint="What it connects to, e.g. CRM sync."
+        placeholder={namePlaceholder}
+        hint={
+          namePlaceholder ? `Empty: ${namePlaceholder}.` : "What it connects to, e.g. CRM sync."
+        }
       />
       <CheckboxGroup
         legend="Profiles that use it"

@@ -5,7 +5,7 @@ import { optionsOf, TRIGGERS, type Trigger, WEBHOOK_METHODS } from "../contract"
 import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
 import { Badge, ConfirmButton, isoFromLocal, Json, SecretOnce } from "../ui/bits";
 import { setFlash, takeFlash } from "../ui/flash";
-import { Checkbox, detailFor, Form, SelectField, TextField } from "../ui/form";
+import { Checkbox, detailFor, Form, SelectField, TextArea, TextField } from "../ui/form";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
 import { Section } from "../ui/screen";
 import { IntegrationScreen, useIntegration } from "./integration-tabs";
@@ -34,11 +34,20 @@ type Draft = {
   name: string;
   trigger: Trigger;
   url: string;
+  /** A secret URL reads back masked: it is sent only when typed again. */
+  urlChanged: boolean;
+  secretUrl: boolean;
+  /** Switching the secret setting alone keeps the stored URL (the API reopens it). */
+  secretUrlChanged: boolean;
   method: WebhookData["method"];
   headers: HeaderRow[];
   headersChanged: boolean;
   eventUids: string;
   enabled: boolean;
+  /** The payload template as typed: JSON, or text (a string template); empty: none. */
+  template: string;
+  templateChanged: boolean;
+  bodyEncoding: WebhookData["body_encoding"];
 };
 
 function draftOf(webhook?: WebhookData, trigger?: string): Draft {
@@ -47,26 +56,64 @@ function draftOf(webhook?: WebhookData, trigger?: string): Draft {
     trigger: (webhook?.trigger ??
       (TRIGGERS.includes(trigger as Trigger) ? trigger : "guest.create")) as Trigger,
     url: webhook?.url ?? "",
+    urlChanged: false,
+    secretUrl: webhook?.secret_url ?? false,
+    secretUrlChanged: false,
     method: webhook?.method ?? "POST",
     headers: Object.keys(webhook?.headers ?? {}).map((name) => ({ name, value: "", saved: true })),
     headersChanged: false,
     eventUids: (webhook?.event_uids ?? []).join(", "),
     enabled: webhook?.enabled ?? true,
+    template: templateText(webhook?.payload_template),
+    templateChanged: false,
+    bodyEncoding: webhook?.body_encoding ?? "json",
   };
 }
 
-/** The body fields of a create or an update; headers only when they were edited (they replace all). */
-function bodyOf(draft: Draft, creating: boolean) {
+function templateText(template: unknown) {
+  if (template === null || template === undefined) return "";
+  return JSON.stringify(template, null, 2);
+}
+
+/** What the template box holds, as the API takes it: JSON when it reads as JSON, else the text. */
+function templateValue(text: string): Schemas["Webhook"]["payload_template"] {
+  if (!text.trim()) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const headersOf = (draft: Draft) =>
+  Object.fromEntries(draft.headers.map((h) => [h.name.trim(), h.value]));
+
+/**
+ * The body of an update: the URL, the headers and the template only when they were edited (a
+ * secret URL and header values read back masked, and headers replace the whole set).
+ */
+function updateBody(draft: Draft) {
   return {
     name: draft.name,
     trigger: draft.trigger,
-    url: draft.url,
     method: draft.method,
     event_uids: draft.eventUids,
     enabled: draft.enabled,
-    ...(creating || draft.headersChanged
-      ? { headers: Object.fromEntries(draft.headers.map((h) => [h.name.trim(), h.value])) }
-      : {}),
+    body_encoding: draft.bodyEncoding,
+    ...(draft.urlChanged ? { url: draft.url } : {}),
+    ...(draft.urlChanged || draft.secretUrlChanged ? { secret_url: draft.secretUrl } : {}),
+    ...(draft.headersChanged ? { headers: headersOf(draft) } : {}),
+    ...(draft.templateChanged ? { payload_template: templateValue(draft.template) } : {}),
+  };
+}
+
+function createBody(draft: Draft) {
+  return {
+    ...updateBody(draft),
+    url: draft.url,
+    secret_url: draft.secretUrl,
+    headers: headersOf(draft),
+    payload_template: templateValue(draft.template),
   };
 }
 
@@ -116,9 +163,21 @@ function WebhookFields({
         name="url"
         type="url"
         value={draft.url}
-        onValue={(url) => setDraft({ ...draft, url })}
+        onValue={(url) => setDraft({ ...draft, url, urlChanged: true })}
         problem={problem}
-        hint="Where the payload goes (https)."
+        hint={
+          draft.secretUrl && !draft.urlChanged
+            ? "A secret URL: only its scheme and host are shown. Type the whole URL to replace it."
+            : "Where the payload goes (https). Its path and query may hold placeholders: /members/{{email | lower | md5}}."
+        }
+      />
+      <Checkbox
+        label="The URL is a secret"
+        name="secret_url"
+        checked={draft.secretUrl}
+        onChecked={(secretUrl) => setDraft({ ...draft, secretUrl, secretUrlChanged: true })}
+        problem={problem}
+        hint="For incoming-webhook URLs that are credentials (Slack, Teams, Zapier): stored encrypted, shown as scheme and host only."
       />
       <fieldset class="rows">
         <legend>Headers</legend>
@@ -167,6 +226,26 @@ function WebhookFields({
           Add a header
         </button>
       </fieldset>
+      <TextArea
+        label="Payload template"
+        name="payload_template"
+        rows={6}
+        value={draft.template}
+        onValue={(template) => setDraft({ ...draft, template, templateChanged: true })}
+        problem={problem}
+        hint={TEMPLATE_HINT}
+      />
+      <SelectField
+        label="Body encoding"
+        name="body_encoding"
+        value={draft.bodyEncoding}
+        onValue={(value) => setDraft({ ...draft, bodyEncoding: value as Draft["bodyEncoding"] })}
+        options={[
+          { value: "json", label: "JSON" },
+          { value: "form", label: "Form fields (application/x-www-form-urlencoded)" },
+        ]}
+        problem={problem}
+      />
       <TextField
         label="Only for these events"
         name="event_uids"
@@ -186,7 +265,21 @@ function WebhookFields({
   );
 }
 
-const PATHS = ["name", "trigger", "url", "method", "headers", "event_uids", "enabled"];
+const TEMPLATE_HINT =
+  'Empty: the event or (mapped) attendee itself. Otherwise the body is built from this JSON, whose strings may hold placeholders: {"text": "New registration: {{firstname}} {{lastname}}"}. Text that is not JSON is sent as one string.';
+
+const PATHS = [
+  "name",
+  "trigger",
+  "url",
+  "secret_url",
+  "method",
+  "headers",
+  "event_uids",
+  "enabled",
+  "payload_template",
+  "body_encoding",
+];
 
 /** Add a webhook: its trigger, name, URL, method, headers, events. */
 export function WebhookNew() {
@@ -199,7 +292,7 @@ export function WebhookNew() {
     const made = await send(
       api().POST("/v1/integrations/{id}/webhooks", {
         params: { path: { id }, header: { "idempotency-key": idempotency.current() } },
-        body: bodyOf(draft, true),
+        body: createBody(draft),
       }),
     );
     idempotency.renew();
@@ -274,7 +367,7 @@ function WebhookPage({
     const result = await send(
       api().PATCH("/v1/integrations/{id}/webhooks/{webhook_id}", {
         params: { path },
-        body: bodyOf(draft, false),
+        body: updateBody(draft),
       }),
     );
     setSaved(true);
@@ -307,6 +400,7 @@ function WebhookPage({
       >
         <WebhookFields draft={draft} setDraft={setDraft} problem={save.problem} />
       </Form>
+      <Preview webhook={webhook} />
       <TestSend webhook={webhook} />
       <RotateSecret webhook={webhook} />
       <Recover integrationId={webhook.integration_id} webhooks={[webhook]} />
@@ -321,6 +415,83 @@ function WebhookPage({
         </ConfirmButton>
       </Section>
     </>
+  );
+}
+
+/**
+ * What the webhook would send for a real attendee or event (its method, URL, headers and body,
+ * secrets masked), without sending anything.
+ */
+function Preview({ webhook }: { webhook: WebhookData }) {
+  const forEvents = webhook.trigger.startsWith("event.");
+  const subjects = useLoad(async () => {
+    if (forEvents) {
+      const { data } = await send(
+        api().GET("/v1/events", { params: { query: { page_size: 50 } } }),
+      );
+      return data.map((event) => ({ value: event.uid, label: event.name }));
+    }
+    const { data } = await send(
+      api().GET("/v1/attendees", { params: { query: { page_size: 50, sort: "-created_at" } } }),
+    );
+    return data.map((attendee) => ({
+      value: String(attendee.uid),
+      label: [attendee.firstname, attendee.lastname, attendee.email].filter(Boolean).join(" · "),
+    }));
+  }, [forEvents]);
+  const [chosen, setChosen] = useState("");
+  const subject = chosen || subjects.data?.[0]?.value || "";
+  const [result, setResult] = useState<Schemas["WebhookPreview"]>();
+  const preview = useSubmit(async () => {
+    setResult(undefined);
+    const answer = await send(
+      api().POST("/v1/integrations/{id}/webhooks/{webhook_id}/preview", {
+        params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
+        body: forEvents ? { event_uid: subject } : { attendee_uid: subject },
+      }),
+    );
+    setResult(answer.data);
+  });
+  return (
+    <Section
+      title="Preview"
+      hint="What this webhook, as saved, would send now for a real attendee or event: nothing is sent."
+    >
+      {subjects.data?.length === 0 ? (
+        <p class="muted">No {forEvents ? "event" : "attendee"} to preview with yet.</p>
+      ) : (
+        <Form
+          label="Preview the webhook"
+          onSubmit={preview.submit}
+          problem={preview.problem}
+          onRetry={preview.submit}
+          paths={["attendee_uid", "event_uid"]}
+          pending={preview.pending}
+          submit="Preview"
+          pendingText="Rendering…"
+        >
+          <SelectField
+            label={forEvents ? "Event" : "Attendee"}
+            name={forEvents ? "event_uid" : "attendee_uid"}
+            value={subject}
+            onValue={setChosen}
+            options={subjects.data ?? []}
+            problem={preview.problem}
+          />
+        </Form>
+      )}
+      {result && (
+        <>
+          <p>
+            <code>
+              {result.method} {result.url}
+            </code>
+          </p>
+          <Json value={result.headers} label="Headers it would send" />
+          {result.body !== null && <Json value={result.body} label="Body it would send" />}
+        </>
+      )}
+    </Section>
   );
 }
 
