@@ -33,6 +33,8 @@ export const WEBHOOK_METHODS = every<Schemas["Webhook"]["method"]>()([
   "DELETE",
 ]);
 
+export const WEBHOOK_ORDERINGS = every<Schemas["Webhook"]["ordering"]>()(["none", "per_subject"]);
+
 export const EVENT_STATUSES = every<Schemas["Event"]["status"]>()([
   "NotReady",
   "OffLine",

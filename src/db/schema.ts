@@ -217,6 +217,22 @@ export const webhooks = sqliteTable(
     previousSecretExpiresAt: text("previous_secret_expires_at"),
     /** Start of the current run of failed attempts; cleared by any success. */
     failingSince: text("failing_since"),
+    /** Requests per second this receiver accepts; null: only the per-endpoint concurrency. */
+    maxPerSecond: integer("max_per_second"),
+    /** `per_subject`: a change to an attendee or event is sent only after the earlier ones. */
+    ordering: text("ordering", { enum: ["none", "per_subject"] })
+      .notNull()
+      .default("none"),
+    /**
+     * What the webhook's endpoint scheduler (durable-objects/endpoint) last published: `active`,
+     * `paused` (nothing is sent before `paused_until`) or `probing` (one request decides).
+     */
+    state: text("state", { enum: ["active", "paused", "probing"] })
+      .notNull()
+      .default("active"),
+    pausedUntil: text("paused_until"),
+    /** Why it is paused or probing: `failing` (the breaker) or `retry_after` (429/503). */
+    stateReason: text("state_reason"),
     ...timestamps,
   },
   (t) => [index("webhooks_integration_idx").on(t.integrationId, t.trigger)],
@@ -243,8 +259,17 @@ export const triggers = sqliteTable(
     status: text("status", { enum: ["pending", "processed", "failed"] }).notNull(),
     createdAt: text("created_at").notNull(),
     processedAt: text("processed_at"),
+    /** When the outbox sweeper last re-sent its message, and how many times it did. */
+    resentAt: text("resent_at"),
+    resendCount: integer("resend_count").notNull().default(0),
+    /** Why a trigger ended `failed` (the dead-letter queue says what gave up). */
+    error: text("error"),
   },
-  (t) => [index("triggers_status_idx").on(t.status, t.createdAt)],
+  (t) => [
+    index("triggers_status_idx").on(t.status, t.createdAt),
+    // Fan-out looks for a subject's earlier changes still pending (per-subject order).
+    index("triggers_entity_idx").on(t.entityUid, t.status, t.createdAt),
+  ],
 );
 
 export const deliveries = sqliteTable(
@@ -264,6 +289,8 @@ export const deliveries = sqliteTable(
      * payload template failed at fan-out (the delivery failed at once, without a request).
      */
     payload: text("payload").notNull(),
+    /** When the change happened (its trigger's `created_at`): the order of `per_subject` webhooks. */
+    changedAt: text("changed_at").notNull().default(""),
     /** The URL rendered from the webhook's placeholders; null: the webhook's URL at each attempt. */
     url: text("url"),
     status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
@@ -277,6 +304,9 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_trigger_webhook_idx").on(t.triggerId, t.webhookId),
     index("deliveries_integration_idx").on(t.integrationId, t.createdAt),
     index("deliveries_status_idx").on(t.status, t.nextAttemptAt),
+    // The endpoint scheduler's pull: a webhook's due deliveries, and a subject's earlier ones.
+    index("deliveries_webhook_due_idx").on(t.webhookId, t.status, t.nextAttemptAt),
+    index("deliveries_webhook_subject_idx").on(t.webhookId, t.entityUid, t.status),
     // Retention runs every minute (src/scheduled.ts): its deletes must not scan the table.
     index("deliveries_created_idx").on(t.createdAt),
   ],

@@ -5,6 +5,15 @@ import type { BodyEncoding } from "./webhook-content";
 /** What reads show instead of a header value: values are write-only. */
 export const MASK = "********";
 
+export const WEBHOOK_ORDERINGS = ["none", "per_subject"] as const;
+/** What a webhook's endpoint is doing (delivery/breaker.ts decides). */
+export const ENDPOINT_STATES = ["active", "paused", "probing"] as const;
+export const PAUSE_REASONS = ["failing", "retry_after"] as const;
+/** Requests in flight per webhook at most (delivery/endpoint.ts). */
+export const DEFAULT_CONCURRENCY = 10;
+/** The highest `max_per_second` a webhook may ask for. */
+export const MAX_PER_SECOND_LIMIT = 1000;
+
 /** `POST /v1/integrations/{id}/webhooks` (API.md §3), defaults applied. */
 export type WebhookInput = {
   name: string;
@@ -15,6 +24,9 @@ export type WebhookInput = {
   headers: Record<string, string>;
   event_uids: string[];
   enabled: boolean;
+  /** null: no rate, only the per-endpoint concurrency. */
+  max_per_second: number | null;
+  ordering: (typeof WEBHOOK_ORDERINGS)[number];
   /** null: the body is the item itself. */
   payload_template: JsonValue;
   body_encoding: BodyEncoding;
@@ -42,6 +54,11 @@ export function serializeWebhook(row: WebhookRow) {
     body_encoding: row.bodyEncoding,
     enabled: row.enabled,
     disabled_reason: row.disabledReason,
+    max_per_second: row.maxPerSecond,
+    ordering: row.ordering,
+    state: row.state,
+    paused_until: row.pausedUntil,
+    state_reason: row.stateReason as (typeof PAUSE_REASONS)[number] | null,
     secret_prefix: row.secretPrefix,
     created_at: row.createdAt,
     updated_at: row.updatedAt,

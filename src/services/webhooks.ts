@@ -136,6 +136,11 @@ export async function newWebhookRow(
     previousSecretEncrypted: null,
     previousSecretExpiresAt: null,
     failingSince: null,
+    maxPerSecond: input.max_per_second,
+    ordering: input.ordering,
+    state: "active",
+    pausedUntil: null,
+    stateReason: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -169,6 +174,8 @@ export async function updateWebhookFields(
   if (input.payload_template !== undefined) set.payloadTemplate = input.payload_template;
   if (input.body_encoding !== undefined) set.bodyEncoding = input.body_encoding;
   if (input.event_uids !== undefined) set.eventUids = checkEvents(input.event_uids, events);
+  if (input.max_per_second !== undefined) set.maxPerSecond = input.max_per_second;
+  if (input.ordering !== undefined) set.ordering = input.ordering;
   if (input.headers !== undefined) {
     set.headersEncrypted = await encryptSecret(deps.secretsKey, JSON.stringify(input.headers));
     set.headerNames = Object.keys(input.headers);

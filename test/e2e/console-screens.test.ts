@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { originsOf } from "./chromium";
 import {
   type ConsoleWorld,
+  errorOf,
   form,
   isHttpError,
   received,
@@ -234,17 +235,14 @@ describe("/console's screens in Chromium", () => {
     await page.getByRole("link", { name: "Slack" }).click();
     await page.getByRole("heading", { name: "Slack: what it creates" }).waitFor();
     expect(new URL(page.url()).search).toBe("?template=slack");
+    await shot(page, "integration-new");
     const basics = form(page, "Basic settings");
     const url = basics.getByLabel("webhook_url (required)");
     await url.fill("https://example.com/not-slack");
     await basics.getByLabel("Chat").check();
     await basics.getByRole("button", { name: "Create from Slack" }).click();
     // The API's 422 under the parameter it names (Chromium logs the 422: expected here).
-    await expect.poll(() => url.getAttribute("aria-invalid")).toBe("true");
-    const error = page.locator(
-      `[id="${(await url.getAttribute("aria-describedby"))?.split(" ").pop()}"]`,
-    );
-    expect(await error.textContent()).toBe(
+    expect(await errorOf(url)).toBe(
       "Not in the expected form (like https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX).",
     );
     expect(world.recorded.problems.filter((line) => !isHttpError(line))).toEqual([]);
@@ -282,6 +280,103 @@ describe("/console's screens in Chromium", () => {
     await recover.getByLabel("Failed since").fill("2026-01-01T00:00");
     await recover.getByRole("button", { name: "Recover" }).click();
     await page.getByText("No failed delivery since then.").waitFor();
+    await checkScreen();
+  });
+
+  it("shows a webhook paused (until when, why) or disabled (why), and edits its rate and order", async () => {
+    // Its own integration and profile, so the delivery log's test counts only its own rows.
+    const receiver = inject("receiverUrl");
+    const script = (name: string, steps: unknown) =>
+      fetch(`${receiver}/_script/${channel}-${name}`, {
+        method: "PUT",
+        body: JSON.stringify(steps),
+      });
+    await script("busy", [{ status: 503, headers: { "retry-after": "600" } }]);
+    await script("gone", [{ status: 410 }]);
+    const { api } = world;
+    const profile = await api("POST", "/v1/profiles", { name: "CRM brand" });
+    const integration = await api("POST", "/v1/integrations", {
+      name: "CRM",
+      profile_uids: [profile.uid],
+    });
+    const busy = await api("POST", `/v1/integrations/${integration.id}/webhooks`, {
+      name: "Busy CRM",
+      trigger: "guest.create",
+      url: `${receiver}/hooks/${channel}-busy`,
+    });
+    await api("POST", `/v1/integrations/${integration.id}/webhooks`, {
+      name: "Old CRM",
+      trigger: "guest.create",
+      url: `${receiver}/hooks/${channel}-gone`,
+    });
+    await api("PUT", `/v1/profiles/${profile.uid}/integration`, { integration_id: integration.id });
+    const event = await api("POST", "/v1/events", {
+      profile_uid: profile.uid,
+      name: "Fair",
+      start_date: "2026-09-01T08:00:00Z",
+      end_date: "2026-09-01T18:00:00Z",
+    });
+    await api("POST", "/v1/attendees", {
+      event_uid: event.uid,
+      fields: { email: "di@example.com" },
+    });
+    const webhooks = () =>
+      api<{ name: string; state: string; enabled: boolean }[]>(
+        "GET",
+        `/v1/integrations/${integration.id}/webhooks`,
+      );
+    await expect
+      .poll(async () => (await webhooks()).map((w) => [w.name, w.state, w.enabled]), {
+        timeout: 15_000,
+      })
+      .toEqual([
+        ["Busy CRM", "paused", true],
+        ["Old CRM", "active", false],
+      ]);
+
+    await go(`/integrations/${integration.id}/webhooks`, "CRM: Webhooks");
+    const states = page
+      .getByRole("region", { name: "Webhooks on guest.create" })
+      .locator("tbody tr td:nth-child(3)");
+    await expect.poll(() => states.count()).toBe(2);
+    const [paused, gone] = await states.allTextContents();
+    expect(paused).toMatch(
+      /^paused until .+: the receiver asked to wait \(429 or 503 with retry-after\)$/,
+    );
+    expect(gone).toBe("disabled: the receiver answered 410 Gone");
+
+    await page.getByRole("link", { name: "Busy CRM" }).click();
+    await page.getByRole("heading", { name: "CRM: Webhook “Busy CRM”" }).waitFor();
+    expect(await page.locator("main").textContent()).toContain("the receiver asked to wait");
+    const hook = form(page, "Webhook");
+    const rate = hook.getByLabel("At most, requests a second");
+    await rate.fill("5000");
+    await hook.getByRole("button", { name: "Save webhook" }).click();
+    // The API's 422 under the field it names (Chromium logs the 422: expected here).
+    expect(await errorOf(rate)).toMatch(/1000/);
+    expect(world.recorded.problems.filter((line) => !isHttpError(line))).toEqual([]);
+    world.recorded.problems.length = 0;
+    await rate.fill("5");
+    await hook.getByLabel("Order").selectOption("per_subject");
+    await hook.getByRole("button", { name: "Save webhook" }).click();
+    await page.getByText("Webhook saved.").waitFor();
+    const saved = await api<{ max_per_second: number; ordering: string; state: string }>(
+      "GET",
+      `/v1/integrations/${integration.id}/webhooks/${busy.id}`,
+    );
+    expect([saved.max_per_second, saved.ordering, saved.state]).toEqual([
+      5,
+      "per_subject",
+      "paused",
+    ]);
+    await page.reload();
+    await expect
+      .poll(() => form(page, "Webhook").getByLabel("Order").inputValue())
+      .toBe("per_subject");
+    expect(await form(page, "Webhook").getByLabel("At most, requests a second").inputValue()).toBe(
+      "5",
+    );
+    await shot(page, "webhook-paused");
     await checkScreen();
   });
 

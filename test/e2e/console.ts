@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { inject } from "vitest";
 import type { ReceivedRequest } from "../receiver/server";
 import { launchChromium, type Recorded, recordedContext } from "./chromium";
@@ -100,3 +100,15 @@ export async function signIn(page: Page, baseUrl: string, key: string, path = "/
 }
 
 export const form = (page: Page, name: string) => page.getByRole("form", { name });
+
+/**
+ * The error shown under a field, once the field is marked invalid: the last element its
+ * aria-describedby names (the hint comes first).
+ */
+export async function errorOf(field: Locator): Promise<string | null> {
+  await eventually(async () =>
+    (await field.getAttribute("aria-invalid")) === "true" ? true : undefined,
+  );
+  const id = (await field.getAttribute("aria-describedby"))?.split(" ").pop() ?? "";
+  return field.page().locator(`[id="${id}"]`).textContent();
+}

@@ -1755,6 +1755,8 @@ export interface components {
          *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
          *       "enabled": true,
+         *       "max_per_second": 5,
+         *       "ordering": "none",
          *       "secret_url": false,
          *       "payload_template": {
          *         "properties": {
@@ -1764,6 +1766,9 @@ export interface components {
          *       },
          *       "body_encoding": "json",
          *       "disabled_reason": null,
+         *       "state": "active",
+         *       "paused_until": null,
+         *       "state_reason": null,
          *       "secret_prefix": "whsec_haFg",
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z",
@@ -1789,6 +1794,8 @@ export interface components {
          *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
          *       "enabled": true,
+         *       "max_per_second": 5,
+         *       "ordering": "none",
          *       "secret_url": false,
          *       "payload_template": {
          *         "properties": {
@@ -1798,6 +1805,9 @@ export interface components {
          *       },
          *       "body_encoding": "json",
          *       "disabled_reason": null,
+         *       "state": "active",
+         *       "paused_until": null,
+         *       "state_reason": null,
          *       "secret_prefix": "whsec_haFg",
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z"
@@ -1831,6 +1841,25 @@ export interface components {
             enabled: boolean;
             /** @description `"gone"` (the target answered 410) or `"failing"` (every attempt failed for 5 days). */
             disabled_reason: string | null;
+            max_per_second: number | null;
+            /** @enum {string} */
+            ordering: "none" | "per_subject";
+            /**
+             * @description Read-only, set by Weft. `"active"`: deliveries flow. `"paused"`: nothing is sent before `paused_until` (deliveries wait, none is dropped or spends an attempt). `"probing"`: the pause is over and one request at a time decides: a success resumes, a failure pauses again for twice as long (30 s up to 30 min).
+             * @example active
+             * @enum {string}
+             */
+            state: "active" | "paused" | "probing";
+            /**
+             * @description Read-only: while `paused`, when Weft tries again.
+             * @example 2026-05-01T09:00:00.000Z
+             */
+            paused_until: string | null;
+            /**
+             * @description Read-only: why it is paused or probing. `"failing"`: 5 failed attempts in a row (no answer, timeout, 5xx, 408, 429). `"retry_after"`: the receiver answered 429 or 503 with `retry-after`, and the whole webhook waits that long.
+             * @enum {string|null}
+             */
+            state_reason: "failing" | "retry_after" | null;
             secret_prefix: string;
             /** @example 2026-05-01T09:00:00.000Z */
             created_at: string;
@@ -2248,7 +2277,7 @@ export interface components {
             mapping_mode?: "merge" | "replace";
         };
         /**
-         * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, a public URL, no payload template, a JSON body).
+         * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered, a public URL, no payload template, a JSON body).
          * @example {
          *       "name": "Push to CRM",
          *       "trigger": "guest.create",
@@ -2261,6 +2290,8 @@ export interface components {
          *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
          *       "enabled": true,
+         *       "max_per_second": 5,
+         *       "ordering": "none",
          *       "secret_url": false,
          *       "payload_template": {
          *         "properties": {
@@ -2311,6 +2342,17 @@ export interface components {
              * @example true
              */
             enabled?: boolean;
+            /**
+             * @description Default null.
+             * @example 5
+             */
+            max_per_second?: number | null;
+            /**
+             * @description Default "none".
+             * @example none
+             * @enum {string}
+             */
+            ordering?: "none" | "per_subject";
             /**
              * @description The URL is a credential (a Slack or Teams incoming-webhook URL, a Zapier catch hook): stored encrypted like header values, and reads show only its scheme and host. A secret URL holds no placeholders. On update, a new `url` keeps the webhook's setting unless `secret_url` is sent too.
              * @example false
@@ -2375,6 +2417,17 @@ export interface components {
             event_uids?: string[] | string;
             /** @example true */
             enabled?: boolean;
+            /**
+             * @description At most this many requests a second to this webhook (1 to 1000); `null`: no rate, only the 10 requests in flight at once every webhook gets. Deliveries over the rate wait their turn; none is dropped.
+             * @example 5
+             */
+            max_per_second?: number | null;
+            /**
+             * @description `"none"` (default, the fastest): deliveries go out as they come. `"per_subject"`: a change to an attendee or event is sent only once every earlier change to the same one has been delivered or has failed for good.
+             * @example none
+             * @enum {string}
+             */
+            ordering?: "none" | "per_subject";
             /**
              * @description The URL is a credential (a Slack or Teams incoming-webhook URL, a Zapier catch hook): stored encrypted like header values, and reads show only its scheme and host. A secret URL holds no placeholders. On update, a new `url` keeps the webhook's setting unless `secret_url` is sent too.
              * @example false
@@ -5623,6 +5676,8 @@ export interface operations {
                      *             "evt_5n2c8x1m4q7w9z3b0k6j"
                      *           ],
                      *           "enabled": true,
+                     *           "max_per_second": 5,
+                     *           "ordering": "none",
                      *           "secret_url": false,
                      *           "payload_template": {
                      *             "properties": {
@@ -5632,6 +5687,9 @@ export interface operations {
                      *           },
                      *           "body_encoding": "json",
                      *           "disabled_reason": null,
+                     *           "state": "active",
+                     *           "paused_until": null,
+                     *           "state_reason": null,
                      *           "secret_prefix": "whsec_haFg",
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "updated_at": "2026-05-01T09:00:00.000Z"
@@ -5706,6 +5764,8 @@ export interface operations {
                      *           "evt_5n2c8x1m4q7w9z3b0k6j"
                      *         ],
                      *         "enabled": true,
+                     *         "max_per_second": 5,
+                     *         "ordering": "none",
                      *         "secret_url": false,
                      *         "payload_template": {
                      *           "properties": {
@@ -5715,6 +5775,9 @@ export interface operations {
                      *         },
                      *         "body_encoding": "json",
                      *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "state_reason": null,
                      *         "secret_prefix": "whsec_haFg",
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z",
@@ -5781,6 +5844,8 @@ export interface operations {
                      *           "evt_5n2c8x1m4q7w9z3b0k6j"
                      *         ],
                      *         "enabled": true,
+                     *         "max_per_second": 5,
+                     *         "ordering": "none",
                      *         "secret_url": false,
                      *         "payload_template": {
                      *           "properties": {
@@ -5790,6 +5855,9 @@ export interface operations {
                      *         },
                      *         "body_encoding": "json",
                      *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "state_reason": null,
                      *         "secret_prefix": "whsec_haFg",
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
@@ -5892,6 +5960,8 @@ export interface operations {
                      *           "evt_5n2c8x1m4q7w9z3b0k6j"
                      *         ],
                      *         "enabled": true,
+                     *         "max_per_second": 5,
+                     *         "ordering": "none",
                      *         "secret_url": false,
                      *         "payload_template": {
                      *           "properties": {
@@ -5901,6 +5971,9 @@ export interface operations {
                      *         },
                      *         "body_encoding": "json",
                      *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "state_reason": null,
                      *         "secret_prefix": "whsec_haFg",
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-02T10:00:00.000Z"

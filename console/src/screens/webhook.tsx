@@ -1,9 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, type Problem, type Schemas, send } from "../api";
-import { optionsOf, TRIGGERS, type Trigger, WEBHOOK_METHODS } from "../contract";
+import { optionsOf, TRIGGERS, type Trigger, WEBHOOK_METHODS, WEBHOOK_ORDERINGS } from "../contract";
 import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
-import { Badge, ConfirmButton, isoFromLocal, Json, SecretOnce } from "../ui/bits";
+import { Badge, ConfirmButton, isoFromLocal, Json, SecretOnce, Time } from "../ui/bits";
 import { setFlash, takeFlash } from "../ui/flash";
 import { Checkbox, detailFor, Form, SelectField, TextArea, TextField } from "../ui/form";
 import { Done, Loading, ProblemNotice } from "../ui/notice";
@@ -13,21 +13,51 @@ import { IntegrationScreen, useIntegration } from "./integration-tabs";
 type WebhookData = Schemas["Webhook"];
 type HeaderRow = { name: string; value: string; saved: boolean };
 
-/** The webhook's state in words: enabled, failing, or disabled and why. */
-export function WebhookState({ webhook }: { webhook: WebhookData & { state?: string } }) {
+const DISABLED_BECAUSE: Record<string, string> = {
+  gone: "the receiver answered 410 Gone",
+  failing: "every attempt failed for 5 days",
+};
+
+const PAUSED_BECAUSE: Record<NonNullable<WebhookData["state_reason"]>, string> = {
+  failing: "5 attempts in a row failed",
+  retry_after: "the receiver asked to wait (429 or 503 with retry-after)",
+};
+
+/**
+ * The webhook's state in words: disabled and why; paused until when and why (its deliveries
+ * wait, none is lost); probing after a pause; failing; or active.
+ */
+export function WebhookState({ webhook }: { webhook: WebhookData }) {
   if (!webhook.enabled) {
-    const why =
-      webhook.disabled_reason === "gone"
-        ? "the target answered 410 Gone"
-        : webhook.disabled_reason === "failing"
-          ? "every attempt failed for 5 days"
-          : webhook.disabled_reason;
-    return <Badge tone="bad">disabled{why ? `: ${why}` : ""}</Badge>;
+    const why = webhook.disabled_reason
+      ? (DISABLED_BECAUSE[webhook.disabled_reason] ?? webhook.disabled_reason)
+      : "switched off";
+    return <Badge tone="bad">disabled: {why}</Badge>;
   }
-  if (webhook.state && webhook.state !== "enabled" && webhook.state !== "healthy") {
-    return <Badge tone="warn">{webhook.state}</Badge>;
+  const why = webhook.state_reason ? PAUSED_BECAUSE[webhook.state_reason] : undefined;
+  if (webhook.state === "paused") {
+    return (
+      <Badge tone="warn">
+        {webhook.state_reason === "failing" ? "failing, paused" : "paused"}
+        {webhook.paused_until && (
+          <>
+            {" "}
+            until <Time value={webhook.paused_until} />
+          </>
+        )}
+        {why && `: ${why}`}
+      </Badge>
+    );
   }
-  return <Badge tone="ok">enabled</Badge>;
+  if (webhook.state === "probing") {
+    return (
+      <Badge tone="warn">
+        {webhook.state_reason === "failing" ? "failing, probing" : "probing"}
+        {why && ` (${why})`}: one request at a time until one succeeds
+      </Badge>
+    );
+  }
+  return <Badge tone="ok">active</Badge>;
 }
 
 type Draft = {
@@ -48,6 +78,9 @@ type Draft = {
   template: string;
   templateChanged: boolean;
   bodyEncoding: WebhookData["body_encoding"];
+  /** Requests a second at most, as typed; empty: no rate. */
+  maxPerSecond: string;
+  ordering: WebhookData["ordering"];
 };
 
 function draftOf(webhook?: WebhookData, trigger?: string): Draft {
@@ -67,6 +100,8 @@ function draftOf(webhook?: WebhookData, trigger?: string): Draft {
     template: templateText(webhook?.payload_template),
     templateChanged: false,
     bodyEncoding: webhook?.body_encoding ?? "json",
+    maxPerSecond: webhook?.max_per_second == null ? "" : String(webhook.max_per_second),
+    ordering: webhook?.ordering ?? "none",
   };
 }
 
@@ -100,6 +135,8 @@ function updateBody(draft: Draft) {
     event_uids: draft.eventUids,
     enabled: draft.enabled,
     body_encoding: draft.bodyEncoding,
+    max_per_second: draft.maxPerSecond.trim() === "" ? null : Number(draft.maxPerSecond),
+    ordering: draft.ordering,
     ...(draft.urlChanged ? { url: draft.url } : {}),
     ...(draft.urlChanged || draft.secretUrlChanged ? { secret_url: draft.secretUrl } : {}),
     ...(draft.headersChanged ? { headers: headersOf(draft) } : {}),
@@ -254,6 +291,28 @@ function WebhookFields({
         problem={problem}
         hint="Event UIDs separated by commas (evt_…, evt_…); empty: every event."
       />
+      <div class="grid">
+        <TextField
+          label="At most, requests a second"
+          name="max_per_second"
+          type="number"
+          min="1"
+          step="1"
+          value={draft.maxPerSecond}
+          onValue={(maxPerSecond) => setDraft({ ...draft, maxPerSecond })}
+          problem={problem}
+          hint="The receiver's rate limit (1 to 1000). Empty: no rate, only 10 requests in flight at once. Deliveries over it wait their turn; none is dropped."
+        />
+        <SelectField
+          label="Order"
+          name="ordering"
+          value={draft.ordering}
+          onValue={(ordering) => setDraft({ ...draft, ordering: ordering as Draft["ordering"] })}
+          options={WEBHOOK_ORDERINGS.map((value) => ({ value, label: ORDERING_LABELS[value] }))}
+          problem={problem}
+          hint="One attendee's or event's changes in the order they happened: each waits until the previous one is delivered or has failed for good. Slower."
+        />
+      </div>
       <Checkbox
         label="Enabled"
         name="enabled"
@@ -268,6 +327,11 @@ function WebhookFields({
 const TEMPLATE_HINT =
   'Empty: the event or (mapped) attendee itself. Otherwise the body is built from this JSON, whose strings may hold placeholders: {"text": "New registration: {{firstname}} {{lastname}}"}. Text that is not JSON is sent as one string.';
 
+const ORDERING_LABELS: Record<Draft["ordering"], string> = {
+  none: "As they come (fastest)",
+  per_subject: "In order, per attendee or event",
+};
+
 const PATHS = [
   "name",
   "trigger",
@@ -279,6 +343,8 @@ const PATHS = [
   "enabled",
   "payload_template",
   "body_encoding",
+  "max_per_second",
+  "ordering",
 ];
 
 /** Add a webhook: its trigger, name, URL, method, headers, events. */

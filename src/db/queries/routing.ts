@@ -11,7 +11,7 @@ import {
   triggers,
   webhooks,
 } from "../schema";
-import { triggerById } from "./triggers";
+import { earlierPendingOfSubject, triggerById } from "./triggers";
 
 /**
  * The rows that route an event (src/domain/routing.ts decides with them): its account, profile
@@ -106,17 +106,26 @@ function routeRows([account, profile, override, integration, hooks]: [
 export type RouteRows = ReturnType<typeof routeRows>;
 
 /**
- * A trigger with its event (what templates read as `event`; gone after an event.delete) and the
- * route of its event for that trigger: the consumer's one read.
+ * A trigger with its event (what templates read as `event`; gone after an event.delete), the
+ * route of its event for that trigger, and its subject's earlier changes still pending: the
+ * consumer's one read.
  */
 export async function triggerWithRoute(db: Database, id: string) {
-  const [found, event, ...route] = await batchPrepared(db, [
+  const [found, event, earlier, ...route] = await batchPrepared(db, [
     [triggerById(db), { id }],
     [eventOfTrigger(db), { id }],
+    [earlierPendingOfSubject(db), { id }],
     ...bound(routeOfTrigger(db), { id }),
   ]);
   const trigger = found[0];
-  return trigger && { trigger, event: event[0], ...routeRows(route) };
+  return (
+    trigger && {
+      trigger,
+      event: event[0],
+      earlier: earlier.map((row) => row.id),
+      ...routeRows(route),
+    }
+  );
 }
 
 /** An event of the account with its route for `trigger` (a manual action's one read). */

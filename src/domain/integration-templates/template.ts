@@ -153,6 +153,9 @@ export function webhooksOf(
       payload_template: mapStrings(webhook.payload_template, fill),
       body_encoding: webhook.body_encoding ?? "json",
       secret_url: webhook.secret_url ?? false,
+      // Paced and ordered as any new webhook; the organiser changes it on the webhook.
+      max_per_second: null,
+      ordering: "none",
     };
   });
 }

@@ -1,6 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { FILTER_NAMES, MAX_TEMPLATE_BYTES } from "../../domain/payload-template";
-import { MASK, type WebhookInput } from "../../domain/webhook";
+import {
+  DEFAULT_CONCURRENCY,
+  ENDPOINT_STATES,
+  MASK,
+  MAX_PER_SECOND_LIMIT,
+  PAUSE_REASONS,
+  WEBHOOK_ORDERINGS,
+  type WebhookInput,
+} from "../../domain/webhook";
 import { BODY_ENCODINGS } from "../../domain/webhook-content";
 import { type JsonValue, TRIGGERS, WEBHOOK_METHODS } from "../../lib/types";
 import { Timestamp, withDefaults } from "../common.schemas";
@@ -130,6 +138,21 @@ const fields = {
   headers: Headers,
   event_uids: EventUids,
   enabled: z.boolean().openapi({ example: true }),
+  max_per_second: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PER_SECOND_LIMIT)
+    .nullable()
+    .openapi({
+      description: `At most this many requests a second to this webhook (1 to ${MAX_PER_SECOND_LIMIT}); \`null\`: no rate, only the ${DEFAULT_CONCURRENCY} requests in flight at once every webhook gets. Deliveries over the rate wait their turn; none is dropped.`,
+      example: 5,
+    }),
+  ordering: z.enum(WEBHOOK_ORDERINGS).openapi({
+    description:
+      '`"none"` (default, the fastest): deliveries go out as they come. `"per_subject"`: a change to an attendee or event is sent only once every earlier change to the same one has been delivered or has failed for good.',
+    example: "none",
+  }),
 };
 
 const example = {
@@ -140,6 +163,8 @@ const example = {
   headers: { authorization: "Bearer crm-token" },
   event_uids: ["evt_5n2c8x1m4q7w9z3b0k6j"],
   enabled: true,
+  max_per_second: 5,
+  ordering: "none",
   secret_url: false,
   payload_template: { properties: { email: "{{email}}", firstname: "{{firstname}}" } },
   body_encoding: "json",
@@ -154,6 +179,8 @@ export const CreateWebhookBody = withDefaults(
     headers: fields.headers.optional(),
     event_uids: fields.event_uids.optional(),
     enabled: fields.enabled.optional().openapi({ description: "Default true." }),
+    max_per_second: fields.max_per_second.optional().openapi({ description: "Default null." }),
+    ordering: fields.ordering.optional().openapi({ description: 'Default "none".' }),
     secret_url: fields.secret_url.optional(),
     payload_template: fields.payload_template.optional(),
     body_encoding: fields.body_encoding.optional(),
@@ -163,13 +190,15 @@ export const CreateWebhookBody = withDefaults(
     headers: {},
     event_uids: [],
     enabled: true,
+    max_per_second: null,
+    ordering: "none",
     secret_url: false,
     payload_template: null,
     body_encoding: "json",
   },
 ).openapi("CreateWebhook", {
   description:
-    "`name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, a public URL, no payload template, a JSON body).",
+    "`name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered, a public URL, no payload template, a JSON body).",
   example,
 }) satisfies z.ZodType<WebhookInput>;
 
@@ -182,6 +211,8 @@ export const UpdateWebhookBody = z
     headers: fields.headers.optional(),
     event_uids: fields.event_uids.optional(),
     enabled: fields.enabled.optional(),
+    max_per_second: fields.max_per_second.optional(),
+    ordering: fields.ordering.optional(),
     secret_url: fields.secret_url.optional(),
     payload_template: fields.payload_template.optional(),
     body_encoding: fields.body_encoding.optional(),
@@ -198,6 +229,9 @@ export const WEBHOOK_EXAMPLE = {
   ...example,
   headers: { authorization: MASK },
   disabled_reason: null,
+  state: "active",
+  paused_until: null,
+  state_reason: null,
   secret_prefix: "whsec_haFg",
   created_at: "2026-05-01T09:00:00.000Z",
   updated_at: "2026-05-01T09:00:00.000Z",
@@ -220,6 +254,20 @@ export const WebhookSchema = z
     disabled_reason: z.string().nullable().openapi({
       description:
         '`"gone"` (the target answered 410) or `"failing"` (every attempt failed for 5 days).',
+    }),
+    max_per_second: z.number().int().nullable(),
+    ordering: z.enum(WEBHOOK_ORDERINGS),
+    state: z.enum(ENDPOINT_STATES).openapi({
+      description:
+        'Read-only, set by Weft. `"active"`: deliveries flow. `"paused"`: nothing is sent before `paused_until` (deliveries wait, none is dropped or spends an attempt). `"probing"`: the pause is over and one request at a time decides: a success resumes, a failure pauses again for twice as long (30 s up to 30 min).',
+      example: "active",
+    }),
+    paused_until: Timestamp.nullable().openapi({
+      description: "Read-only: while `paused`, when Weft tries again.",
+    }),
+    state_reason: z.enum(PAUSE_REASONS).nullable().openapi({
+      description:
+        'Read-only: why it is paused or probing. `"failing"`: 5 failed attempts in a row (no answer, timeout, 5xx, 408, 429). `"retry_after"`: the receiver answered 429 or 503 with `retry-after`, and the whole webhook waits that long.',
     }),
     secret_prefix: z.string(),
     created_at: Timestamp,
