@@ -144,8 +144,20 @@ describe("/console's screens in Chromium", () => {
     await page.reload();
     await expect.poll(names).toEqual(["Bea", "Bob"]);
     await page.getByLabel("Select every attendee on this page").check();
+    // Bob's request cannot reach Weft: Bea's is sent, Bob's is offered again with a Retry.
+    const bob = `**/v1/attendees/${attendees[2]}/actions/**`;
+    await page.route(bob, (route) => route.abort("internetdisconnected"));
     await page.getByRole("button", { name: "Print badge (2 selected)" }).click();
-    await page.getByText(/Sent “Print badge”: delivery dlv_\w+, delivery dlv_\w+\./).waitFor();
+    await page.getByText("1 of 2 not sent.").waitFor();
+    await page.getByText(/Sent “Print badge”: delivery dlv_\w+\./).waitFor();
+    await page.unroute(bob);
+    expect(
+      world.recorded.problems.filter((line) => !/ERR_INTERNET_DISCONNECTED/.test(line)),
+    ).toEqual([]);
+    world.recorded.problems.length = 0;
+    await page.getByRole("button", { name: "Retry" }).click();
+    await page.getByText(/Sent “Print badge”: delivery dlv_\w+\./).waitFor();
+    expect(await page.getByText("not sent.").count()).toBe(0);
     const sent = await received(channel, 2);
     expect(sent.map((request) => JSON.parse(request.body).email).sort()).toEqual([
       "bea@example.org",

@@ -49,16 +49,16 @@ export function ManualActions({ subject, uid }: { subject: "event" | "attendee";
   const actions = useActions(subject, uid);
   const [pending, setPending] = useState<string>();
   const [sent, setSent] = useState<{ name: string; delivery: Delivery }>();
-  const [problem, setProblem] = useState<Problem>();
+  const [failed, setFailed] = useState<{ action: Schemas["ManualAction"]; problem: Problem }>();
   const press = async (action: Schemas["ManualAction"]) => {
     setPending(action.webhook_id);
-    setProblem(undefined);
+    setFailed(undefined);
     setSent(undefined);
     try {
       const { data } = await run(subject, uid, action.webhook_id);
       setSent({ name: action.name, delivery: data });
     } catch (error) {
-      setProblem(problemOf(error));
+      setFailed({ action, problem: problemOf(error) });
     } finally {
       setPending(undefined);
     }
@@ -90,7 +90,13 @@ export function ManualActions({ subject, uid }: { subject: "event" | "attendee";
         {pending && <p class="muted">Sending…</p>}
         {sent && <Sent name={sent.name} deliveries={[sent.delivery]} />}
       </div>
-      {problem && <ProblemNotice problem={problem} title="Not sent." />}
+      {failed && (
+        <ProblemNotice
+          problem={failed.problem}
+          title={`“${failed.action.name}” not sent.`}
+          onRetry={() => press(failed.action)}
+        />
+      )}
     </div>
   );
 }
@@ -109,21 +115,26 @@ export function SelectionActions({
   onDone?: () => void;
 }) {
   const [progress, setProgress] = useState<{ name: string; done: number; total: number }>();
-  const [result, setResult] = useState<{ name: string; sent: Delivery[]; failed: Problem[] }>();
-  const press = async (action: Schemas["ManualAction"]) => {
+  const [result, setResult] = useState<{
+    action: Schemas["ManualAction"];
+    sent: Delivery[];
+    failed: { uid: string; problem: Problem }[];
+  }>();
+  /** Runs the action for each of `uids` (the selection, or the ones a Retry sends again). */
+  const press = async (action: Schemas["ManualAction"], uids: readonly string[] = selected) => {
     setResult(undefined);
     const sent: Delivery[] = [];
-    const failed: Problem[] = [];
-    for (const [index, uid] of selected.entries()) {
-      setProgress({ name: action.name, done: index, total: selected.length });
+    const failed: { uid: string; problem: Problem }[] = [];
+    for (const [index, uid] of uids.entries()) {
+      setProgress({ name: action.name, done: index, total: uids.length });
       try {
         sent.push((await run("attendee", uid, action.webhook_id)).data);
       } catch (error) {
-        failed.push(problemOf(error));
+        failed.push({ uid, problem: problemOf(error) });
       }
     }
     setProgress(undefined);
-    setResult({ name: action.name, sent, failed });
+    setResult({ action, sent, failed });
     onDone?.();
   };
   return (
@@ -148,11 +159,19 @@ export function SelectionActions({
           total={progress.total}
         />
       )}
-      {result && result.sent.length > 0 && <Sent name={result.name} deliveries={result.sent} />}
+      {result && result.sent.length > 0 && (
+        <Sent name={result.action.name} deliveries={result.sent} />
+      )}
       {result?.failed[0] && (
         <ProblemNotice
-          problem={result.failed[0]}
+          problem={result.failed[0].problem}
           title={`${result.failed.length} of ${result.failed.length + result.sent.length} not sent.`}
+          onRetry={() =>
+            press(
+              result.action,
+              result.failed.map((f) => f.uid),
+            )
+          }
         />
       )}
     </div>
