@@ -359,7 +359,9 @@ describe("/console's screens in Chromium", () => {
 
     await page.getByRole("link", { name: "Busy CRM" }).click();
     await page.getByRole("heading", { name: "CRM: Webhook “Busy CRM”" }).waitFor();
-    expect(await page.locator("main").textContent()).toContain("the receiver asked to wait");
+    expect(await page.locator("main").textContent()).toContain(
+      "the receiver asked to wait (429 or 503 with retry-after) (its deliveries wait: none is dropped)",
+    );
     const hook = form(page, "Webhook");
     const rate = hook.getByLabel("At most, requests a second");
     await rate.fill("5000");

@@ -78,7 +78,7 @@ export function IntegrationNew() {
               >
                 <strong>{t.name}</strong>
               </a>
-              <span class="muted small"> {t.description}</span>
+              <span class="muted small"> {prose(t.description)}</span>
             </li>
           ))}
         </ul>
@@ -118,7 +118,7 @@ export function IntegrationNew() {
 function TemplateSummary({ template }: { template: Template }) {
   const { webhooks, field_mapping, fixed_configuration } = template.creates;
   return (
-    <Section title={`${template.name}: what it creates`} hint={template.description}>
+    <Section title={`${template.name}: what it creates`} hint={prose(template.description)}>
       <ul>
         {webhooks.map((webhook) => (
           <li key={webhook.name}>
@@ -154,7 +154,18 @@ function TemplateParam({
   problem?: Parameters<typeof TextField>[0]["problem"];
 }) {
   const label = `${param.name}${param.required ? " (required)" : ""}`;
-  const hint = `${param.description}${param.schema.examples[0] ? ` E.g. ${param.schema.examples[0]}` : ""}`;
+  const example = param.schema.examples[0];
+  const hint = (
+    <>
+      {prose(param.description)}
+      {example && (
+        <>
+          {" "}
+          E.g. <code>{example}</code>
+        </>
+      )}
+    </>
+  );
   if (param.schema.enum) {
     return (
       <SelectField
@@ -164,7 +175,7 @@ function TemplateParam({
         onValue={onValue}
         options={param.schema.enum.map((v) => ({ value: v, label: v }))}
         problem={problem}
-        hint={param.description}
+        hint={prose(param.description)}
       />
     );
   }
@@ -177,7 +188,12 @@ function TemplateParam({
       value={value}
       onValue={onValue}
       problem={problem}
-      hint={param.secret ? `${hint} Stored encrypted, never shown again.` : hint}
+      hint={hint}
     />
   );
+}
+
+/** A catalogue text, whose `backticked` words are code (names and values of the service's API). */
+function prose(text: string) {
+  return text.split("`").map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part));
 }

@@ -446,8 +446,9 @@ function WebhookPage({
   return (
     <>
       <p>
-        State: <WebhookState webhook={webhook} /> · signing secret{" "}
-        <code>{webhook.secret_prefix}…</code> ·{" "}
+        State: <WebhookState webhook={webhook} />
+        {webhook.enabled && webhook.state !== "active" && " (its deliveries wait: none is dropped)"}{" "}
+        · signing secret <code>{webhook.secret_prefix}…</code> ·{" "}
         <a
           href={`/console/integrations/${webhook.integration_id}/deliveries?webhook_id=${webhook.id}`}
         >
