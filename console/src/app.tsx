@@ -1,4 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useEffect, useErrorBoundary, useState } from "preact/hooks";
 import { LocationProvider, Route, Router, useLocation } from "preact-iso";
 import { api, onSignedOut, resume, send, signOut } from "./api";
 import { useLoad } from "./hooks";
@@ -88,34 +89,62 @@ function Shell() {
         </div>
       </header>
       <main id="main">
-        <Router>
-          <Route path="/console" component={Home} />
-          <Route path="/console/profiles" component={Profiles} />
-          <Route path="/console/profiles/:uid" component={Profile} />
-          <Route path="/console/profiles/:uid/mapping" component={ProfileMapping} />
-          <Route path="/console/events/:uid" component={Event} />
-          <Route path="/console/events/:uid/settings" component={EventSettings} />
-          <Route path="/console/events/:uid/integration" component={EventIntegration} />
-          <Route path="/console/attendees/:uid" component={Attendee} />
-          <Route path="/console/integrations" component={Integrations} />
-          <Route path="/console/integrations/new" component={IntegrationNew} />
-          <Route path="/console/integrations/:id" component={IntegrationSettings} />
-          <Route path="/console/integrations/:id/keys" component={IntegrationKeys} />
-          <Route
-            path="/console/integrations/:id/fixed-configuration"
-            component={IntegrationFixedConfiguration}
-          />
-          <Route path="/console/integrations/:id/mapping" component={IntegrationMapping} />
-          <Route path="/console/integrations/:id/webhooks" component={Webhooks} />
-          <Route path="/console/integrations/:id/webhooks/new" component={WebhookNew} />
-          <Route path="/console/integrations/:id/webhooks/:webhookId" component={Webhook} />
-          <Route path="/console/integrations/:id/deliveries" component={Deliveries} />
-          <Route path="/console/deliveries/:id" component={Delivery} />
-          <Route path="/console/account/mapping" component={AccountMapping} />
-          <Route default component={NotFound} />
-        </Router>
+        <ScreenBoundary path={path}>
+          <Router>
+            <Route path="/console" component={Home} />
+            <Route path="/console/profiles" component={Profiles} />
+            <Route path="/console/profiles/:uid" component={Profile} />
+            <Route path="/console/profiles/:uid/mapping" component={ProfileMapping} />
+            <Route path="/console/events/:uid" component={Event} />
+            <Route path="/console/events/:uid/settings" component={EventSettings} />
+            <Route path="/console/events/:uid/integration" component={EventIntegration} />
+            <Route path="/console/attendees/:uid" component={Attendee} />
+            <Route path="/console/integrations" component={Integrations} />
+            <Route path="/console/integrations/new" component={IntegrationNew} />
+            <Route path="/console/integrations/:id" component={IntegrationSettings} />
+            <Route path="/console/integrations/:id/keys" component={IntegrationKeys} />
+            <Route
+              path="/console/integrations/:id/fixed-configuration"
+              component={IntegrationFixedConfiguration}
+            />
+            <Route path="/console/integrations/:id/mapping" component={IntegrationMapping} />
+            <Route path="/console/integrations/:id/webhooks" component={Webhooks} />
+            <Route path="/console/integrations/:id/webhooks/new" component={WebhookNew} />
+            <Route path="/console/integrations/:id/webhooks/:webhookId" component={Webhook} />
+            <Route path="/console/integrations/:id/deliveries" component={Deliveries} />
+            <Route path="/console/deliveries/:id" component={Delivery} />
+            <Route path="/console/account/mapping" component={AccountMapping} />
+            <Route default component={NotFound} />
+          </Router>
+        </ScreenBoundary>
       </main>
     </>
+  );
+}
+
+/**
+ * A screen that fails to draw (an answer it did not expect) says so, with a Retry, instead of
+ * leaving a blank page; going to another screen clears it.
+ */
+function ScreenBoundary({ path, children }: { path: string; children: ComponentChildren }) {
+  const [error, reset] = useErrorBoundary();
+  // A new URL is what clears the failure.
+  useEffect(() => {
+    if (error) reset();
+  }, [path]);
+  if (!error) return <>{children}</>;
+  return (
+    <Screen title="This screen could not be shown">
+      <div class="notice notice-error" role="alert">
+        <p>
+          <strong>The console had a problem.</strong>{" "}
+          {error instanceof Error ? error.message : String(error)}
+        </p>
+        <button type="button" onClick={reset}>
+          Retry
+        </button>
+      </div>
+    </Screen>
   );
 }
 

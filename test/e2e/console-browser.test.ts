@@ -339,6 +339,25 @@ describe("/console's error paths in Chromium", () => {
     await page.getByRole("heading", { name: "Offline brand", level: 1 }).waitFor();
   });
 
+  it("shows a screen that cannot draw an answer as a problem with a Retry, never a blank page", async () => {
+    const before = recorded.problems.length;
+    // A tab of its own (the key is per tab): its profiles list answers `data: null` at first.
+    const tab = recorded.watch(await recorded.context.newPage());
+    const profiles = (url: URL) => url.pathname === "/v1/profiles";
+    await tab.route(profiles, (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: '{"data":null}' }),
+    );
+    await signIn(tab, weft.baseUrl, adminKey, "/console/profiles");
+    await tab.getByRole("heading", { name: "This screen could not be shown", level: 1 }).waitFor();
+    expect(await tab.getByRole("alert").textContent()).toContain("The console had a problem.");
+    await tab.unroute(profiles);
+    await tab.getByRole("button", { name: "Retry" }).click();
+    await tab.getByRole("heading", { name: "Profiles", exact: true, level: 1 }).waitFor();
+    // Caught by the screen: no uncaught page error.
+    expect(recorded.problems.slice(before)).toEqual([]);
+    await tab.close();
+  });
+
   it("works by keyboard alone: sign in, move between screens, create", async () => {
     const keyboardPage = recorded.watch(await recorded.context.newPage());
     await keyboardPage.goto(`${weft.baseUrl}/console`);
