@@ -15,6 +15,18 @@ export const TEST_RATE_LIMIT = 100;
 /** Failed authentications per address per minute in tests (production: 20, wrangler.toml). */
 export const TEST_AUTH_FAILURE_LIMIT = 20;
 
+/** The header the client certificate stand-in adds to what it forwards. */
+const CLIENT_CERTIFICATE_MARK = "x-test-client-certificate";
+
+function forwardMarked(name: string) {
+  return async (request: Request) => {
+    const headers = new Headers(request.headers);
+    headers.set(CLIENT_CERTIFICATE_MARK, name);
+    const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
+    return fetch(request.url, { method: request.method, headers, body, redirect: "manual" });
+  };
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
@@ -33,6 +45,10 @@ export default defineConfig(async () => {
                   RATE_LIMITER: { simple: { limit: TEST_RATE_LIMIT, period: 10 } },
                   AUTH_FAILURES: { simple: { limit: TEST_AUTH_FAILURE_LIMIT, period: 60 } },
                 },
+                // A stand-in for a client certificate (an mtls_certificates binding): Miniflare
+                // runs those only against Cloudflare. It forwards what Weft sends through it and
+                // marks it, so tests see which deliveries went through the certificate.
+                serviceBindings: { MTLS_TEST_CLIENT: forwardMarked("MTLS_TEST_CLIENT") },
                 bindings: {
                   ...TEST_VARS,
                   TEST_MIGRATIONS: migrations,

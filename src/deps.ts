@@ -1,5 +1,6 @@
 import { createDb, createDeliveriesDb, type Database } from "./db/client";
 import type { RequestSession } from "./db/session";
+import { type ClientCertificates, clientCertificatesOf } from "./delivery/client-certificates";
 import type { MessageSender } from "./delivery/messages";
 import { type TargetPolicy, targetPolicyFrom } from "./delivery/target-policy";
 import { endpoints } from "./durable-objects/endpoint/client";
@@ -49,6 +50,8 @@ export type Deps = {
   /** [0, 1), like Math.random: retry jitter. */
   random: () => number;
   fetch: typeof fetch;
+  /** The deployment's client certificates for two-way TLS, by binding name. */
+  clientCertificates: ClientCertificates;
 };
 
 type DepsEnv = Pick<
@@ -86,5 +89,6 @@ export function createDeps(
     now: () => Date.now(),
     random: Math.random,
     fetch: (input, init) => fetch(input, init),
+    clientCertificates: clientCertificatesOf(env),
   };
 }

@@ -233,6 +233,8 @@ export const webhooks = sqliteTable(
     pausedUntil: text("paused_until"),
     /** Why it is paused or probing: `failing` (the breaker) or `retry_after` (429/503). */
     stateReason: text("state_reason"),
+    /** Two-way TLS: the `MTLS_*` binding whose certificate its requests present; null: none. */
+    clientCertificate: text("client_certificate"),
     ...timestamps,
   },
   (t) => [index("webhooks_integration_idx").on(t.integrationId, t.trigger)],
@@ -264,9 +266,17 @@ export const triggers = sqliteTable(
     resendCount: integer("resend_count").notNull().default(0),
     /** Why a trigger ended `failed` (the dead-letter queue says what gave up). */
     error: text("error"),
+    /**
+     * What fan-out decided (domain/trigger.ts): "fired", or why no webhook fired; null until the
+     * trigger is processed.
+     */
+    outcome: text("outcome"),
+    deliveryCount: integer("delivery_count").notNull().default(0),
   },
   (t) => [
     index("triggers_status_idx").on(t.status, t.createdAt),
+    // The trigger log: an account's triggers by time.
+    index("triggers_account_idx").on(t.accountId, t.createdAt),
     // Fan-out looks for a subject's earlier changes still pending (per-subject order).
     index("triggers_entity_idx").on(t.entityUid, t.status, t.createdAt),
   ],

@@ -2,16 +2,16 @@ import { runBatch, type Statement } from "../db/batch";
 import {
   type DeliveryRow,
   insertAttemptOfNewDelivery,
-  insertDeliveryOnce,
+  insertDeliveriesOnce,
   webhooksPendingForTrigger,
 } from "../db/queries/deliveries";
 import type { EventRow } from "../db/queries/events";
 import { triggerWithRoute } from "../db/queries/routing";
-import { markTriggersProcessed, type TriggerRow } from "../db/queries/triggers";
+import { type FannedOut, markTriggersProcessed, type TriggerRow } from "../db/queries/triggers";
 import type { WebhookRow } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
 import { serializeEvent } from "../domain/event";
-import { type Route, routeOf, webhooksFiredBy } from "../domain/routing";
+import { type Route, routeOf, silenceOf, webhooksFiredBy } from "../domain/routing";
 import {
   type Rendered,
   renderingFailure,
@@ -32,54 +32,76 @@ import { iso } from "../lib/time";
 export type NewDelivery = { delivery: DeliveryRow; webhook: WebhookRow };
 
 /**
- * What fans a pending trigger out: its deliveries' inserts (at most one per webhook, on the
- * delivery log) and the deliveries, to commit with `commitFanOuts`. Each delivery's body and URL
- * are rendered here, once (domain/webhook-content.ts): every attempt sends the same bytes.
+ * What one trigger fans out into: a delivery per webhook it fires, each with its body and URL
+ * rendered here, once (domain/webhook-content.ts), so every attempt sends the same bytes.
  *
  * A webhook whose template cannot be rendered for this item still gets its delivery, `failed` at
  * once with one attempt that says why and sent nothing (`unrendered`): the trigger is not lost,
  * and the webhook's health does not change.
  */
+export type FanOut = {
+  deliveries: NewDelivery[];
+  unrendered: { delivery: DeliveryRow; error: string }[];
+};
+
+/** Fans a trigger out (nothing written: `fanOutInserts` makes the statements). */
 export function fanOut(
   deps: Deps,
   trigger: TriggerRow,
   route: Route | null,
   event: EventRow | undefined,
-): { inserts: Statement[]; deliveries: NewDelivery[]; unrendered: DeliveryRow[] } {
+): FanOut {
   const at = iso(deps.now());
-  const db = deps.deliveriesDb;
-  const deliveries: NewDelivery[] = [];
-  const unrendered: { delivery: DeliveryRow; error: string }[] = [];
-  if (route) {
-    const scope = templateScope(trigger.trigger, trigger.snapshot, route.mapping, {
-      account: { id: trigger.accountId, name: route.account?.name ?? "" },
-      event: event ? serializeEvent(event) : null,
-    });
-    for (const webhook of webhooksFiredBy(route, trigger)) {
-      const content = tryRenderContent(webhook, scope);
-      if ("rendered" in content) {
-        deliveries.push({ delivery: newDelivery(trigger, webhook, content.rendered, at), webhook });
-        continue;
-      }
-      const delivery = newDelivery(trigger, webhook, { payload: "", url: null }, at);
-      unrendered.push({
-        delivery: { ...delivery, status: "failed", attemptCount: 1, nextAttemptAt: null },
-        error: renderingFailure(content.failed),
+  const result: FanOut = { deliveries: [], unrendered: [] };
+  if (!route) return result;
+  const scope = templateScope(trigger.trigger, trigger.snapshot, route.mapping, {
+    account: { id: trigger.accountId, name: route.account?.name ?? "" },
+    event: event ? serializeEvent(event) : null,
+  });
+  for (const webhook of webhooksFiredBy(route, trigger)) {
+    const content = tryRenderContent(webhook, scope);
+    if ("rendered" in content) {
+      result.deliveries.push({
+        delivery: newDelivery(trigger, webhook, content.rendered, at),
+        webhook,
       });
-      // The path only: a message can quote the item's values.
-      deps.log.info("delivery not rendered", {
-        delivery_id: delivery.id,
-        webhook_id: webhook.id,
-        account_id: trigger.accountId,
-        path: content.failed.path,
-      });
+      continue;
     }
+    const delivery = newDelivery(trigger, webhook, { payload: "", url: null }, at);
+    result.unrendered.push({
+      delivery: { ...delivery, status: "failed", attemptCount: 1, nextAttemptAt: null },
+      error: renderingFailure(content.failed),
+    });
+    // The path only: a message can quote the item's values.
+    deps.log.info("delivery not rendered", {
+      delivery_id: delivery.id,
+      webhook_id: webhook.id,
+      account_id: trigger.accountId,
+      path: content.failed.path,
+    });
   }
-  return {
-    inserts: [
-      ...deliveries.map(({ delivery }) => insertDeliveryOnce(db, delivery)),
-      ...unrendered.flatMap(({ delivery, error }) => [
-        insertDeliveryOnce(db, delivery),
+  return result;
+}
+
+/** How many deliveries a fan-out made (the unrendered ones too: they are in the log). */
+export const deliveryCountOf = (fanned: FanOut) =>
+  fanned.deliveries.length + fanned.unrendered.length;
+
+/**
+ * The delivery log's statements for fan-outs: the deliveries, several per statement and each at
+ * most once per trigger and webhook, then the one attempt of each unrendered delivery.
+ */
+export function fanOutInserts(deps: Deps, fanOuts: readonly FanOut[]): Statement[] {
+  const db = deps.deliveriesDb;
+  const rows = fanOuts.flatMap((fanned) => [
+    ...fanned.deliveries.map(({ delivery }) => delivery),
+    ...fanned.unrendered.map(({ delivery }) => delivery),
+  ]);
+  const at = iso(deps.now());
+  return [
+    ...insertDeliveriesOnce(db, rows),
+    ...fanOuts.flatMap((fanned) =>
+      fanned.unrendered.map(({ delivery, error }) =>
         insertAttemptOfNewDelivery(db, {
           id: newId("att"),
           deliveryId: delivery.id,
@@ -90,18 +112,16 @@ export function fanOut(
           error,
           responseExcerpt: null,
         }),
-      ]),
-    ],
-    deliveries,
-    unrendered: unrendered.map(({ delivery }) => delivery),
-  };
+      ),
+    ),
+  ];
 }
 
 /**
  * A trigger's fan-out, decided from one read and not yet written: the inserts, the triggers to
- * mark processed, and the webhooks whose endpoints then have work.
+ * mark processed (with their outcome), and the webhooks whose endpoints then have work.
  */
-export type FanOutPlan = { inserts: Statement[]; processed: string[]; webhookIds: string[] };
+export type FanOutPlan = { inserts: Statement[]; processed: FannedOut[]; webhookIds: string[] };
 
 /**
  * Plans a trigger's fan-out: the webhooks it fires, or for a trigger already processed (a
@@ -134,7 +154,8 @@ async function planOne(
   const found = await triggerWithRoute(deps.db, triggerId);
   if (!found) return { inserts: [], processed: [], webhookIds: [] };
   const { trigger, context, applying } = found;
-  const ordered = earlierToo && applying.webhooks.some((w) => w.ordering === "per_subject");
+  const ordered =
+    earlierToo && applying.webhooks.some((w) => w.enabled && w.ordering === "per_subject");
   // The earlier ones are the subject's oldest pending: theirs are among them, no need to look again.
   const earlier = ordered
     ? await Promise.all(found.earlier.map((id) => planFanOut(deps, id, plans, false)))
@@ -145,9 +166,16 @@ async function planOne(
     return mergePlans([...earlier, { inserts: [], processed: [], webhookIds }]);
   }
   const route = routeOf(context, applying, trigger.eventId);
-  const { inserts, deliveries } = fanOut(deps, trigger, route, found.event);
-  const webhookIds = deliveries.map(({ webhook }) => webhook.id);
-  return mergePlans([...earlier, { inserts, processed: [trigger.id], webhookIds }]);
+  const fanned = fanOut(deps, trigger, route, found.event);
+  const inserts = fanOutInserts(deps, [fanned]);
+  const webhookIds = fanned.deliveries.map(({ webhook }) => webhook.id);
+  const deliveryCount = deliveryCountOf(fanned);
+  const outcome =
+    deliveryCount > 0
+      ? "fired"
+      : (silenceOf(context, applying, trigger.eventId, trigger) ?? "no_webhook_for_trigger");
+  const processed = [{ id: trigger.id, outcome, deliveryCount }];
+  return mergePlans([...earlier, { inserts, processed, webhookIds }]);
 }
 
 function mergePlans(plans: readonly FanOutPlan[]): FanOutPlan {
@@ -168,9 +196,8 @@ export async function commitFanOuts(deps: Deps, plans: readonly FanOutPlan[]): P
   const { inserts, processed } = mergePlans(plans);
   // A plan shared by several messages of the batch is written once.
   await runBatch(deps.deliveriesDb, [...new Set(inserts)]);
-  if (processed.length > 0) {
-    await markTriggersProcessed(deps.db, [...new Set(processed)], iso(deps.now()));
-  }
+  const once = [...new Map(processed.map((row) => [row.id, row])).values()];
+  await runBatch(deps.db, markTriggersProcessed(deps.db, once, iso(deps.now())));
 }
 
 /** Fans one trigger out now; returns the webhooks whose endpoints have work. */

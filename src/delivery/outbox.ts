@@ -43,6 +43,8 @@ export function triggerRow(deps: Deps, input: TriggerInput) {
     resentAt: null,
     resendCount: 0,
     error: null,
+    outcome: null,
+    deliveryCount: 0,
   };
 }
 

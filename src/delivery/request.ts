@@ -127,7 +127,7 @@ export type SendOptions = Pick<Deps, "targets" | "timeoutMs" | "fetch" | "now">;
  * changed) is a result with an error like any failed send, never an exception.
  */
 export async function sendSigned(
-  deps: Pick<Deps, "secretsKey" | "targets" | "timeoutMs" | "fetch" | "now">,
+  deps: Pick<Deps, "secretsKey" | "targets" | "timeoutMs" | "fetch" | "clientCertificates" | "now">,
   webhook: WebhookRow,
   input: AttemptInput,
 ): Promise<SendResult> {
@@ -140,7 +140,13 @@ export async function sendSigned(
     // The name only: a message could quote a header.
     return notSent(now, `The request could not be prepared (${(error as Error).name}).`);
   }
-  return sendRequest(request, deps);
+  if (webhook.clientCertificate === null) return sendRequest(request, deps);
+  // Two-way TLS: the certificate's binding makes the request and presents the certificate.
+  const binding = deps.clientCertificates(webhook.clientCertificate);
+  if (!binding) {
+    return notSent(now, `The client certificate ${webhook.clientCertificate} is not deployed.`);
+  }
+  return sendRequest(request, { ...deps, fetch: (input, init) => binding.fetch(input, init) });
 }
 
 /** The result of an attempt that sent nothing. */

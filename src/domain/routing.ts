@@ -95,8 +95,8 @@ export type Route = {
 
 /**
  * The route of an event's trigger, given its context and the applying integration with its
- * enabled webhooks for that trigger (read together: db/queries/routing.ts); none when no
- * integration applies or its webhooks are off.
+ * webhooks for that trigger (read together: db/queries/routing.ts); none when no integration
+ * applies or its webhooks are off.
  */
 export function routeOf(
   context: RoutingContext,
@@ -115,7 +115,9 @@ export function routeOf(
     override: context.override,
     firesOnPayment: firesOnPayment(context),
     mapping: mappingFor(context, integration),
-    webhooks: applying.webhooks.filter((webhook) => coversEvent(webhook, eventId)),
+    webhooks: applying.webhooks.filter(
+      (webhook) => webhook.enabled && coversEvent(webhook, eventId),
+    ),
   };
 }
 

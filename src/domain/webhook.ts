@@ -32,6 +32,8 @@ export type WebhookInput = {
   body_encoding: BodyEncoding;
   /** The URL is a credential: stored encrypted, read back masked. */
   secret_url: boolean;
+  /** The client certificate binding its requests present (two-way TLS); null: none. */
+  client_certificate: string | null;
 };
 
 /** What reads show of a secret URL: its scheme and host only. */
@@ -59,6 +61,7 @@ export function serializeWebhook(row: WebhookRow) {
     state: row.state,
     paused_until: row.pausedUntil,
     state_reason: row.stateReason as (typeof PAUSE_REASONS)[number] | null,
+    client_certificate: row.clientCertificate,
     secret_prefix: row.secretPrefix,
     created_at: row.createdAt,
     updated_at: row.updatedAt,

@@ -81,6 +81,11 @@ const TAGS = [
       "One event may differ from its profile: another integration, its own field mapping (merged or replacing), and whether payments fire `guest.update`.",
   },
   {
+    name: "Triggers",
+    description:
+      "Every change that could fire webhooks is a trigger, kept 30 days with its outcome: the deliveries it made, or why it made none (no integration applies, webhooks switched off, a payment while fire on payment is off, no webhook for it, the event outside `event_uids`, the webhook disabled).",
+  },
+  {
     name: "Deliveries",
     description:
       "Every webhook request Weft makes is a delivery with its attempts, kept 30 days: inspect them, redeliver one, or recover every failed one since a time.",

@@ -10,6 +10,7 @@ import { integrationTemplatesRouter } from "./integration-templates";
 import { integrationsRouter } from "./integrations";
 import { mappingPreviewRouter } from "./mapping-preview";
 import { profilesRouter } from "./profiles";
+import { triggersRouter } from "./triggers";
 import { webhookTestRouter } from "./webhook-test";
 import { webhooksRouter } from "./webhooks";
 
@@ -26,6 +27,7 @@ export const v1Routes = [
   activationRouter,
   eventOverridesRouter,
   effectiveIntegrationRouter,
+  triggersRouter,
   deliveriesRouter,
   webhookTestRouter,
   actionsRouter,

@@ -1,14 +1,21 @@
 import { runBatch } from "../db/batch";
-import { attendeeWithRoute, eventWithRoute } from "../db/queries/routing";
-import { insertTrigger, markTriggerProcessed } from "../db/queries/triggers";
-import { fanOut } from "../delivery/fanout";
+import type { AttendeeRow } from "../db/queries/attendees";
+import type { DeliveryRow } from "../db/queries/deliveries";
+import type { EventRow } from "../db/queries/events";
+import {
+  attendeeWithRoute,
+  eventWithRoute,
+  eventWithRouteAndAttendees,
+} from "../db/queries/routing";
+import { insertTriggers, markTriggersProcessed } from "../db/queries/triggers";
+import { deliveryCountOf, fanOut, fanOutInserts } from "../delivery/fanout";
 import { queueDeliveries, triggerRow } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import { serializeAttendee } from "../domain/attendee";
 import { serializeEvent } from "../domain/event";
 import { type Pagination, pageWindow } from "../domain/pagination";
-import { routeOf } from "../domain/routing";
-import { notFound } from "../errors";
+import { type Route, routeOf } from "../domain/routing";
+import { ApiError, notFound } from "../errors";
 import { confirmed } from "./read";
 
 /**
@@ -19,12 +26,21 @@ import { confirmed } from "./read";
 
 export type ActionSubject = { kind: "event" | "attendee"; uid: string };
 
-const manualTrigger = (kind: ActionSubject["kind"]) =>
-  kind === "event" ? ("event.manual" as const) : ("guest.manual" as const);
+type ManualTrigger = "event.manual" | "guest.manual";
 
-/** The event (and attendee) an action is about with the route of its manual trigger, or 404. */
-async function subjectWithRoute(deps: Deps, accountId: string, subject: ActionSubject) {
-  const trigger = manualTrigger(subject.kind);
+const manualTrigger = (kind: ActionSubject["kind"]): ManualTrigger =>
+  kind === "event" ? "event.manual" : "guest.manual";
+
+/**
+ * The event (and attendee) an action is about with the route of a manual trigger (by default the
+ * subject's own; an event's attendees are offered `guest.manual`), or 404.
+ */
+async function subjectWithRoute(
+  deps: Deps,
+  accountId: string,
+  subject: ActionSubject,
+  trigger = manualTrigger(subject.kind),
+) {
   const found =
     subject.kind === "event"
       ? await confirmed(deps, async () => {
@@ -38,14 +54,18 @@ async function subjectWithRoute(deps: Deps, accountId: string, subject: ActionSu
   return { ...found, trigger, route: routeOf(found.context, found.applying, found.event.id) };
 }
 
-/** One page of the manual webhooks that apply to this event or attendee, oldest first. */
+/**
+ * One page of the manual webhooks that apply to this event or attendee, oldest first; for an
+ * event, `guest.manual` lists those its attendees can run.
+ */
 export async function listActions(
   deps: Deps,
   accountId: string,
   subject: ActionSubject,
   page: Pagination,
+  trigger?: ManualTrigger,
 ) {
-  const all = (await subjectWithRoute(deps, accountId, subject)).route?.webhooks ?? [];
+  const all = (await subjectWithRoute(deps, accountId, subject, trigger)).route?.webhooks ?? [];
   const { limit, offset } = pageWindow(page);
   return { rows: all.slice(offset, offset + limit), total: all.length };
 }
@@ -61,33 +81,120 @@ export async function runAction(
   webhookId: string,
 ) {
   const { event, attendee, trigger, route } = await subjectWithRoute(deps, accountId, subject);
+  const [fired] = await fire(deps, { accountId, trigger, event, route, webhookId }, [
+    attendee ? { uid: attendee.id, snapshot: serializeAttendee(attendee, event) } : null,
+  ]);
+  return (fired as Fired).delivery;
+}
+
+/** At most this many attendees per bulk manual action. */
+export const MAX_BULK_ATTENDEES = 500;
+
+/**
+ * Fires a `guest.manual` webhook once for each of a selection of the event's attendees: one
+ * trigger and one delivery each, written together (two batches side by side, as one action's).
+ * A uid that is not an attendee of the event is a 422 naming it, and nothing is fired.
+ */
+export async function runActionOnAttendees(
+  deps: Deps,
+  accountId: string,
+  eventId: string,
+  webhookId: string,
+  guestUids: readonly string[],
+) {
+  const attendeeIds = [...new Set(guestUids)];
+  const trigger = "guest.manual" as const;
+  const read = () =>
+    eventWithRouteAndAttendees(deps.db, { accountId, eventId, trigger, attendeeIds });
+  let found = await confirmed(deps, read);
+  if (!found) throw notFound("Event");
+  // A replica may not have an attendee created a moment ago: ask the primary before refusing.
+  if (found.attendees.length < attendeeIds.length) found = (await deps.onPrimary(read)) ?? found;
+  const { event } = found;
+  const route = routeOf(found.context, found.applying, event.id);
+  const byId = new Map(found.attendees.map((attendee) => [attendee.id, attendee]));
+  const details = guestUids.flatMap((uid, i) =>
+    byId.has(uid)
+      ? []
+      : [{ path: `guest_uids.${i}`, message: `No attendee ${uid} in this event.` }],
+  );
+  if (details.length > 0) {
+    throw new ApiError("UNPROCESSABLE", "Every guest uid must be an attendee of the event.", {
+      details,
+    });
+  }
+  const subjects = attendeeIds.map((id) => {
+    const attendee = byId.get(id) as AttendeeRow;
+    return { uid: id, snapshot: serializeAttendee(attendee, event) };
+  });
+  return fire(deps, { accountId, trigger, event, route, webhookId }, subjects);
+}
+
+type Fired = { subjectUid: string; triggerId: string; delivery: DeliveryRow };
+
+/**
+ * One trigger per subject (an attendee, or null: the event itself) for the named webhook, each
+ * fanned out at once: the triggers (DB) and their deliveries (the delivery log) side by side,
+ * one batch each. If only the triggers land, the request fails and nothing is sent; if only the
+ * deliveries land, the request fails too, yet each delivery is complete (its body fixed) and the
+ * sweeper sends it. 404 when the webhook does not apply to the event.
+ */
+async function fire(
+  deps: Deps,
+  action: {
+    accountId: string;
+    trigger: ManualTrigger;
+    event: EventRow;
+    route: Route | null;
+    webhookId: string;
+  },
+  subjects: readonly ({ uid: string; snapshot: Record<string, unknown> } | null)[],
+): Promise<Fired[]> {
+  const { event, route, webhookId } = action;
   if (!route?.webhooks.some((webhook) => webhook.id === webhookId)) {
     throw notFound("Manual action");
   }
-  const row = triggerRow(deps, {
-    accountId,
-    trigger,
-    profileId: event.profileId,
-    eventId: event.id,
-    entityUid: attendee ? attendee.id : event.id,
-    snapshot: attendee ? serializeAttendee(attendee, event) : serializeEvent(event),
-    webhookId,
+  const fired = subjects.map((subject) => {
+    const row = triggerRow(deps, {
+      accountId: action.accountId,
+      trigger: action.trigger,
+      profileId: event.profileId,
+      eventId: event.id,
+      entityUid: subject?.uid ?? event.id,
+      snapshot: subject?.snapshot ?? serializeEvent(event),
+      webhookId,
+    });
+    return { row, fanned: fanOut(deps, row, route, event) };
   });
-  const { inserts, deliveries, unrendered } = fanOut(deps, row, route, event);
-  const processed = markTriggerProcessed(deps.db, row.id, row.createdAt);
-  // The trigger (DB) and its delivery (the delivery log) side by side, one batch each: if only the
-  // trigger's lands, the request fails and nothing is sent; if only the delivery's lands, the
-  // request fails too, yet the delivery is complete (its body fixed) and the sweeper sends it.
+  const processed = fired.map(({ row, fanned }) => ({
+    id: row.id,
+    outcome: "fired",
+    deliveryCount: deliveryCountOf(fanned),
+  }));
   await Promise.all([
-    deps.db.batch([insertTrigger(deps.db, row), processed]),
-    runBatch(deps.deliveriesDb, inserts),
+    runBatch(deps.db, [
+      ...insertTriggers(
+        deps.db,
+        fired.map(({ row }) => row),
+      ),
+      ...markTriggersProcessed(deps.db, processed, fired[0]?.row.createdAt ?? ""),
+    ]),
+    runBatch(
+      deps.deliveriesDb,
+      fanOutInserts(
+        deps,
+        fired.map(({ fanned }) => fanned),
+      ),
+    ),
   ]);
   queueDeliveries(
     deps,
-    deliveries.map(({ delivery }) => delivery.id),
+    fired.flatMap(({ fanned }) => fanned.deliveries.map(({ delivery }) => delivery.id)),
   );
-  // One webhook is named: its delivery, or the failed one of a template that did not render.
-  const fired = deliveries[0]?.delivery ?? unrendered[0];
-  if (!fired) throw notFound("Manual action");
-  return fired;
+  // The webhook is named: each subject's delivery, or the failed one of a template that did not render.
+  return fired.map(({ row, fanned }) => ({
+    subjectUid: row.entityUid,
+    triggerId: row.id,
+    delivery: (fanned.deliveries[0]?.delivery ?? fanned.unrendered[0]?.delivery) as DeliveryRow,
+  }));
 }

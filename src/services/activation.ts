@@ -156,7 +156,7 @@ async function moveActive(
     [
       setActiveIntegration(db, profileId, {
         previous,
-        next: next?.id ?? null,
+        next,
         at,
         eventsAsRead: eventsFingerprint(forms),
       }),

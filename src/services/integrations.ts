@@ -4,6 +4,7 @@ import {
   EVENT_CHANGED,
   eventFormsOverriddenBy,
   eventsFingerprint,
+  guardEventRouting,
   type RoutingBasis,
   setEventFields,
 } from "../db/queries/events";
@@ -271,11 +272,18 @@ export async function deleteIntegration(deps: Deps, accountId: string, id: strin
 }
 
 type OverriddenEvent = Awaited<ReturnType<typeof eventFormsOverriddenBy>>[number];
-type Reformed = { event: OverriddenEvent["event"]; fields: FormField[]; routing?: RoutingBasis };
+type Reformed = {
+  event: OverriddenEvent["event"];
+  fields: FormField[];
+  /** False for an event that follows its profile with its form as it is (only guarded). */
+  changed: boolean;
+  routing?: RoutingBasis;
+};
 
 /**
  * The events whose form changes under the integration that will apply to them; with
- * `followingProfile`, that is their profile's active one, checked again when the form is written.
+ * `followingProfile`, that is their profile's active one, checked again when the form is written,
+ * and the events whose form stays are listed too: they keep it only while that one still applies.
  */
 function changedForms(
   rows: readonly OverriddenEvent[],
@@ -285,7 +293,8 @@ function changedForms(
   return rows.flatMap((row) => {
     const integration = applying(row);
     const fields = formUnder(row.event.fields, integration);
-    if (sameForm(fields, row.event.fields)) return [];
+    const changed = !sameForm(fields, row.event.fields);
+    if (!changed && !followingProfile) return [];
     const routing = followingProfile
       ? {
           profileId: row.event.profileId,
@@ -293,19 +302,23 @@ function changedForms(
           applying: integration && { id: integration.id, updatedAt: integration.updatedAt },
         }
       : undefined;
-    return [{ event: row.event, fields, routing }];
+    return [{ event: row.event, fields, changed, routing }];
   });
 }
 
-/** Each new form, written only if its event (and routing) is as read. */
+/** Each new form, written only if its event (and routing) is as read; a kept one, guarded. */
 function formStatements(deps: Deps, reformed: readonly Reformed[], at: string) {
-  return reformed.map(({ event, fields, routing }) =>
-    setEventFields(deps.db, event.id, fields, at, { readAt: event.updatedAt, routing }),
+  return reformed.map(({ event, fields, changed, routing }) =>
+    !changed && routing
+      ? guardEventRouting(deps.db, event.id, { readAt: event.updatedAt, routing })
+      : setEventFields(deps.db, event.id, fields, at, { readAt: event.updatedAt, routing }),
   );
 }
 
 function formTriggers(reformed: readonly Reformed[], at: string) {
-  return reformed.map(({ event, fields }) => formChangedTrigger(event, fields, at));
+  return reformed
+    .filter(({ changed }) => changed)
+    .map(({ event, fields }) => formChangedTrigger(event, fields, at));
 }
 
 /** The profile ids, deduplicated and sorted, each a profile of the account (else VALIDATION_FAILED). */

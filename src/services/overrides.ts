@@ -172,7 +172,7 @@ async function writeRouting(
     [
       changed
         ? setEventFields(deps.db, event.id, fields, at, { readAt: event.updatedAt, routing })
-        : guardEventRouting(deps.db, event.id, routing),
+        : guardEventRouting(deps.db, event.id, { readAt: event.updatedAt, routing }),
       ...change,
     ],
     changed ? [formChangedTrigger(event, fields, at)] : [],

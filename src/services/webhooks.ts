@@ -88,6 +88,7 @@ export async function createWebhook(
   input: WebhookInput,
 ): Promise<{ row: WebhookRow; secret: string }> {
   checkUrl(deps, input.url);
+  if (input.client_certificate) checkClientCertificate(deps, input.client_certificate);
   const { integration, rest } = await integrationWith(
     deps,
     owner.accountId,
@@ -141,6 +142,7 @@ export async function newWebhookRow(
     state: "active",
     pausedUntil: null,
     stateReason: null,
+    clientCertificate: input.client_certificate,
     createdAt: now,
     updatedAt: now,
   };
@@ -158,6 +160,7 @@ export async function updateWebhookFields(
   input: Partial<WebhookInput>,
 ): Promise<WebhookRow> {
   if (input.url !== undefined) checkUrl(deps, input.url);
+  if (input.client_certificate) checkClientCertificate(deps, input.client_certificate);
   const contentChanged = CONTENT_KEYS.some((key) => input[key] !== undefined);
   const {
     webhook: current,
@@ -176,6 +179,7 @@ export async function updateWebhookFields(
   if (input.event_uids !== undefined) set.eventUids = checkEvents(input.event_uids, events);
   if (input.max_per_second !== undefined) set.maxPerSecond = input.max_per_second;
   if (input.ordering !== undefined) set.ordering = input.ordering;
+  if (input.client_certificate !== undefined) set.clientCertificate = input.client_certificate;
   if (input.headers !== undefined) {
     set.headersEncrypted = await encryptSecret(deps.secretsKey, JSON.stringify(input.headers));
     set.headerNames = Object.keys(input.headers);
@@ -235,6 +239,19 @@ function checkUrl(deps: Deps, url: string) {
       details: [{ path: "url", message: verdict.reason }],
     });
   }
+}
+
+/** A client certificate must be one the deployment has (wrangler.toml's `mtls_certificates`). */
+function checkClientCertificate(deps: Deps, name: string) {
+  if (deps.clientCertificates(name)) return;
+  throw new ApiError("UNPROCESSABLE", "This deployment has no such client certificate.", {
+    details: [
+      {
+        path: "client_certificate",
+        message: `No client certificate binding named ${name} (an mtls_certificates binding whose name starts with MTLS_).`,
+      },
+    ],
+  });
 }
 
 /** The event uids, deduplicated, each an event of the account (else VALIDATION_FAILED). */

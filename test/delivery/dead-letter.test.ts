@@ -191,6 +191,7 @@ describe("the sweeper's drain", () => {
     expect(later.sent.filter(mine)).toHaveLength(1200);
   });
 
+  // Eleven sweeps: longer than the default 5 s on a loaded machine.
   it("gives up on a trigger re-sent MAX_RESENDS times, ending it failed with the reason", async () => {
     const w = await createWorldAnswering([{ status: 200 }]);
     const triggerId = await guest(w, true);
@@ -215,5 +216,5 @@ describe("the sweeper's drain", () => {
       resendCount: MAX_RESENDS,
       error: `Re-sent ${MAX_RESENDS} times by the outbox sweeper and never processed.`,
     });
-  });
+  }, 30_000);
 });

@@ -1,7 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { activateLocked } from "../../src/services/activation";
 import { activate, createEvent, createIntegration, createWorld } from "../factories";
 import { api, request } from "../helpers/api";
+import { realDeps } from "../helpers/deps";
 import { triggersOf } from "../helpers/stored";
 
 /**
@@ -16,14 +19,13 @@ const fixed = (name: string) => ({
 });
 
 /**
- * A DB binding whose writing batches wait `delayMs()` first: a request reads, then others run
- * before it writes, which is the interleaving the guards exist for (locally D1 answers too fast
- * for requests to overlap by themselves).
+ * A DB binding that runs `before(sql)` before each writing batch or statement, with the SQL it is
+ * about to send: a request reads, then others run before it writes, which is the interleaving
+ * the guards exist for (locally D1 answers too fast for requests to overlap by themselves).
  */
-function slowWrites(delayMs: () => number): D1Database {
+function beforeWrites(before: (sql: readonly string[]) => Promise<unknown>): D1Database {
   type Wrapped = { inner: D1PreparedStatement; sql: string };
   const writes = (sql: string) => /^\s*(insert|update|delete)/i.test(sql);
-  const wait = () => new Promise((resolve) => setTimeout(resolve, delayMs()));
   const statement = (inner: D1PreparedStatement, sql: string): D1PreparedStatement =>
     ({
       inner,
@@ -33,7 +35,7 @@ function slowWrites(delayMs: () => number): D1Database {
       raw: () => inner.raw(),
       first: () => inner.first(),
       run: async () => {
-        if (writes(sql)) await wait();
+        if (writes(sql)) await before([sql]);
         return inner.run();
       },
     }) as unknown as D1PreparedStatement;
@@ -41,7 +43,7 @@ function slowWrites(delayMs: () => number): D1Database {
     prepare: (sql: string) => statement(inner.prepare(sql), sql),
     batch: async (statements: D1PreparedStatement[]) => {
       const wrapped = statements as unknown as Wrapped[];
-      if (wrapped.some((s) => writes(s.sql))) await wait();
+      if (wrapped.some((s) => writes(s.sql))) await before(wrapped.map((s) => s.sql));
       return inner.batch(wrapped.map((s) => s.inner));
     },
   });
@@ -54,6 +56,34 @@ function slowWrites(delayMs: () => number): D1Database {
       return { ...executor(session), getBookmark: () => session.getBookmark() };
     },
   } as unknown as D1Database;
+}
+
+/** Writing batches wait `delayMs()` first. */
+function slowWrites(delayMs: () => number): D1Database {
+  return beforeWrites(() => new Promise((resolve) => setTimeout(resolve, delayMs())));
+}
+
+/**
+ * The first writing batch whose SQL matches `pattern` waits until `release()`; `held` resolves
+ * when it starts waiting (the request has read everything it decides on). Later batches pass.
+ */
+function holdFirstWrite(pattern: RegExp) {
+  let reached = () => {};
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let holding = false;
+  const DB = beforeWrites(async (sql) => {
+    if (holding || !sql.some((text) => pattern.test(text))) return;
+    holding = true;
+    reached();
+    await released;
+  });
+  return { DB, held, release };
 }
 
 /** A small deterministic generator, so a failure can be replayed. */
@@ -89,6 +119,14 @@ async function expectFormsFollowRouting(key: string, profileUid: string) {
     );
   }
   return events.length;
+}
+
+/** The event's form has exactly `locked` locked, and every form follows its routing: the event. */
+async function expectLocked(key: string, profileUid: string, eventUid: string, locked: string[]) {
+  const event = (await api("GET", `/v1/events/${eventUid}`, { key })).body.data;
+  expect(event.fields.filter((field) => field.locked).map((field) => field.name)).toEqual(locked);
+  await expectFormsFollowRouting(key, profileUid);
+  return event;
 }
 
 describe("routing under concurrent changes", () => {
@@ -173,6 +211,107 @@ describe("routing under concurrent changes", () => {
       .first<{ n: number }>();
     if (linked.length === 0) expect(naming?.n).toBe(0);
   }, 120_000);
+
+  it("an override that leaves the form as it is fails if the form changed since it read it", async () => {
+    const world = await createWorld();
+    const { key, profile, event } = world;
+    const a = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("a_vat") });
+    const b = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("b_po") });
+    await activate(key, profile.uid, a.id);
+    // Back to the profile's integration (a): the form already has a's fields, nothing to rewrite.
+    // It has read the event when it is held; meanwhile an override hands the event to b.
+    const hold = holdFirstWrite(/^\s*insert into "event_overrides"/i);
+    const toProfile = request("PUT", `/v1/events/${event.uid}/integration`, {
+      key,
+      env: { DB: hold.DB },
+      body: { integration_id: null },
+    });
+    await hold.held;
+    const toB = await api("PUT", `/v1/events/${event.uid}/integration`, {
+      key,
+      body: { integration_id: b.id },
+    });
+    expect(toB.body.data.integration_id).toBe(b.id);
+    hold.release();
+    const answer = await toProfile;
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+
+    // The later override wins, with the form it requires: a's fields again, not b's.
+    const override = await api("GET", `/v1/events/${event.uid}/integration`, { key });
+    expect(override.body.data.integration_id).toBeNull();
+    const read = await expectLocked(key, profile.uid, event.uid, ["a_vat"]);
+    // Activation (to a), the override (to b), the held override applied again (back to a).
+    const updates = await triggersOf(event.uid, "event.update");
+    expect(updates.map((trigger) => (trigger.snapshot as { fields: unknown }).fields)).toEqual([
+      expect.arrayContaining([expect.objectContaining({ name: "a_vat", locked: true })]),
+      expect.arrayContaining([expect.objectContaining({ name: "b_po", locked: true })]),
+      read.fields,
+    ]);
+  });
+
+  it("unlinking detaches an override whose form stays only while the profile's integration is as read", async () => {
+    const world = await createWorld();
+    const { key, profile, event } = world;
+    const a = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("a_vat") });
+    const c = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("c_badge") });
+    await activate(key, profile.uid, c.id);
+    await api("PUT", `/v1/events/${event.uid}/integration`, {
+      key,
+      body: { integration_id: c.id },
+    });
+    // Unlinking c detaches the override: the event follows the profile's c, its form stays. It
+    // has read that when it is held; meanwhile the profile moves to a (the event, overridden, is
+    // not the activation's to rewrite).
+    const hold = holdFirstWrite(/^\s*update "integrations"/i);
+    const unlink = request("PATCH", `/v1/integrations/${c.id}`, {
+      key,
+      env: { DB: hold.DB },
+      body: { profile_uids: [] },
+    });
+    await hold.held;
+    await activate(key, profile.uid, a.id);
+    hold.release();
+    const answer = await unlink;
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+
+    const override = await api("GET", `/v1/events/${event.uid}/integration`, { key });
+    expect(override.body.data.integration_id).toBeNull();
+    await expectLocked(key, profile.uid, event.uid, ["a_vat"]);
+  });
+
+  it("an activation writes only while the integration it activates is as it read it", async () => {
+    const world = await createWorld();
+    const { key, profile, event } = world;
+    const a = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("a_vat") });
+    const b = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("b_po") });
+    // The profile's lock runs activations one at a time; a change of an integration takes no
+    // profile lock. Each activation is held once it has read, while its integration changes.
+    const activateHeld = async (integrationId: string, change: () => Promise<unknown>) => {
+      const hold = holdFirstWrite(/^\s*update "profiles"/i);
+      const input = { accountId: world.account.id, profileId: profile.uid, integrationId };
+      const activation = activateLocked(realDeps({ db: createDb(hold.DB) }), input);
+      await hold.held;
+      await change();
+      hold.release();
+      return activation;
+    };
+
+    // New fixed fields meanwhile: the activation applies those.
+    const activated = await activateHeld(a.id, () =>
+      api("PATCH", `/v1/integrations/${a.id}`, { key, body: fixed("a_tax") }),
+    );
+    expect(activated.integration_id).toBe(a.id);
+    await expectLocked(key, profile.uid, event.uid, ["a_tax"]);
+
+    // Unlinked meanwhile: the activation is refused, a stays active with its fields.
+    const refused = activateHeld(b.id, () =>
+      api("PATCH", `/v1/integrations/${b.id}`, { key, body: { profile_uids: [] } }),
+    );
+    await expect(refused).rejects.toMatchObject({ code: "CONFLICT" });
+    const read = await api("GET", `/v1/profiles/${profile.uid}/integration`, { key });
+    expect(read.body.data.integration_id).toBe(a.id);
+    await expectLocked(key, profile.uid, event.uid, ["a_tax"]);
+  });
 
   it("a new fixed configuration reaches every event it applies to, also while overrides change", async () => {
     const world = await createWorld();

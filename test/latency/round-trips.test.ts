@@ -43,11 +43,15 @@ async function buildWorld() {
   const attendee = await createAttendee(world.key, world.event.uid);
   const [delivered] = await receivedAtLeast(push.channel);
   const deliveryId = delivered.headers["webhook-id"];
+  const fired = await request("GET", `/v1/triggers?subject_uid=${attendee.uid}`, {
+    key: world.key,
+  });
+  const triggerId = (fired.body as { data: { id: string }[] }).data[0]?.id as string;
   // Warm this isolate's knowledge of both keys, as any running isolate has it.
   for (const key of [world.key, live.key]) {
     await request("GET", "/v1/events", { key });
   }
-  return { ...world, integration, push, badge, sync, live, attendee, deliveryId };
+  return { ...world, integration, push, badge, sync, live, attendee, deliveryId, triggerId };
 }
 
 const body = (w: World) => ({ key: w.key });
@@ -381,6 +385,18 @@ const CASES: Record<string, Case> = {
     path: `/v1/events/${w.event.uid}/effective-integration`,
     status: 200,
   }),
+  "GET /v1/triggers": async (w) => ({
+    ...body(w),
+    method: "GET",
+    path: `/v1/triggers?event_uid=${w.event.uid}&outcome=fired`,
+    status: 200,
+  }),
+  "GET /v1/triggers/{id}": async (w) => ({
+    ...body(w),
+    method: "GET",
+    path: `/v1/triggers/${w.triggerId}`,
+    status: 200,
+  }),
   "GET /v1/integrations/{id}/deliveries": async (w) => ({
     ...body(w),
     method: "GET",
@@ -453,6 +469,22 @@ const CASES: Record<string, Case> = {
     path: `/v1/attendees/${w.attendee.uid}/actions/${w.badge.id}`,
     status: 202,
   }),
+  "GET /v1/events/{uid}/attendee-actions": async (w) => ({
+    ...body(w),
+    method: "GET",
+    path: `/v1/events/${w.event.uid}/attendee-actions`,
+    status: 200,
+  }),
+  "POST /v1/events/{uid}/attendee-actions/{webhook_id}": async (w) => {
+    const other = await createAttendee(w.key, w.event.uid);
+    return {
+      ...body(w),
+      method: "POST",
+      path: `/v1/events/${w.event.uid}/attendee-actions/${w.badge.id}`,
+      body: { guest_uids: [w.attendee.uid, other.uid] },
+      status: 202,
+    };
+  },
 };
 
 /** Reads of an integration key: the same operations, scoped and mapped through its grant. */

@@ -75,6 +75,7 @@ describe("the OpenAPI document", () => {
       "Webhooks",
       "Activation",
       "Event overrides",
+      "Triggers",
       "Deliveries",
       "Manual actions",
       "Receiving webhooks",
@@ -184,6 +185,7 @@ describe("the OpenAPI document", () => {
       "updateWebhook",
       "previewWebhook",
       "setEventOverride",
+      "runActionOnAttendees",
     ]);
     const rateLimited = resolve(doc.components.responses.RateLimited);
     expect(Object.keys(rateLimited.headers as Json)).toContain("retry-after");

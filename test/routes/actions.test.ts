@@ -250,3 +250,168 @@ describeAuth("POST /v1/events/{uid}/actions/{webhook_id}", {
     };
   },
 });
+
+describe("a manual action on a selection of attendees", () => {
+  it("lists the guest.manual actions an event's attendees can run", async () => {
+    const world = await actionWorld();
+    const badge = await addWebhook(world, { trigger: "guest.manual", name: "Send badge" });
+    await addWebhook(world, { trigger: "event.manual", name: "Sync event" });
+    const listed = await api("GET", `/v1/events/${world.event.uid}/attendee-actions`, {
+      key: world.key,
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({
+      data: [{ webhook_id: badge.id, name: "Send badge", method: "POST" }],
+      meta: { page: 1, page_size: 50, total: 1, last_page: 1 },
+    });
+  });
+
+  it("fires one signed delivery per attendee, each with its own trigger, answered in order", async () => {
+    const world = await actionWorld({
+      field_mapping: [{ name: "mail", mapped_to: "email" }],
+    });
+    const hook = await addWebhook(world, { trigger: "guest.manual", name: "Send badge" });
+    const guests = [];
+    for (let i = 0; i < 3; i++) {
+      guests.push(await createAttendee(world.key, world.event.uid, { email: `g${i}@example.com` }));
+    }
+    const uids = guests.map((guest) => guest.uid);
+    const response = await api(
+      "POST",
+      `/v1/events/${world.event.uid}/attendee-actions/${hook.id}`,
+      // A uid given twice runs once.
+      { key: world.key, body: { guest_uids: [...uids, uids[0] as string] } },
+    );
+    expect(response.status).toBe(202);
+    const ran = response.body.data;
+    expect(ran.map((one) => one.guest_uid)).toEqual(uids);
+    expect(new Set(ran.map((one) => one.trigger_id)).size).toBe(3);
+    for (const [i, one] of ran.entries()) {
+      expect(one.delivery).toMatchObject({
+        webhook_id: hook.id,
+        trigger: "guest.manual",
+        event_uid: world.event.uid,
+        entity_uid: uids[i],
+        status: "pending",
+      });
+      const trigger = await api("GET", `/v1/triggers/${one.trigger_id}`, { key: world.key });
+      expect(trigger.body.data).toMatchObject({
+        type: "guest.manual",
+        subject_uid: uids[i],
+        webhook_id: hook.id,
+        status: "processed",
+        outcome: "fired",
+        delivery_count: 1,
+        deliveries: [{ id: one.delivery.id }],
+      });
+    }
+
+    const got = await receivedAtLeast(hook.channel, 3, 15_000);
+    expect(got).toHaveLength(3);
+    expect(new Set(got.map((request) => JSON.parse(request.body).mail))).toEqual(
+      new Set(["g0@example.com", "g1@example.com", "g2@example.com"]),
+    );
+    expect(new Set(got.map((request) => request.headers["webhook-id"]))).toEqual(
+      new Set(ran.map((one) => one.delivery.id)),
+    );
+    for (const request of got) expectSigned(request, hook.secret);
+  });
+
+  it("runs on 500 attendees in one call", { timeout: 60_000 }, async () => {
+    const world = await actionWorld();
+    const hook = await addWebhook(world, { trigger: "guest.manual" });
+    // Through the API, with an admin key per 50 creates (under each key's rate limit in tests).
+    const uids: string[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const spare = await api("POST", "/v1/account/admin-keys", { key: world.key });
+      for (let round = 0; round < 2; round++) {
+        const made = await Promise.all(
+          Array.from({ length: 25 }, () => createAttendee(spare.body.data.key, world.event.uid)),
+        );
+        uids.push(...made.map((attendee) => attendee.uid));
+      }
+    }
+    const response = await api(
+      "POST",
+      `/v1/events/${world.event.uid}/attendee-actions/${hook.id}`,
+      { key: world.key, body: { guest_uids: uids } },
+    );
+    expect(response.status).toBe(202);
+    expect(response.body.data.map((one) => one.guest_uid)).toEqual(uids);
+    const stored = await env.DB.prepare(
+      "SELECT count(DISTINCT entity_uid) AS n FROM deliveries WHERE webhook_id = ?",
+    )
+      .bind(hook.id)
+      .first<{ n: number }>();
+    expect(stored?.n).toBe(500);
+    const triggers = await api(
+      "GET",
+      `/v1/triggers?event_uid=${world.event.uid}&type=guest.manual&outcome=fired`,
+      { key: world.key },
+    );
+    expect(triggers.body.meta.total).toBe(500);
+  });
+
+  it("refuses a uid that is not an attendee of the event (422 naming it) and fires nothing", async () => {
+    const world = await actionWorld();
+    const hook = await addWebhook(world, { trigger: "guest.manual" });
+    const ours = await createAttendee(world.key, world.event.uid);
+    const other = await createEvent(world.key, world.profile.uid);
+    const elsewhere = await createAttendee(world.key, other.uid);
+    const response = await api(
+      "POST",
+      `/v1/events/${world.event.uid}/attendee-actions/${hook.id}`,
+      { key: world.key, body: { guest_uids: [ours.uid, elsewhere.uid, "gst_nope"] } },
+    );
+    const error = expectError(response, 422, "UNPROCESSABLE");
+    expect(error.details).toEqual([
+      { path: "guest_uids.1", message: `No attendee ${elsewhere.uid} in this event.` },
+      { path: "guest_uids.2", message: "No attendee gst_nope in this event." },
+    ]);
+    expect(await triggersOf(ours.uid, "guest.manual")).toEqual([]);
+
+    const empty = await api("POST", `/v1/events/${world.event.uid}/attendee-actions/${hook.id}`, {
+      key: world.key,
+      body: { guest_uids: [] },
+    });
+    expect(expectError(empty, 400, "VALIDATION_FAILED").details?.[0]?.path).toBe("guest_uids");
+    const tooMany = await api("POST", `/v1/events/${world.event.uid}/attendee-actions/${hook.id}`, {
+      key: world.key,
+      body: { guest_uids: Array.from({ length: 501 }, (_, i) => `gst_${i}`) },
+    });
+    expect(expectError(tooMany, 400, "VALIDATION_FAILED").details?.[0]?.path).toBe("guest_uids");
+  });
+
+  it("404s a webhook that is not a guest.manual action applying to the event", async () => {
+    const world = await actionWorld();
+    const attendee = await createAttendee(world.key, world.event.uid);
+    const eventManual = await addWebhook(world, { trigger: "event.manual" });
+    const off = await addWebhook(world, { trigger: "guest.manual", enabled: false });
+    for (const id of [eventManual.id, off.id, "whk_nope"]) {
+      expectError(
+        await api("POST", `/v1/events/${world.event.uid}/attendee-actions/${id}`, {
+          key: world.key,
+          body: { guest_uids: [attendee.uid] },
+        }),
+        404,
+        "NOT_FOUND",
+      );
+    }
+    expect(await triggersOf(attendee.uid, "guest.manual")).toEqual([]);
+  });
+});
+
+describeAuth("POST /v1/events/{uid}/attendee-actions/{webhook_id}", {
+  otherAccount: 404,
+  setup: async (owner) => {
+    const world = await actionWorld({ owner });
+    const hook = await addWebhook(world, { trigger: "guest.manual" });
+    const attendee = await createAttendee(world.key, world.event.uid);
+    return {
+      method: "POST",
+      path: `/v1/events/${world.event.uid}/attendee-actions/${hook.id}`,
+      body: { guest_uids: [attendee.uid] },
+      secrets: [hook.id],
+    };
+  },
+});

@@ -287,7 +287,8 @@ describeAuth("POST /v1/deliveries/{id}/redeliver", {
 });
 
 describe("POST /v1/integrations/{id}/webhooks/{webhook_id}/recover", () => {
-  it("redelivers every failed delivery since the given time", async () => {
+  // Several failed deliveries end to end: about 5 s on a loaded machine, the default limit.
+  it("redelivers every failed delivery since the given time", { timeout: 30_000 }, async () => {
     const world = await deliveryWorld();
     // 410 Gone fails a delivery at once and disables its webhook, enabled again after each guest.
     const { hook, event } = await ownWebhook(world, [

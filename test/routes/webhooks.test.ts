@@ -60,6 +60,7 @@ describe("POST /v1/integrations/{id}/webhooks", () => {
       state: "active",
       paused_until: null,
       state_reason: null,
+      client_certificate: null,
       secret_prefix: data.secret.slice(0, 10),
       secret: data.secret,
       created_at: data.created_at,

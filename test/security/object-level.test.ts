@@ -25,6 +25,7 @@ const IDS = [
   ["delivery"],
   ["deliveryIntegration"],
   ["deliveryWebhook"],
+  ["trigger"],
 ] as const;
 
 type IdPath = (typeof IDS)[number];

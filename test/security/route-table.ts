@@ -11,7 +11,7 @@ import {
   createWorld,
 } from "../factories";
 import { api } from "../helpers/api";
-import { channelUrl, newChannel } from "../helpers/receiver";
+import { channelUrl, newChannel, waitFor } from "../helpers/receiver";
 
 /**
  * Every /v1 route with a valid call on an owner's data: what the authorization matrix and the
@@ -30,6 +30,7 @@ export type Owner = {
   delivery: string;
   deliveryIntegration: string;
   deliveryWebhook: string;
+  trigger: string;
 };
 
 /**
@@ -159,6 +160,13 @@ export const ROUTES: Route[] = [
   r("resource", "GET", (o) => `/v1/events/${o.linked.event}/effective-integration`),
   r("resource", "GET", (o) => `/v1/events/${o.linked.event}/actions`),
   r("resource", "POST", (o) => `/v1/events/${o.linked.event}/actions/${o.webhook}`),
+  r("resource", "GET", (o) => `/v1/events/${o.linked.event}/attendee-actions`),
+  r(
+    "resource",
+    "POST",
+    (o) => `/v1/events/${o.linked.event}/attendee-actions/${o.webhook}`,
+    (o) => ({ guest_uids: [o.linked.attendee] }),
+  ),
   scoped("attendees:write", "POST", () => "/v1/attendees", {
     body: (o) => ({ event_uid: o.linked.event, fields: { email: "guest@example.com" } }),
     status: 201,
@@ -240,6 +248,8 @@ export const ROUTES: Route[] = [
     () => ({ since: "2026-01-01T00:00:00Z" }),
   ),
   r("resource", "GET", (o) => `/v1/integrations/${o.deliveryIntegration}/deliveries`),
+  r("account", "GET", () => "/v1/triggers"),
+  r("resource", "GET", (o) => `/v1/triggers/${o.trigger}`),
   r("resource", "GET", (o) => `/v1/deliveries/${o.delivery}`),
   r("resource", "POST", (o) => `/v1/deliveries/${o.delivery}/redeliver`),
 ];
@@ -295,6 +305,20 @@ export async function createOwner() {
     key: account.key,
   });
   expect(fired.status).toBe(202);
+  // Its attempt recorded before any test snapshots the account: the engine writes it on its own.
+  await waitFor(async () => {
+    const delivery = await api("GET", `/v1/deliveries/${fired.body.data.id}`, { key: account.key });
+    return delivery.body.data.status === "pending" ? undefined : true;
+  }, 15_000);
+  const triggers = await api(
+    "GET",
+    `/v1/triggers?subject_uid=${world.event.uid}&type=event.manual`,
+    {
+      key: account.key,
+    },
+  );
+  const [trigger] = triggers.body.data;
+  expect(trigger?.type).toBe("event.manual");
 
   const owner: Owner = {
     accountId: account.account.id,
@@ -312,6 +336,7 @@ export async function createOwner() {
     delivery: fired.body.data.id,
     deliveryIntegration: hook.integration_id,
     deliveryWebhook: hook.id,
+    trigger: (trigger as { id: string }).id,
   };
 
   return { owner, revokedKey, expiredRotatedKey, account, linkedProfile, unlinkedProfile };

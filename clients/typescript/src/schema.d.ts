@@ -672,6 +672,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The trigger log
+         * @description Every change that could fire webhooks (and every manual action), oldest first, kept 30 days, with its `outcome`: the deliveries it made, or why it made none. Every filter is optional: `event_uid`, `subject_uid`, `type`, `outcome` and creation time (`since`).
+         */
+        get: operations["listTriggers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/triggers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A trigger with its deliveries
+         * @description The trigger, what fan-out made of it, and the deliveries it created (each with its state; `GET /v1/deliveries/{id}` has the attempts).
+         */
+        get: operations["getTrigger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/integrations/{id}/deliveries": {
         parameters: {
             query?: never;
@@ -846,6 +886,46 @@ export interface paths {
          * @description Fires the `guest.manual` webhook with the attendee's current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body.
          */
         post: operations["runAttendeeAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{uid}/attendee-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Manual actions available on an event's attendees
+         * @description The enabled `guest.manual` webhooks of the integration that applies to the event (its override, else the profile's active one, with webhooks enabled) whose `event_uids` cover it. Each is an action labelled by the webhook's name. What a selection of the event's attendees can run.
+         */
+        get: operations["listEventAttendeeActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{uid}/attendee-actions/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a manual action on a selection of attendees
+         * @description Fires the `guest.manual` webhook once for each attendee named in `guest_uids` (up to 500, all of this event): one trigger and one delivery each, recorded together and queued at once. 404 when the webhook is not a manual action that applies to the event; 422 naming `guest_uids.N` when a uid is not an attendee of the event (nothing runs then).
+         */
+        post: operations["runActionOnAttendees"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1757,6 +1837,7 @@ export interface components {
          *       "enabled": true,
          *       "max_per_second": 5,
          *       "ordering": "none",
+         *       "client_certificate": null,
          *       "secret_url": false,
          *       "payload_template": {
          *         "properties": {
@@ -1796,6 +1877,7 @@ export interface components {
          *       "enabled": true,
          *       "max_per_second": 5,
          *       "ordering": "none",
+         *       "client_certificate": null,
          *       "secret_url": false,
          *       "payload_template": {
          *         "properties": {
@@ -1860,6 +1942,11 @@ export interface components {
              * @enum {string|null}
              */
             state_reason: "failing" | "retry_after" | null;
+            /**
+             * @description Two-way TLS: the name of a client certificate binding of the deployment (an `[[mtls_certificates]]` entry of `wrangler.toml` whose `binding` starts with `MTLS_`); every request to this webhook presents that certificate. A name the deployment does not have is a 422 naming `client_certificate`. null: no client certificate.
+             * @example MTLS_CRM_CLIENT
+             */
+            client_certificate: string | null;
             secret_prefix: string;
             /** @example 2026-05-01T09:00:00.000Z */
             created_at: string;
@@ -2277,7 +2364,7 @@ export interface components {
             mapping_mode?: "merge" | "replace";
         };
         /**
-         * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered, a public URL, no payload template, a JSON body).
+         * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered, no client certificate, a public URL, no payload template, a JSON body).
          * @example {
          *       "name": "Push to CRM",
          *       "trigger": "guest.create",
@@ -2292,6 +2379,7 @@ export interface components {
          *       "enabled": true,
          *       "max_per_second": 5,
          *       "ordering": "none",
+         *       "client_certificate": null,
          *       "secret_url": false,
          *       "payload_template": {
          *         "properties": {
@@ -2353,6 +2441,11 @@ export interface components {
              * @enum {string}
              */
             ordering?: "none" | "per_subject";
+            /**
+             * @description Default null.
+             * @example MTLS_CRM_CLIENT
+             */
+            client_certificate?: string | null;
             /**
              * @description The URL is a credential (a Slack or Teams incoming-webhook URL, a Zapier catch hook): stored encrypted like header values, and reads show only its scheme and host. A secret URL holds no placeholders. On update, a new `url` keeps the webhook's setting unless `secret_url` is sent too.
              * @example false
@@ -2428,6 +2521,11 @@ export interface components {
              * @enum {string}
              */
             ordering?: "none" | "per_subject";
+            /**
+             * @description Two-way TLS: the name of a client certificate binding of the deployment (an `[[mtls_certificates]]` entry of `wrangler.toml` whose `binding` starts with `MTLS_`); every request to this webhook presents that certificate. A name the deployment does not have is a 422 naming `client_certificate`. null: no client certificate.
+             * @example MTLS_CRM_CLIENT
+             */
+            client_certificate?: string | null;
             /**
              * @description The URL is a credential (a Slack or Teams incoming-webhook URL, a Zapier catch hook): stored encrypted like header values, and reads show only its scheme and host. A secret URL holds no placeholders. On update, a new `url` keeps the webhook's setting unless `secret_url` is sent too.
              * @example false
@@ -2727,6 +2825,79 @@ export interface components {
         };
         /**
          * @example {
+         *       "id": "trg_3k9w2m7q1x5c8v4b0n6z",
+         *       "type": "guest.update",
+         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+         *       "profile_uid": "prf_7d3k9w2m5q8x1c4v6b0n",
+         *       "subject_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+         *       "cause": "payment",
+         *       "webhook_id": null,
+         *       "status": "processed",
+         *       "outcome": "payment_not_enabled",
+         *       "delivery_count": 0,
+         *       "error": null,
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "processed_at": "2026-05-01T09:00:00.120Z"
+         *     }
+         */
+        Trigger: {
+            id: string;
+            /**
+             * @description The trigger (what happened).
+             * @enum {string}
+             */
+            type: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+            event_uid: string;
+            profile_uid: string;
+            /** @description The attendee (`guest.*`) or the event (`event.*`) it is about. */
+            subject_uid: string;
+            /** @description Why a `guest.update` happened, when it is not an edit: `"payment"`. */
+            cause: string | null;
+            /** @description The webhook a manual action ran; null for other triggers. */
+            webhook_id: string | null;
+            /**
+             * @description `pending` until fan-out handles it (a moment after the change), `processed` after, `failed` when its message was dead-lettered (see `error`).
+             * @enum {string}
+             */
+            status: "pending" | "processed" | "failed";
+            /**
+             * @description What fan-out made of the trigger: `fired` (it created `delivery_count` deliveries), or the first reason no webhook fired, in the order a trigger meets them: `no_active_integration` (no integration applies to the event), `integration_webhooks_disabled` (the integration's webhooks switch is off), `event_webhooks_disabled` (the event's override switches webhooks off), `payment_not_enabled` (a payment, while fire on payment is off for the event), `no_webhook_for_trigger` (no webhook of the integration listens to this trigger), `event_not_in_event_uids` (its webhooks name other events), `webhook_disabled` (the webhooks that would fire are disabled). Null until the trigger is processed.
+             * @enum {string|null}
+             */
+            outcome: "fired" | "no_active_integration" | "integration_webhooks_disabled" | "event_webhooks_disabled" | "payment_not_enabled" | "no_webhook_for_trigger" | "event_not_in_event_uids" | "webhook_disabled" | null;
+            /** @description The deliveries it created. */
+            delivery_count: number;
+            /** @description Why it ended `failed`. */
+            error: string | null;
+            /** @example 2026-05-01T09:00:00.000Z */
+            created_at: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            processed_at: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "trg_3k9w2m7q1x5c8v4b0n6z",
+         *       "type": "guest.update",
+         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+         *       "profile_uid": "prf_7d3k9w2m5q8x1c4v6b0n",
+         *       "subject_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+         *       "cause": "payment",
+         *       "webhook_id": null,
+         *       "status": "processed",
+         *       "outcome": "payment_not_enabled",
+         *       "delivery_count": 0,
+         *       "error": null,
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "processed_at": "2026-05-01T09:00:00.120Z",
+         *       "deliveries": []
+         *     }
+         */
+        TriggerWithDeliveries: components["schemas"]["Trigger"] & {
+            /** @description Its deliveries, oldest first. */
+            deliveries: components["schemas"]["Delivery"][];
+        };
+        /**
+         * @example {
          *       "id": "dlv_0p9o8i7u6y5t4r3e2w1q",
          *       "webhook_id": "whk_1a3c5e7g9i0k2m4o6q8s",
          *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
@@ -2876,6 +3047,24 @@ export interface components {
             name: string;
             /** @enum {string} */
             method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+        };
+        ActionRunOnAttendee: {
+            guest_uid: string;
+            /** @description The trigger it made (`GET /v1/triggers/{id}`). */
+            trigger_id: string;
+            delivery: components["schemas"]["Delivery"];
+        };
+        /**
+         * @example {
+         *       "guest_uids": [
+         *         "gst_8q3x1m7c4w9z2b5n0k6j",
+         *         "gst_2c7v9b1n4m6q8w0e3r5t"
+         *       ]
+         *     }
+         */
+        RunActionOnAttendees: {
+            /** @description The attendees to run it on (`gst_...`), 1 to 500, each an attendee of the event (a 422 names `guest_uids.N` otherwise, and nothing runs). A uid given twice runs once. */
+            guest_uids: string[];
         };
     };
     responses: {
@@ -5678,6 +5867,7 @@ export interface operations {
                      *           "enabled": true,
                      *           "max_per_second": 5,
                      *           "ordering": "none",
+                     *           "client_certificate": null,
                      *           "secret_url": false,
                      *           "payload_template": {
                      *             "properties": {
@@ -5766,6 +5956,7 @@ export interface operations {
                      *         "enabled": true,
                      *         "max_per_second": 5,
                      *         "ordering": "none",
+                     *         "client_certificate": null,
                      *         "secret_url": false,
                      *         "payload_template": {
                      *           "properties": {
@@ -5846,6 +6037,7 @@ export interface operations {
                      *         "enabled": true,
                      *         "max_per_second": 5,
                      *         "ordering": "none",
+                     *         "client_certificate": null,
                      *         "secret_url": false,
                      *         "payload_template": {
                      *           "properties": {
@@ -5962,6 +6154,7 @@ export interface operations {
                      *         "enabled": true,
                      *         "max_per_second": 5,
                      *         "ordering": "none",
+                     *         "client_certificate": null,
                      *         "secret_url": false,
                      *         "payload_template": {
                      *           "properties": {
@@ -6499,6 +6692,157 @@ export interface operations {
                      */
                     "application/json": {
                         data: components["schemas"]["EffectiveIntegration"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTriggers: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+                /** @description Only items updated at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`). */
+                updated_since?: string;
+                /** @description Only this event's triggers. */
+                event_uid?: string;
+                /** @description Only the triggers about this attendee or event. */
+                subject_uid?: string;
+                /** @description Only this trigger. */
+                type?: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+                /** @description Only this outcome. */
+                outcome?: "fired" | "no_active_integration" | "integration_webhooks_disabled" | "event_webhooks_disabled" | "payment_not_enabled" | "no_webhook_for_trigger" | "event_not_in_event_uids" | "webhook_disabled";
+                /** @description Only triggers created at or after this time (RFC 3339). */
+                since?: string;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of triggers. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "trg_3k9w2m7q1x5c8v4b0n6z",
+                     *           "type": "guest.update",
+                     *           "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *           "profile_uid": "prf_7d3k9w2m5q8x1c4v6b0n",
+                     *           "subject_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *           "cause": "payment",
+                     *           "webhook_id": null,
+                     *           "status": "processed",
+                     *           "outcome": "payment_not_enabled",
+                     *           "delivery_count": 0,
+                     *           "error": null,
+                     *           "created_at": "2026-05-01T09:00:00.000Z",
+                     *           "processed_at": "2026-05-01T09:00:00.120Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Trigger"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTrigger: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The trigger's id (`trg_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trigger and its deliveries. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "trg_0p9o8i7u6y5t4r3e2w1q",
+                     *         "type": "guest.create",
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "profile_uid": "prf_7d3k9w2m5q8x1c4v6b0n",
+                     *         "subject_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *         "cause": null,
+                     *         "webhook_id": null,
+                     *         "status": "processed",
+                     *         "outcome": "fired",
+                     *         "delivery_count": 1,
+                     *         "error": null,
+                     *         "created_at": "2026-05-01T09:00:00.000Z",
+                     *         "processed_at": "2026-05-01T09:00:00.120Z",
+                     *         "deliveries": [
+                     *           {
+                     *             "id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+                     *             "webhook_id": "whk_1a3c5e7g9i0k2m4o6q8s",
+                     *             "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *             "trigger": "guest.create",
+                     *             "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *             "entity_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *             "status": "delivered",
+                     *             "attempt_count": 1,
+                     *             "next_attempt_at": null,
+                     *             "created_at": "2026-05-01T09:00:00.000Z",
+                     *             "updated_at": "2026-05-01T09:00:00.412Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["TriggerWithDeliveries"];
                     };
                 };
             };
@@ -7056,6 +7400,136 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listEventAttendeeActions: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of actions. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "webhook_id": "whk_3b5d7f9h1j2l4n6p8r0t",
+                     *           "name": "Print badge",
+                     *           "method": "POST"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ManualAction"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    runActionOnAttendees: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The event's uid (`evt_...`). */
+                uid: string;
+                /** @description The manual webhook to fire (`whk_...`), as listed by the actions of this item. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunActionOnAttendees"];
+            };
+        };
+        responses: {
+            /** @description What ran, in the order given: each attendee's trigger and queued delivery. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "guest_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *           "trigger_id": "trg_3k9w2m7q1x5c8v4b0n6z",
+                     *           "delivery": {
+                     *             "id": "dlv_0p9o8i7u6y5t4r3e2w1q",
+                     *             "webhook_id": "whk_3b5d7f9h1j2l4n6p8r0t",
+                     *             "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+                     *             "trigger": "guest.manual",
+                     *             "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *             "entity_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *             "status": "pending",
+                     *             "attempt_count": 0,
+                     *             "next_attempt_at": "2026-05-01T09:00:00.000Z",
+                     *             "created_at": "2026-05-01T09:00:00.000Z",
+                     *             "updated_at": "2026-05-01T09:00:00.000Z"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ActionRunOnAttendee"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
+import { insertRowsOnce } from "../insert-rows";
 import { type PageWindow, pageQueries } from "../page";
 import { prepared } from "../prepared";
 import { deliveries, deliveryAttempts } from "../schema";
@@ -12,9 +13,9 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 export type NewDelivery = typeof deliveries.$inferInsert;
 export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
 
-/** Statement: the delivery unless one exists for its trigger and webhook; returns the new id. */
-export function insertDeliveryOnce(db: Database, row: NewDelivery) {
-  return db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id });
+/** Statements: the deliveries, each unless one exists for its trigger and webhook. */
+export function insertDeliveriesOnce(db: Database, rows: readonly NewDelivery[]) {
+  return insertRowsOnce(db, deliveries, rows);
 }
 
 /** The account's delivery (a list of at most one row, to read alone or in a batch). */
@@ -24,6 +25,15 @@ export function deliveryOf(db: Database, accountId: string, id: string) {
     .from(deliveries)
     .where(and(eq(deliveries.id, id), eq(deliveries.accountId, accountId)))
     .limit(1);
+}
+
+/** An account's deliveries of one trigger, oldest first (the trigger log's detail). */
+export function deliveriesOfTrigger(db: Database, accountId: string, triggerId: string) {
+  return db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.triggerId, triggerId), eq(deliveries.accountId, accountId)))
+    .orderBy(asc(deliveries.createdAt));
 }
 
 /** The webhooks that still have pending deliveries of a trigger (a redelivered trigger message). */
@@ -166,7 +176,7 @@ export const finishAttemptQuery = (db: Database) =>
 
 /**
  * Statement: the attempt of a delivery inserted earlier in the same batch, only if that insert
- * made it (`insertDeliveryOnce` does nothing when another consumer's delivery got there first).
+ * made it (`insertDeliveriesOnce` skips a delivery when another consumer's delivery got there first).
  */
 export function insertAttemptOfNewDelivery(db: Database, row: DeliveryAttemptRow) {
   // Every column of the table, in its order, as a literal of the select.

@@ -180,12 +180,21 @@ export function setEventFields(
     .where(eq(events.id, id));
 }
 
-/** Statement: changes nothing, fails the batch (EVENT_CHANGED) unless the event's routing is as read. */
-export function guardEventRouting(db: Database, id: string, basis: RoutingBasis) {
+/**
+ * Statement: changes nothing, fails the batch (EVENT_CHANGED) unless the event is as read at
+ * `readAt` and its routing too. For a change that keeps the form: a form rewritten meanwhile (an
+ * override to another integration) would otherwise stay while what applies changes back.
+ */
+export function guardEventRouting(
+  db: Database,
+  id: string,
+  basis: { readAt: string; routing: RoutingBasis },
+) {
   return db
     .update(events)
     .set({
-      updatedAt: sql`CASE WHEN ${routingUnchanged(basis)} THEN ${events.updatedAt} ELSE NULL END`,
+      updatedAt: sql`CASE WHEN ${events.updatedAt} = ${basis.readAt} AND ${routingUnchanged(basis.routing)}
+        THEN ${events.updatedAt} ELSE NULL END`,
     })
     .where(eq(events.id, id));
 }

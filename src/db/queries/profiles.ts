@@ -3,7 +3,7 @@ import type { MappingEntry } from "../../lib/types";
 import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type PageWindow, selectPage } from "../page";
-import { events, profiles } from "../schema";
+import { events, integrations, profiles } from "../schema";
 import { profileEventsFingerprint } from "./events";
 
 export type ProfileRow = typeof profiles.$inferSelect;
@@ -91,20 +91,29 @@ export const PROFILE_CHANGED = "NOT NULL constraint failed: profiles.updated_at"
 
 /**
  * Moves the profile's active integration from `previous` to `next`, only if it is still
- * `previous` (a guard against any writer outside the profile's lock; returns the id if it moved)
- * and its events are as read (`eventsFingerprint`: none added, changed, or given another
- * override since; else the batch fails with PROFILE_CHANGED).
+ * `previous` (a guard against any writer outside the profile's lock; returns the id if it moved),
+ * its events are as read (`eventsFingerprint`: none added, changed, or given another override
+ * since) and `next` is as read (its `updated_at`: no new fixed fields, no unlinking since); else
+ * the batch fails with PROFILE_CHANGED.
  */
 export function setActiveIntegration(
   db: Database,
   profileId: string,
-  move: { previous: string | null; next: string | null; at: string; eventsAsRead: string },
+  move: {
+    previous: string | null;
+    next: { id: string; updatedAt: string } | null;
+    at: string;
+    eventsAsRead: string;
+  },
 ) {
+  const nextAsRead = move.next
+    ? sql`(SELECT ${integrations.updatedAt} FROM ${integrations} WHERE ${integrations.id} = ${move.next.id}) IS ${move.next.updatedAt}`
+    : sql`1`;
   return db
     .update(profiles)
     .set({
-      activeIntegrationId: move.next,
-      updatedAt: sql`CASE WHEN ${profileEventsFingerprint(profileId)} = ${move.eventsAsRead}
+      activeIntegrationId: move.next?.id ?? null,
+      updatedAt: sql`CASE WHEN ${profileEventsFingerprint(profileId)} = ${move.eventsAsRead} AND ${nextAsRead}
         THEN ${move.at} ELSE NULL END`,
     })
     .where(

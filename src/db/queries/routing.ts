@@ -1,5 +1,6 @@
 import { and, eq, type Placeholder, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { batchPrepared, prepared } from "../prepared";
 import {
   accounts,
@@ -15,7 +16,8 @@ import { earlierPendingOfSubject, triggerById } from "./triggers";
 
 /**
  * The rows that route an event (src/domain/routing.ts decides with them): its account, profile
- * and override, and the integration that applies with its enabled webhooks for one trigger; read
+ * and override, and the integration that applies with its webhooks for one trigger (enabled or not:
+ * the trigger log says when a disabled one is why nothing fired); read
  * with the thing being routed (a trigger, an event, an attendee) in one round trip.
  */
 
@@ -61,7 +63,6 @@ function routeQueries(db: Database, by: RoutingKeys) {
           eq(webhooks.integrationId, integrationId),
           eq(webhooks.accountId, by.accountId),
           eq(webhooks.trigger, by.trigger),
-          eq(webhooks.enabled, true),
         ),
       )
       .orderBy(webhooks.createdAt)
@@ -139,6 +140,23 @@ export async function eventWithRoute(
   ]);
   const event = found[0];
   return event && { event, ...routeRows(route) };
+}
+
+/**
+ * An event of the account with its route for `trigger` and those of `attendeeIds` that are its
+ * attendees (a manual action on a selection's one read).
+ */
+export async function eventWithRouteAndAttendees(
+  db: Database,
+  values: { accountId: string; eventId: string; trigger: string; attendeeIds: string[] },
+) {
+  const [found, among, ...route] = await batchPrepared(db, [
+    [eventOfAccount(db), values],
+    [attendeesOfEventAmong(db), { ...values, attendeeIds: JSON.stringify(values.attendeeIds) }],
+    ...bound(routeOfEvent(db), values),
+  ]);
+  const event = found[0];
+  return event && { event, attendees: among, ...routeRows(route) };
 }
 
 /**
@@ -300,6 +318,21 @@ const attendeeOfAccount = (db: Database) =>
         and(
           eq(attendees.id, placeholder("attendeeId")),
           eq(attendees.accountId, placeholder("accountId")),
+        ),
+      )
+      .prepare(),
+  );
+
+const attendeesOfEventAmong = (db: Database) =>
+  prepared(db, "attendeesOfEventAmong", () =>
+    db
+      .select()
+      .from(attendees)
+      .where(
+        and(
+          eq(attendees.eventId, placeholder("eventId")),
+          eq(attendees.accountId, placeholder("accountId")),
+          inList(attendees.id, placeholder("attendeeIds")),
         ),
       )
       .prepare(),

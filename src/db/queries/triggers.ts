@@ -1,6 +1,8 @@
 import { and, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
+import { insertRowsOnce } from "../insert-rows";
+import { type PageWindow, pageQueries } from "../page";
 import { prepared } from "../prepared";
 import { triggers } from "../schema";
 
@@ -9,6 +11,11 @@ export type TriggerRow = typeof triggers.$inferSelect;
 /** Statement: the outbox row of a trigger, in the batch of the change that fired it. */
 export function insertTrigger(db: Database, row: TriggerRow) {
   return db.insert(triggers).values(row);
+}
+
+/** Statements: many triggers' outbox rows (a manual action on a selection), several per statement. */
+export function insertTriggers(db: Database, rows: readonly TriggerRow[]) {
+  return insertRowsOnce(db, triggers, rows);
 }
 
 export const triggerById = (db: Database) =>
@@ -49,17 +56,64 @@ export const earlierPendingOfSubject = (db: Database) =>
 /** Earlier pending changes of one subject handled before a trigger (more wait for the sweeper). */
 const EARLIER_LIMIT = 10;
 
-/** Statement: the trigger has been fanned out into deliveries (or matched none). */
-export function markTriggerProcessed(db: Database, id: string, at: string) {
-  return markTriggersProcessed(db, [id], at);
+/** What fan-out made of a trigger: its outcome and how many deliveries it created. */
+export type FannedOut = { id: string; outcome: string; deliveryCount: number };
+
+/**
+ * Statements: these triggers have been fanned out (a consumer batch's), one statement per
+ * outcome and count, so a batch of like triggers is marked by one.
+ */
+export function markTriggersProcessed(db: Database, done: readonly FannedOut[], at: string) {
+  const groups = new Map<string, FannedOut[]>();
+  for (const row of done) {
+    const key = `${row.outcome} ${row.deliveryCount}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()].map((rows) => {
+    const [{ outcome, deliveryCount }] = rows as [FannedOut];
+    return db
+      .update(triggers)
+      .set({ status: "processed", processedAt: at, outcome, deliveryCount })
+      .where(
+        and(
+          inList(
+            triggers.id,
+            rows.map((row) => row.id),
+          ),
+          eq(triggers.status, "pending"),
+        ),
+      );
+  });
 }
 
-/** Statement: these triggers have been fanned out (a consumer batch's, in one statement). */
-export function markTriggersProcessed(db: Database, ids: readonly string[], at: string) {
+export type TriggerFilters = {
+  accountId: string;
+  eventId?: string;
+  subjectUid?: string;
+  trigger?: string;
+  outcome?: string;
+  since?: string;
+};
+
+/** The queries of one page of an account's trigger log, oldest first, with the total. */
+export function triggerPageQueries(db: Database, filters: TriggerFilters, page: PageWindow) {
+  const where = and(
+    eq(triggers.accountId, filters.accountId),
+    filters.eventId ? eq(triggers.eventId, filters.eventId) : undefined,
+    filters.subjectUid ? eq(triggers.entityUid, filters.subjectUid) : undefined,
+    filters.trigger ? eq(triggers.trigger, filters.trigger) : undefined,
+    filters.outcome ? eq(triggers.outcome, filters.outcome) : undefined,
+    filters.since ? gte(triggers.createdAt, filters.since) : undefined,
+  );
+  return pageQueries(db, triggers, where, page);
+}
+
+/** An account's trigger. */
+export function triggerOf(db: Database, accountId: string, id: string) {
   return db
-    .update(triggers)
-    .set({ status: "processed", processedAt: at })
-    .where(and(inList(triggers.id, ids), eq(triggers.status, "pending")));
+    .select()
+    .from(triggers)
+    .where(and(eq(triggers.id, id), eq(triggers.accountId, accountId)));
 }
 
 /**

@@ -156,6 +156,7 @@ export function webhooksOf(
       // Paced and ordered as any new webhook; the organiser changes it on the webhook.
       max_per_second: null,
       ordering: "none",
+      client_certificate: null,
     };
   });
 }

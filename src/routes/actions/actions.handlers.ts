@@ -48,3 +48,40 @@ export const runAttendeeAction: RouteHandler<typeof routes.runAttendeeAction, Ap
   );
   return c.json({ data: serializeDelivery(delivery) }, 202);
 };
+
+export const listEventAttendeeActions: RouteHandler<
+  typeof routes.listEventAttendeeActions,
+  AppEnv
+> = async (c) => {
+  const query = c.req.valid("query");
+  const subject = { kind: "event" as const, uid: c.req.valid("param").uid };
+  const { rows, total } = await actions.listActions(
+    c.var.deps,
+    requireAdmin(c),
+    subject,
+    query,
+    "guest.manual",
+  );
+  return c.json({ data: rows.map(serializeAction), meta: pageMeta(query, total) }, 200);
+};
+
+export const runActionOnAttendees: RouteHandler<
+  typeof routes.runActionOnAttendees,
+  AppEnv
+> = async (c) => {
+  const accountId = requireAdmin(c);
+  const { uid, webhook_id } = c.req.valid("param");
+  const fired = await actions.runActionOnAttendees(
+    c.var.deps,
+    accountId,
+    uid,
+    webhook_id,
+    c.req.valid("json").guest_uids,
+  );
+  const data = fired.map(({ subjectUid, triggerId, delivery }) => ({
+    guest_uid: subjectUid,
+    trigger_id: triggerId,
+    delivery: serializeDelivery(delivery),
+  }));
+  return c.json({ data }, 202);
+};

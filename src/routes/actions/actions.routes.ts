@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../../openapi/components";
 import { AttendeeUidParams } from "../attendees/attendees.schemas";
-import { dataResponse, listResponse, PageQuery } from "../common.schemas";
+import { dataResponse, jsonBody, listResponse, PageQuery } from "../common.schemas";
 import { DELIVERY_EXAMPLE, DeliverySchema } from "../deliveries/deliveries.schemas";
 import { EventUidParams } from "../events/events.schemas";
 import {
@@ -9,6 +9,9 @@ import {
   EventActionParams,
   MANUAL_ACTION_EXAMPLE,
   ManualActionSchema,
+  RUN_ON_ATTENDEE_EXAMPLE,
+  RunOnAttendeeSchema,
+  RunOnAttendeesBody,
 } from "./actions.schemas";
 
 const tags = ["Manual actions"];
@@ -91,5 +94,43 @@ export const runAttendeeAction = createRoute({
       queued("guest.manual", DELIVERY_EXAMPLE.entity_uid),
     ),
     ...errorResponses(404, 413),
+  },
+});
+
+export const listEventAttendeeActions = createRoute({
+  method: "get",
+  path: "/events/{uid}/attendee-actions",
+  operationId: "listEventAttendeeActions",
+  tags,
+  summary: "Manual actions available on an event's attendees",
+  description: `${listDescription("guest.manual")} What a selection of the event's attendees can run.`,
+  request: { params: EventUidParams, query: PageQuery },
+  responses: {
+    200: listResponse(ManualActionSchema, "One page of actions.", MANUAL_ACTION_EXAMPLE),
+    ...errorResponses(404),
+  },
+});
+
+export const runActionOnAttendees = createRoute({
+  method: "post",
+  path: "/events/{uid}/attendee-actions/{webhook_id}",
+  operationId: "runActionOnAttendees",
+  tags,
+  summary: "Run a manual action on a selection of attendees",
+  description:
+    "Fires the `guest.manual` webhook once for each attendee named in `guest_uids` (up to 500, all of this event): one trigger and one delivery each, recorded together and queued at once. 404 when the webhook is not a manual action that applies to the event; 422 naming `guest_uids.N` when a uid is not an attendee of the event (nothing runs then).",
+  request: { params: EventActionParams, body: jsonBody(RunOnAttendeesBody) },
+  responses: {
+    202: dataResponse(
+      RunOnAttendeeSchema.array(),
+      "What ran, in the order given: each attendee's trigger and queued delivery.",
+      [
+        {
+          ...RUN_ON_ATTENDEE_EXAMPLE,
+          delivery: queued("guest.manual", DELIVERY_EXAMPLE.entity_uid),
+        },
+      ],
+    ),
+    ...errorResponses(404, 413, 422),
   },
 });

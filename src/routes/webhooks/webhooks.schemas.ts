@@ -148,6 +148,11 @@ const fields = {
       description: `At most this many requests a second to this webhook (1 to ${MAX_PER_SECOND_LIMIT}); \`null\`: no rate, only the ${DEFAULT_CONCURRENCY} requests in flight at once every webhook gets. Deliveries over the rate wait their turn; none is dropped.`,
       example: 5,
     }),
+  client_certificate: z.string().max(64).nullable().openapi({
+    description:
+      "Two-way TLS: the name of a client certificate binding of the deployment (an `[[mtls_certificates]]` entry of `wrangler.toml` whose `binding` starts with `MTLS_`); every request to this webhook presents that certificate. A name the deployment does not have is a 422 naming `client_certificate`. null: no client certificate.",
+    example: "MTLS_CRM_CLIENT",
+  }),
   ordering: z.enum(WEBHOOK_ORDERINGS).openapi({
     description:
       '`"none"` (default, the fastest): deliveries go out as they come. `"per_subject"`: a change to an attendee or event is sent only once every earlier change to the same one has been delivered or has failed for good.',
@@ -165,6 +170,7 @@ const example = {
   enabled: true,
   max_per_second: 5,
   ordering: "none",
+  client_certificate: null,
   secret_url: false,
   payload_template: { properties: { email: "{{email}}", firstname: "{{firstname}}" } },
   body_encoding: "json",
@@ -181,6 +187,9 @@ export const CreateWebhookBody = withDefaults(
     enabled: fields.enabled.optional().openapi({ description: "Default true." }),
     max_per_second: fields.max_per_second.optional().openapi({ description: "Default null." }),
     ordering: fields.ordering.optional().openapi({ description: 'Default "none".' }),
+    client_certificate: fields.client_certificate
+      .optional()
+      .openapi({ description: "Default null." }),
     secret_url: fields.secret_url.optional(),
     payload_template: fields.payload_template.optional(),
     body_encoding: fields.body_encoding.optional(),
@@ -192,13 +201,14 @@ export const CreateWebhookBody = withDefaults(
     enabled: true,
     max_per_second: null,
     ordering: "none",
+    client_certificate: null,
     secret_url: false,
     payload_template: null,
     body_encoding: "json",
   },
 ).openapi("CreateWebhook", {
   description:
-    "`name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered, a public URL, no payload template, a JSON body).",
+    "`name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered, no client certificate, a public URL, no payload template, a JSON body).",
   example,
 }) satisfies z.ZodType<WebhookInput>;
 
@@ -213,6 +223,7 @@ export const UpdateWebhookBody = z
     enabled: fields.enabled.optional(),
     max_per_second: fields.max_per_second.optional(),
     ordering: fields.ordering.optional(),
+    client_certificate: fields.client_certificate.optional(),
     secret_url: fields.secret_url.optional(),
     payload_template: fields.payload_template.optional(),
     body_encoding: fields.body_encoding.optional(),
@@ -269,6 +280,7 @@ export const WebhookSchema = z
       description:
         'Read-only: why it is paused or probing. `"failing"`: 5 failed attempts in a row (no answer, timeout, 5xx, 408, 429). `"retry_after"`: the receiver answered 429 or 503 with `retry-after`, and the whole webhook waits that long.',
     }),
+    client_certificate: fields.client_certificate,
     secret_prefix: z.string(),
     created_at: Timestamp,
     updated_at: Timestamp,
