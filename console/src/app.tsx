@@ -19,6 +19,7 @@ import { Integrations } from "./screens/integrations";
 import { Profile, ProfileMapping } from "./screens/profile";
 import { Profiles } from "./screens/profiles";
 import { SignIn } from "./screens/sign-in";
+import { Triggers } from "./screens/triggers";
 import { Webhook, WebhookNew } from "./screens/webhook";
 import { Webhooks } from "./screens/webhooks";
 import { Screen } from "./ui/screen";
@@ -56,6 +57,7 @@ const NAV = [
   { href: "/console/profiles", label: "Profiles & events" },
   { href: "/console/integrations", label: "Integrations" },
   { href: "/console/account/mapping", label: "Account mapping" },
+  { href: "/console/triggers", label: "Trigger log" },
 ];
 
 function Shell() {
@@ -114,6 +116,7 @@ function Shell() {
             <Route path="/console/integrations/:id/deliveries" component={Deliveries} />
             <Route path="/console/deliveries/:id" component={Delivery} />
             <Route path="/console/account/mapping" component={AccountMapping} />
+            <Route path="/console/triggers" component={Triggers} />
             <Route default component={NotFound} />
           </Router>
         </ScreenBoundary>

@@ -35,6 +35,17 @@ export const WEBHOOK_METHODS = every<Schemas["Webhook"]["method"]>()([
 
 export const WEBHOOK_ORDERINGS = every<Schemas["Webhook"]["ordering"]>()(["none", "per_subject"]);
 
+export const TRIGGER_OUTCOMES = every<NonNullable<Schemas["Trigger"]["outcome"]>>()([
+  "fired",
+  "no_active_integration",
+  "integration_webhooks_disabled",
+  "event_webhooks_disabled",
+  "payment_not_enabled",
+  "no_webhook_for_trigger",
+  "event_not_in_event_uids",
+  "webhook_disabled",
+]);
+
 export const EVENT_STATUSES = every<Schemas["Event"]["status"]>()([
   "NotReady",
   "OffLine",

@@ -121,3 +121,13 @@ export function useWhileVisible(tick: () => Promise<number | undefined>, ms: num
   }, [ms]);
   return useCallback(() => nowRef.current(), []);
 }
+
+/** A screen's URL with its state in the query string (empty values left out), for `route`. */
+export function withQuery(path: string, values: Record<string, string | number | undefined>) {
+  const query = new URLSearchParams(
+    Object.entries(values)
+      .filter(([, v]) => v !== undefined && v !== "")
+      .map(([k, v]) => [k, String(v)]),
+  );
+  return query.size ? `${path}?${query}` : path;
+}

@@ -144,20 +144,22 @@ describe("/console's screens in Chromium", () => {
     await page.reload();
     await expect.poll(names).toEqual(["Bea", "Bob"]);
     await page.getByLabel("Select every attendee on this page").check();
-    // Bob's request cannot reach Weft: Bea's is sent, Bob's is offered again with a Retry.
-    const bob = `**/v1/attendees/${attendees[2]}/actions/**`;
-    await page.route(bob, (route) => route.abort("internetdisconnected"));
+    // One request for the whole selection; the first cannot reach Weft, and its Retry sends both.
+    const bulk = `**/v1/events/${ids.event}/attendee-actions/**`;
+    let calls = 0;
+    await page.route(bulk, (route) =>
+      calls++ === 0 ? route.abort("internetdisconnected") : route.continue(),
+    );
     await page.getByRole("button", { name: "Print badge (2 selected)" }).click();
-    await page.getByText("1 of 2 not sent.").waitFor();
-    await page.getByText(/Sent “Print badge”: delivery dlv_\w+\./).waitFor();
-    await page.unroute(bob);
+    await page.getByText("“Print badge” not sent: nothing ran.").waitFor();
     expect(
       world.recorded.problems.filter((line) => !/ERR_INTERNET_DISCONNECTED/.test(line)),
     ).toEqual([]);
     world.recorded.problems.length = 0;
     await page.getByRole("button", { name: "Retry" }).click();
-    await page.getByText(/Sent “Print badge”: delivery dlv_\w+\./).waitFor();
-    expect(await page.getByText("not sent.").count()).toBe(0);
+    await page.getByText(/Sent “Print badge”: delivery dlv_\w+, delivery dlv_\w+\./).waitFor();
+    expect(calls).toBe(2);
+    await page.unroute(bulk);
     const sent = await received(channel, 2);
     expect(sent.map((request) => JSON.parse(request.body).email).sort()).toEqual([
       "bea@example.org",
@@ -422,5 +424,31 @@ describe("/console's screens in Chromium", () => {
       .toBe(2);
     await checkScreen();
     expect(originsOf(world.recorded.requests)).toEqual([world.weft.baseUrl]);
+  });
+  it("shows an event's trigger log: what each change sent, or why nothing", async () => {
+    await go(`/events/${ids.event}`, "Forum");
+    await page.getByRole("link", { name: "What its changes sent, or why not" }).click();
+    await page.getByRole("heading", { name: "Trigger log", level: 1 }).waitFor();
+    const filters = form(page, "Filter triggers");
+    await expect.poll(() => filters.getByLabel("Event").inputValue()).toBe(ids.event);
+    const rows = page.getByRole("region", { name: "Triggers, newest first" }).locator("tbody tr");
+    const cells = (column: number) => rows.locator(`td:nth-child(${column})`).allTextContents();
+    // The three registrations: Badges has no guest.create webhook.
+    await filters.getByLabel("Trigger").selectOption("guest.create");
+    await filters.getByLabel("Outcome").selectOption("no_webhook_for_trigger");
+    await expect
+      .poll(() => cells(5))
+      .toEqual(
+        Array(3).fill("nothing sent: no webhook of the integration listens to this trigger"),
+      );
+    await shot(page, "triggers");
+    const url = new URL(page.url());
+    expect([...url.searchParams.keys()].sort()).toEqual(["event_uid", "outcome", "type"]);
+    // The selection's action: one trigger and one delivery per attendee.
+    await filters.getByLabel("Trigger").selectOption("guest.manual");
+    await filters.getByLabel("Outcome").selectOption("fired");
+    await expect.poll(() => cells(5)).toEqual(["sent: 1 delivery", "sent: 1 delivery"]);
+    expect((await cells(3)).sort()).toEqual([attendees[1], attendees[2]].sort());
+    await checkScreen();
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { ApiProblem, api, type Problem, problemOf, type Schemas, send } from "../api";
 import { optionsOf, TRIGGERS } from "../contract";
-import { useWhileVisible } from "../hooks";
+import { useWhileVisible, withQuery } from "../hooks";
 import { Badge, isoFromLocal, localInput, TableBox, Time } from "../ui/bits";
 import { SelectField, TextField } from "../ui/form";
 import { Loading, ProblemNotice } from "../ui/notice";
@@ -144,12 +144,7 @@ export function Deliveries() {
     }
   }, POLL_MS);
 
-  const setFilter = (change: Filters) => {
-    const next = new URLSearchParams(
-      Object.entries({ ...filters, ...change }).filter(([, v]) => v) as [string, string][],
-    );
-    route(`${path}${next.size ? `?${next}` : ""}`);
-  };
+  const setFilter = (change: Filters) => route(withQuery(path, { ...filters, ...change }));
   const sorted = [...(rows?.values() ?? [])].sort(
     (a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id),
   );

@@ -2,8 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, type Problem, type Schemas, send } from "../api";
 import { EVENT_STATUSES, optionsOf, REGISTRATION_STATUSES } from "../contract";
-import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
-import { ManualActions, SelectionActions, useActions } from "../ui/actions";
+import { useIdempotencyKey, useLoad, useSubmit, withQuery } from "../hooks";
+import { ManualActions, SelectionActions } from "../ui/actions";
 import { AttendeeFields, type FieldValues, filledValues, formPaths } from "../ui/attendee-fields";
 import { isoFromLocal, localInput, Pager, TableBox, Time } from "../ui/bits";
 import { type FieldRow, FieldsEditor, fromRows, rowPaths, toRows } from "../ui/fields-editor";
@@ -82,6 +82,10 @@ export function Event() {
         <dt>UID</dt>
         <dd>
           <code>{uid}</code>
+        </dd>
+        <dt>Triggers</dt>
+        <dd>
+          <a href={`/console/triggers?event_uid=${uid}`}>What its changes sent, or why not</a>
         </dd>
       </dl>
       <Section
@@ -163,14 +167,8 @@ function EventAttendees({ event, refresh }: { event: EventData; refresh: number 
   const sort = query.sort === "created_at" ? "created_at" : "-created_at";
   const [search, setSearch] = useState(q);
   useEffect(() => setSearch(q), [q]);
-  const go = (change: Record<string, string | number | undefined>) => {
-    const next = new URLSearchParams(
-      Object.entries({ q, sort, page, ...change })
-        .filter(([, v]) => v !== undefined && v !== "")
-        .map(([k, v]) => [k, String(v)]),
-    );
-    route(`${path}?${next}`);
-  };
+  const go = (change: Record<string, string | number | undefined>) =>
+    route(withQuery(path, { q, sort, page, ...change }));
   const attendees = useLoad(
     () =>
       send(
@@ -191,7 +189,6 @@ function EventAttendees({ event, refresh }: { event: EventData; refresh: number 
   const rows = (attendees.data?.data ?? []) as Schemas["Attendee"][];
   const [selected, setSelected] = useState<string[]>([]);
   useEffect(() => setSelected([]), [event.uid, page, q, sort]);
-  const actions = useActions("attendee", rows[0]?.uid);
   const allSelected = rows.length > 0 && rows.every((a) => selected.includes(a.uid));
   return (
     <Section title="Attendees" id="attendees">
@@ -296,9 +293,7 @@ function EventAttendees({ event, refresh }: { event: EventData; refresh: number 
             label="Attendee pages"
             onPage={(p) => go({ page: p })}
           />
-          {(actions.data?.length ?? 0) > 0 && (
-            <SelectionActions actions={actions.data ?? []} selected={selected} />
-          )}
+          <SelectionActions eventUid={event.uid} selected={selected} />
         </>
       )}
     </Section>

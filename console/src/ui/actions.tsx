@@ -1,13 +1,12 @@
 import { useState } from "preact/hooks";
 import { api, type Problem, problemOf, type Schemas, send } from "../api";
 import { useLoad } from "../hooks";
-import { Progress } from "./bits";
 import { Done, ProblemNotice } from "./notice";
 
 type Delivery = Schemas["Delivery"];
 
 /** The manual webhooks that apply to an event or an attendee (`*.manual`), labelled by name. */
-export function useActions(subject: "event" | "attendee", uid: string | undefined) {
+function useActions(subject: "event" | "attendee", uid: string | undefined) {
   return useLoad(async () => {
     if (!uid) return [];
     const params = { path: { uid }, query: { page_size: 200 } };
@@ -101,79 +100,101 @@ export function ManualActions({ subject, uid }: { subject: "event" | "attendee";
   );
 }
 
+/** The `guest.manual` webhooks that apply to an event's attendees: what a selection can run. */
+function useSelectionActions(eventUid: string) {
+  return useLoad(async () => {
+    const { data } = await send(
+      api().GET("/v1/events/{uid}/attendee-actions", {
+        params: { path: { uid: eventUid }, query: { page_size: 200 } },
+      }),
+    );
+    return data;
+  }, [eventUid]);
+}
+
 /**
- * The same buttons for a selection of attendees: the action runs for each, with progress, and
- * reports what was sent and what failed.
+ * The same buttons for a selection of an event's attendees: one request runs the action for all
+ * of them (all or none: a uid that is not the event's is a 422 naming it, and nothing runs).
  */
 export function SelectionActions({
-  actions,
+  eventUid,
   selected,
   onDone,
 }: {
-  actions: readonly Schemas["ManualAction"][];
+  eventUid: string;
   selected: readonly string[];
   onDone?: () => void;
 }) {
-  const [progress, setProgress] = useState<{ name: string; done: number; total: number }>();
-  const [result, setResult] = useState<{
+  const actions = useSelectionActions(eventUid);
+  const [pending, setPending] = useState<{ name: string; count: number }>();
+  const [sent, setSent] = useState<{ name: string; deliveries: Delivery[] }>();
+  const [failed, setFailed] = useState<{
     action: Schemas["ManualAction"];
-    sent: Delivery[];
-    failed: { uid: string; problem: Problem }[];
+    uids: readonly string[];
+    problem: Problem;
   }>();
-  /** Runs the action for each of `uids` (the selection, or the ones a Retry sends again). */
   const press = async (action: Schemas["ManualAction"], uids: readonly string[] = selected) => {
-    setResult(undefined);
-    const sent: Delivery[] = [];
-    const failed: { uid: string; problem: Problem }[] = [];
-    for (const [index, uid] of uids.entries()) {
-      setProgress({ name: action.name, done: index, total: uids.length });
-      try {
-        sent.push((await run("attendee", uid, action.webhook_id)).data);
-      } catch (error) {
-        failed.push({ uid, problem: problemOf(error) });
-      }
+    setSent(undefined);
+    setFailed(undefined);
+    setPending({ name: action.name, count: uids.length });
+    try {
+      const { data } = await send(
+        api().POST("/v1/events/{uid}/attendee-actions/{webhook_id}", {
+          params: { path: { uid: eventUid, webhook_id: action.webhook_id } },
+          body: { guest_uids: [...uids] },
+        }),
+      );
+      setSent({ name: action.name, deliveries: data.map((run) => run.delivery) });
+      onDone?.();
+    } catch (error) {
+      setFailed({ action, uids, problem: problemOf(error) });
+    } finally {
+      setPending(undefined);
     }
-    setProgress(undefined);
-    setResult({ action, sent, failed });
-    onDone?.();
   };
+  if (actions.problem) return <ProblemNotice problem={actions.problem} onRetry={actions.reload} />;
+  if (!actions.data?.length) return null;
   return (
     <div class="selection-actions">
       <p class="muted small">On the selected attendees:</p>
       <div class="button-row">
-        {actions.map((action) => (
+        {actions.data.map((action) => (
           <button
             type="button"
             key={action.webhook_id}
-            disabled={selected.length === 0 || progress !== undefined}
+            disabled={selected.length === 0 || pending !== undefined}
+            aria-busy={pending?.name === action.name ? "true" : undefined}
             onClick={() => press(action)}
           >
             {action.name} ({selected.length} selected)
           </button>
         ))}
       </div>
-      {progress && (
-        <Progress
-          label={`Sending “${progress.name}”`}
-          done={progress.done}
-          total={progress.total}
-        />
-      )}
-      {result && result.sent.length > 0 && (
-        <Sent name={result.action.name} deliveries={result.sent} />
-      )}
-      {result?.failed[0] && (
+      <div aria-live="polite">
+        {pending && (
+          <p class="muted">
+            Sending “{pending.name}” to {pending.count}{" "}
+            {pending.count === 1 ? "attendee" : "attendees"}…
+          </p>
+        )}
+        {sent && <Sent name={sent.name} deliveries={sent.deliveries} />}
+      </div>
+      {failed && (
         <ProblemNotice
-          problem={result.failed[0].problem}
-          title={`${result.failed.length} of ${result.failed.length + result.sent.length} not sent.`}
-          onRetry={() =>
-            press(
-              result.action,
-              result.failed.map((f) => f.uid),
-            )
-          }
+          problem={{ ...failed.problem, message: withAttendees(failed.problem, failed.uids) }}
+          title={`“${failed.action.name}” not sent: nothing ran.`}
+          onRetry={() => press(failed.action, failed.uids)}
         />
       )}
     </div>
   );
+}
+
+/** The API's message, and each `guest_uids.N` it names as the attendee's uid. */
+function withAttendees(problem: Problem, uids: readonly string[]) {
+  const named = problem.details.flatMap((detail) => {
+    const index = /^guest_uids\.(\d+)$/.exec(detail.path)?.[1];
+    return index === undefined ? [] : [`${uids[Number(index)] ?? detail.path}: ${detail.message}`];
+  });
+  return [problem.message, ...named].join(" ");
 }

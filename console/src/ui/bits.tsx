@@ -166,18 +166,6 @@ export function Badge({ tone, children }: { tone: string; children: ComponentChi
   return <span class={`badge badge-${tone}`}>{children}</span>;
 }
 
-/** Progress of an operation over several items (a selection's actions, a recovery). */
-export function Progress({ done, total, label }: { done: number; total: number; label: string }) {
-  return (
-    <output class="progress">
-      <label>
-        {label}: {done} of {total}
-        <progress max={total} value={done} />
-      </label>
-    </output>
-  );
-}
-
 /** An RFC 3339 time as a `datetime-local` value, in the browser's time zone. */
 export function localInput(iso: string | null | undefined): string {
   if (!iso) return "";
