@@ -297,7 +297,7 @@ describe("/console's screens in Chromium", () => {
     await checkScreen();
   });
 
-  it("shows a webhook paused (until when, why) or disabled (why), and edits its rate and order", async () => {
+  it("shows a webhook paused (until when, why: asked to wait, or failing) or disabled (why), and edits its rate and order", async () => {
     // Its own integration and profile, so the delivery log's test counts only its own rows.
     const receiver = inject("receiverUrl");
     const script = (name: string, steps: unknown) =>
@@ -307,6 +307,7 @@ describe("/console's screens in Chromium", () => {
       });
     await script("busy", [{ status: 503, headers: { "retry-after": "600" } }]);
     await script("gone", [{ status: 410 }]);
+    await script("down", [{ status: 500 }]);
     const { api } = world;
     const profile = await api("POST", "/v1/profiles", { name: "CRM brand" });
     const integration = await api("POST", "/v1/integrations", {
@@ -323,6 +324,11 @@ describe("/console's screens in Chromium", () => {
       trigger: "guest.create",
       url: `${receiver}/hooks/${channel}-gone`,
     });
+    await api("POST", `/v1/integrations/${integration.id}/webhooks`, {
+      name: "Down CRM",
+      trigger: "guest.create",
+      url: `${receiver}/hooks/${channel}-down`,
+    });
     await api("PUT", `/v1/profiles/${profile.uid}/integration`, { integration_id: integration.id });
     const event = await api("POST", "/v1/events", {
       profile_uid: profile.uid,
@@ -330,34 +336,46 @@ describe("/console's screens in Chromium", () => {
       start_date: "2026-09-01T08:00:00Z",
       end_date: "2026-09-01T18:00:00Z",
     });
-    await api("POST", "/v1/attendees", {
-      event_uid: event.uid,
-      fields: { email: "di@example.com" },
-    });
+    // Five registrations: five failures in a row pause "Down CRM".
+    for (const name of ["di", "ed", "flo", "gus", "hal"]) {
+      await api("POST", "/v1/attendees", {
+        event_uid: event.uid,
+        fields: { email: `${name}@example.com` },
+      });
+    }
     const webhooks = () =>
       api<{ name: string; state: string; enabled: boolean }[]>(
         "GET",
         `/v1/integrations/${integration.id}/webhooks`,
       );
     await expect
-      .poll(async () => (await webhooks()).map((w) => [w.name, w.state, w.enabled]), {
-        timeout: 15_000,
-      })
+      // Down CRM's first pause is 30 s: on a slow machine it may be probing already.
+      .poll(
+        async () =>
+          (await webhooks()).map((w) => [w.name, w.state.replace("probing", "paused"), w.enabled]),
+        {
+          timeout: 15_000,
+        },
+      )
       .toEqual([
         ["Busy CRM", "paused", true],
         ["Old CRM", "active", false],
+        ["Down CRM", "paused", true],
       ]);
 
     await go(`/integrations/${integration.id}/webhooks`, "CRM: Webhooks");
     const states = page
       .getByRole("region", { name: "Webhooks on guest.create" })
       .locator("tbody tr td:nth-child(3)");
-    await expect.poll(() => states.count()).toBe(2);
-    const [paused, gone] = await states.allTextContents();
+    await expect.poll(() => states.count()).toBe(3);
+    const [paused, gone, down] = await states.allTextContents();
     expect(paused).toMatch(
       /^paused until .+: the receiver asked to wait \(429 or 503 with retry-after\)$/,
     );
     expect(gone).toBe("disabled: the receiver answered 410 Gone");
+    expect(down).toMatch(
+      /^failing, (paused until .+: 5 attempts in a row failed|probing \(5 attempts in a row failed\): one request at a time until one succeeds)$/,
+    );
 
     await page.getByRole("link", { name: "Busy CRM" }).click();
     await page.getByRole("heading", { name: "CRM: Webhook “Busy CRM”" }).waitFor();

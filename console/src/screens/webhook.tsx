@@ -24,8 +24,8 @@ const PAUSED_BECAUSE: Record<NonNullable<WebhookData["state_reason"]>, string> =
 };
 
 /**
- * The webhook's state in words: disabled and why; paused until when and why (its deliveries
- * wait, none is lost); probing after a pause; failing; or active.
+ * The webhook's state in words: disabled and why; paused until when and why (failing, or its
+ * receiver asked to wait; its deliveries wait, none is lost); probing after a pause; or active.
  */
 export function WebhookState({ webhook }: { webhook: WebhookData }) {
   if (!webhook.enabled) {
