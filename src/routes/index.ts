@@ -8,6 +8,7 @@ import { eventOverridesRouter } from "./event-overrides";
 import { eventsRouter } from "./events";
 import { integrationTemplatesRouter } from "./integration-templates";
 import { integrationsRouter } from "./integrations";
+import { mappingPreviewRouter } from "./mapping-preview";
 import { profilesRouter } from "./profiles";
 import { triggersRouter } from "./triggers";
 import { webhookTestRouter } from "./webhook-test";
@@ -21,6 +22,7 @@ export const v1Routes = [
   attendeesRouter,
   integrationsRouter,
   integrationTemplatesRouter,
+  mappingPreviewRouter,
   webhooksRouter,
   activationRouter,
   eventOverridesRouter,
