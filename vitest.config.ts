@@ -64,7 +64,7 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**"],
             setupFiles: ["./test/setup.ts"],
-            // The pool does not run wrangler.toml's [build]: copy the docs assets the same way.
+            // The pool does not run wrangler.toml's [build]: build the docs and console assets the same way.
             globalSetup: ["./scripts/build-assets.mjs", "./test/receiver/global-setup.ts"],
           },
         },
@@ -73,7 +73,8 @@ export default defineConfig(async () => {
             name: "e2e",
             environment: "node",
             include: ["test/e2e/**/*.test.ts"],
-            globalSetup: ["./test/receiver/global-setup.ts"],
+            // Built once before the servers start (each `npm start` finds it current).
+            globalSetup: ["./scripts/build-assets.mjs", "./test/receiver/global-setup.ts"],
             testTimeout: 60_000,
             hookTimeout: 60_000,
           },

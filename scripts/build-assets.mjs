@@ -1,12 +1,14 @@
 // Copies the reference UI that /docs uses (swagger-ui-dist, pinned in package.json) into
-// public/docs-assets/swagger/, which the Worker serves as static assets: no CDN, nothing from
-// another origin. Run by `[build]` in wrangler.toml (wrangler dev, deploy, types) and as a vitest
-// globalSetup (the Workers test pool does not run `[build]`). Several servers may start at once
-// (the e2e tests): a file that is already current is left alone, a new one appears by rename.
+// public/docs-assets/swagger/, and builds the console into public/console/ (build-console.mjs),
+// which the Worker serves as static assets: no CDN, nothing from another origin. Run by `[build]`
+// in wrangler.toml (wrangler dev, deploy, types) and as a vitest globalSetup (the Workers test pool
+// does not run `[build]`). Several servers may start at once (the e2e tests): a file that is
+// already current is left alone, a new one appears by rename.
 import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildConsole } from "./build-console.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(ROOT, "public/docs-assets/swagger");
@@ -47,11 +49,13 @@ function isCurrent(from, to) {
 }
 
 /** vitest globalSetup. */
-export default function setup() {
+export default async function setup() {
   buildAssets();
+  await buildConsole();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const written = buildAssets();
   if (written.length > 0) console.log(`docs assets: wrote ${written.join(", ")}`);
+  if (await buildConsole()) console.log("console: built public/console/");
 }

@@ -49,6 +49,7 @@ const hello = setTimeout(() => {
   console.log(`
 Weft is running on ${base}
   API docs:      ${base}/docs   (OpenAPI document: ${base}/openapi.json)
+  Console:       ${base}/console   (sign in with an admin key)
   First account: curl -X POST ${base}/v1/accounts \\
                    -H 'authorization: Bearer ${token}' \\
                    -H 'content-type: application/json' -d '{"name":"My events"}'

@@ -1,6 +1,7 @@
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { authenticate } from "./auth/middleware";
+import { consoleAsset, consolePage } from "./console-page";
 import { DatabaseUnavailable } from "./db/unavailable";
 import { docsAsset, docsPage } from "./docs-page";
 import { ApiError, errorBody } from "./errors";
@@ -15,7 +16,7 @@ import { createRouter } from "./routes/router";
 /** How long a client waits before retrying when the database did not answer. */
 const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
 
-/** The whole HTTP API: middleware, every /v1 route, errors, and the OpenAPI document and docs. */
+/** The whole HTTP API: middleware, every /v1 route, errors, the OpenAPI document, docs and console. */
 export function createApp() {
   const app = createRouter();
 
@@ -36,6 +37,10 @@ export function createApp() {
   });
   app.get("/docs", docsPage);
   app.get("/docs-assets/*", docsAsset);
+  app.get("/console/assets/*", consoleAsset);
+  app.get("/console/favicon.svg", consoleAsset);
+  app.get("/console", consolePage);
+  app.get("/console/*", consolePage);
 
   app.notFound((c) => {
     const error = new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`);

@@ -8,6 +8,7 @@ import { eventOverridesRouter } from "./event-overrides";
 import { eventsRouter } from "./events";
 import { integrationTemplatesRouter } from "./integration-templates";
 import { integrationsRouter } from "./integrations";
+import { mappingPreviewRouter } from "./mapping-preview";
 import { operationalWebhooksRouter } from "./operational-webhooks";
 import { profilesRouter } from "./profiles";
 import { triggersRouter } from "./triggers";
@@ -22,6 +23,7 @@ export const v1Routes = [
   attendeesRouter,
   integrationsRouter,
   integrationTemplatesRouter,
+  mappingPreviewRouter,
   webhooksRouter,
   activationRouter,
   eventOverridesRouter,

@@ -151,11 +151,22 @@ export async function getReadableAttendee(deps: Deps, scope: AccessScope, uid: s
   return found;
 }
 
+/** The filters and order of GET /v1/attendees beyond paging. */
+export type AttendeeListFilters = {
+  event_uid?: string;
+  guest_uid?: string;
+  registration_status?: string;
+  /** Text the first name, last name or e-mail contains. */
+  q?: string;
+  /** `created_at` oldest first (the default), `-created_at` newest first. */
+  sort?: "created_at" | "-created_at";
+};
+
 /** One page of attendees the scope may read, each with its event (to serialize it). */
 export async function listReadableAttendees(
   deps: Deps,
   scope: AccessScope,
-  query: Pagination & { event_uid?: string; guest_uid?: string; registration_status?: string },
+  query: Pagination & AttendeeListFilters,
 ) {
   const { rows, total, events, routing } = await listAttendees(
     deps.db,
@@ -166,8 +177,9 @@ export async function listReadableAttendees(
       uid: query.guest_uid,
       registrationStatus: query.registration_status,
       updatedSince: query.updated_since ? toStoredTime(query.updated_since) : undefined,
+      search: query.q,
     },
-    pageWindow(query),
+    { ...pageWindow(query), order: query.sort === "-created_at" ? "newest" : "oldest" },
     scope.integrationId !== null,
   );
   const eventsById = new Map(events.map((event) => [event.id, event]));

@@ -1,25 +1,22 @@
-import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, originsOf, type Recorded, recordedContext } from "./chromium";
 import { E2E_BOOTSTRAP_TOKEN, type RunningWeft, startWeft } from "./weft-server";
 
-// /docs in a real Chromium (Debian's `chromium`, which .ci/run installs; playwright-core drives
-// it and downloads nothing), as a new user opens it from `npm start` on a port other than 8787.
-
-const CHROMIUM = "/usr/bin/chromium";
+// /docs in a real Chromium (test/e2e/chromium.ts), as a new user opens it from `npm start` on a
+// port other than 8787.
 
 describe("/docs in Chromium", () => {
   let weft: RunningWeft;
   let browser: Browser;
   let page: Page;
-  const requests: Array<{ method: string; url: string; idempotencyKey?: string }> = [];
-  const problems: string[] = [];
+  let requests: Recorded["requests"];
+  let problems: string[];
   let operationIds: Array<[string, string]>;
   /** The document's `webhooks` entries (each trigger, each operational notification). */
   let webhookCount: number;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
     weft = await startWeft();
     const doc = (await (await fetch(`${weft.baseUrl}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { tags: string[]; operationId: string }>>;
@@ -32,41 +29,10 @@ describe("/docs in Chromium", () => {
         operation.operationId,
       ]),
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    const context = await browser.newContext();
-    context.on("request", (request) =>
-      requests.push({
-        method: request.method(),
-        url: request.url(),
-        idempotencyKey: request.headers()["idempotency-key"],
-      }),
-    );
-    await context.exposeFunction("reportCspViolation", (what: string) =>
-      problems.push(`CSP: ${what}`),
-    );
-    // Runs in the page (a string: this file is compiled without the DOM's types).
-    await context.addInitScript({
-      content: `document.addEventListener("securitypolicyviolation", (event) =>
-        window.reportCspViolation(event.violatedDirective + " " + event.blockedURI));`,
-    });
-    page = await context.newPage();
-    page.on("console", (message) => {
-      if (["error", "warning"].includes(message.type())) {
-        problems.push(`console ${message.type()}: ${message.text()}`);
-      }
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    browser = await launchChromium();
+    const recorded = await recordedContext(browser);
+    ({ requests, problems } = recorded);
+    page = recorded.watch(await recorded.context.newPage());
     await page.goto(`${weft.baseUrl}/docs`);
     await page.locator(".opblock").first().waitFor();
   });
@@ -86,8 +52,7 @@ describe("/docs in Chromium", () => {
     expect(webhookCount).toBe(11);
     expect(await page.locator(".opblock").count()).toBe(operationIds.length + webhookCount);
     await expect.poll(() => page.locator(".info .title").textContent()).toContain("Weft API");
-    const origins = new Set(requests.map((request) => new URL(request.url).origin));
-    expect([...origins]).toEqual([weft.baseUrl]);
+    expect(originsOf(requests)).toEqual([weft.baseUrl]);
     expect(requests.map((request) => new URL(request.url).pathname)).toEqual(
       expect.arrayContaining([
         "/docs",
@@ -118,6 +83,8 @@ describe("/docs in Chromium", () => {
       "event_uid=",
       "guest_uid=",
       "registration_status=",
+      "q=",
+      "sort=",
       "fields=",
       "ignore_fields_mapping=",
       "x-d1-bookmark=",
@@ -155,11 +122,11 @@ describe("/docs in Chromium", () => {
     expect(creates).toHaveLength(2);
     for (const request of creates) {
       expect(request.url).toBe(`${weft.baseUrl}/v1/accounts`);
-      expect(request.idempotencyKey).toMatch(
+      expect(request.headers["idempotency-key"]).toMatch(
         /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
       );
     }
-    expect(creates[0].idempotencyKey).not.toBe(creates[1].idempotencyKey);
+    expect(creates[0].headers["idempotency-key"]).not.toBe(creates[1].headers["idempotency-key"]);
     expect(problems).toEqual([]);
   });
 });

@@ -26,6 +26,9 @@ export type RunningWeft = { baseUrl: string; output: () => string; stop: () => P
  */
 export async function startWeft(vars: Record<string, string> = {}): Promise<RunningWeft> {
   const port = await freePort();
+  // wrangler dev's debugger port defaults to 9229: servers of parallel test files (or another
+  // checkout's) would fight over it.
+  const inspectorPort = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), "weft-e2e-"));
   const allVars = {
     BOOTSTRAP_TOKEN: E2E_BOOTSTRAP_TOKEN,
@@ -38,7 +41,16 @@ export async function startWeft(vars: Record<string, string> = {}): Promise<Runn
   let output = "";
   const child: ChildProcess = spawn(
     "node",
-    ["scripts/start.mjs", "--port", String(port), "--persist-to", stateDir, ...varArgs],
+    [
+      "scripts/start.mjs",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      stateDir,
+      ...varArgs,
+    ],
     { env: { ...process.env, WRANGLER_LOG: "info" }, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout?.on("data", (chunk) => {

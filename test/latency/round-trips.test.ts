@@ -475,6 +475,13 @@ const CASES: Record<string, Case> = {
       status: 200,
     };
   },
+  "POST /v1/integrations/{id}/mapping-preview": async (w) => ({
+    ...body(w),
+    method: "POST",
+    path: `/v1/integrations/${w.integration.id}/mapping-preview`,
+    body: { attendee_uid: w.attendee.uid, field_mapping: { event: [] } },
+    status: 200,
+  }),
   "POST /v1/integrations/{id}/webhooks/{webhook_id}/preview": async (w) => ({
     ...body(w),
     method: "POST",
@@ -547,6 +554,12 @@ const INTEGRATION_KEY_CASES: Record<string, Case> = {
   "GET /v1/attendees (integration key)": async (w) => ({
     method: "GET",
     path: `/v1/attendees?event_uid=${w.event.uid}`,
+    key: w.live.key,
+    status: 200,
+  }),
+  "GET /v1/attendees (search, newest first, integration key)": async (w) => ({
+    method: "GET",
+    path: `/v1/attendees?event_uid=${w.event.uid}&q=example&sort=-created_at`,
     key: w.live.key,
     status: 200,
   }),

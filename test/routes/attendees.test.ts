@@ -284,6 +284,84 @@ describe("GET /v1/attendees", () => {
     expect(uids((await q(`updated_since=${since}`)).body)).toEqual([a.uid]);
   });
 
+  it("searches first name, last name and e-mail with q=, ignoring case and wildcards", async () => {
+    const { key, profile, event } = await createWorld();
+    const other = await createEvent(key, profile.uid);
+    const jane = await createAttendee(key, event.uid, {
+      email: "jane.doe@example.com",
+      firstname: "Jane",
+      lastname: "Doe",
+    });
+    const john = await createAttendee(key, other.uid, {
+      email: "jsmith@example.org",
+      firstname: "John",
+      lastname: "Smith",
+    });
+    const percent = await createAttendee(key, event.uid, {
+      email: "fifty_percent@example.org",
+      firstname: "Per%cy",
+      lastname: null,
+    });
+    const q = async (query: string) =>
+      uids((await api("GET", `/v1/attendees?${query}`, { key })).body);
+
+    expect(await q("q=jane")).toEqual([jane.uid]);
+    expect(await q(`q=${encodeURIComponent("JANE DOE")}`)).toEqual([jane.uid]);
+    expect(await q("q=smith")).toEqual([john.uid]);
+    expect(await q(`q=${encodeURIComponent("@example.org")}`)).toEqual([john.uid, percent.uid]);
+    expect(await q(`q=${encodeURIComponent("@example.org")}&event_uid=${event.uid}`)).toEqual([
+      percent.uid,
+    ]);
+    // % and _ are letters here, not LIKE's wildcards.
+    expect(await q(`q=${encodeURIComponent("%")}`)).toEqual([percent.uid]);
+    expect(await q("q=fifty_")).toEqual([percent.uid]);
+    expect(await q("q=j_hn")).toEqual([]);
+    const counted = await api("GET", `/v1/attendees?q=${encodeURIComponent("@example.")}`, { key });
+    expect(counted.body.meta.total).toBe(3);
+
+    const empty = await api("GET", "/v1/attendees?q=%20%20", { key });
+    expect(expectError(empty, 400, "VALIDATION_FAILED").details.map((d) => d.path)).toEqual(["q"]);
+  });
+
+  it("sorts newest first with sort=-created_at, pages and events included", async () => {
+    const { key, profile, event } = await createWorld();
+    const other = await createEvent(key, profile.uid);
+    const a = await createAttendee(key, event.uid);
+    const b = await createAttendee(key, other.uid);
+    const c = await createAttendee(key, event.uid);
+    const list = async (query: string) =>
+      (await api("GET", `/v1/attendees?${query}`, { key })).body;
+
+    expect(uids(await list("sort=-created_at"))).toEqual([c.uid, b.uid, a.uid]);
+    expect(uids(await list("sort=created_at"))).toEqual([a.uid, b.uid, c.uid]);
+    // Each page comes with its own attendees' events: the second newest is the other event's.
+    const second = await list("sort=-created_at&page_size=1&page=2");
+    expect(second.data).toEqual([b]);
+    expect(second.meta).toEqual({ page: 2, page_size: 1, total: 3, last_page: 3 });
+    expect(uids(await list(`sort=-created_at&event_uid=${event.uid}`))).toEqual([c.uid, a.uid]);
+
+    const bad = await api("GET", "/v1/attendees?sort=name", { key });
+    expect(expectError(bad, 400, "VALIDATION_FAILED").details.map((d) => d.path)).toEqual(["sort"]);
+  });
+
+  it("searches and sorts for an integration key too, through its mapping", async () => {
+    const { key, profile, event } = await createWorld();
+    const integration = await createIntegration(key, {
+      profile_uids: [profile.uid],
+      field_mapping: [{ name: "who", mapped_to: "email" }],
+    });
+    const reader = await createIntegrationKey(key, integration.id);
+    await createAttendee(key, event.uid, { email: "ann@example.com", firstname: "Ann" });
+    await createAttendee(key, event.uid, { email: "bob@example.com", firstname: "Bob" });
+    await createAttendee(key, event.uid, { email: "bea@example.com", firstname: "Bea" });
+    const read = async (query: string) =>
+      (await api("GET", `/v1/attendees?${query}`, { key: reader.key })).body.data;
+    expect(await read("q=b&sort=-created_at")).toEqual([
+      { who: "bea@example.com" },
+      { who: "bob@example.com" },
+    ]);
+  });
+
   it("returns only the keys named in fields=, on lists and single reads", async () => {
     const { key, event } = await createWorld();
     const a = await createAttendee(key, event.uid, { firstname: "Ann" });

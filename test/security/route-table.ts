@@ -201,6 +201,12 @@ export const ROUTES: Route[] = [
     () => ({ name: "x" }),
   ),
   r("resource", "DELETE", (o) => `/v1/integrations/${o.integration}`),
+  r(
+    "resource",
+    "POST",
+    (o) => `/v1/integrations/${o.integration}/mapping-preview`,
+    (o) => ({ attendee_uid: o.linked.attendee }),
+  ),
   r("resource", "POST", (o) => `/v1/integrations/${o.integration}/keys`),
   r("resource", "GET", (o) => `/v1/integrations/${o.integration}/keys`),
   r(

@@ -265,7 +265,7 @@ export interface paths {
         };
         /**
          * List attendees
-         * @description An admin key lists the account's attendees; an integration key with `attendees:read` those of linked profiles. Oldest first; every filter is optional. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.
+         * @description An admin key lists the account's attendees; an integration key with `attendees:read` those of linked profiles. Oldest first unless `sort=-created_at`; every filter is optional, and `q` searches names and e-mails. An integration key reads the attendee through the effective field mapping (a `MappedAttendee`: only the mapping's keys) unless `ignore_fields_mapping=1` or the mapping is empty; `fields=a,b` keeps only those keys.
          */
         get: operations["listAttendees"];
         put?: never;
@@ -478,6 +478,26 @@ export interface paths {
         get: operations["getIntegrationTemplate"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/{id}/mapping-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an attendee through the integration's field mapping
+         * @description Admin key only. Shows a real attendee as this integration's key would read it and its `guest.*` webhooks would send it, through the effective mapping of the attendee's event (account -> integration -> profile -> event override). `field_mapping` tries unsaved mappings of any level first. Writes nothing and fires nothing. An unknown `attendee_uid` is a 404 naming it.
+         */
+        post: operations["previewFieldMapping"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2572,6 +2592,74 @@ export interface components {
             };
             /** @description The hosts a URL may have; one starting with "." allows its subdomains. Not enforced where the deployment allows private targets (local development), so a stand-in can play the service. */
             hosts: string[] | null;
+        };
+        /**
+         * @example {
+         *       "attendee_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+         *       "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+         *       "field_mapping": [
+         *         {
+         *           "name": "contact_email",
+         *           "mapped_to": "email"
+         *         },
+         *         {
+         *           "name": "source",
+         *           "value": "weft"
+         *         }
+         *       ],
+         *       "payload": {
+         *         "contact_email": "jane@example.com",
+         *         "source": "weft"
+         *       },
+         *       "webhooks_apply": true,
+         *       "key_reads": true
+         *     }
+         */
+        MappingPreview: {
+            attendee_uid: string;
+            event_uid: string;
+            field_mapping: components["schemas"]["FieldMapping"] & unknown;
+            payload: components["schemas"]["AttendeeRead"] & unknown;
+            /** @description Whether this integration's webhooks fire for the attendee's event now: its webhooks are on, it is the event's override's integration or the profile's active one, and the override does not switch webhooks off. */
+            webhooks_apply: boolean;
+            /** @description Whether this integration's keys with `attendees:read` can read the attendee: API access is on and the attendee's profile is linked. */
+            key_reads: boolean;
+        };
+        /**
+         * @example {
+         *       "attendee_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+         *       "field_mapping": {
+         *         "integration": [
+         *           {
+         *             "name": "contact_email",
+         *             "mapped_to": "email"
+         *           },
+         *           {
+         *             "name": "source",
+         *             "value": "weft"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        MappingPreviewRequest: {
+            /**
+             * @description The attendee to show (`gst_...`); any attendee of the account.
+             * @example gst_8q3x1m7c4w9z2b5n0k6j
+             */
+            attendee_uid: string;
+            /** @description Unsaved mappings by level; a level left out uses what is stored. Nothing is saved. */
+            field_mapping?: {
+                account?: components["schemas"]["FieldMapping"] & unknown;
+                integration?: components["schemas"]["FieldMapping"] & unknown;
+                profile?: components["schemas"]["FieldMapping"] & unknown;
+                event?: components["schemas"]["FieldMapping"] & unknown;
+            };
+            /**
+             * @description The event level's mode in this preview (as the override's `mapping_mode`); default the stored override's, else merge.
+             * @enum {string}
+             */
+            mapping_mode?: "merge" | "replace";
         };
         /**
          * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered, no client certificate, a public URL, no payload template, a JSON body).
@@ -4993,6 +5081,10 @@ export interface operations {
                 guest_uid?: string;
                 /** @description Only attendees with this registration status. */
                 registration_status?: "Incomplete" | "Complete" | "Cancelled" | "Waiting";
+                /** @description Only attendees whose first name, last name or e-mail contains this text, ignoring case (`jane`, `Jane Doe`, `@example.com`). It reads every attendee the other filters leave, so narrow it with `event_uid` on large accounts. */
+                q?: string;
+                /** @description The order by registration time: `created_at`, oldest first (the default), or `-created_at`, newest first. */
+                sort?: "created_at" | "-created_at";
                 /** @description Comma-separated keys (`uid,email,firstname`): each attendee then holds only these; unknown names are left out. */
                 fields?: string;
                 /** @description `1` (or `true`) returns native fields even when an integration key's field mapping would apply. */
@@ -6093,6 +6185,73 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewFieldMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MappingPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The mapped attendee. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "attendee_uid": "gst_8q3x1m7c4w9z2b5n0k6j",
+                     *         "event_uid": "evt_5n2c8x1m4q7w9z3b0k6j",
+                     *         "field_mapping": [
+                     *           {
+                     *             "name": "contact_email",
+                     *             "mapped_to": "email"
+                     *           },
+                     *           {
+                     *             "name": "source",
+                     *             "value": "weft"
+                     *           }
+                     *         ],
+                     *         "payload": {
+                     *           "contact_email": "jane@example.com",
+                     *           "source": "weft"
+                     *         },
+                     *         "webhooks_apply": true,
+                     *         "key_reads": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["MappingPreview"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

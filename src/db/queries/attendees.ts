@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Database } from "../client";
 import type { PageWindow } from "../page";
@@ -24,14 +24,20 @@ export type AttendeeFilter = {
   uid?: string;
   registrationStatus?: string;
   updatedSince?: string;
+  /** Text that the attendee's first name, last name and e-mail contain (case-insensitive). */
+  search?: string;
 };
+
+/** The order of a page: by creation time, oldest first (the default of every list) or newest. */
+export type AttendeeOrder = "oldest" | "newest";
 
 function onlyByEvent(filter: AttendeeFilter): filter is AttendeeFilter & { eventId: string } {
   return (
     filter.eventId !== undefined &&
     filter.uid === undefined &&
     filter.registrationStatus === undefined &&
-    filter.updatedSince === undefined
+    filter.updatedSince === undefined &&
+    filter.search === undefined
   );
 }
 
@@ -43,28 +49,34 @@ export type PageRouting = {
 };
 
 /**
- * One page of attendees, oldest first, with the total count and the page's events, and with
- * `withRouting` what maps them for an integration key: all in one round trip.
+ * One page of attendees in `order` (oldest first by default), with the total count and the
+ * page's events, and with `withRouting` what maps them for an integration key: all in one round
+ * trip.
  */
 export async function listAttendees(
   db: Database,
   filter: AttendeeFilter,
-  page: PageWindow,
+  page: PageWindow & { order?: AttendeeOrder },
   withRouting = false,
 ): Promise<{ rows: AttendeeRow[]; total: number; events: EventRow[]; routing?: PageRouting }> {
+  const order = page.order ?? "oldest";
   const shape = {
     linked: Boolean(filter.integrationId),
     event: Boolean(filter.eventId),
     uid: Boolean(filter.uid),
     status: Boolean(filter.registrationStatus),
     updatedSince: Boolean(filter.updatedSince),
+    search: filter.search !== undefined,
+    order,
   };
   const values = {
     ...filter,
-    ...page,
+    search: filter.search === undefined ? undefined : containsPattern(filter.search),
+    limit: page.limit,
+    offset: page.offset,
   };
   const queries = prepared(db, `listAttendees:${JSON.stringify(shape)}`, () =>
-    buildAttendeePage(db, filter),
+    buildAttendeePage(db, filter, order),
   );
   const pageBatch = [
     [queries.page, values],
@@ -90,8 +102,18 @@ export async function listAttendees(
   };
 }
 
+/** A LIKE pattern for "contains `text`", with LIKE's own wildcards in it taken literally. */
+function containsPattern(text: string) {
+  return `%${text.replace(/[\\%_]/g, (wildcard) => `\\${wildcard}`)}%`;
+}
+
+/** What a search looks in: "first last email", so "Jane Doe" and "jane@" both find Jane. */
+const searchedText = sql`(coalesce(json_extract(${attendees.fields}, '$.firstname'), '') || ' ' ||
+  coalesce(json_extract(${attendees.fields}, '$.lastname'), '') || ' ' ||
+  coalesce(json_extract(${attendees.fields}, '$.email'), ''))`;
+
 /** The queries of a page for the filters set in `filter`, their values as placeholders. */
-function buildAttendeePage(db: Database, filter: AttendeeFilter) {
+function buildAttendeePage(db: Database, filter: AttendeeFilter, order: AttendeeOrder) {
   const value = sql.placeholder;
   const where = and(
     eq(attendees.accountId, value("accountId")),
@@ -102,11 +124,17 @@ function buildAttendeePage(db: Database, filter: AttendeeFilter) {
       ? eq(attendees.registrationStatus, value("registrationStatus"))
       : undefined,
     filter.updatedSince ? gte(attendees.updatedAt, value("updatedSince")) : undefined,
+    // SQLite's LIKE ignores ASCII case; the scan is over the rows the other filters leave.
+    filter.search !== undefined
+      ? sql`${searchedText} LIKE ${value("search")} ESCAPE '\\'`
+      : undefined,
   );
+  // rowid (the insertion order) breaks ties within a millisecond, in the same direction.
+  const direction = order === "newest" ? desc : asc;
   const pageOf = <T extends SQLiteSelect>(query: T) =>
     query
       .where(where)
-      .orderBy(asc(attendees.createdAt), asc(sql`rowid`))
+      .orderBy(direction(attendees.createdAt), direction(sql`rowid`))
       .limit(value("limit"))
       .offset(value("offset"));
   const pageColumn = (column: typeof attendees.eventId | typeof attendees.profileId) =>

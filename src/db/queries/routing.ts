@@ -360,3 +360,31 @@ const routeOfAttendee = (db: Database) =>
       trigger: placeholder("trigger"),
     });
   });
+
+/**
+ * Statements, to batch with other reads: the account's attendee, its event, and what maps it
+ * (the account, the attendee's profile and its event's override), each a list of at most one row.
+ */
+export function attendeeMappingRows(db: Database, accountId: string, attendeeId: string) {
+  const ofAttendee = (name: "profileId" | "eventId") =>
+    db.select({ value: attendees[name] }).from(attendees).where(eq(attendees.id, attendeeId));
+  return [
+    db
+      .select()
+      .from(attendees)
+      .where(and(eq(attendees.id, attendeeId), eq(attendees.accountId, accountId))),
+    db
+      .select()
+      .from(events)
+      .where(eq(events.id, ofAttendee("eventId"))),
+    db.select().from(accounts).where(eq(accounts.id, accountId)),
+    db
+      .select()
+      .from(profiles)
+      .where(and(eq(profiles.id, ofAttendee("profileId")), eq(profiles.accountId, accountId))),
+    db
+      .select()
+      .from(eventOverrides)
+      .where(eq(eventOverrides.eventId, ofAttendee("eventId"))),
+  ] as const;
+}

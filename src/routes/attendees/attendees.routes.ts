@@ -60,7 +60,7 @@ export const listAttendees = createRoute({
   operationId: "listAttendees",
   tags,
   summary: "List attendees",
-  description: `An admin key lists the account's attendees; an integration key with \`attendees:read\` those of linked profiles. Oldest first; every filter is optional. ${READ_SHAPES}`,
+  description: `An admin key lists the account's attendees; an integration key with \`attendees:read\` those of linked profiles. Oldest first unless \`sort=-created_at\`; every filter is optional, and \`q\` searches names and e-mails. ${READ_SHAPES}`,
   request: { query: ListAttendeesQuery },
   responses: {
     200: jsonContentExamples(

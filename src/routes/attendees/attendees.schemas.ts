@@ -169,6 +169,14 @@ export const ListAttendeesQuery = PaginationQuery.extend({
     .enum(REGISTRATION_STATUSES)
     .optional()
     .openapi({ description: "Only attendees with this registration status." }),
+  q: z.string().trim().min(1).max(100).optional().openapi({
+    description:
+      "Only attendees whose first name, last name or e-mail contains this text, ignoring case (`jane`, `Jane Doe`, `@example.com`). It reads every attendee the other filters leave, so narrow it with `event_uid` on large accounts.",
+  }),
+  sort: z.enum(["created_at", "-created_at"]).optional().openapi({
+    description:
+      "The order by registration time: `created_at`, oldest first (the default), or `-created_at`, newest first.",
+  }),
   ...readShape,
 });
 
