@@ -1,8 +1,13 @@
-import { insertDeliveriesOnce, webhooksPendingForTrigger } from "../db/queries/deliveries";
+import {
+  insertDeliveriesOnce,
+  lastAttemptsOfWebhook,
+  webhooksPendingForTrigger,
+} from "../db/queries/deliveries";
 import { notificationWithEndpoints } from "../db/queries/notifications";
 import type { Deps } from "../deps";
-import { notificationBody } from "../domain/operational";
+import { LAST_ATTEMPTS, notificationBody } from "../domain/operational";
 import { iso } from "../lib/time";
+import type { NotifiedAttempt } from "../lib/types";
 import { type FanOutPlan, newDelivery } from "./fanout";
 
 /**
@@ -19,7 +24,11 @@ export async function planNotification(deps: Deps, triggerId: string): Promise<F
     return { inserts: [], processed: [], webhookIds: pending.map((row) => row.webhookId) };
   }
   const at = iso(deps.now());
-  const payload = JSON.stringify(notificationBody(trigger, trigger.snapshot));
+  const data =
+    trigger.trigger === "webhook.disabled"
+      ? await withLastAttempts(deps, trigger.entityUid, trigger.snapshot)
+      : trigger.snapshot;
+  const payload = JSON.stringify(notificationBody(trigger, data));
   const deliveries = endpoints.map((webhook) =>
     newDelivery(trigger, webhook, { payload, url: null }, at),
   );
@@ -30,4 +39,25 @@ export async function planNotification(deps: Deps, triggerId: string): Promise<F
     processed: [{ id: trigger.id, outcome, deliveryCount: deliveries.length }],
     webhookIds: endpoints.map((webhook) => webhook.id),
   };
+}
+
+/**
+ * `webhook.disabled` with the webhook's last attempts from the delivery log, beside those written
+ * with the change that disabled it (the log's batch may not have landed): oldest first, at most
+ * LAST_ATTEMPTS.
+ */
+async function withLastAttempts(
+  deps: Deps,
+  webhookId: string,
+  data: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const logged = await lastAttemptsOfWebhook(deps.deliveriesDb, webhookId, LAST_ATTEMPTS);
+  const written = (data.last_attempts ?? []) as NotifiedAttempt[];
+  const byAttempt = new Map(
+    [...logged, ...written].map((a) => [`${a.delivery_id} ${a.attempt}`, a] as const),
+  );
+  const last = [...byAttempt.values()]
+    .sort((a, b) => a.started_at.localeCompare(b.started_at))
+    .slice(-LAST_ATTEMPTS);
+  return { ...data, last_attempts: last };
 }

@@ -170,7 +170,11 @@ describe("webhook.disabled after 5 days failing", () => {
         webhook: { id: hook.id },
         reason: "failing",
         failing_since: since,
-        last_attempts: [{ delivery_id: first.id, attempt: 2, status_code: 500, error: "HTTP 500" }],
+        // Its last attempts from the delivery log: the first failure and the one that ended it.
+        last_attempts: [
+          { delivery_id: first.id, attempt: 1, status_code: 500, error: "HTTP 500" },
+          { delivery_id: first.id, attempt: 2, status_code: 500, error: "HTTP 500" },
+        ],
       },
     });
   });

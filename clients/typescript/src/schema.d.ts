@@ -1469,7 +1469,7 @@ export interface components {
                  * @example 2026-05-01T09:00:00.000Z
                  */
                 failing_since: string | null;
-                /** @description The attempts recorded with the change that disabled it, oldest first (at most 5); each delivery's whole history is in the delivery log. */
+                /** @description The webhook's last attempts when the notification is sent (the one that disabled it among them), oldest first, at most 5; each delivery's whole history is in the delivery log. */
                 last_attempts: components["schemas"]["NotifiedAttempt"][];
             };
         };

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
 import { insertRowsOnce } from "../insert-rows";
@@ -25,6 +25,23 @@ export function deliveryOf(db: Database, accountId: string, id: string) {
     .from(deliveries)
     .where(and(eq(deliveries.id, id), eq(deliveries.accountId, accountId)))
     .limit(1);
+}
+
+/** A webhook's latest attempts, newest first (what `webhook.disabled` reports). */
+export function lastAttemptsOfWebhook(db: Database, webhookId: string, limit: number) {
+  return db
+    .select({
+      delivery_id: deliveryAttempts.deliveryId,
+      attempt: deliveryAttempts.attempt,
+      started_at: deliveryAttempts.startedAt,
+      status_code: deliveryAttempts.statusCode,
+      error: deliveryAttempts.error,
+    })
+    .from(deliveryAttempts)
+    .innerJoin(deliveries, eq(deliveries.id, deliveryAttempts.deliveryId))
+    .where(eq(deliveries.webhookId, webhookId))
+    .orderBy(desc(deliveryAttempts.startedAt))
+    .limit(limit);
 }
 
 /** An account's deliveries of one trigger, oldest first (the trigger log's detail). */

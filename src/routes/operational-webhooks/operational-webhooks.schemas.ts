@@ -201,7 +201,7 @@ export const WebhookDisabledNotification = envelope(
     }),
     last_attempts: z.array(NotifiedAttempt).openapi({
       description:
-        "The attempts recorded with the change that disabled it, oldest first (at most 5); each delivery's whole history is in the delivery log.",
+        "The webhook's last attempts when the notification is sent (the one that disabled it among them), oldest first, at most 5; each delivery's whole history is in the delivery log.",
     }),
   }),
 ).openapi("WebhookDisabledNotification", { example: WEBHOOK_DISABLED_EXAMPLE });
