@@ -13,6 +13,7 @@ import { apiClient, createAccount, Unavailable } from "./lib/seed.mjs";
 import { buildBundle, migrate, ROOT, runtimeLog, startReceiver, startStack } from "./lib/stack.mjs";
 import { measureBundle } from "./scenarios/bundle.mjs";
 import { measureFanout } from "./scenarios/fanout.mjs";
+import { latencyLine, measureLatency } from "./scenarios/latency.mjs";
 import { measureAttendeeList, measureEventRead } from "./scenarios/reads.mjs";
 import { measureWrites } from "./scenarios/writes.mjs";
 
@@ -23,7 +24,8 @@ const option = (name) => {
 };
 const quick = args.includes("--quick");
 const profile = args.includes("--profile");
-const chosen = new Set((option("--scenario") ?? "1,2,3,4,5").split(",").map((s) => s.trim()));
+const chosen = new Set((option("--scenario") ?? "1,2,3,4,5,7").split(",").map((s) => s.trim()));
+const list = (value, fallback) => (value ?? fallback).split(",").map((s) => s.trim());
 settings.connections = Number(option("--connections") ?? 10);
 settings.duration = Number(option("--duration") ?? (quick ? 3 : 10));
 settings.warmup = quick ? 1 : 2;
@@ -157,6 +159,12 @@ async function main() {
     return rows;
   });
   await scenario("5", "bundle size and start-up", async () => [await measureBundle(ctx)]);
+  await scenario("7", "latency with D1 a round trip away (paced load)", () =>
+    measureLatency(ctx, {
+      rtts: list(option("--rtt"), "0,30,150").map(Number),
+      placements: list(option("--placement"), "far,replica"),
+    }),
+  );
 
   const hwm = procMemory(workerdPid).hwm;
   const report = {
@@ -207,6 +215,7 @@ async function main() {
 
 function format(id, row) {
   const { weft: w, baseline: b } = row;
+  if (row.latency) return latencyLine(row);
   if (id === "5" || row.bundle) {
     const { built, minified } = row.bundle;
     return [
@@ -246,6 +255,13 @@ function table(results) {
       continue;
     }
     const { weft: w, baseline: b } = row;
+    if (row.latency) {
+      const l = row.latency;
+      lines.push(
+        `| ${row.scenario} | ${l.op}, RTT ${l.rtt_ms} ms (${l.placement}) | p50 ${w.p50_ms} / p99 ${w.p99_ms} ms | ${b ? `p50 ${b.p50_ms} / p99 ${b.p99_ms} ms` : ""} | | | | | target p50 <= ${l.target_p50_ms} ms: **${l.met ? "met" : "missed"}**; ${w.round_trips} round trips (${w.on_primary} primary)${b ? `, baseline ${b.round_trips}` : ""}; paced ${l.rate} req/s |`,
+      );
+      continue;
+    }
     if (row.bundle) {
       const { built, minified } = row.bundle;
       lines.push(

@@ -110,6 +110,73 @@ export async function load({
   };
 }
 
+/**
+ * Open-loop paced load for latency: request n leaves at start + n / rate seconds whether or not
+ * earlier ones have answered (autocannon's `overallRate` releases each connection's share at the
+ * start of every second, a burst that makes p50 a queue's). A warm-up (discarded) first.
+ * `bodyFor(n)` gives a JSON body (POST) or nothing (GET).
+ */
+export async function paced({
+  url,
+  method = "GET",
+  headers = {},
+  bodyFor,
+  rate,
+  duration = settings.duration,
+  warmup = settings.warmup,
+  workerdPid,
+}) {
+  let n = 0;
+  const run = async (seconds) => {
+    const latencies = [];
+    const statuses = { ok: 0, non2xx: 0, errors: 0 };
+    const pending = [];
+    const started = performance.now();
+    const count = Math.round(seconds * rate);
+    for (let i = 0; i < count; i++) {
+      const due = started + (i * 1000) / rate;
+      const ahead = due - performance.now();
+      if (ahead > 0) await sleep(ahead);
+      const body = bodyFor ? JSON.stringify(bodyFor(n++)) : undefined;
+      const sent = performance.now();
+      pending.push(
+        fetch(url, {
+          method,
+          headers: body ? { "content-type": "application/json", ...headers } : headers,
+          body,
+        })
+          .then(async (res) => {
+            await res.arrayBuffer();
+            latencies.push(performance.now() - sent);
+            if (res.ok) statuses.ok++;
+            else statuses.non2xx++;
+          })
+          .catch(() => statuses.errors++),
+      );
+    }
+    await Promise.all(pending);
+    return { latencies, statuses, elapsed: (performance.now() - started) / 1000 };
+  };
+  if (warmup > 0) await run(warmup);
+  const memory = sampleMemory(workerdPid);
+  const { latencies, statuses, elapsed } = await run(duration);
+  const { workerd_cpu_ms } = memory.stop();
+  latencies.sort((a, b) => a - b);
+  const total = statuses.ok + statuses.non2xx + statuses.errors;
+  return {
+    rps: round(statuses.ok / elapsed),
+    rate,
+    p50_ms: round(percentile(latencies, 50)),
+    p99_ms: round(percentile(latencies, 99)),
+    max_ms: round(latencies.at(-1) ?? 0),
+    requests: total,
+    non2xx: statuses.non2xx,
+    errors: statuses.errors,
+    cpu_ms_per_request:
+      workerd_cpu_ms === null || total === 0 ? null : round(workerd_cpu_ms / total, 2),
+  };
+}
+
 export function round(value, digits = 1) {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;

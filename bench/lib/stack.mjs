@@ -1,8 +1,8 @@
 // What the benchmarks run on: the deployable bundle, Miniflare driven from Node (no wrangler dev
 // proxy), the baseline worker beside it, and the counting receiver in a child process.
 import { execFileSync, fork } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
@@ -71,6 +71,54 @@ function baselineWorkerOptions(receiverUrl, d1Id, compatibilityDate, batchSize =
   };
 }
 
+/**
+ * Writes an entry module next to `targetPath` that hands the worker there (and each of its Durable
+ * Object classes) an `env` whose D1 bindings wait a round-trip time (bench/lib/d1-rtt.mjs).
+ * Returns its path. Only the benchmark's configuration changes; the Worker's code does not.
+ */
+function writeRttEntry(dir, targetPath, classNames = []) {
+  const entryPath = join(dir, `rtt-entry-${targetPath.split("/").pop()}`);
+  const from = (path) => {
+    const rel = relative(dirname(entryPath), path);
+    return rel.startsWith(".") ? rel : `./${rel}`;
+  };
+  const lines = [
+    "// Written by bench/lib/stack.mjs for the latency scenario: the worker with D1 far away.",
+    `import * as target from "${from(targetPath)}";`,
+    `import { control, wrapEnv } from "${from(join(ROOT, "bench/lib/d1-rtt.mjs"))}";`,
+    "const worker = target.default;",
+    "const handlers = {",
+    "  async fetch(request, env, ctx) {",
+    "    return (await control(request)) ?? worker.fetch(request, wrapEnv(env), ctx);",
+    "  },",
+    "};",
+    "if (worker.queue) handlers.queue = (batch, env, ctx) => worker.queue(batch, wrapEnv(env), ctx);",
+    "if (worker.scheduled) handlers.scheduled = (c, env, ctx) => worker.scheduled(c, wrapEnv(env), ctx);",
+    "export default handlers;",
+    ...classNames.map(
+      (name) =>
+        `export class ${name} extends target.${name} {\n  constructor(ctx, env) {\n    super(ctx, wrapEnv(env));\n  }\n}`,
+    ),
+  ];
+  writeFileSync(entryPath, `${lines.join("\n")}\n`);
+  return entryPath;
+}
+
+/** Sets the round-trip time of both workers' D1 bindings (a stack started with `rtt: true`). */
+export async function setRtt(url, settings) {
+  const answers = [];
+  for (const path of ["/__bench/d1", "/__baseline/__bench/d1"]) {
+    const res = await fetch(url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(settings),
+    });
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    answers.push(await res.json());
+  }
+  return { weft: answers[0], baseline: answers[1] };
+}
+
 /** Lines the workers print (console.error of the consumer, say), kept for the report. */
 export const runtimeLog = { lines: [], count: 0 };
 
@@ -97,8 +145,17 @@ export async function startStack({
   withBaseline = true,
   inspect = false,
   queueBatchSize,
+  rtt = false,
 }) {
   const weft = weftWorkerOptions(bundlePath);
+  if (rtt) {
+    const classes = Object.values(weft.durableObjects ?? {}).map((d) => d.className ?? d);
+    weft.scriptPath = writeRttEntry(dirname(bundlePath), bundlePath, classes);
+    // Module names are paths relative to this root (the entries import across folders); the
+    // bundle, imported now rather than the entry, is an ES module like wrangler built it.
+    weft.modulesRoot = ROOT;
+    weft.modulesRules = [{ type: "ESModule", include: ["**/*.js", "**/*.mjs"] }];
+  }
   if (queueBatchSize) {
     // An experiment (--queue-batch): Miniflare hands a consumer one batch at a time.
     for (const consumer of Object.values(weft.queueConsumers ?? {})) {
@@ -109,7 +166,12 @@ export async function startStack({
   const workers = [weft];
   if (withBaseline) {
     const batch = queueBatchSize ?? weft.queueConsumers?.["weft-triggers"]?.maxBatchSize;
-    workers.push(baselineWorkerOptions(receiverUrl, d1Id, weft.compatibilityDate, batch));
+    const baseline = baselineWorkerOptions(receiverUrl, d1Id, weft.compatibilityDate, batch);
+    if (rtt) {
+      baseline.scriptPath = writeRttEntry(dirname(bundlePath), baseline.scriptPath);
+      baseline.modulesRoot = ROOT;
+    }
+    workers.push(baseline);
   }
   const mf = new Miniflare({
     host: "127.0.0.1",

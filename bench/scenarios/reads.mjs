@@ -22,7 +22,7 @@ async function setup(ctx) {
   return ctx.reads;
 }
 
-async function eventOfSize(ctx, size) {
+export async function eventOfSize(ctx, size) {
   const reads = await setup(ctx);
   const known = reads.events.get(size);
   if (known) return known;

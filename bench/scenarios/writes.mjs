@@ -19,7 +19,7 @@ export const PACED_RATE = 50;
 /** How long to wait for the last webhooks after the load ends. */
 const DRAIN_TIMEOUT_MS = 60_000;
 
-async function setup(ctx) {
+export async function setupWrites(ctx) {
   const { api, world, receiver } = ctx;
   const key = world.adminKey;
   const profileUid = await createProfile(api, key, "Writes");
@@ -160,6 +160,6 @@ async function measureRun(ctx, { eventUid, profileUid }, overallRate) {
  * measures how long the backlog takes to drain), then POST-to-receipt at a paced rate.
  */
 export async function measureWrites(ctx) {
-  const world = await setup(ctx);
+  const world = await setupWrites(ctx);
   return [await measureRun(ctx, world), await measureRun(ctx, world, PACED_RATE)];
 }
