@@ -1,5 +1,7 @@
 // `npm run bench [-- --scenario 1,3 --quick --duration 10 --connections 10 --profile]`
-// (`--queue-batch N` overrides the consumers' max_batch_size, to try another value.)
+// (`--queue-batch N` overrides the consumers' max_batch_size, to try another value;
+// `--rtt 0,30,150 --placement far,replica` choose scenario 7's round-trip times and placements.)
+// `npm run bench -- --soak [--duration 600]`: the soak alone (bench/scenarios/soak.mjs).
 // Builds the deployable bundle, runs it in Miniflare from Node beside a baseline worker, and
 // prints every scenario as a ratio to the baseline; results also go to bench/results/latest.json.
 // See bench/README.md for what each scenario measures.
@@ -15,6 +17,7 @@ import { measureBundle } from "./scenarios/bundle.mjs";
 import { measureFanout } from "./scenarios/fanout.mjs";
 import { latencyLine, measureLatency } from "./scenarios/latency.mjs";
 import { measureAttendeeList, measureEventRead } from "./scenarios/reads.mjs";
+import { runSoak, soakReport } from "./scenarios/soak.mjs";
 import { measureWrites } from "./scenarios/writes.mjs";
 
 const args = process.argv.slice(2);
@@ -62,7 +65,39 @@ function machine() {
   };
 }
 
+/** `--soak`: mixed load for `--duration` seconds (10 minutes by default), then its checks. */
+async function soakMain() {
+  const info = machine();
+  const durationS = Number(option("--duration") ?? 600);
+  log(
+    `Weft soak: ${durationS} s, ${info.cores} cores, node ${info.node}, load ${info.load_average_at_start.join(" ")}, commit ${info.commit}`,
+  );
+  log("building the bundle (wrangler deploy --dry-run --outdir dist)...");
+  const result = await runSoak({ bundlePath: buildBundle(), durationS, log });
+  log(soakReport(result));
+  const report = {
+    taken_at: new Date().toISOString(),
+    args,
+    machine: { ...info, load_average_at_end: loadavg().map((value) => round(value, 2)) },
+    ...result,
+    total_s: round((Date.now() - started) / 1000),
+  };
+  // Only a full-length soak replaces soak.json (the figures bench/README.md quotes).
+  const file = join(ROOT, "bench/results", durationS >= 600 ? "soak.json" : "soak-short.json");
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  formatJson(file);
+  log(`\nwritten to ${file.slice(ROOT.length)} in ${report.total_s} s`);
+  const ok =
+    result.lost_total === 0 &&
+    result.duplicated_total === 0 &&
+    result.log_consistent &&
+    result.gone.later_triggers_sent === 0 &&
+    result.memory.flat;
+  log(ok ? "soak: every check met" : "soak: a check MISSED (see above)");
+}
+
 async function main() {
+  if (args.includes("--soak")) return soakMain();
   const info = machine();
   log(
     `Weft benchmarks${quick ? " (--quick)" : ""}: ${info.cores} cores, ${info.memory_gib} GiB, node ${info.node}, load ${info.load_average_at_start.join(" ")}`,
@@ -198,8 +233,19 @@ async function main() {
     quick ? "latest-quick.json" : partial ? "latest-partial.json" : "latest.json",
   );
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  // In Biome's layout, so that `npm run lint` stays clean after a run (Biome skips the
-  // git-ignored quick and partial results and says so with a non-zero exit: harmless).
+  formatJson(file);
+  log(`\nwritten to ${file.slice(ROOT.length)} in ${report.total_s} s`);
+
+  profiler?.close();
+  await mf.dispose();
+  receiver.stop();
+}
+
+/**
+ * In Biome's layout, so that `npm run lint` stays clean after a run (Biome skips the git-ignored
+ * quick and partial results and says so with a non-zero exit: harmless).
+ */
+function formatJson(file) {
   try {
     execFileSync(join(ROOT, "node_modules/.bin/biome"), ["format", "--write", file], {
       cwd: ROOT,
@@ -208,11 +254,6 @@ async function main() {
   } catch {
     // Left as JSON.stringify wrote it.
   }
-  log(`\nwritten to ${file.slice(ROOT.length)} in ${report.total_s} s`);
-
-  profiler?.close();
-  await mf.dispose();
-  receiver.stop();
 }
 
 function format(id, row) {

@@ -224,9 +224,9 @@ export async function migrate(mf) {
   return files;
 }
 
-/** Starts bench/receiver.mjs; `ask(cmd)` sends one command and resolves with its reply. */
-export async function startReceiver() {
-  const child = fork(join(ROOT, "bench/receiver.mjs"), [], {
+/** Starts a receiver (bench/receiver.mjs); `ask(cmd)` sends one command and resolves with its reply. */
+export async function startReceiver(script = "bench/receiver.mjs") {
+  const child = fork(join(ROOT, script), [], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const queue = [];
@@ -236,9 +236,9 @@ export async function startReceiver() {
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
-    ask(cmd) {
+    ask(cmd, options = {}) {
       const reply = next();
-      child.send({ cmd });
+      child.send({ cmd, ...options });
       return reply;
     },
     stop() {
