@@ -1,8 +1,12 @@
 // A counting webhook receiver for the benchmarks, run as a child process (`fork`) so its work
-// does not share an event loop with autocannon. It answers every request 200 at once and records,
-// per `webhook-id`, how many times it came and when it first came, plus `x-weft-entity-uid`.
+// does not share an event loop with autocannon. It answers every request 200 at once (a path with
+// `/slow/` after 8 s, one with `/fail/` 500 at once) and records, per `webhook-id`, how many times
+// it came and when it first came, plus `x-weft-entity-uid`.
 // The parent talks to it over IPC: { cmd: "reset" | "count" | "dump" } -> one reply each.
 import { createServer } from "node:http";
+
+/** How long a `/slow/` receiver takes to answer. */
+const SLOW_MS = 8_000;
 
 /** webhook-id -> { count, at, entity, path } */
 let received = new Map();
@@ -22,10 +26,15 @@ const server = createServer((req, res) => {
       received.set(id, { count: 1, at, entity, path: req.url ?? "" });
     }
   }
+  const path = req.url ?? "";
+  const status = path.includes("/fail/") ? 500 : 200;
+  const delay = path.includes("/slow/") ? SLOW_MS : 0;
   req.resume();
   req.on("end", () => {
-    res.writeHead(200, { "content-type": "text/plain", "content-length": "2" });
-    res.end("ok");
+    setTimeout(() => {
+      res.writeHead(status, { "content-type": "text/plain", "content-length": "2" });
+      res.end("ok");
+    }, delay);
   });
 });
 server.keepAliveTimeout = 30_000;

@@ -14,6 +14,7 @@ import { connectProfiler } from "./lib/profile.mjs";
 import { apiClient, createAccount, Unavailable } from "./lib/seed.mjs";
 import { buildBundle, migrate, ROOT, runtimeLog, startReceiver, startStack } from "./lib/stack.mjs";
 import { measureBundle } from "./scenarios/bundle.mjs";
+import { measureDrain, measureFailingShare, measureIsolation } from "./scenarios/endpoints.mjs";
 import { measureFanout } from "./scenarios/fanout.mjs";
 import { latencyLine, measureLatency } from "./scenarios/latency.mjs";
 import { measureAttendeeList, measureEventRead } from "./scenarios/reads.mjs";
@@ -27,7 +28,7 @@ const option = (name) => {
 };
 const quick = args.includes("--quick");
 const profile = args.includes("--profile");
-const chosen = new Set((option("--scenario") ?? "1,2,3,4,5,7").split(",").map((s) => s.trim()));
+const chosen = new Set((option("--scenario") ?? "1,2,3,4,5,6,7").split(",").map((s) => s.trim()));
 const list = (value, fallback) => (value ?? fallback).split(",").map((s) => s.trim());
 settings.connections = Number(option("--connections") ?? 10);
 settings.duration = Number(option("--duration") ?? (quick ? 3 : 10));
@@ -195,6 +196,11 @@ async function main() {
     return rows;
   });
   await scenario("5", "bundle size and start-up", async () => [await measureBundle(ctx)]);
+  await scenario("6", "endpoints: isolation, a failing share, the drain", async () => [
+    await measureIsolation(ctx),
+    await measureFailingShare(ctx),
+    await measureDrain(ctx),
+  ]);
   await scenario("7", "latency with D1 a round trip away (paced load)", () =>
     measureLatency(ctx, {
       rtts: list(option("--rtt"), "0,30,150").map(Number),
@@ -259,6 +265,8 @@ function formatJson(file) {
 function format(id, row) {
   const { weft: w, baseline: b } = row;
   if (row.latency) return latencyLine(row);
+  const endpoints = endpointSummary(row);
+  if (endpoints) return `  ${row.name}: ${endpoints}`;
   if (id === "5" || row.bundle) {
     const { built, minified } = row.bundle;
     return [
@@ -309,6 +317,23 @@ function targetSummary(results) {
   return lines.join("\n");
 }
 
+/** Scenario 6's figures in a line, or null for another scenario's row. */
+function endpointSummary(row) {
+  if (row.isolation) {
+    const { alone, beside, p50_ratio, p99_ratio } = row.isolation;
+    return `change-to-receipt alone p50 ${alone.p50_ms} / p99 ${alone.p99_ms} ms, beside the slow one p50 ${beside.p50_ms} / p99 ${beside.p99_ms} ms (ratio ${p50_ratio} / ${p99_ratio}); lost ${alone.lost + beside.lost}`;
+  }
+  if (row.failing_share) {
+    const f = row.failing_share;
+    return `${f.deliveries_per_s} deliveries/s to the healthy 9 (${f.healthy_received}/${f.healthy_expected}, lost ${f.lost}, duplicated ${f.duplicated}, ${f.total_ms} ms); the failing one got ${f.failing_requests} requests for ${f.failing_deliveries} deliveries, state ${f.failing_state.state} (${f.failing_state.state_reason})`;
+  }
+  if (row.drain) {
+    const d = row.drain;
+    return `all ${d.received}/${d.expected} delivered ${d.all_delivered_ms} ms after the first sweep (${d.sweeps} sweep(s), the first took ${d.first_sweep_ms} ms); lost ${d.lost}, duplicated ${d.duplicated}`;
+  }
+  return null;
+}
+
 /** A Markdown table of every measured row (for bench/README.md). */
 function table(results) {
   const lines = [
@@ -326,6 +351,11 @@ function table(results) {
       lines.push(
         `| ${row.scenario} | ${l.op}, RTT ${l.rtt_ms} ms (${l.placement}) | p50 ${w.p50_ms} / p99 ${w.p99_ms} ms | ${b ? `p50 ${b.p50_ms} / p99 ${b.p99_ms} ms` : ""} | | | | | target p50 <= ${l.target_p50_ms} ms: **${l.met ? "met" : "missed"}**; ${w.round_trips} round trips (${w.on_primary} primary)${b ? `, baseline ${b.round_trips}` : ""}; paced ${l.rate} req/s |`,
       );
+      continue;
+    }
+    const endpoints = endpointSummary(row);
+    if (endpoints) {
+      lines.push(`| ${row.scenario} | ${row.name} | ${endpoints} | | | | | | |`);
       continue;
     }
     if (row.bundle) {

@@ -1,7 +1,9 @@
-import { createDb, type Database } from "./db/client";
+import { createDb, createDeliveriesDb, type Database } from "./db/client";
 import type { RequestSession } from "./db/session";
 import type { MessageSender } from "./delivery/messages";
 import { type TargetPolicy, targetPolicyFrom } from "./delivery/target-policy";
+import { endpoints } from "./durable-objects/endpoint/client";
+import type { Endpoints } from "./durable-objects/endpoint/interface";
 import { profileLocks } from "./durable-objects/profile-lock/client";
 import type { ProfileLocks } from "./durable-objects/profile-lock/interface";
 import { createLogger, type Logger } from "./lib/log";
@@ -16,6 +18,16 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export type Deps = {
   db: Database;
   /**
+   * The delivery log (deliveries, attempts): DELIVERIES_DB, possibly another database than `db`.
+   * Never in a statement or batch with `db`'s tables; its queries run on its primary.
+   */
+  deliveriesDb: Database;
+  /**
+   * Resolves once the request's key check has passed (at once outside a request). A request that
+   * reads only the delivery log runs it beside that read: one round trip, checked before use.
+   */
+  checked: () => Promise<void>;
+  /**
    * Runs `work` against the primary. A request reads from the nearest replica (src/db/session.ts):
    * a miss is confirmed here before answering 404, and a lost compare-and-set re-reads here.
    */
@@ -25,6 +37,8 @@ export type Deps = {
   /** Work that may finish after the response (a queue send the outbox sweeper backs up). */
   waitUntil: (promise: Promise<unknown>) => void;
   locks: ProfileLocks;
+  /** Each webhook's endpoint scheduler (the ENDPOINT Durable Object): woken when it has work. */
+  endpoints: Endpoints;
   log: Logger;
   /** Encrypts webhook header values and signing secrets at rest. */
   secretsKey: string;
@@ -40,8 +54,10 @@ export type Deps = {
 type DepsEnv = Pick<
   Env,
   | "DB"
+  | "DELIVERIES_DB"
   | "TRIGGERS"
   | "PROFILE_LOCK"
+  | "ENDPOINT"
   | "SECRETS_KEY"
   | "ALLOW_HTTP_TARGETS"
   | "ALLOW_PRIVATE_TARGETS"
@@ -55,11 +71,14 @@ export function createDeps(
   const { session, log = createLogger() } = options;
   return {
     db: createDb(env.DB),
+    deliveriesDb: createDeliveriesDb(env.DELIVERIES_DB),
+    checked: session ? () => session.settle() : () => Promise.resolve(),
     // Outside a request (consumer, cron, Durable Object) every query already runs on the primary.
     onPrimary: session ? (work) => session.onPrimary(work) : (work) => work(),
     queue: env.TRIGGERS,
     waitUntil: (promise) => ctx.waitUntil(promise),
     locks: profileLocks(env),
+    endpoints: endpoints(env),
     log,
     secretsKey: env.SECRETS_KEY,
     targets: targetPolicyFrom(env),

@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { handleQueue } from "./delivery/consumer";
 import { handleScheduled } from "./scheduled";
 
+export { Endpoint } from "./durable-objects/endpoint/object";
 export { ProfileLock } from "./durable-objects/profile-lock/object";
 
 const app = createApp();

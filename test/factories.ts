@@ -1,6 +1,7 @@
 import type { components } from "../clients/typescript/src/schema";
 import { type ApiResponse, api, BOOTSTRAP } from "./helpers/api";
-import { channelUrl, newChannel } from "./helpers/receiver";
+import { channelUrl, newChannel, script } from "./helpers/receiver";
+import type { ScriptedResponse } from "./receiver/server";
 
 /**
  * The one way tests build the world they need: through the API, as an organiser would. Each
@@ -205,4 +206,18 @@ export async function createWorldWithIntegration(options: WorldOptions = {}) {
 export async function createAttendeeWithEnv(env: Partial<Env>, key: string, eventUid: string) {
   const body = { event_uid: eventUid, fields: { email: "jane@example.com", firstname: "Jane" } };
   return created(await api("POST", "/v1/attendees", { key, body, env }));
+}
+
+/**
+ * A world whose active integration has one webhook (guest.create unless `webhook` says) on a
+ * fresh receiver channel answering `steps`; `hook` is that webhook with its channel.
+ */
+export async function createWorldAnswering(
+  steps: ScriptedResponse[],
+  webhook: Partial<Schemas["CreateWebhook"]> = {},
+) {
+  const world = await createWorldWithIntegration({ webhooks: [webhook] });
+  const [hook] = world.webhooks;
+  if (steps.length > 0) await script(hook.channel, steps);
+  return { ...world, hook };
 }

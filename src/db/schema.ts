@@ -8,7 +8,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { FormField, KeyScope, MappingEntry } from "../lib/types";
+import type { FormField, JsonValue, KeyScope, MappingEntry } from "../lib/types";
 
 // Times are RFC 3339 UTC strings with milliseconds, so they sort as text.
 // JSON columns hold objects the API validated before they were written.
@@ -149,6 +149,8 @@ export const integrations = sqliteTable(
       .$type<MappingEntry[]>()
       .notNull()
       .default(sql`'[]'`),
+    /** The catalogue template it was created from (src/domain/integration-templates), if any. */
+    templateId: text("template_id"),
     ...timestamps,
   },
   (t) => [index("integrations_account_idx").on(t.accountId, t.createdAt)],
@@ -192,8 +194,16 @@ export const webhooks = sqliteTable(
     integrationId: text("integration_id").notNull(),
     name: text("name").notNull(),
     trigger: text("trigger").notNull(),
+    /** The URL (a template when it holds placeholders); for a secret URL, only what reads show. */
     url: text("url").notNull(),
+    /** A secret URL (Slack's, a Zapier catch hook), AES-GCM encrypted; null: `url` is the URL. */
+    urlEncrypted: text("url_encrypted"),
     method: text("method").notNull(),
+    /** What the body is built from (src/domain/payload-template); null: the item itself. */
+    payloadTemplate: text("payload_template", { mode: "json" }).$type<JsonValue>(),
+    bodyEncoding: text("body_encoding", { enum: ["json", "form"] })
+      .notNull()
+      .default("json"),
     /** AES-GCM ciphertext of the JSON object of custom headers. */
     headersEncrypted: text("headers_encrypted").notNull(),
     /** Header names, readable, so reads can mask values without decrypting. */
@@ -207,6 +217,22 @@ export const webhooks = sqliteTable(
     previousSecretExpiresAt: text("previous_secret_expires_at"),
     /** Start of the current run of failed attempts; cleared by any success. */
     failingSince: text("failing_since"),
+    /** Requests per second this receiver accepts; null: only the per-endpoint concurrency. */
+    maxPerSecond: integer("max_per_second"),
+    /** `per_subject`: a change to an attendee or event is sent only after the earlier ones. */
+    ordering: text("ordering", { enum: ["none", "per_subject"] })
+      .notNull()
+      .default("none"),
+    /**
+     * What the webhook's endpoint scheduler (durable-objects/endpoint) last published: `active`,
+     * `paused` (nothing is sent before `paused_until`) or `probing` (one request decides).
+     */
+    state: text("state", { enum: ["active", "paused", "probing"] })
+      .notNull()
+      .default("active"),
+    pausedUntil: text("paused_until"),
+    /** Why it is paused or probing: `failing` (the breaker) or `retry_after` (429/503). */
+    stateReason: text("state_reason"),
     ...timestamps,
   },
   (t) => [index("webhooks_integration_idx").on(t.integrationId, t.trigger)],
@@ -233,8 +259,17 @@ export const triggers = sqliteTable(
     status: text("status", { enum: ["pending", "processed", "failed"] }).notNull(),
     createdAt: text("created_at").notNull(),
     processedAt: text("processed_at"),
+    /** When the outbox sweeper last re-sent its message, and how many times it did. */
+    resentAt: text("resent_at"),
+    resendCount: integer("resend_count").notNull().default(0),
+    /** Why a trigger ended `failed` (the dead-letter queue says what gave up). */
+    error: text("error"),
   },
-  (t) => [index("triggers_status_idx").on(t.status, t.createdAt)],
+  (t) => [
+    index("triggers_status_idx").on(t.status, t.createdAt),
+    // Fan-out looks for a subject's earlier changes still pending (per-subject order).
+    index("triggers_entity_idx").on(t.entityUid, t.status, t.createdAt),
+  ],
 );
 
 export const deliveries = sqliteTable(
@@ -249,8 +284,15 @@ export const deliveries = sqliteTable(
     eventUid: text("event_uid").notNull(),
     entityUid: text("entity_uid").notNull(),
     cause: text("cause"),
-    /** The body exactly as sent (already mapped), so every retry sends the same bytes. */
+    /**
+     * The JSON body, mapped and rendered once, so every retry sends the same bytes; "" when the
+     * payload template failed at fan-out (the delivery failed at once, without a request).
+     */
     payload: text("payload").notNull(),
+    /** When the change happened (its trigger's `created_at`): the order of `per_subject` webhooks. */
+    changedAt: text("changed_at").notNull().default(""),
+    /** The URL rendered from the webhook's placeholders; null: the webhook's URL at each attempt. */
+    url: text("url"),
     status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
     attemptCount: integer("attempt_count").notNull().default(0),
     nextAttemptAt: text("next_attempt_at"),
@@ -262,6 +304,9 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_trigger_webhook_idx").on(t.triggerId, t.webhookId),
     index("deliveries_integration_idx").on(t.integrationId, t.createdAt),
     index("deliveries_status_idx").on(t.status, t.nextAttemptAt),
+    // The endpoint scheduler's pull: a webhook's due deliveries, and a subject's earlier ones.
+    index("deliveries_webhook_due_idx").on(t.webhookId, t.status, t.nextAttemptAt),
+    index("deliveries_webhook_subject_idx").on(t.webhookId, t.entityUid, t.status),
     // Retention runs every minute (src/scheduled.ts): its deletes must not scan the table.
     index("deliveries_created_idx").on(t.createdAt),
   ],

@@ -1,9 +1,10 @@
 import { runBatch, type Statement } from "../db/batch";
+import { batchPreparedWrites } from "../db/prepared";
 import {
   claimDelivery,
   type DeliveryRow,
-  finishAttempt,
-  insertAttempt,
+  finishAttemptQuery,
+  insertAttemptQuery,
 } from "../db/queries/deliveries";
 import {
   clearWebhookFailing,
@@ -11,6 +12,7 @@ import {
   disableWebhookFailingBefore,
   startWebhookFailing,
   type WebhookRow,
+  webhookById,
 } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
 import { newId } from "../lib/ids";
@@ -25,8 +27,8 @@ export const LOCK_SECONDS = 60;
 export const DUE_GRACE_MS = 1000;
 /** A webhook whose attempts all failed for this long is disabled (`failing`). */
 export const FAILING_DISABLE_SECONDS = 5 * 24 * 3600;
-/** The response statuses whose `retry-after` is honoured. */
-const RETRY_AFTER_STATUSES = new Set([429, 503]);
+/** The response statuses whose `retry-after` is honoured (for the delivery and its endpoint). */
+export const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 export type AttemptOutcome =
   /** Not attempted: someone else holds it, it is finished, or (`dueAt`) it is not due yet. */
@@ -36,20 +38,23 @@ export type AttemptOutcome =
   | { kind: "failed"; attempt: number };
 
 /**
- * One attempt of one delivery, if it is due and nobody else holds it: claim it (reading its
- * webhook in the same round trip), send it, then record the attempt and queue the retry.
+ * One attempt of one delivery, if it is due and nobody else holds it: claim it, read its webhook,
+ * send it, then record the attempt and queue the retry. The endpoint scheduler claims many at
+ * once instead (delivery/endpoint.ts); this is the single delivery's path.
  */
 export async function attemptDelivery(deps: Deps, deliveryId: string): Promise<AttemptOutcome> {
   const now = deps.now();
   const dueBy = iso(now + DUE_GRACE_MS);
-  const { delivery, webhook, dueAt } = await claimDelivery(deps.db, deliveryId, {
+  const { delivery, dueAt } = await claimDelivery(deps.deliveriesDb, deliveryId, {
     now: iso(now),
     dueBy,
     lockUntil: iso(now + LOCK_SECONDS * 1000),
   });
   if (!delivery) return dueAt && dueAt > dueBy ? { kind: "skipped", dueAt } : { kind: "skipped" };
-  const [outcome] = await recordAttempts(deps, [await sendAttempt(deps, delivery, webhook)]);
-  return outcome;
+  const [webhook] = await webhookById(deps.db, delivery.webhookId);
+  const sent = await sendAttempt(deps, delivery, webhook);
+  await recordAttempts(deps, [sent], webhook);
+  return sent.outcome;
 }
 
 /** What one attempt did, to record. */
@@ -79,6 +84,7 @@ export async function sendAttempt(
           entityUid: claimed.entityUid,
           cause: claimed.cause,
           payload: claimed.payload,
+          url: claimed.url,
           attempt,
         });
   const outcome = judge(deps, sent, attempt, webhookEnabled);
@@ -95,25 +101,34 @@ export async function sendAttempt(
 }
 
 /**
- * Records sent attempts (each attempt row, its delivery's new state, its webhook's health) in one
- * D1 batch, then queues the retries. A consumer that sends several deliveries of one trigger
- * records them together: one round trip instead of one per delivery.
+ * Records sent attempts: each attempt row and its delivery's new state (one batch on the delivery
+ * log), their webhook's health (on DB, beside it), then queues the retries. The endpoint records
+ * each attempt as it answers, those that answer while a record is being written together in the
+ * next (delivery/endpoint.ts). Two batches where there was one: the delivery's own batch stays
+ * atomic, and the webhook's health is a clock of failures whose statements are guarded (each
+ * applies only from the state it expects), so a health write lost between the two is made good by
+ * the next attempt's.
  */
 export async function recordAttempts(
   deps: Deps,
-  attempts: SentAttempt[],
-): Promise<Array<SentAttempt["outcome"]>> {
-  await runBatch(
-    deps.db,
-    attempts.flatMap((attempt) => attemptStatements(deps, attempt)),
+  attempts: readonly SentAttempt[],
+  webhook: WebhookRow | undefined,
+): Promise<void> {
+  await Promise.all([
+    batchPreparedWrites(
+      deps.deliveriesDb,
+      attempts.flatMap((attempt) => deliveryStatements(deps, attempt)),
+    ),
+    runBatch(deps.db, healthStatements(deps, attempts, webhook)),
+  ]);
+  await sendMessages(
+    deps.queue,
+    attempts.flatMap(({ delivery, outcome }) =>
+      outcome.kind === "retry"
+        ? [deliverMessage(delivery.id, Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS))]
+        : [],
+    ),
   );
-  const retries = attempts.flatMap(({ delivery, outcome }) =>
-    outcome.kind === "retry"
-      ? [deliverMessage(delivery.id, Math.min(outcome.delaySeconds, MAX_QUEUE_DELAY_SECONDS))]
-      : [],
-  );
-  await sendMessages(deps.queue, retries);
-  return attempts.map((attempt) => attempt.outcome);
 }
 
 /** What an attempt's result means for the delivery. */
@@ -137,49 +152,65 @@ function judge(
   return { kind: "retry", attempt, delaySeconds: Math.max(asked ?? 0, scheduled) };
 }
 
-function attemptStatements(deps: Deps, attempt: SentAttempt): Statement[] {
-  const { delivery, sent, outcome, webhookEnabled } = attempt;
+/** The webhook's failing clock after its attempts; nothing for a webhook that was not called. */
+function healthStatements(
+  deps: Deps,
+  attempts: readonly SentAttempt[],
+  webhook: WebhookRow | undefined,
+): Statement[] {
+  const called = attempts.filter((attempt) => attempt.webhookEnabled);
+  const [first] = called;
+  if (!first) return [];
   const { db } = deps;
   const now = deps.now();
-  const at = iso(now);
-  // A disabled or deleted webhook was not called: its health does not change.
-  const webhookStatements = !webhookEnabled
-    ? []
-    : outcome.kind === "delivered"
-      ? [clearWebhookFailing(db, delivery.webhookId)]
-      : sent.statusCode === 410
-        ? [disableWebhook(db, delivery.webhookId, "gone", at)]
-        : [
-            startWebhookFailing(db, delivery.webhookId, sent.startedAt),
-            disableWebhookFailingBefore(
-              db,
-              delivery.webhookId,
-              iso(now - FAILING_DISABLE_SECONDS * 1000),
-              at,
-            ),
-          ];
+  const webhookId = first.delivery.webhookId;
+  if (called.some(({ sent }) => sent.statusCode === 410)) {
+    return [disableWebhook(db, webhookId, "gone", iso(now))];
+  }
+  const failed = called.filter(({ outcome }) => outcome.kind !== "delivered");
+  if (failed.length < called.length) {
+    // A success ends the run of failures; most follow successes: then nothing to write.
+    return webhook?.failingSince === null ? [] : [clearWebhookFailing(db, webhookId)];
+  }
   return [
-    insertAttempt(db, {
-      id: newId("att"),
-      deliveryId: delivery.id,
-      attempt: outcome.attempt,
-      startedAt: sent.startedAt,
-      durationMs: sent.durationMs,
-      statusCode: sent.statusCode,
-      error: sent.error,
-      responseExcerpt: sent.responseExcerpt,
-    }),
-    finishAttempt(db, delivery.id, {
-      status:
-        outcome.kind === "delivered"
-          ? "delivered"
-          : outcome.kind === "retry"
-            ? "pending"
-            : "failed",
-      attemptCount: outcome.attempt,
-      nextAttemptAt: outcome.kind === "retry" ? iso(now + outcome.delaySeconds * 1000) : null,
-      updatedAt: at,
-    }),
-    ...webhookStatements,
+    startWebhookFailing(db, webhookId, (failed[0] as SentAttempt).sent.startedAt),
+    disableWebhookFailingBefore(db, webhookId, iso(now - FAILING_DISABLE_SECONDS * 1000), iso(now)),
   ];
+}
+
+/** The attempt row and the delivery after it (claim released), for one batch on the delivery log. */
+function deliveryStatements(deps: Deps, attempt: SentAttempt) {
+  const { delivery, sent, outcome } = attempt;
+  const { deliveriesDb: db } = deps;
+  const now = deps.now();
+  return [
+    [
+      insertAttemptQuery(db),
+      {
+        id: newId("att"),
+        deliveryId: delivery.id,
+        attempt: outcome.attempt,
+        startedAt: sent.startedAt,
+        durationMs: sent.durationMs,
+        statusCode: sent.statusCode,
+        error: sent.error,
+        responseExcerpt: sent.responseExcerpt,
+      },
+    ],
+    [
+      finishAttemptQuery(db),
+      {
+        id: delivery.id,
+        status:
+          outcome.kind === "delivered"
+            ? "delivered"
+            : outcome.kind === "retry"
+              ? "pending"
+              : "failed",
+        attemptCount: outcome.attempt,
+        nextAttemptAt: outcome.kind === "retry" ? iso(now + outcome.delaySeconds * 1000) : null,
+        updatedAt: iso(now),
+      },
+    ],
+  ] as const;
 }

@@ -27,7 +27,7 @@ export const deliverMessage = (deliveryId: string, delaySeconds?: number): Outgo
   ...(delaySeconds === undefined ? {} : { delaySeconds }),
 });
 
-/** Sends any number of messages, at most 100 per call. */
+/** Sends any number of messages, at most 100 per call, one call after the other. */
 export async function sendMessages(queue: MessageSender, messages: OutgoingMessage[]) {
   for (let i = 0; i < messages.length; i += MAX_BATCH) {
     await queue.sendBatch(messages.slice(i, i + MAX_BATCH));

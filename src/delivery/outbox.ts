@@ -40,6 +40,9 @@ export function triggerRow(deps: Deps, input: TriggerInput) {
     status: "pending" as const,
     createdAt: iso(deps.now()),
     processedAt: null,
+    resentAt: null,
+    resendCount: 0,
+    error: null,
   };
 }
 

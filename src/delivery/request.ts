@@ -1,5 +1,6 @@
 import type { WebhookRow } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
+import { type BodyEncoding, contentTypeOf, formEncoded } from "../domain/webhook-content";
 import { decryptSecret } from "../lib/secret-box";
 import { iso } from "../lib/time";
 import { signatureHeader } from "./signing";
@@ -22,6 +23,8 @@ export type AttemptInput = {
   cause: string | null;
   /** The JSON body, exactly as stored with the delivery. */
   payload: string;
+  /** The URL rendered for this delivery (the webhook's has placeholders); null: the webhook's. */
+  url: string | null;
   attempt: number;
 };
 
@@ -29,6 +32,7 @@ export type AttemptInput = {
 export type OpenWebhook = {
   url: string;
   method: string;
+  bodyEncoding: BodyEncoding;
   /** Current secret first; the previous one while its grace period lasts. */
   secrets: string[];
   headers: Record<string, string>;
@@ -51,7 +55,13 @@ export async function openWebhook(
     string,
     string
   > | null;
-  return { url: webhook.url, method: webhook.method, secrets, headers: headers ?? {} };
+  return {
+    url: webhook.urlEncrypted ? await decryptSecret(secretsKey, webhook.urlEncrypted) : webhook.url,
+    method: webhook.method,
+    bodyEncoding: webhook.bodyEncoding,
+    secrets,
+    headers: headers ?? {},
+  };
 }
 
 export type OutgoingRequest = {
@@ -62,26 +72,30 @@ export type OutgoingRequest = {
   body: string | null;
 };
 
-/** The signed request of one attempt (§6 "Body" and "Headers"), at `timestamp` (Unix seconds). */
+/**
+ * The signed request of one attempt (§6 "Body" and "Headers"), at `timestamp` (Unix seconds):
+ * to the delivery's rendered URL if it has one, the body in the webhook's encoding.
+ */
 export async function buildRequest(
   webhook: OpenWebhook,
   input: AttemptInput,
   timestamp: number,
 ): Promise<OutgoingRequest> {
   const withBody = BODY_METHODS.has(webhook.method);
-  const url = new URL(webhook.url);
+  const url = new URL(input.url ?? webhook.url);
   if (!withBody) {
     url.searchParams.set("trigger", input.trigger);
     url.searchParams.set("uid", input.entityUid);
     url.searchParams.set("event_uid", input.eventUid);
   }
-  const body = withBody ? input.payload : "";
+  const encode = webhook.bodyEncoding === "form" ? formEncoded : (payload: string) => payload;
+  const body = withBody ? encode(input.payload) : "";
   const headers: Record<string, string> = {
     "webhook-id": input.deliveryId,
     "webhook-timestamp": String(timestamp),
     "webhook-signature": await signatureHeader(webhook.secrets, input.deliveryId, timestamp, body),
   };
-  if (withBody) headers["content-type"] = "application/json";
+  if (withBody) headers["content-type"] = contentTypeOf(webhook.bodyEncoding);
   headers["x-weft-trigger"] = input.trigger;
   headers["x-weft-event-uid"] = input.eventUid;
   headers["x-weft-entity-uid"] = input.entityUid;

@@ -4,6 +4,48 @@ import type { REGISTRATION_STATUSES } from "../lib/types";
 
 type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
+/** Names of the attendee's system fields: a form field may not reuse them (they share one object). */
+export const SYSTEM_FIELD_NAMES = [
+  "uid",
+  "event_uid",
+  "profile_uid",
+  "event_name",
+  "event_start_date",
+  "event_end_date",
+  "language",
+  "registration_status",
+  "payment_status",
+  "payment_method",
+  "payment_date",
+  "payment_amount",
+  "amount_tax_excl",
+  "amount_tax",
+  "amount_tax_incl",
+  "check_ins",
+  "first_check_in_at",
+  "created_at",
+  "updated_at",
+] as const;
+
+/**
+ * The form field names Weft's forms are built from (API.md §3): `free_field1`, `free_field2`...
+ * besides these. A payload template of a guest webhook may always name them.
+ */
+export const NATIVE_FORM_FIELD_NAMES = [
+  "title",
+  "firstname",
+  "lastname",
+  "email",
+  "phone",
+  "mobile_phone",
+  "job_title",
+  "cpy_name",
+  "cpy_city",
+  "cpy_country",
+] as const;
+
+export const isFreeField = (name: string) => /^free_field[1-9]\d*$/.test(name);
+
 /** `POST /v1/attendees` (API.md §3). */
 export type CreateAttendeeInput = {
   event_uid: string;

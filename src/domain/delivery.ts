@@ -3,6 +3,12 @@ import type { Trigger } from "../lib/types";
 
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 
+/**
+ * A delivery whose payload template failed at fan-out: it failed at once, with nothing rendered
+ * to send, so it cannot be sent again (a fixed template applies to later triggers).
+ */
+export const isUnrendered = (row: Pick<DeliveryRow, "payload">) => row.payload === "";
+
 export function serializeDelivery(row: DeliveryRow) {
   return {
     id: row.id,

@@ -32,6 +32,25 @@ export type CreateEventInput = {
 /** `PATCH /v1/events/{uid}`: the create body without `profile_uid`, every property optional. */
 export type UpdateEventInput = Partial<Omit<CreateEventInput, "profile_uid">>;
 
+/** The top-level keys of an event as serializeEvent shows it: what an event template may name. */
+export const EVENT_FIELD_NAMES = [
+  "uid",
+  "profile_uid",
+  "name",
+  "status",
+  "start_date",
+  "end_date",
+  "timezone",
+  "currency",
+  "languages",
+  "location",
+  "capacity",
+  "guest_count",
+  "fields",
+  "created_at",
+  "updated_at",
+] as const;
+
 /** The event exactly as the API and `event.*` webhook payloads show it. */
 export function serializeEvent(row: EventRow) {
   const location = row.location ?? {};

@@ -13,6 +13,16 @@ export type IntegrationInput = {
   field_mapping: MappingEntry[];
 };
 
+/**
+ * `POST /v1/integrations`: an integration as given, or the one a catalogue template makes from
+ * `params` (then `name` defaults to the template's, and its mapping and fixed configuration apply).
+ */
+export type CreateIntegrationInput = Omit<IntegrationInput, "name"> & {
+  name?: string;
+  template?: string;
+  params?: Record<string, unknown>;
+};
+
 /** An integration with the profiles it is linked to. */
 export type Integration = IntegrationRow & { profileIds: string[] };
 
@@ -27,6 +37,7 @@ export function serializeIntegration(row: Integration) {
       fields: row.fixedConfiguration.fields.map(({ locked: _locked, ...field }) => field),
     },
     field_mapping: row.fieldMapping,
+    template_id: row.templateId,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };

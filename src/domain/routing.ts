@@ -83,6 +83,8 @@ export function mappingLevelsFor(
 /** Where one trigger of an event goes: the applying integration, its webhooks, the mapping. */
 export type Route = {
   integration: IntegrationRow;
+  /** Whose event it is (what templates read as `account`). */
+  account: AccountRow | undefined;
   override: OverrideRow | undefined;
   /** Whether a payment fires guest.update here: the override's choice, else the profile's. */
   firesOnPayment: boolean;
@@ -109,6 +111,7 @@ export function routeOf(
   if (integration.id !== applyingIntegrationId(context)) return null;
   return {
     integration,
+    account: context.account,
     override: context.override,
     firesOnPayment: firesOnPayment(context),
     mapping: mappingFor(context, integration),
@@ -184,16 +187,6 @@ export function silenceOf(
 /** A payment's guest.update: it fires only where `fire_on_payment` is on. */
 function isPayment(trigger: Pick<TriggerRow, "trigger" | "cause">): boolean {
   return trigger.trigger === "guest.update" && trigger.cause === "payment";
-}
-
-/** The body of every attempt: events as they are, guests through the route's mapping. */
-export function payloadFor(
-  trigger: string,
-  snapshot: Record<string, unknown>,
-  mapping: readonly MappingEntry[],
-): string {
-  const item = trigger.startsWith("guest.") ? applyMapping(snapshot, mapping) : snapshot;
-  return JSON.stringify(item);
 }
 
 /**

@@ -114,7 +114,7 @@ const ERROR_RESPONSES: Record<
   422: {
     name: "Unprocessable",
     description:
-      "Well-formed, but against the event's registration form: one `details` entry per unknown field, missing required field, wrong type or unknown option (`fields.<name>`).",
+      "Well-formed, but unusable, one `details` entry per problem: against the event's registration form (unknown field, missing required field, wrong type or unknown option: `fields.<name>`), or a webhook's payload template or URL placeholders (`payload_template.<entry>`, `url`), or a template's parameters (`params.<name>`).",
     examples: [
       [
         "UNPROCESSABLE",

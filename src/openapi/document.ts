@@ -51,6 +51,11 @@ const TAGS = [
       "An integration hands a profile's events and attendees to another system. It is linked to profiles (`profile_uids`), carries a field mapping and a fixed configuration (fields it requires on every event's form), and works through its keys (read) and its webhooks (push).",
   },
   {
+    name: "Integration templates",
+    description:
+      "Native integrations, one call away: a catalogue of services organisers use (Slack, Microsoft Teams, HubSpot, Mailchimp, Salesforce Web-to-Lead, Airtable, Zapier), each with the parameters it needs and what it creates. `POST /v1/integrations` with `template` and `params` creates that integration, webhooks included; it is then edited like any other.",
+  },
+  {
     name: "Integration keys",
     description:
       "`wft_live_` keys for the other system, working on the integration's linked profiles while `api_access` is on (off for new integrations). Their `scopes` say what they do: `events:read` and `attendees:read` (the default, read-only), `attendees:write` (create, update and pay attendees). They may be made to expire (`expires_at`). Rotate with a grace period; revoke at once.",

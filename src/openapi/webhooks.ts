@@ -89,7 +89,7 @@ const DELIVERY_RULES =
   "Any 2xx within 15 seconds is a success. Other statuses, a timeout, a refused connection and redirects (never followed) are failures, retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h (each ±20 %), then the delivery is `failed`.";
 
 const METHODS =
-  "Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body.";
+  "Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent.";
 
 const EXAMPLES = {
   EventPayload: { summary: "The event", value: EVENT_EXAMPLE },

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { SYSTEM_FIELD_NAMES } from "../services/form";
+import { SYSTEM_FIELD_NAMES } from "../domain/attendee";
 
 /** What event forms and integrations' fixed configurations share about a field. */
 

@@ -6,6 +6,7 @@ import { deliveriesRouter } from "./deliveries";
 import { effectiveIntegrationRouter } from "./effective-integration";
 import { eventOverridesRouter } from "./event-overrides";
 import { eventsRouter } from "./events";
+import { integrationTemplatesRouter } from "./integration-templates";
 import { integrationsRouter } from "./integrations";
 import { profilesRouter } from "./profiles";
 import { webhookTestRouter } from "./webhook-test";
@@ -18,6 +19,7 @@ export const v1Routes = [
   eventsRouter,
   attendeesRouter,
   integrationsRouter,
+  integrationTemplatesRouter,
   webhooksRouter,
   activationRouter,
   eventOverridesRouter,

@@ -1,5 +1,6 @@
+import { runBatch } from "../db/batch";
 import { attendeeWithRoute, eventWithRoute } from "../db/queries/routing";
-import { insertTrigger } from "../db/queries/triggers";
+import { insertTrigger, markTriggerProcessed } from "../db/queries/triggers";
 import { fanOut } from "../delivery/fanout";
 import { queueDeliveries, triggerRow } from "../delivery/outbox";
 import type { Deps } from "../deps";
@@ -72,13 +73,21 @@ export async function runAction(
     snapshot: attendee ? serializeAttendee(attendee, event) : serializeEvent(event),
     webhookId,
   });
-  const { statements, deliveries } = fanOut(deps, row, route, false);
-  await deps.db.batch([insertTrigger(deps.db, row), ...statements]);
+  const { inserts, deliveries, unrendered } = fanOut(deps, row, route, event);
+  const processed = markTriggerProcessed(deps.db, row.id, row.createdAt);
+  // The trigger (DB) and its delivery (the delivery log) side by side, one batch each: if only the
+  // trigger's lands, the request fails and nothing is sent; if only the delivery's lands, the
+  // request fails too, yet the delivery is complete (its body fixed) and the sweeper sends it.
+  await Promise.all([
+    deps.db.batch([insertTrigger(deps.db, row), processed]),
+    runBatch(deps.deliveriesDb, inserts),
+  ]);
   queueDeliveries(
     deps,
     deliveries.map(({ delivery }) => delivery.id),
   );
-  const [fired] = deliveries;
+  // One webhook is named: its delivery, or the failed one of a template that did not render.
+  const fired = deliveries[0]?.delivery ?? unrendered[0];
   if (!fired) throw notFound("Manual action");
-  return fired.delivery;
+  return fired;
 }

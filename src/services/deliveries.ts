@@ -1,4 +1,5 @@
 import { pageOf } from "../db/page";
+import { accountOf } from "../db/queries/accounts";
 import {
   attemptsOf,
   type DeliveryFilters,
@@ -7,20 +8,20 @@ import {
   deliveryPageQueries,
   failedDeliveriesSince,
   requeueDeliveries,
-  webhookOfDelivery,
 } from "../db/queries/deliveries";
-import type { WebhookRow } from "../db/queries/webhooks";
+import { type WebhookRow, webhookOf } from "../db/queries/webhooks";
 import { deliveries } from "../db/schema";
 import { queueDeliveries } from "../delivery/outbox";
-import { isSuccess, sendSigned } from "../delivery/request";
+import { isSuccess, notSent, sendSigned } from "../delivery/request";
 import type { Deps } from "../deps";
+import { isUnrendered } from "../domain/delivery";
 import { type Pagination, pageWindow } from "../domain/pagination";
+import { renderingFailure, templateScope, tryRenderContent } from "../domain/webhook-content";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
-import { integrationWith } from "./integrations";
-import { confirmed } from "./read";
-import { getWebhook, webhookWith } from "./webhooks";
+import { getIntegration } from "./integrations";
+import { webhookWith } from "./webhooks";
 
 type Owner = { accountId: string; integrationId: string };
 
@@ -29,21 +30,30 @@ export async function listIntegrationDeliveries(
   filters: DeliveryFilters,
   pagination: Pagination,
 ) {
-  const { rest } = await integrationWith(deps, filters.accountId, filters.integrationId, (db) =>
-    deliveryPageQueries(db, filters, pageWindow(pagination)),
-  );
-  return pageOf(deliveries, rest);
+  // The integration (DB) and the page (the delivery log) side by side: one round trip.
+  const { deliveriesDb } = deps;
+  const [, page] = await Promise.all([
+    getIntegration(deps, filters.accountId, filters.integrationId),
+    deliveriesDb.batch(deliveryPageQueries(deliveriesDb, filters, pageWindow(pagination))),
+  ]);
+  return pageOf(deliveries, page);
+}
+
+/**
+ * The account's delivery with its attempts, read on the delivery log beside the key's check (one
+ * round trip); the log is read on its primary, so a miss is a miss.
+ */
+function deliveryWithAttempts(deps: Deps, accountId: string, id: string) {
+  const { deliveriesDb: db } = deps;
+  return Promise.all([
+    db.batch([deliveryOf(db, accountId, id), attemptsOf(db, id)]),
+    deps.checked(),
+  ]).then(([[rows, attempts]]) => rows[0] && { delivery: rows[0], attempts });
 }
 
 /** The account's delivery with every attempt (one round trip), or 404. */
 export async function getDelivery(deps: Deps, accountId: string, id: string) {
-  const found = await confirmed(deps, async () => {
-    const [rows, attempts] = await deps.db.batch([
-      deliveryOf(deps.db, accountId, id),
-      attemptsOf(deps.db, id),
-    ]);
-    return rows[0] && { delivery: rows[0], attempts };
-  });
+  const found = await deliveryWithAttempts(deps, accountId, id);
   if (!found) throw notFound("Delivery");
   return found;
 }
@@ -64,23 +74,29 @@ function requireEnabled(webhook: WebhookRow | undefined) {
  * deduplicates on it) and its attempts; the new attempt is numbered after them.
  */
 export async function redeliver(deps: Deps, accountId: string, id: string) {
-  const found = await confirmed(deps, async () => {
-    const [rows, webhook] = await deps.db.batch([
-      deliveryOf(deps.db, accountId, id),
-      webhookOfDelivery(deps.db, accountId, id),
-    ]);
-    return rows[0] && { delivery: rows[0], webhook: webhook[0] };
-  });
+  const found = await deliveryWithAttempts(deps, accountId, id);
   if (!found) throw notFound("Delivery");
-  if (found.delivery.status === "pending") {
+  const { delivery } = found;
+  if (delivery.status === "pending") {
     throw new ApiError("CONFLICT", "The delivery is still pending; it will be attempted.");
   }
-  requireEnabled(found.webhook);
+  if (isUnrendered(delivery)) {
+    throw new ApiError(
+      "CONFLICT",
+      "The webhook's payload template failed when this delivery was made, so it has nothing to send (its attempt says why). A fixed template applies to later changes.",
+    );
+  }
+  // The webhook lives beside the integrations (DB), the delivery in the log: a second read.
+  const owner = { accountId, id: delivery.webhookId };
+  const webhook =
+    (await webhookOf(deps.db, owner))[0] ??
+    (await deps.onPrimary(() => webhookOf(deps.db, owner)))[0];
+  requireEnabled(webhook);
   const at = iso(deps.now());
-  await requeueDeliveries(deps.db, [id], at);
+  await requeueDeliveries(deps.deliveriesDb, [id], at);
   queueDeliveries(deps, [id]);
   return {
-    ...found.delivery,
+    ...delivery,
     status: "pending",
     nextAttemptAt: at,
     lockedUntil: null,
@@ -90,16 +106,15 @@ export async function redeliver(deps: Deps, accountId: string, id: string) {
 
 /** Redelivers every failed delivery of a webhook created since `since`. */
 export async function recover(deps: Deps, owner: Owner, webhookId: string, since: string) {
-  const {
-    webhook,
-    rest: [failed],
-  } = await webhookWith(deps, owner, webhookId, (db) => [
-    failedDeliveriesSince(db, webhookId, since),
+  // The webhook (DB) and its failed deliveries (the delivery log) side by side: one round trip.
+  const [{ webhook }, failed] = await Promise.all([
+    webhookWith(deps, owner, webhookId),
+    failedDeliveriesSince(deps.deliveriesDb, webhookId, since),
   ]);
   requireEnabled(webhook);
   const ids = failed.map((row) => row.id);
   if (ids.length > 0) {
-    await requeueDeliveries(deps.db, ids, iso(deps.now()));
+    await requeueDeliveries(deps.deliveriesDb, ids, iso(deps.now()));
     queueDeliveries(deps, ids);
   }
   return ids;
@@ -145,20 +160,33 @@ export function samplePayload(trigger: string): Record<string, unknown> {
 }
 
 /**
- * Sends one signed sample request to the webhook now, through the same send as every delivery,
- * and returns what happened. Nothing is stored: no delivery, no attempt, no change to the
- * webhook's health. Works on a disabled webhook.
+ * Sends one signed sample request to the webhook now, rendered through its payload template and
+ * URL like a delivery and sent through the same send as every delivery, and returns what
+ * happened. Nothing is stored: no delivery, no attempt, no change to the webhook's health. Works
+ * on a disabled webhook. A template that fails on the sample is an answer with the reason.
  */
 export async function testWebhook(deps: Deps, owner: Owner, webhookId: string) {
-  const webhook = await getWebhook(deps, owner, webhookId);
+  const {
+    webhook,
+    rest: [accounts],
+  } = await webhookWith(deps, owner, webhookId, (db) => [accountOf(db, owner.accountId)]);
   const messageId = newId("dlv");
+  const scope = templateScope(webhook.trigger, samplePayload(webhook.trigger), [], {
+    account: { id: owner.accountId, name: accounts[0]?.name ?? "" },
+    event: samplePayload("event.manual"),
+  });
+  const content = tryRenderContent(webhook, scope);
+  if ("failed" in content) {
+    const sent = notSent(deps.now(), renderingFailure(content.failed));
+    return { webhookId: webhook.id, messageId, success: false, ...sent };
+  }
   const sent = await sendSigned(deps, webhook, {
     deliveryId: messageId,
     trigger: webhook.trigger,
     eventUid: SAMPLE_EVENT_UID,
     entityUid: webhook.trigger.startsWith("event.") ? SAMPLE_EVENT_UID : SAMPLE_GUEST_UID,
     cause: null,
-    payload: JSON.stringify(samplePayload(webhook.trigger)),
+    ...content.rendered,
     attempt: 1,
   });
   return { webhookId: webhook.id, messageId, success: isSuccess(sent.statusCode), ...sent };

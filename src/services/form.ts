@@ -1,29 +1,6 @@
 import type { ErrorDetail } from "../errors";
 import type { FormField } from "../lib/types";
 
-/** Names of the attendee's system fields: a form field may not reuse them (they share one object). */
-export const SYSTEM_FIELD_NAMES = [
-  "uid",
-  "event_uid",
-  "profile_uid",
-  "event_name",
-  "event_start_date",
-  "event_end_date",
-  "language",
-  "registration_status",
-  "payment_status",
-  "payment_method",
-  "payment_date",
-  "payment_amount",
-  "amount_tax_excl",
-  "amount_tax",
-  "amount_tax_incl",
-  "check_ins",
-  "first_check_in_at",
-  "created_at",
-  "updated_at",
-] as const;
-
 // ISO 3166-1 alpha-2, officially assigned codes.
 const COUNTRY_CODES = new Set(
   (

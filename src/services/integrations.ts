@@ -23,12 +23,17 @@ import {
 } from "../db/queries/integrations";
 import { detachOverrides, detachOverridesOnProfiles } from "../db/queries/overrides";
 import { profileIdsAmong, profilesActiveWith } from "../db/queries/profiles";
-import { deleteWebhooksOf } from "../db/queries/webhooks";
+import { deleteWebhooksOf, insertWebhook, type WebhookRow } from "../db/queries/webhooks";
 import type { FixedConfiguration } from "../db/schema";
 import { commitChange } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import { formUnder, sameForm } from "../domain/fixed-configuration";
-import type { FixedFieldInput, Integration, IntegrationInput } from "../domain/integration";
+import type {
+  CreateIntegrationInput,
+  FixedFieldInput,
+  Integration,
+  IntegrationInput,
+} from "../domain/integration";
 import { type Pagination, pageWindow } from "../domain/pagination";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
@@ -36,7 +41,9 @@ import { iso, toStoredTime } from "../lib/time";
 import type { FormField } from "../lib/types";
 import { retryWhenChanged } from "./compare-and-set";
 import { formChangedTrigger } from "./events";
+import { planFromTemplate } from "./integration-templates";
 import { confirmed } from "./read";
+import { newWebhookRow } from "./webhooks";
 
 /** The account's integration row, or 404: what every route under /v1/integrations/{id} checks. */
 export async function requireIntegration(deps: Deps, accountId: string, id: string) {
@@ -83,11 +90,20 @@ export async function listAccountIntegrations(deps: Deps, accountId: string, que
   return { items: rows.map((row) => ({ ...row, profileIds: links.get(row.id) ?? [] })), total };
 }
 
+/**
+ * Creates the integration; with `template`, the one the template makes from `params`, its
+ * webhooks with it, in one batch (`webhooks`, with their signing secrets shown once; null
+ * without a template).
+ */
 export async function createIntegration(
   deps: Deps,
   accountId: string,
-  input: IntegrationInput,
-): Promise<Integration> {
+  input: CreateIntegrationInput,
+): Promise<{ integration: Integration; webhooks: { row: WebhookRow; secret: string }[] | null }> {
+  const plan =
+    input.template === undefined
+      ? null
+      : planFromTemplate(deps, input.template, input.params ?? {});
   const profileIds = checkProfiles(
     input.profile_uids,
     await profileIdsAmong(deps.db, accountId, input.profile_uids),
@@ -96,19 +112,25 @@ export async function createIntegration(
   const row: IntegrationRow = {
     id: newId("int"),
     accountId,
-    name: input.name,
+    name: input.name ?? plan?.name ?? "",
     apiAccess: input.api_access,
     webhooksEnabled: input.webhooks_enabled,
-    fixedConfiguration: storedFixed(input.fixed_configuration),
-    fieldMapping: input.field_mapping,
+    fixedConfiguration: storedFixed(plan?.fixed_configuration ?? input.fixed_configuration),
+    fieldMapping: plan?.field_mapping ?? input.field_mapping,
+    templateId: plan?.templateId ?? null,
     createdAt: now,
     updatedAt: now,
   };
+  const owner = { accountId, integrationId: row.id };
+  const webhooks = plan
+    ? await Promise.all(plan.webhooks.map((webhook) => newWebhookRow(deps, owner, webhook)))
+    : null;
   await runBatch(deps.db, [
     insertIntegration(deps.db, row),
     ...insertLinks(deps.db, row.id, profileIds),
+    ...(webhooks ?? []).map(({ row: webhook }) => insertWebhook(deps.db, webhook)),
   ]);
-  return { ...row, profileIds };
+  return { integration: { ...row, profileIds }, webhooks };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { BatchResults, Statement } from "../db/batch";
 import { pageOf } from "../db/page";
-import { eventIdsAmong } from "../db/queries/events";
+import { attendeeFieldNamesOf, eventIdsAmong } from "../db/queries/events";
 import {
   deleteWebhook,
   insertWebhook,
@@ -14,11 +14,17 @@ import { webhooks } from "../db/schema";
 import { checkTargetUrl } from "../delivery/target-policy";
 import type { Deps } from "../deps";
 import { type Pagination, pageWindow } from "../domain/pagination";
-import type { WebhookInput } from "../domain/webhook";
+import { maskedUrl, type WebhookInput } from "../domain/webhook";
+import {
+  type ContentInput,
+  hasPlaceholders,
+  knownFieldsFor,
+  webhookContentProblems,
+} from "../domain/webhook-content";
 import { ApiError, notFound } from "../errors";
 import { toBase64 } from "../lib/encoding";
 import { newId } from "../lib/ids";
-import { encryptSecret } from "../lib/secret-box";
+import { decryptSecret, encryptSecret } from "../lib/secret-box";
 import { addSeconds, iso, toStoredTime } from "../lib/time";
 import { integrationWith } from "./integrations";
 
@@ -38,8 +44,8 @@ export function secretPrefix(secret: string): string {
 }
 
 /**
- * The account integration's webhook with, in the same round trip, what `also` reads; 404 for
- * either.
+ * The account integration's webhook (and the integration) with, in the same round trip, what
+ * `also` reads; 404 for either.
  */
 export async function webhookWith<const T extends readonly Statement[]>(
   deps: Deps,
@@ -48,6 +54,7 @@ export async function webhookWith<const T extends readonly Statement[]>(
   also: (db: Deps["db"]) => T = () => [] as unknown as T,
 ) {
   const {
+    integration,
     rest: [rows, ...rest],
   } = await integrationWith(deps, owner.accountId, owner.integrationId, (db) => [
     webhookOf(db, { ...owner, id }),
@@ -55,7 +62,7 @@ export async function webhookWith<const T extends readonly Statement[]>(
   ]);
   const webhook = rows[0] ?? (await deps.onPrimary(() => webhookOf(deps.db, { ...owner, id })))[0];
   if (!webhook) throw notFound("Webhook");
-  return { webhook, rest: rest as unknown as BatchResults<T> };
+  return { webhook, integration, rest: rest as unknown as BatchResults<T> };
 }
 
 export async function getWebhook(deps: Deps, owner: Owner, id: string): Promise<WebhookRow> {
@@ -81,12 +88,32 @@ export async function createWebhook(
   input: WebhookInput,
 ): Promise<{ row: WebhookRow; secret: string }> {
   checkUrl(deps, input.url);
-  const {
-    rest: [events],
-  } = await integrationWith(deps, owner.accountId, owner.integrationId, (db) => [
-    eventIdsAmong(db, owner.accountId, input.event_uids),
-  ]);
+  const { integration, rest } = await integrationWith(
+    deps,
+    owner.accountId,
+    owner.integrationId,
+    (db) => [
+      eventIdsAmong(db, owner.accountId, input.event_uids),
+      ...namesFor(db, owner.accountId, usesFields(input)),
+    ],
+  );
+  const [events, names] = rest;
+  checkContent(input, knownFields(input.trigger, integration, names));
   const eventUids = checkEvents(input.event_uids, events);
+  const webhook = await newWebhookRow(deps, owner, { ...input, event_uids: eventUids });
+  await insertWebhook(deps.db, webhook.row);
+  return webhook;
+}
+
+/**
+ * A new webhook's row, its header values, signing secret and (secret) URL encrypted, and the
+ * signing secret, shown once. The input is checked already.
+ */
+export async function newWebhookRow(
+  deps: Deps,
+  owner: Owner,
+  input: WebhookInput,
+): Promise<{ row: WebhookRow; secret: string }> {
   const secret = newSigningSecret();
   const now = iso(deps.now());
   const row: WebhookRow = {
@@ -95,11 +122,13 @@ export async function createWebhook(
     integrationId: owner.integrationId,
     name: input.name,
     trigger: input.trigger,
-    url: input.url,
+    ...(await storedUrl(deps, input.url, input.secret_url)),
     method: input.method,
+    payloadTemplate: input.payload_template,
+    bodyEncoding: input.body_encoding,
     headersEncrypted: await encryptSecret(deps.secretsKey, JSON.stringify(input.headers)),
     headerNames: Object.keys(input.headers),
-    eventUids,
+    eventUids: input.event_uids,
     enabled: input.enabled,
     disabledReason: null,
     secretEncrypted: await encryptSecret(deps.secretsKey, secret),
@@ -107,14 +136,21 @@ export async function createWebhook(
     previousSecretEncrypted: null,
     previousSecretExpiresAt: null,
     failingSince: null,
+    maxPerSecond: input.max_per_second,
+    ordering: input.ordering,
+    state: "active",
+    pausedUntil: null,
+    stateReason: null,
     createdAt: now,
     updatedAt: now,
   };
-  await insertWebhook(deps.db, row);
   return { row, secret };
 }
 
-/** Updates what is given; `headers` replaces the whole set; `enabled: true` clears the reason. */
+/**
+ * Updates what is given; `headers` replaces the whole set; `enabled: true` clears the reason.
+ * A change to what the webhook sends (trigger, method, URL, template, encoding) is checked whole.
+ */
 export async function updateWebhookFields(
   deps: Deps,
   owner: Owner,
@@ -122,18 +158,24 @@ export async function updateWebhookFields(
   input: Partial<WebhookInput>,
 ): Promise<WebhookRow> {
   if (input.url !== undefined) checkUrl(deps, input.url);
+  const contentChanged = CONTENT_KEYS.some((key) => input[key] !== undefined);
   const {
     webhook: current,
-    rest: [events],
+    integration,
+    rest: [events, names],
   } = await webhookWith(deps, owner, id, (db) => [
     eventIdsAmong(db, owner.accountId, input.event_uids ?? []),
+    ...namesFor(db, owner.accountId, contentChanged),
   ]);
   const set: Partial<WebhookRow> = { updatedAt: iso(deps.now()) };
   if (input.name !== undefined) set.name = input.name;
   if (input.trigger !== undefined) set.trigger = input.trigger;
   if (input.method !== undefined) set.method = input.method;
-  if (input.url !== undefined) set.url = input.url;
+  if (input.payload_template !== undefined) set.payloadTemplate = input.payload_template;
+  if (input.body_encoding !== undefined) set.bodyEncoding = input.body_encoding;
   if (input.event_uids !== undefined) set.eventUids = checkEvents(input.event_uids, events);
+  if (input.max_per_second !== undefined) set.maxPerSecond = input.max_per_second;
+  if (input.ordering !== undefined) set.ordering = input.ordering;
   if (input.headers !== undefined) {
     set.headersEncrypted = await encryptSecret(deps.secretsKey, JSON.stringify(input.headers));
     set.headerNames = Object.keys(input.headers);
@@ -143,6 +185,24 @@ export async function updateWebhookFields(
     if (input.enabled) {
       set.disabledReason = null;
       set.failingSince = null;
+    }
+  }
+  if (contentChanged) {
+    const secretUrl = input.secret_url ?? current.urlEncrypted !== null;
+    const url = input.url ?? (await openUrl(deps, current));
+    const merged = { ...current, ...set };
+    checkContent(
+      {
+        method: merged.method,
+        url,
+        payload_template: merged.payloadTemplate,
+        body_encoding: merged.bodyEncoding,
+        secret_url: secretUrl,
+      },
+      knownFields(merged.trigger, integration, names),
+    );
+    if (input.url !== undefined || input.secret_url !== undefined) {
+      Object.assign(set, await storedUrl(deps, url, secretUrl));
     }
   }
   await updateWebhook(deps.db, id, set);
@@ -185,4 +245,61 @@ function checkEvents(uids: readonly string[], known: readonly { id: string }[]) 
   );
   if (details.length > 0) throw new ApiError("VALIDATION_FAILED", "Unknown event.", { details });
   return [...new Set(uids)];
+}
+
+/** The properties that decide what a webhook sends: a change to any is checked whole. */
+const CONTENT_KEYS = [
+  "trigger",
+  "method",
+  "url",
+  "payload_template",
+  "body_encoding",
+  "secret_url",
+] as const;
+
+/** The read of the account's attendee field names, when a check will need them. */
+const namesFor = (db: Deps["db"], accountId: string, needed: boolean) =>
+  needed ? [attendeeFieldNamesOf(db, accountId)] : [];
+
+/** Whether a new webhook's template or URL may name attendee fields. */
+const usesFields = (input: WebhookInput) =>
+  input.trigger.startsWith("guest.") &&
+  (input.payload_template !== null || hasPlaceholders(input.url));
+
+/** The names a template of this trigger may use at this integration (domain/webhook-content.ts). */
+export function knownFields(
+  trigger: string,
+  integration: {
+    fieldMapping: readonly { name: string }[];
+    fixedConfiguration: { fields: readonly { name: string }[] };
+  },
+  accountNames: readonly { names: string[] }[] = [],
+) {
+  return knownFieldsFor(trigger, [
+    ...(accountNames[0]?.names ?? []),
+    ...integration.fieldMapping.map((entry) => entry.name),
+    ...integration.fixedConfiguration.fields.map((field) => field.name),
+  ]);
+}
+
+/** 422 naming each problem of what the webhook would send. */
+export function checkContent(input: ContentInput, isKnownField: (root: string) => boolean) {
+  const details = webhookContentProblems(input, isKnownField);
+  if (details.length > 0) {
+    throw new ApiError("UNPROCESSABLE", "The webhook's payload template or URL cannot be used.", {
+      details,
+    });
+  }
+}
+
+/** The URL columns: a secret URL encrypted, with only its scheme and host readable. */
+async function storedUrl(deps: Deps, url: string, secret: boolean) {
+  return secret
+    ? { url: maskedUrl(url), urlEncrypted: await encryptSecret(deps.secretsKey, url) }
+    : { url, urlEncrypted: null };
+}
+
+/** The webhook's URL in clear. */
+async function openUrl(deps: Deps, webhook: WebhookRow): Promise<string> {
+  return webhook.urlEncrypted ? decryptSecret(deps.secretsKey, webhook.urlEncrypted) : webhook.url;
 }

@@ -7,7 +7,13 @@ import { sweep } from "../../src/delivery/sweeper";
 import worker from "../../src/index";
 import { createAttendeeWithEnv, createWorldWithIntegration } from "../factories";
 import { api } from "../helpers/api";
-import { failingQueue, heldQueue, recordingDeps, runCron } from "../helpers/deps";
+import {
+  failingQueue,
+  heldQueue,
+  recordingDeps,
+  recordingEndpoints,
+  runCron,
+} from "../helpers/deps";
 import { received, receivedAtLeast, script, waitFor } from "../helpers/receiver";
 import {
   allDelivered,
@@ -102,9 +108,11 @@ describe("queue handler", () => {
     await worker.queue(again, env, ctx2);
     expect((await getQueueResult(again, ctx2)).explicitAcks).toHaveLength(1);
 
-    const rows = await deliveriesOf(triggerId);
+    // The consumer woke the webhook's endpoint, which sends on its own: wait for it, then a while.
+    const rows = await allDelivered(triggerId);
+    await settle(500);
+    expect(await deliveriesOf(triggerId)).toHaveLength(1);
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.status).toBe("delivered");
     expect(await received(world.channel)).toHaveLength(1);
     expect(await attemptsOf(rows[0]?.id ?? "")).toHaveLength(1);
   });
@@ -118,9 +126,12 @@ describe("queue handler", () => {
       { type: "trigger", triggerId: await heldGuest(fast) },
     ]);
     const ctx = createExecutionContext();
+    const started = Date.now();
     await worker.queue(batch, env, ctx);
-    const slowGot = await received(slow.channel);
-    const fastGot = await received(fast.channel);
+    // The batch does not wait for any receiver: the endpoints send.
+    expect(Date.now() - started).toBeLessThan(1500);
+    const slowGot = await receivedAtLeast(slow.channel);
+    const fastGot = await receivedAtLeast(fast.channel);
     expect([slowGot.length, fastGot.length]).toEqual([1, 1]);
     // Both requests were sent before the slow one answered.
     expect(Math.abs(slowGot[0].received_at - fastGot[0].received_at)).toBeLessThan(1000);
@@ -130,7 +141,7 @@ describe("queue handler", () => {
   it("a message that throws is retried, not acked", async () => {
     // A direct batch: D1 missing is a fault only a direct call can inject.
     const batch = batchOf("weft-triggers", [{ type: "deliver", deliveryId: "dlv_missing" }]);
-    const broken = { ...env, DB: undefined } as unknown as Env;
+    const broken = { ...env, DB: undefined, DELIVERIES_DB: undefined } as unknown as Env;
     const ctx = createExecutionContext();
     await worker.queue(batch, broken, ctx).catch(() => {});
     const result = await getQueueResult(batch, ctx);
@@ -138,23 +149,30 @@ describe("queue handler", () => {
     expect(result.retryMessages).toHaveLength(1);
   });
 
-  it("the dead-letter queue ends a trigger and a delivery as failed", async () => {
+  it("the dead-letter queue ends a trigger and a delivery as failed, each saying why", async () => {
     const world = await worldAnswering();
     const triggerId = await heldGuest(world);
     const stuck = await worldAnswering();
-    // Fanned out (the delivery stored and claimed) by a consumer that then died.
-    const { deps } = recordingDeps();
-    const deliveryId = (await fanOutTrigger(deps, await heldGuest(stuck))).fresh[0]?.delivery.id;
+    // Fanned out (the delivery stored) by a consumer that died before waking its endpoint.
+    const stuckTrigger = await heldGuest(stuck);
+    await fanOutTrigger(recordingDeps().deps, stuckTrigger);
+    const deliveryId = (await deliveriesOf(stuckTrigger))[0]?.id ?? "";
     // A direct batch: the real queue dead-letters a message only after 10 retries (minutes).
     const batch = batchOf("weft-triggers-dlq", [
       { type: "trigger", triggerId },
-      { type: "deliver", deliveryId: deliveryId ?? "" },
+      { type: "deliver", deliveryId },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(2);
-    expect((await triggerRow(triggerId))?.status).toBe("failed");
-    expect(await deliveryRow(deliveryId ?? "")).toMatchObject({ status: "failed" });
+    expect(await triggerRow(triggerId)).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^Dead-lettered/),
+    });
+    expect(await deliveryRow(deliveryId)).toMatchObject({ status: "failed", attemptCount: 1 });
+    expect(await attemptsOf(deliveryId)).toMatchObject([
+      { attempt: 1, statusCode: null, error: expect.stringMatching(/^Dead-lettered/) },
+    ]);
     expect(await received(world.channel)).toEqual([]);
     expect(await received(stuck.channel)).toEqual([]);
   });
@@ -191,23 +209,24 @@ describe("outbox sweeper (scheduled)", () => {
     expect(sent.map((m) => m.body)).not.toContainEqual({ type: "trigger", triggerId });
   });
 
-  it("re-sends a pending delivery whose message was lost, unless it is locked", async () => {
+  it("wakes the endpoint of a pending delivery whose message was lost, unless it is locked", async () => {
     const world = await worldAnswering();
-    // Fanned out (the delivery stored, claimed for a minute) by a consumer that then died.
-    const { deps } = recordingDeps();
-    const deliveryId =
-      (await fanOutTrigger(deps, await heldGuest(world))).fresh[0]?.delivery.id ?? "";
-    // Time travel: the delivery was due two minutes ago.
-    await env.DB.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id = ?")
-      .bind(new Date(Date.now() - 120_000).toISOString(), deliveryId)
+    // Fanned out (the delivery stored) by a consumer that died before waking its endpoint.
+    const triggerId = await heldGuest(world);
+    await fanOutTrigger(recordingDeps().deps, triggerId);
+    const deliveryId = (await deliveriesOf(triggerId))[0]?.id ?? "";
+    // Time travel: the delivery was due two minutes ago, and an endpoint that then died claimed
+    // it for another minute.
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    await env.DB.prepare("UPDATE deliveries SET next_attempt_at = ?, locked_until = ? WHERE id = ?")
+      .bind(at(-120_000), at(60_000), deliveryId)
       .run();
-    expect((await deliveryRow(deliveryId))?.lockedUntil).not.toBeNull();
-    // A direct call with a recording queue: the test reads what the sweeper would send.
-    const locked = recordingDeps();
-    await sweep(locked.deps);
-    expect(locked.sent.map((m) => m.body)).not.toContainEqual({ type: "deliver", deliveryId });
+    // A direct call with recording endpoints: the test reads which the sweeper would wake.
+    const endpoints = recordingEndpoints();
+    await sweep(recordingDeps({ endpoints }).deps);
+    expect(endpoints.woken).not.toContain(world.hook.id);
 
-    // Time travel: the dead consumer's claim has run out.
+    // Time travel: the dead endpoint's claim has run out.
     await env.DB.prepare("UPDATE deliveries SET locked_until = NULL WHERE id = ?")
       .bind(deliveryId)
       .run();

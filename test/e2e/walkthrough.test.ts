@@ -33,6 +33,14 @@ function runReadme(blocks: string[], env: Record<string, string>, variables: str
   };
 }
 
+/** What the receiver's channel got (`/_received/<channel>`), once it got something. */
+function receivedOn(url: string): Promise<ReceivedRequest[]> {
+  return eventually(async () => {
+    const got = (await (await fetch(url)).json()) as ReceivedRequest[];
+    return got.length > 0 ? got : undefined;
+  });
+}
+
 describe("the README walk-throughs, over HTTP against `npm start`", () => {
   let weft: RunningWeft;
   beforeAll(async () => {
@@ -88,11 +96,7 @@ describe("the README walk-throughs, over HTTP against `npm start`", () => {
     expect(samUid).toMatch(/^gst_/);
 
     // The README waits 2 s; a loaded machine may need longer (the 3 s bound is checked on timestamps).
-    const received = await eventually(async () => {
-      const response = await fetch(`${receiver}/_received/${channel}`);
-      const got = (await response.json()) as ReceivedRequest[];
-      return got.length > 0 ? got : undefined;
-    });
+    const received = await receivedOn(`${receiver}/_received/${channel}`);
     expect(received).toHaveLength(1);
     const [request] = received;
     expect(request.method).toBe("POST");
@@ -127,6 +131,33 @@ describe("the README walk-throughs, over HTTP against `npm start`", () => {
     expect(delivery).toMatchObject({ trigger: "guest.create", attempt_count: 1 });
     expect(delivery.attempts).toHaveLength(1);
     expect(delivery.attempts[0].status_code).toBe(200);
+  });
+
+  it("creates Slack from its template, previews it, and a new attendee reaches the channel", async () => {
+    const channel = `e2e-${crypto.randomUUID()}`;
+    const receiver = inject("receiverUrl");
+    const { lines, vars } = runReadme(
+      [readmeBlock("walkthrough"), readmeBlock("walkthrough-templates")],
+      {
+        WEFT: weft.baseUrl,
+        BOOTSTRAP_TOKEN: E2E_BOOTSTRAP_TOKEN,
+        SLACK_WEBHOOK_URL: `${receiver}/hooks/${channel}/services/T0001/B0002/abcdef`,
+      },
+      ["SLACK"],
+    );
+    expect(lines).toContain("slack: webhook_url");
+    const preview = lines.find((line) => line.startsWith('{"text"'));
+    expect(JSON.parse(preview ?? "null")).toEqual({
+      text: "New registration for *Annual Summit*: Jane Doe (jane@example.com)",
+    });
+    const secret = JSON.parse(vars.SLACK).data.webhooks[0].secret;
+    const received = await receivedOn(`${receiver}/_received/${channel}`);
+    expect(received).toHaveLength(1);
+    expect(received[0].path).toBe(`/hooks/${channel}/services/T0001/B0002/abcdef`);
+    expect(JSON.parse(received[0].body)).toEqual({
+      text: "New registration for *Annual Summit*: Alex Martin (alex@example.com)",
+    });
+    expect(() => new Webhook(secret).verify(received[0].body, received[0].headers)).not.toThrow();
   });
 
   it("serves the docs and answers unknown routes in the error shape", async () => {

@@ -19,9 +19,9 @@ import type { ScriptedResponse } from "../receiver/server";
 /** An account whose profile has an active integration with one guest.create webhook. */
 async function activeWorld(steps: ScriptedResponse[]) {
   const world = await createWorldWithIntegration({ webhooks: [{}] });
-  const [{ channel }] = world.webhooks;
+  const [{ channel, id }] = world.webhooks;
   await script(channel, steps);
-  return { channel, key: world.key, event: world.event.uid };
+  return { channel, key: world.key, event: world.event.uid, webhookId: id };
 }
 
 /** Registers a guest through the API with `TRIGGERS` replaced; returns its guest.create trigger. */
@@ -141,7 +141,8 @@ describe("nothing lost: queue and consumer faults", () => {
     const triggerA = await registerGuest(a, heldQueue().queue);
     const triggerB = await registerGuest(b, heldQueue().queue);
 
-    // The retry of A's failed attempt cannot be queued: its handler throws after recording it.
+    // A's endpoint cannot be reached (its Durable Object is moving, say): A's handler throws
+    // after fanning out.
     const acks: string[] = [];
     const retries: string[] = [];
     const message = (id: string, body: QueueMessage) => ({
@@ -153,8 +154,13 @@ describe("nothing lost: queue and consumer faults", () => {
       retry: () => retries.push(id),
       retryAll: () => {},
     });
-    // processBatch directly: a queue failing only for the consumer's sends needs a direct call.
-    const { deps } = recordingDeps({ timeoutMs: 400, queue: failingQueue() });
+    // processBatch directly: an endpoint failing for one webhook needs a direct call.
+    const { deps } = recordingDeps({ timeoutMs: 400 });
+    const inline = deps.endpoints;
+    deps.endpoints = {
+      wake: (id) =>
+        id === a.webhookId ? Promise.reject(new Error("endpoint unreachable")) : inline.wake(id),
+    };
     const batch = {
       queue: "weft-triggers",
       messages: [
@@ -168,15 +174,13 @@ describe("nothing lost: queue and consumer faults", () => {
     expect(acks).toEqual(["b"]);
     expect(retries).toEqual(["a"]);
     await expectSettled(triggerB, b.channel, "delivered");
+    expect(await received(a.channel)).toEqual([]);
 
-    // The queue redelivers A's message; the sweeper also finds A's delivery overdue. Both run.
-    const redelivered: SentMessage[] = [{ body: { type: "trigger", triggerId: triggerA } }];
-    await drain(redelivered);
-    const swept = recordingDeps({ now: () => Date.now() + 86_400_000 });
+    // The sweeper finds A's delivery overdue and wakes its endpoint (the first attempt fails);
+    // the queue redelivers A's message too. Both run; then A's retry.
+    const swept = recordingDeps({ timeoutMs: 400, now: () => Date.now() + 120_000 });
     await sweep(swept.deps);
-    await drain(
-      swept.sent.filter((m) => m.body.type === "deliver" || m.body.triggerId === triggerA),
-    );
+    await drain([{ body: { type: "trigger", triggerId: triggerA } }, ...swept.sent]);
     await expectSettled(triggerA, a.channel, "delivered");
     expect(await received(a.channel)).toHaveLength(2);
   });

@@ -4,8 +4,11 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { Breaker } from "../../src/delivery/breaker";
+import { EndpointScheduler } from "../../src/delivery/endpoint";
 import type { QueueMessage } from "../../src/delivery/messages";
 import { createDeps, type Deps } from "../../src/deps";
+import type { Endpoints } from "../../src/durable-objects/endpoint/interface";
 import worker from "../../src/index";
 
 /**
@@ -30,11 +33,58 @@ export type SentMessage = { body: QueueMessage; delaySeconds?: number };
 
 /**
  * The real dependencies, except a queue that records what would be sent (so a test sees retry
- * delays and nothing runs behind its back), and optionally a pinned clock and jitter.
+ * delays and nothing runs behind its back), endpoints that run in the test on these same
+ * dependencies (inlineEndpoints), and optionally a pinned clock and jitter.
  */
 export function recordingDeps(overrides: Partial<Deps> = {}) {
   const { queue, sent } = heldQueue();
-  return { deps: realDeps({ queue, ...overrides }), sent };
+  const deps = realDeps({ queue, ...overrides });
+  if (!overrides.endpoints) deps.endpoints = inlineEndpoints(deps);
+  return { deps, sent };
+}
+
+/**
+ * The endpoint schedulers (src/delivery/endpoint.ts, the code the ENDPOINT Durable Object hosts)
+ * run in the test on `deps`, so a pinned clock reaches them: each `wake` returns once the sends it
+ * started are recorded. Breakers live in `breakers` (share it to carry one across calls); the
+ * rounds an endpoint asks for later are noted in `alarms`, not run.
+ */
+export function inlineEndpoints(
+  deps: Deps,
+  breakers = new Map<string, Breaker>(),
+): Endpoints & { alarms: Map<string, number> } {
+  const schedulers = new Map<string, EndpointScheduler>();
+  const alarms = new Map<string, number>();
+  const schedulerOf = (webhookId: string) => {
+    let scheduler = schedulers.get(webhookId);
+    if (!scheduler) {
+      scheduler = new EndpointScheduler(
+        deps,
+        {
+          loadBreaker: async () => breakers.get(webhookId),
+          saveBreaker: async (breaker) => void breakers.set(webhookId, breaker),
+          wakeAt: async (at) => void alarms.set(webhookId, at),
+        },
+        webhookId,
+      );
+      schedulers.set(webhookId, scheduler);
+    }
+    return scheduler;
+  };
+  return {
+    alarms,
+    async wake(webhookId) {
+      const scheduler = schedulerOf(webhookId);
+      await scheduler.pump();
+      await scheduler.settled();
+    },
+  };
+}
+
+/** Endpoints that only note which webhooks were woken (what the sweeper pokes, say). */
+export function recordingEndpoints(): Endpoints & { woken: string[] } {
+  const woken: string[] = [];
+  return { woken, wake: async (webhookId) => void woken.push(webhookId) };
 }
 
 /**

@@ -3,8 +3,8 @@ import { env } from "cloudflare:workers";
 /**
  * Counts what a request costs a client far from the database, on its response path (work left to
  * waitUntil is not counted): its sequential D1 round trips (calls that start while no other is
- * in flight; concurrent ones share a trip), those that carry a write (they go to the primary),
- * and the queue sends it waits for.
+ * in flight, on either binding; concurrent ones share a trip), those that carry a write (they go
+ * to the primary; concurrent writes share one too), and the queue sends it waits for.
  */
 export type Cost = { roundTrips: number; primaryRoundTrips: number; queueSends: number };
 
@@ -15,19 +15,24 @@ const WRITE = /^\s*(insert|update|delete|replace)\b/i;
 
 export function costMeter() {
   const cost: Cost = { roundTrips: 0, primaryRoundTrips: 0, queueSends: 0 };
+  // Across both bindings (DB, DELIVERIES_DB): calls in flight together share one trip.
   let inFlight = 0;
+  let writesInFlight = 0;
   let responded = false;
 
   const count = async <T>(sql: string[], call: () => Promise<T>): Promise<T> => {
+    const writes = sql.some((text) => WRITE.test(text));
     if (!responded) {
       if (inFlight === 0) cost.roundTrips++;
-      if (sql.some((text) => WRITE.test(text))) cost.primaryRoundTrips++;
+      if (writes && writesInFlight === 0) cost.primaryRoundTrips++;
     }
     inFlight++;
+    if (writes) writesInFlight++;
     try {
       return await call();
     } finally {
       inFlight--;
+      if (writes) writesInFlight--;
     }
   };
 
@@ -65,6 +70,11 @@ export function costMeter() {
       return { ...executor(session), getBookmark: () => session.getBookmark() };
     },
   } as unknown as D1Database;
+  const DELIVERIES_DB = {
+    ...executor(env.DELIVERIES_DB),
+    exec: (query: string) => env.DELIVERIES_DB.exec(query),
+    dump: () => env.DELIVERIES_DB.dump(),
+  } as unknown as D1Database;
 
   const TRIGGERS = {
     send: async (message: unknown, options?: QueueSendOptions) => {
@@ -81,7 +91,7 @@ export function costMeter() {
 
   return {
     /** Bindings to pass as the request's `env`. */
-    env: { DB, TRIGGERS },
+    env: { DB, DELIVERIES_DB, TRIGGERS },
     /** Pass as the request's `onResponse`: sends after it are off the response path. */
     responded: () => {
       responded = true;

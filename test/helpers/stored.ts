@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
-import { createDb } from "../../src/db/client";
+import { createDb, createDeliveriesDb } from "../../src/db/client";
 import { deliveries, deliveryAttempts, triggers, webhooks } from "../../src/db/schema";
 import type { Trigger } from "../../src/lib/types";
 import { waitFor } from "./receiver";
@@ -11,6 +11,7 @@ import { waitFor } from "./receiver";
  */
 
 const db = createDb(env.DB);
+const log = createDeliveriesDb(env.DELIVERIES_DB);
 
 /** The triggers recorded for an event or attendee (only `trigger`s, if given), oldest first. */
 export function triggersOf(entityUid: string, trigger?: Trigger) {
@@ -35,15 +36,15 @@ export function triggerRow(id: string) {
 }
 
 export function deliveriesOf(triggerId: string) {
-  return db.select().from(deliveries).where(eq(deliveries.triggerId, triggerId));
+  return log.select().from(deliveries).where(eq(deliveries.triggerId, triggerId));
 }
 
 export function deliveryRow(id: string) {
-  return db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+  return log.select().from(deliveries).where(eq(deliveries.id, id)).get();
 }
 
 export function attemptsOf(deliveryId: string) {
-  return db
+  return log
     .select()
     .from(deliveryAttempts)
     .where(eq(deliveryAttempts.deliveryId, deliveryId))

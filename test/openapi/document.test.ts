@@ -69,6 +69,7 @@ describe("the OpenAPI document", () => {
       "Events",
       "Attendees",
       "Integrations",
+      "Integration templates",
       "Integration keys",
       "Field mapping",
       "Webhooks",
@@ -175,7 +176,15 @@ describe("the OpenAPI document", () => {
     const unprocessable = operations()
       .filter(({ operation }) => "422" in operation.responses)
       .map(({ operation }) => operation.operationId);
-    expect(unprocessable).toEqual(["createAttendee", "updateAttendee", "setEventOverride"]);
+    expect(unprocessable).toEqual([
+      "createAttendee",
+      "updateAttendee",
+      "createIntegration",
+      "createWebhook",
+      "updateWebhook",
+      "previewWebhook",
+      "setEventOverride",
+    ]);
     const rateLimited = resolve(doc.components.responses.RateLimited);
     expect(Object.keys(rateLimited.headers as Json)).toContain("retry-after");
     const unavailable = resolve(doc.components.responses.Unavailable);

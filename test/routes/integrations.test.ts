@@ -58,6 +58,7 @@ describe("POST /v1/integrations", () => {
       webhooks_enabled: false,
       fixed_configuration: body.fixed_configuration,
       field_mapping: body.field_mapping,
+      template_id: null,
       created_at: data.created_at,
       updated_at: data.created_at,
     });

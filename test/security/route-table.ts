@@ -181,6 +181,8 @@ export const ROUTES: Route[] = [
     () => ({ name: "CRM" }),
   ),
   r("account", "GET", () => "/v1/integrations"),
+  r("account", "GET", () => "/v1/integration-templates"),
+  r("account", "GET", () => "/v1/integration-templates/slack"),
   r("resource", "GET", (o) => `/v1/integrations/${o.integration}`),
   r(
     "resource",
@@ -219,6 +221,12 @@ export const ROUTES: Route[] = [
     (o) => `/v1/integrations/${o.integration}/webhooks/${o.webhook}/secret/rotate`,
   ),
   r("resource", "POST", (o) => `/v1/integrations/${o.integration}/webhooks/${o.webhook}/test`),
+  r(
+    "resource",
+    "POST",
+    (o) => `/v1/integrations/${o.integration}/webhooks/${o.webhook}/preview`,
+    (o) => ({ attendee_uid: o.linked.attendee }),
+  ),
   r(
     "resource",
     "POST",

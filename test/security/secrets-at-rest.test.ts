@@ -77,6 +77,28 @@ describe("secrets at rest", () => {
     });
   });
 
+  it("keeps no template's secret parameter in D1: not the token, not the secret URL", async () => {
+    const { key } = await createAccount();
+    const slackPath = `/services/T0001/B0002/${crypto.randomUUID().replaceAll("-", "")}`;
+    const token = `pat-eu1-${crypto.randomUUID()}`;
+    // Through the idempotency store too: the stored response must not hold them either.
+    for (const [template, params] of [
+      ["slack", { webhook_url: `https://hooks.slack.com${slackPath}` }],
+      ["hubspot", { access_token: token }],
+    ] as const) {
+      const created = await api("POST", "/v1/integrations", {
+        key,
+        headers: { "idempotency-key": crypto.randomUUID() },
+        body: { template, params },
+      });
+      expect(created.status).toBe(201);
+      expect(JSON.stringify(created.body)).not.toContain(Object.values(params)[0]);
+    }
+    const database = await wholeDatabase();
+    expect(database).not.toContain(slackPath);
+    expect(database).not.toContain(token);
+  });
+
   it("keeps no plaintext secret in the idempotency store, and still replays the response", async () => {
     const suffix = crypto.randomUUID();
     const idempotent = (key: string) => ({ "idempotency-key": `${key}-${suffix}` });

@@ -1,10 +1,11 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { handleMessage } from "../../src/delivery/consumer";
 import type { QueueMessage } from "../../src/delivery/messages";
-import worker from "../../src/index";
+import { targetPolicyFrom } from "../../src/delivery/target-policy";
 import { createAccount, createIntegration, createWebhook, createWorld } from "../factories";
 import { api, expectError } from "../helpers/api";
+import { recordingDeps } from "../helpers/deps";
 import { channelUrl, newChannel, received } from "../helpers/receiver";
 import { adminKeyPool, recordingQueue, STRICT_TARGETS } from "./support";
 
@@ -81,8 +82,9 @@ function storedWebhookCount(integrationId: string) {
 
 /**
  * An attendee of the world's event, created with production flags, its trigger handed to the
- * Worker's queue consumer with production flags too. The TRIGGERS binding records instead of
- * sending, so the consumer's retries do not run later behind the test's back.
+ * Worker's queue consumer and its webhooks' endpoints with production flags too: called in the
+ * test (the ENDPOINT objects run with the test's own flags), on a queue that records instead of
+ * sending, so retries do not run later behind the test's back.
  */
 async function createAttendeeStrictly(world: { key: string; event: { uid: string } }) {
   const { queue, sent } = recordingQueue();
@@ -94,13 +96,8 @@ async function createAttendeeStrictly(world: { key: string; event: { uid: string
   });
   expect(created.status).toBe(201);
   expect(sent).toEqual([{ type: "trigger", triggerId: expect.stringMatching(/^trg_/) }]);
-  const batch = createMessageBatch<QueueMessage>(
-    "weft-triggers",
-    sent.splice(0).map((body) => ({ id: "m1", timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, strict, ctx);
-  expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+  const { deps } = recordingDeps({ targets: targetPolicyFrom(STRICT_TARGETS) });
+  for (const body of sent.splice(0)) await handleMessage(deps, body as QueueMessage);
   return created.body.data;
 }
 

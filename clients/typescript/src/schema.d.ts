@@ -343,7 +343,7 @@ export interface paths {
         put?: never;
         /**
          * Create an integration
-         * @description Admin key only. Only `name` is required. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration's keys read access to those profiles (while `api_access` is on); activation, which makes its webhooks fire, is separate (`PUT /v1/profiles/{uid}/integration`).
+         * @description Admin key only. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration's keys read access to those profiles (while `api_access` is on); activation, which makes its webhooks fire, is separate (`PUT /v1/profiles/{uid}/integration`). With `template` and `params` (`{"template": "slack", "params": {"webhook_url": "https://hooks.slack.com/services/..."}, "profile_uids": ["prf_..."]}`), creates what the catalogue template describes, webhooks included, in one write; the answer lists those webhooks with their signing secrets.
          */
         post: operations["createIntegration"];
         delete?: never;
@@ -444,6 +444,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/integration-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the integration templates
+         * @description Admin key only. The catalogue of native integrations: for each service, the parameters it needs and what it will create (`POST /v1/integrations` with `template` and `params`). The same for every account, in a fixed order.
+         */
+        get: operations["listIntegrationTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integration-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an integration template
+         * @description Admin key only. One template of the catalogue, by its id (`slack`, `hubspot`...).
+         */
+        get: operations["getIntegrationTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/integrations/{id}/webhooks": {
         parameters: {
             query?: never;
@@ -459,7 +499,7 @@ export interface paths {
         put?: never;
         /**
          * Create a webhook
-         * @description A webhook sends one trigger (`guest.create`, ...) of the integration to a URL, signed; it fires while the integration is active on the event's profile (or set on the event). The signing secret (`secret`) is in this response only. Header values and the secret are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`). The webhook receives the triggers recorded after it was created, not a change made before, even one still queued. What the receiver gets is in this document's `webhooks` section.
+         * @description A webhook sends one trigger (`guest.create`, ...) of the integration to a URL, signed; it fires while the integration is active on the event's profile (or set on the event). The signing secret (`secret`) is in this response only. Header values, the secret and a `secret_url` are encrypted at rest. The URL must pass the target policy (`VALIDATION_FAILED` naming `url`). A payload template and URL placeholders are checked here: `UNPROCESSABLE` with one `details` entry per problem, naming `payload_template.<entry>` or `url`. The webhook receives the triggers recorded after it was created, not a change made before, even one still queued. What the receiver gets is in this document's `webhooks` section.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -491,7 +531,7 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook
-         * @description Every property optional; `headers` replaces the whole set. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.
+         * @description Every property optional; `headers` replaces the whole set. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`. A change to the trigger, method, URL, `payload_template`, `body_encoding` or `secret_url` is checked against the whole webhook (`UNPROCESSABLE` naming each problem). Deliveries already made keep the body and URL they were rendered with.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -510,6 +550,26 @@ export interface paths {
          * @description Returns the new secret, once. For 24 hours the previous secret keeps signing too: `webhook-signature` then carries two space-separated signatures, so receivers can switch without missing a delivery. Takes no body.
          */
         post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/{id}/webhooks/{webhook_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview what a webhook would send
+         * @description Renders the webhook for an attendee (guest triggers) or an event (event triggers) exactly as a delivery would be made now, with the integration's mapping at that event, and answers the method, URL, headers and body it would send, without sending anything or storing a delivery. Works whether or not the integration is active, and on a disabled webhook. Header values, the signature and a secret URL are masked. An attendee or event that does not exist is `VALIDATION_FAILED` naming `attendee_uid` or `event_uid`; a template that cannot be rendered for it is `UNPROCESSABLE` naming `payload_template.<entry>` or `url`.
+         */
+        post: operations["previewWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -785,7 +845,7 @@ export interface webhooks {
         put?: never;
         /**
          * event.create: An event was created
-         * @description An event was created (`POST /v1/events`). Sent to each enabled `event.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An event was created (`POST /v1/events`). Sent to each enabled `event.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["eventCreateWebhook"];
         delete?: never;
@@ -805,7 +865,7 @@ export interface webhooks {
         put?: never;
         /**
          * event.update: An event was changed
-         * @description An event was changed (`PATCH /v1/events/{uid}`). Sent to each enabled `event.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An event was changed (`PATCH /v1/events/{uid}`). Sent to each enabled `event.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["eventUpdateWebhook"];
         delete?: never;
@@ -825,7 +885,7 @@ export interface webhooks {
         put?: never;
         /**
          * event.delete: An event was deleted
-         * @description An event was deleted (`DELETE /v1/events/{uid}`); the body is its last state. Its attendees go with it, without a `guest.delete` each. Sent to each enabled `event.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An event was deleted (`DELETE /v1/events/{uid}`); the body is its last state. Its attendees go with it, without a `guest.delete` each. Sent to each enabled `event.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["eventDeleteWebhook"];
         delete?: never;
@@ -845,7 +905,7 @@ export interface webhooks {
         put?: never;
         /**
          * event.manual: Someone ran this webhook as a manual action on the event
-         * @description Someone ran this webhook as a manual action on the event (`POST /v1/events/{uid}/actions/{webhook_id}`). Sent to each enabled `event.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description Someone ran this webhook as a manual action on the event (`POST /v1/events/{uid}/actions/{webhook_id}`). Sent to each enabled `event.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["eventManualWebhook"];
         delete?: never;
@@ -865,7 +925,7 @@ export interface webhooks {
         put?: never;
         /**
          * guest.create: An attendee registered
-         * @description An attendee registered (`POST /v1/attendees`). Sent to each enabled `guest.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An attendee registered (`POST /v1/attendees`). Sent to each enabled `guest.create` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["guestCreateWebhook"];
         delete?: never;
@@ -885,7 +945,7 @@ export interface webhooks {
         put?: never;
         /**
          * guest.update: An attendee was changed
-         * @description An attendee was changed (`PATCH /v1/attendees/{uid}`), or paid while the event's override has `fire_on_payment` (then with `x-weft-cause: payment`). Sent to each enabled `guest.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An attendee was changed (`PATCH /v1/attendees/{uid}`), or paid while the event's override has `fire_on_payment` (then with `x-weft-cause: payment`). Sent to each enabled `guest.update` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["guestUpdateWebhook"];
         delete?: never;
@@ -905,7 +965,7 @@ export interface webhooks {
         put?: never;
         /**
          * guest.delete: An attendee was deleted
-         * @description An attendee was deleted (`DELETE /v1/attendees/{uid}`); the body is its last state. Sent to each enabled `guest.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description An attendee was deleted (`DELETE /v1/attendees/{uid}`); the body is its last state. Sent to each enabled `guest.delete` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["guestDeleteWebhook"];
         delete?: never;
@@ -925,7 +985,7 @@ export interface webhooks {
         put?: never;
         /**
          * guest.manual: Someone ran this webhook as a manual action on the attendee
-         * @description Someone ran this webhook as a manual action on the attendee (`POST /v1/attendees/{uid}/actions/{webhook_id}`). Sent to each enabled `guest.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
+         * @description Someone ran this webhook as a manual action on the attendee (`POST /v1/attendees/{uid}/actions/{webhook_id}`). Sent to each enabled `guest.manual` webhook of the integration that applies (the event's override, else the one active on the profile, with `webhooks_enabled`) whose `event_uids` are empty or hold the event. Sent with the webhook's `method`: POST (shown here), PUT and PATCH carry this body; GET and DELETE send none and put `trigger`, `uid` (the event or attendee) and `event_uid` in the query string instead, signed over an empty body. A webhook with a `payload_template` sends what the template builds from this item instead (form-encoded with `body_encoding: form`), to its URL with the placeholders rendered; the signature covers the bytes sent. Verify `webhook-signature` before you trust the body (see "Receiving webhooks").
          */
         post: operations["guestManualWebhook"];
         delete?: never;
@@ -1651,6 +1711,171 @@ export interface components {
          *           "value": "weft"
          *         }
          *       ],
+         *       "template_id": null,
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:00:00.000Z"
+         *     }
+         */
+        CreatedIntegration: components["schemas"]["Integration"] & {
+            /** @description Only for an integration made from a `template`: the webhooks it created, each with its signing secret, shown only here (and by `secret/rotate`). */
+            webhooks?: components["schemas"]["CreatedWebhook"][];
+        };
+        /**
+         * @example {
+         *       "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+         *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *       "name": "Push to CRM",
+         *       "trigger": "guest.create",
+         *       "url": "https://crm.example.com/hooks/weft",
+         *       "method": "POST",
+         *       "headers": {
+         *         "authorization": "********"
+         *       },
+         *       "event_uids": [
+         *         "evt_5n2c8x1m4q7w9z3b0k6j"
+         *       ],
+         *       "enabled": true,
+         *       "max_per_second": 5,
+         *       "ordering": "none",
+         *       "secret_url": false,
+         *       "payload_template": {
+         *         "properties": {
+         *           "email": "{{email}}",
+         *           "firstname": "{{firstname}}"
+         *         }
+         *       },
+         *       "body_encoding": "json",
+         *       "disabled_reason": null,
+         *       "state": "active",
+         *       "paused_until": null,
+         *       "state_reason": null,
+         *       "secret_prefix": "whsec_haFg",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:00:00.000Z",
+         *       "secret": "whsec_haFg5Kx3AzU/gURrlELqktEohc2rkb8rdmhP+t0IYDw="
+         *     }
+         */
+        CreatedWebhook: components["schemas"]["Webhook"] & {
+            /** @description The signing secret (`whsec_` + base64 of 32 bytes). Shown only here and by `secret/rotate`: keep it to verify deliveries. */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "id": "whk_1a3c5e7g9i0k2m4o6q8s",
+         *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *       "name": "Push to CRM",
+         *       "trigger": "guest.create",
+         *       "url": "https://crm.example.com/hooks/weft",
+         *       "method": "POST",
+         *       "headers": {
+         *         "authorization": "********"
+         *       },
+         *       "event_uids": [
+         *         "evt_5n2c8x1m4q7w9z3b0k6j"
+         *       ],
+         *       "enabled": true,
+         *       "max_per_second": 5,
+         *       "ordering": "none",
+         *       "secret_url": false,
+         *       "payload_template": {
+         *         "properties": {
+         *           "email": "{{email}}",
+         *           "firstname": "{{firstname}}"
+         *         }
+         *       },
+         *       "body_encoding": "json",
+         *       "disabled_reason": null,
+         *       "state": "active",
+         *       "paused_until": null,
+         *       "state_reason": null,
+         *       "secret_prefix": "whsec_haFg",
+         *       "created_at": "2026-05-01T09:00:00.000Z",
+         *       "updated_at": "2026-05-01T09:00:00.000Z"
+         *     }
+         */
+        Webhook: {
+            id: string;
+            integration_id: string;
+            name: string;
+            /** @enum {string} */
+            trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+            url: string;
+            secret_url: boolean;
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+            headers: {
+                [key: string]: "********";
+            };
+            event_uids: string[];
+            /**
+             * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
+             * @example {
+             *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
+             *     }
+             */
+            payload_template: string | number | boolean | null | unknown[] | {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            body_encoding: "json" | "form";
+            enabled: boolean;
+            /** @description `"gone"` (the target answered 410) or `"failing"` (every attempt failed for 5 days). */
+            disabled_reason: string | null;
+            max_per_second: number | null;
+            /** @enum {string} */
+            ordering: "none" | "per_subject";
+            /**
+             * @description Read-only, set by Weft. `"active"`: deliveries flow. `"paused"`: nothing is sent before `paused_until` (deliveries wait, none is dropped or spends an attempt). `"probing"`: the pause is over and one request at a time decides: a success resumes, a failure pauses again for twice as long (30 s up to 30 min).
+             * @example active
+             * @enum {string}
+             */
+            state: "active" | "paused" | "probing";
+            /**
+             * @description Read-only: while `paused`, when Weft tries again.
+             * @example 2026-05-01T09:00:00.000Z
+             */
+            paused_until: string | null;
+            /**
+             * @description Read-only: why it is paused or probing. `"failing"`: 5 failed attempts in a row (no answer, timeout, 5xx, 408, 429). `"retry_after"`: the receiver answered 429 or 503 with `retry-after`, and the whole webhook waits that long.
+             * @enum {string|null}
+             */
+            state_reason: "failing" | "retry_after" | null;
+            secret_prefix: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            created_at: string;
+            /** @example 2026-05-01T09:00:00.000Z */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "id": "int_5t8w1q3z9x0c2v4b6n7m",
+         *       "name": "CRM sync",
+         *       "profile_uids": [
+         *         "prf_2k8x4m1q9c7w3z5b0n6j"
+         *       ],
+         *       "api_access": true,
+         *       "webhooks_enabled": true,
+         *       "fixed_configuration": {
+         *         "fields": [
+         *           {
+         *             "name": "cpy_vat_number",
+         *             "label": "VAT",
+         *             "type": "text",
+         *             "required": true
+         *           }
+         *         ]
+         *       },
+         *       "field_mapping": [
+         *         {
+         *           "name": "contact_email",
+         *           "mapped_to": "email"
+         *         },
+         *         {
+         *           "name": "source",
+         *           "value": "weft"
+         *         }
+         *       ],
+         *       "template_id": null,
          *       "created_at": "2026-05-01T09:00:00.000Z",
          *       "updated_at": "2026-05-01T09:00:00.000Z"
          *     }
@@ -1677,13 +1902,18 @@ export interface components {
                 }[];
             };
             field_mapping: components["schemas"]["FieldMapping"];
+            /**
+             * @description The catalogue template it was created from (`GET /v1/integration-templates/{id}`), or null. Kept as it was when the integration is edited.
+             * @example null
+             */
+            template_id: string | null;
             /** @example 2026-05-01T09:00:00.000Z */
             created_at: string;
             /** @example 2026-05-01T09:00:00.000Z */
             updated_at: string;
         };
         /**
-         * @description Only `name` is required; absent properties take their defaults (no profiles, `api_access` false, `webhooks_enabled` true, no fixed fields, an empty mapping).
+         * @description `name` is required, unless `template` is given; absent properties take their defaults (no profiles, `api_access` false, `webhooks_enabled` true, no fixed fields, an empty mapping).
          * @example {
          *       "name": "CRM sync",
          *       "profile_uids": [
@@ -1714,8 +1944,26 @@ export interface components {
          *     }
          */
         CreateIntegration: {
-            /** @example CRM sync */
-            name: string;
+            /**
+             * @description Required, unless `template` is given (it then defaults to the template's name).
+             * @example CRM sync
+             */
+            name?: string;
+            /**
+             * @description Creates the integration from this catalogue template (`GET /v1/integration-templates`): with its webhooks, their payload templates, mapping and fixed configuration, all in one write. The result is an ordinary integration, edited like any other; `template_id` keeps where it came from.
+             * @example slack
+             * @enum {string}
+             */
+            template?: "slack" | "microsoft-teams" | "hubspot" | "mailchimp" | "salesforce-web-to-lead" | "airtable" | "zapier";
+            /**
+             * @description The template's parameters, checked by its own rules: a missing, unknown or malformed one is `UNPROCESSABLE` naming `params.<name>`. Secret ones become encrypted webhook headers or an encrypted (`secret_url`) webhook URL.
+             * @example {
+             *       "webhook_url": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX"
+             *     }
+             */
+            params?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Profiles the integration's keys may read and on which it may be activated.
              * @example [
@@ -1832,75 +2080,116 @@ export interface components {
         };
         /**
          * @example {
-         *       "id": "whk_1a3c5e7g9i0k2m4o6q8s",
-         *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
-         *       "name": "Push to CRM",
-         *       "trigger": "guest.create",
-         *       "url": "https://crm.example.com/hooks/weft",
-         *       "method": "POST",
-         *       "headers": {
-         *         "authorization": "********"
-         *       },
-         *       "event_uids": [
-         *         "evt_5n2c8x1m4q7w9z3b0k6j"
+         *       "id": "slack",
+         *       "name": "Slack",
+         *       "description": "Posts a message in a Slack channel for every new registration, naming the attendee and the event. In Slack, create an app with Incoming Webhooks turned on, add a webhook to the channel, and give its URL here.",
+         *       "documentation_url": "https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks",
+         *       "params": [
+         *         {
+         *           "name": "webhook_url",
+         *           "type": "url",
+         *           "description": "The channel's incoming-webhook URL. Anyone who has it can post in the channel: it is stored encrypted and never shown again.",
+         *           "secret": true,
+         *           "required": true,
+         *           "schema": {
+         *             "type": "string",
+         *             "format": "uri",
+         *             "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+         *             "examples": [
+         *               "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+         *             ]
+         *           },
+         *           "hosts": [
+         *             "hooks.slack.com"
+         *           ]
+         *         }
          *       ],
-         *       "enabled": true,
-         *       "disabled_reason": null,
-         *       "secret_prefix": "whsec_haFg",
-         *       "created_at": "2026-05-01T09:00:00.000Z",
-         *       "updated_at": "2026-05-01T09:00:00.000Z",
-         *       "secret": "whsec_haFg5Kx3AzU/gURrlELqktEohc2rkb8rdmhP+t0IYDw="
+         *       "creates": {
+         *         "webhooks": [
+         *           {
+         *             "name": "Slack: new registration",
+         *             "trigger": "guest.create",
+         *             "method": "POST",
+         *             "url": "<webhook_url>",
+         *             "secret_url": true,
+         *             "headers": {},
+         *             "body_encoding": "json",
+         *             "payload_template": {
+         *               "text": "New registration for *{{event.name}}*: {{firstname}} {{lastname}} ({{email}})"
+         *             }
+         *           }
+         *         ],
+         *         "field_mapping": [],
+         *         "fixed_configuration": {
+         *           "fields": []
+         *         }
+         *       }
          *     }
          */
-        CreatedWebhook: components["schemas"]["Webhook"] & {
-            /** @description The signing secret (`whsec_` + base64 of 32 bytes). Shown only here and by `secret/rotate`: keep it to verify deliveries. */
-            secret: string;
-        };
-        /**
-         * @example {
-         *       "id": "whk_1a3c5e7g9i0k2m4o6q8s",
-         *       "integration_id": "int_5t8w1q3z9x0c2v4b6n7m",
-         *       "name": "Push to CRM",
-         *       "trigger": "guest.create",
-         *       "url": "https://crm.example.com/hooks/weft",
-         *       "method": "POST",
-         *       "headers": {
-         *         "authorization": "********"
-         *       },
-         *       "event_uids": [
-         *         "evt_5n2c8x1m4q7w9z3b0k6j"
-         *       ],
-         *       "enabled": true,
-         *       "disabled_reason": null,
-         *       "secret_prefix": "whsec_haFg",
-         *       "created_at": "2026-05-01T09:00:00.000Z",
-         *       "updated_at": "2026-05-01T09:00:00.000Z"
-         *     }
-         */
-        Webhook: {
+        IntegrationTemplate: {
             id: string;
-            integration_id: string;
             name: string;
-            /** @enum {string} */
-            trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
-            url: string;
-            /** @enum {string} */
-            method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
-            headers: {
-                [key: string]: "********";
+            description: string;
+            /** @description The service's public documentation of the request the template makes. */
+            documentation_url: string;
+            params: components["schemas"]["IntegrationTemplateParam"][];
+            /** @description What `POST /v1/integrations` with this template creates: `<name>` stands for a parameter's value, filled in at creation; `{{ }}` placeholders are rendered per delivery, as in any payload template. */
+            creates: {
+                webhooks: {
+                    name: string;
+                    /** @enum {string} */
+                    trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
+                    /** @enum {string} */
+                    method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+                    url: string;
+                    secret_url: boolean;
+                    headers: {
+                        [key: string]: string;
+                    };
+                    /** @enum {string} */
+                    body_encoding: "json" | "form";
+                    /**
+                     * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
+                     * @example {
+                     *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
+                     *     }
+                     */
+                    payload_template: string | number | boolean | null | unknown[] | {
+                        [key: string]: unknown;
+                    };
+                }[];
+                field_mapping: components["schemas"]["FieldMapping"];
+                fixed_configuration: components["schemas"]["FixedConfiguration"];
             };
-            event_uids: string[];
-            enabled: boolean;
-            /** @description `"gone"` (the target answered 410) or `"failing"` (every attempt failed for 5 days). */
-            disabled_reason: string | null;
-            secret_prefix: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            created_at: string;
-            /** @example 2026-05-01T09:00:00.000Z */
-            updated_at: string;
+        };
+        IntegrationTemplateParam: {
+            name: string;
+            /**
+             * @description `url`: an absolute URL, checked by the webhook URL policy (https; `hosts` where given).
+             * @enum {string}
+             */
+            type: "string" | "url";
+            description: string;
+            /** @description A credential: it becomes an encrypted webhook header, or an encrypted `secret_url`, and is never shown again. */
+            secret: boolean;
+            /** @description Whether it must be given: a parameter with a default never is. */
+            required: boolean;
+            /** @description What a value must be, as JSON Schema: a string, a URI for `url` parameters, matching `pattern` (a regular expression) or one of `enum`, with `default` when it has one. */
+            schema: {
+                /** @enum {string} */
+                type: "string";
+                /** @enum {string} */
+                format?: "uri";
+                pattern?: string;
+                enum?: string[];
+                default?: string;
+                examples: string[];
+            };
+            /** @description The hosts a URL may have; one starting with "." allows its subdomains. Not enforced where the deployment allows private targets (local development), so a stand-in can play the service. */
+            hosts: string[] | null;
         };
         /**
-         * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled).
+         * @description `name`, `trigger` and `url` are required; absent properties take their defaults (POST, no headers, every event, enabled, no rate, unordered, a public URL, no payload template, a JSON body).
          * @example {
          *       "name": "Push to CRM",
          *       "trigger": "guest.create",
@@ -1912,7 +2201,17 @@ export interface components {
          *       "event_uids": [
          *         "evt_5n2c8x1m4q7w9z3b0k6j"
          *       ],
-         *       "enabled": true
+         *       "enabled": true,
+         *       "max_per_second": 5,
+         *       "ordering": "none",
+         *       "secret_url": false,
+         *       "payload_template": {
+         *         "properties": {
+         *           "email": "{{email}}",
+         *           "firstname": "{{firstname}}"
+         *         }
+         *       },
+         *       "body_encoding": "json"
          *     }
          */
         CreateWebhook: {
@@ -1924,7 +2223,7 @@ export interface components {
              */
             trigger: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
             /**
-             * @description https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true`.
+             * @description https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true`. The path and query may hold placeholders, as in payload templates (`/members/{{email | lower | md5}}`): each value is percent-encoded, the scheme and host are written out, and the rendered URL is checked by the same policy before every attempt (422 naming `url` for a bad placeholder). A secret URL is shown as its scheme and host only.
              * @example https://crm.example.com/hooks/weft
              */
             url: string;
@@ -1955,6 +2254,37 @@ export interface components {
              * @example true
              */
             enabled?: boolean;
+            /**
+             * @description Default null.
+             * @example 5
+             */
+            max_per_second?: number | null;
+            /**
+             * @description Default "none".
+             * @example none
+             * @enum {string}
+             */
+            ordering?: "none" | "per_subject";
+            /**
+             * @description The URL is a credential (a Slack or Teams incoming-webhook URL, a Zapier catch hook): stored encrypted like header values, and reads show only its scheme and host. A secret URL holds no placeholders. On update, a new `url` keeps the webhook's setting unless `secret_url` is sent too.
+             * @example false
+             */
+            secret_url?: boolean;
+            /**
+             * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
+             * @example {
+             *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
+             *     }
+             */
+            payload_template?: string | number | boolean | null | unknown[] | {
+                [key: string]: unknown;
+            };
+            /**
+             * @description `json` (`content-type: application/json`), or `form`: the body's top-level keys as `application/x-www-form-urlencoded` fields (values as text; null as empty, objects and arrays as JSON), for receivers such as Salesforce web-to-lead. A form's template must be an object. The signature covers the bytes sent.
+             * @example json
+             * @enum {string}
+             */
+            body_encoding?: "json" | "form";
         };
         /**
          * @description Every property optional. `enabled: true` re-enables a disabled webhook and clears `disabled_reason`.
@@ -1972,7 +2302,7 @@ export interface components {
              */
             trigger?: "event.create" | "event.update" | "event.delete" | "event.manual" | "guest.create" | "guest.update" | "guest.delete" | "guest.manual";
             /**
-             * @description https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true`.
+             * @description https only (http only where `ALLOW_HTTP_TARGETS=true`); no credentials; no localhost or private, loopback, link-local or reserved IP literal unless `ALLOW_PRIVATE_TARGETS=true`. The path and query may hold placeholders, as in payload templates (`/members/{{email | lower | md5}}`): each value is percent-encoded, the scheme and host are written out, and the rendered URL is checked by the same policy before every attempt (422 naming `url` for a bad placeholder). A secret URL is shown as its scheme and host only.
              * @example https://crm.example.com/hooks/weft
              */
             url?: string;
@@ -1999,6 +2329,37 @@ export interface components {
             event_uids?: string[] | string;
             /** @example true */
             enabled?: boolean;
+            /**
+             * @description At most this many requests a second to this webhook (1 to 1000); `null`: no rate, only the 10 requests in flight at once every webhook gets. Deliveries over the rate wait their turn; none is dropped.
+             * @example 5
+             */
+            max_per_second?: number | null;
+            /**
+             * @description `"none"` (default, the fastest): deliveries go out as they come. `"per_subject"`: a change to an attendee or event is sent only once every earlier change to the same one has been delivered or has failed for good.
+             * @example none
+             * @enum {string}
+             */
+            ordering?: "none" | "per_subject";
+            /**
+             * @description The URL is a credential (a Slack or Teams incoming-webhook URL, a Zapier catch hook): stored encrypted like header values, and reads show only its scheme and host. A secret URL holds no placeholders. On update, a new `url` keeps the webhook's setting unless `secret_url` is sent too.
+             * @example false
+             */
+            secret_url?: boolean;
+            /**
+             * @description Builds the body (POST, PUT, PATCH) from the item instead of sending the item itself; `null`: no template. Any JSON: objects and arrays are copied, and each string may hold placeholders `{{ path | filter: arg }}`. A string that is exactly one placeholder becomes the value with its type (`"{{capacity}}"` stays a number, a missing field is `null`); other strings are text (null and missing as empty, objects and arrays as JSON). Paths start at the item (the mapped attendee, or the event: `{{email}}`, `{{answers.0}}`) or at `item`, `event` (the event, also for attendees), `trigger` or `account` (`{{account.name}}`). A guest template may name the attendee's system fields, Weft's native form fields (`title`, `firstname`, `lastname`, `email`, `phone`, `mobile_phone`, `job_title`, `cpy_name`, `cpy_city`, `cpy_country`, `free_fieldN`), the form fields of the account's events, the names of its field mappings (account, profiles, event overrides, this integration) and the integration's fixed fields; an event template the event's fields. Any other name is a 422 naming the entry (`payload_template.<entry>`). Filters: `lower`, `upper`, `trim`, `default`, `date`, `join`, `md5`, `sha256`, `json`, `urlencode` (`default: "x"`, `date: "YYYY-MM-DD HH:mm"` in UTC, `join: ", "`). At most 16 KiB, 16 levels deep and 200 placeholders; the rendered body at most 64 KiB. Rendered once, when the delivery is made: every attempt sends the same bytes; a rendering that fails makes a failed delivery whose attempt says why.
+             * @example {
+             *       "text": "New registration for {{event.name}}: {{firstname}} {{lastname}}"
+             *     }
+             */
+            payload_template?: string | number | boolean | null | unknown[] | {
+                [key: string]: unknown;
+            };
+            /**
+             * @description `json` (`content-type: application/json`), or `form`: the body's top-level keys as `application/x-www-form-urlencoded` fields (values as text; null as empty, objects and arrays as JSON), for receivers such as Salesforce web-to-lead. A form's template must be an object. The signature covers the bytes sent.
+             * @example json
+             * @enum {string}
+             */
+            body_encoding?: "json" | "form";
         };
         /**
          * @example {
@@ -2007,6 +2368,49 @@ export interface components {
          */
         RotatedWebhookSecret: {
             secret: string;
+        };
+        /**
+         * @example {
+         *       "method": "POST",
+         *       "url": "https://hooks.slack.com/********",
+         *       "headers": {
+         *         "webhook-id": "dlv_7y6t5r4e3w2q1a0s9d8f",
+         *         "webhook-timestamp": "1777626000",
+         *         "webhook-signature": "v1,********",
+         *         "content-type": "application/json",
+         *         "x-weft-trigger": "guest.create",
+         *         "x-weft-event-uid": "evt_2b4d6f8h0j1l3n5p7r9t",
+         *         "x-weft-entity-uid": "gst_3c5e7g9i1k2m4o6q8s0u",
+         *         "x-weft-attempt": "1",
+         *         "user-agent": "Weft-Webhooks/1"
+         *       },
+         *       "body": "{\"text\":\"New registration for Annual Summit: Jane Doe\"}"
+         *     }
+         */
+        WebhookPreview: {
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+            /** @description Rendered from the URL's placeholders; for GET and DELETE with `trigger`, `uid` and `event_uid` in the query. A secret URL shows its scheme and host only. */
+            url: string;
+            /** @description Every header of the request. The webhook's own header values and the signature are masked (`********`); `webhook-id` and `webhook-timestamp` are examples: each delivery has its own. */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description The body exactly as it would be sent (JSON, or form fields with `body_encoding: form`); null for GET and DELETE. */
+            body: string | null;
+        };
+        /**
+         * @description The attendee (guest triggers) or event (event triggers) to render the webhook for: exactly one of the two.
+         * @example {
+         *       "attendee_uid": "gst_3c5e7g9i1k2m4o6q8s0u"
+         *     }
+         */
+        PreviewWebhook: {
+            /** @example gst_3c5e7g9i1k2m4o6q8s0u */
+            attendee_uid: string;
+        } | {
+            /** @example evt_2b4d6f8h0j1l3n5p7r9t */
+            event_uid: string;
         };
         /**
          * @example {
@@ -2509,7 +2913,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Well-formed, but against the event's registration form: one `details` entry per unknown field, missing required field, wrong type or unknown option (`fields.<name>`). */
+        /** @description Well-formed, but unusable, one `details` entry per problem: against the event's registration form (unknown field, missing required field, wrong type or unknown option: `fields.<name>`), or a webhook's payload template or URL placeholders (`payload_template.<entry>`, `url`), or a template's parameters (`params.<name>`). */
         Unprocessable: {
             headers: {
                 "x-request-id": components["headers"]["RequestId"];
@@ -4355,6 +4759,7 @@ export interface operations {
                      *               "value": "weft"
                      *             }
                      *           ],
+                     *           "template_id": null,
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "updated_at": "2026-05-01T09:00:00.000Z"
                      *         }
@@ -4438,13 +4843,14 @@ export interface operations {
                      *             "value": "weft"
                      *           }
                      *         ],
+                     *         "template_id": null,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
                      *       }
                      *     }
                      */
                     "application/json": {
-                        data: components["schemas"]["Integration"];
+                        data: components["schemas"]["CreatedIntegration"];
                     };
                 };
             };
@@ -4453,6 +4859,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -4512,6 +4919,7 @@ export interface operations {
                      *             "value": "weft"
                      *           }
                      *         ],
+                     *         "template_id": null,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
                      *       }
@@ -4624,6 +5032,7 @@ export interface operations {
                      *             "value": "weft"
                      *           }
                      *         ],
+                     *         "template_id": null,
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-02T10:00:00.000Z"
                      *       }
@@ -4874,6 +5283,192 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listIntegrationTemplates: {
+        parameters: {
+            query?: {
+                /** @description The page to return, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 200. */
+                page_size?: number;
+            };
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of templates. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "slack",
+                     *           "name": "Slack",
+                     *           "description": "Posts a message in a Slack channel for every new registration, naming the attendee and the event. In Slack, create an app with Incoming Webhooks turned on, add a webhook to the channel, and give its URL here.",
+                     *           "documentation_url": "https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks",
+                     *           "params": [
+                     *             {
+                     *               "name": "webhook_url",
+                     *               "type": "url",
+                     *               "description": "The channel's incoming-webhook URL. Anyone who has it can post in the channel: it is stored encrypted and never shown again.",
+                     *               "secret": true,
+                     *               "required": true,
+                     *               "schema": {
+                     *                 "type": "string",
+                     *                 "format": "uri",
+                     *                 "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+                     *                 "examples": [
+                     *                   "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+                     *                 ]
+                     *               },
+                     *               "hosts": [
+                     *                 "hooks.slack.com"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "creates": {
+                     *             "webhooks": [
+                     *               {
+                     *                 "name": "Slack: new registration",
+                     *                 "trigger": "guest.create",
+                     *                 "method": "POST",
+                     *                 "url": "<webhook_url>",
+                     *                 "secret_url": true,
+                     *                 "headers": {},
+                     *                 "body_encoding": "json",
+                     *                 "payload_template": {
+                     *                   "text": "New registration for *{{event.name}}*: {{firstname}} {{lastname}} ({{email}})"
+                     *                 }
+                     *               }
+                     *             ],
+                     *             "field_mapping": [],
+                     *             "fixed_configuration": {
+                     *               "fields": []
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "page_size": 50,
+                     *         "total": 1,
+                     *         "last_page": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["IntegrationTemplate"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIntegrationTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The template's id, as the catalogue lists it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "slack",
+                     *         "name": "Slack",
+                     *         "description": "Posts a message in a Slack channel for every new registration, naming the attendee and the event. In Slack, create an app with Incoming Webhooks turned on, add a webhook to the channel, and give its URL here.",
+                     *         "documentation_url": "https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks",
+                     *         "params": [
+                     *           {
+                     *             "name": "webhook_url",
+                     *             "type": "url",
+                     *             "description": "The channel's incoming-webhook URL. Anyone who has it can post in the channel: it is stored encrypted and never shown again.",
+                     *             "secret": true,
+                     *             "required": true,
+                     *             "schema": {
+                     *               "type": "string",
+                     *               "format": "uri",
+                     *               "pattern": "^https?://[^?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+$",
+                     *               "examples": [
+                     *                 "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+                     *               ]
+                     *             },
+                     *             "hosts": [
+                     *               "hooks.slack.com"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "creates": {
+                     *           "webhooks": [
+                     *             {
+                     *               "name": "Slack: new registration",
+                     *               "trigger": "guest.create",
+                     *               "method": "POST",
+                     *               "url": "<webhook_url>",
+                     *               "secret_url": true,
+                     *               "headers": {},
+                     *               "body_encoding": "json",
+                     *               "payload_template": {
+                     *                 "text": "New registration for *{{event.name}}*: {{firstname}} {{lastname}} ({{email}})"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "field_mapping": [],
+                     *           "fixed_configuration": {
+                     *             "fields": []
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["IntegrationTemplate"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listWebhooks: {
         parameters: {
             query?: {
@@ -4922,7 +5517,20 @@ export interface operations {
                      *             "evt_5n2c8x1m4q7w9z3b0k6j"
                      *           ],
                      *           "enabled": true,
+                     *           "max_per_second": 5,
+                     *           "ordering": "none",
+                     *           "secret_url": false,
+                     *           "payload_template": {
+                     *             "properties": {
+                     *               "email": "{{email}}",
+                     *               "firstname": "{{firstname}}"
+                     *             }
+                     *           },
+                     *           "body_encoding": "json",
                      *           "disabled_reason": null,
+                     *           "state": "active",
+                     *           "paused_until": null,
+                     *           "state_reason": null,
                      *           "secret_prefix": "whsec_haFg",
                      *           "created_at": "2026-05-01T09:00:00.000Z",
                      *           "updated_at": "2026-05-01T09:00:00.000Z"
@@ -4997,7 +5605,20 @@ export interface operations {
                      *           "evt_5n2c8x1m4q7w9z3b0k6j"
                      *         ],
                      *         "enabled": true,
+                     *         "max_per_second": 5,
+                     *         "ordering": "none",
+                     *         "secret_url": false,
+                     *         "payload_template": {
+                     *           "properties": {
+                     *             "email": "{{email}}",
+                     *             "firstname": "{{firstname}}"
+                     *           }
+                     *         },
+                     *         "body_encoding": "json",
                      *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "state_reason": null,
                      *         "secret_prefix": "whsec_haFg",
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z",
@@ -5016,6 +5637,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5063,7 +5685,20 @@ export interface operations {
                      *           "evt_5n2c8x1m4q7w9z3b0k6j"
                      *         ],
                      *         "enabled": true,
+                     *         "max_per_second": 5,
+                     *         "ordering": "none",
+                     *         "secret_url": false,
+                     *         "payload_template": {
+                     *           "properties": {
+                     *             "email": "{{email}}",
+                     *             "firstname": "{{firstname}}"
+                     *           }
+                     *         },
+                     *         "body_encoding": "json",
                      *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "state_reason": null,
                      *         "secret_prefix": "whsec_haFg",
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-01T09:00:00.000Z"
@@ -5166,7 +5801,20 @@ export interface operations {
                      *           "evt_5n2c8x1m4q7w9z3b0k6j"
                      *         ],
                      *         "enabled": true,
+                     *         "max_per_second": 5,
+                     *         "ordering": "none",
+                     *         "secret_url": false,
+                     *         "payload_template": {
+                     *           "properties": {
+                     *             "email": "{{email}}",
+                     *             "firstname": "{{firstname}}"
+                     *           }
+                     *         },
+                     *         "body_encoding": "json",
                      *         "disabled_reason": null,
+                     *         "state": "active",
+                     *         "paused_until": null,
+                     *         "state_reason": null,
                      *         "secret_prefix": "whsec_haFg",
                      *         "created_at": "2026-05-01T09:00:00.000Z",
                      *         "updated_at": "2026-05-02T10:00:00.000Z"
@@ -5183,6 +5831,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -5231,6 +5880,72 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                /** @description The integration's id (`int_...`). */
+                id: string;
+                /** @description The webhook's id (`whk_...`), one of the integration's. */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewWebhook"];
+            };
+        };
+        responses: {
+            /** @description The request the webhook would send. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "cache-control": components["headers"]["CacheControl"];
+                    "x-d1-bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "method": "POST",
+                     *         "url": "https://hooks.slack.com/********",
+                     *         "headers": {
+                     *           "webhook-id": "dlv_7y6t5r4e3w2q1a0s9d8f",
+                     *           "webhook-timestamp": "1777626000",
+                     *           "webhook-signature": "v1,********",
+                     *           "content-type": "application/json",
+                     *           "x-weft-trigger": "guest.create",
+                     *           "x-weft-event-uid": "evt_2b4d6f8h0j1l3n5p7r9t",
+                     *           "x-weft-entity-uid": "gst_3c5e7g9i1k2m4o6q8s0u",
+                     *           "x-weft-attempt": "1",
+                     *           "user-agent": "Weft-Webhooks/1"
+                     *         },
+                     *         "body": "{\"text\":\"New registration for Annual Summit: Jane Doe\"}"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["WebhookPreview"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -30,8 +30,8 @@ export const mappingValues: components["schemas"]["MappingEntry"][] = [
   { name: "meta", value: { tier: 1 } },
 ];
 
-// @ts-expect-error `name` is required
-export const unnamed: Post<"/v1/integrations"> = {};
+// @ts-expect-error not a template of the catalogue
+export const unknownTemplate: Post<"/v1/integrations"> = { template: "myspace" };
 export const wrongTrigger: Post<"/v1/integrations/{id}/webhooks"> = {
   name: "Push to CRM",
   // @ts-expect-error not a trigger

@@ -13,6 +13,11 @@ export function findAccount(db: Database, id: string) {
   return db.select().from(accounts).where(eq(accounts.id, id)).get();
 }
 
+/** The account (a list of at most one row, to read in a batch). */
+export function accountOf(db: Database, id: string) {
+  return db.select().from(accounts).where(eq(accounts.id, id));
+}
+
 export function setAccountFieldMapping(
   db: Database,
   id: string,

@@ -1,8 +1,12 @@
-import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type PageWindow, pageQueries } from "../page";
-import { deliveries, deliveryAttempts, webhooks } from "../schema";
+import { prepared } from "../prepared";
+import { deliveries, deliveryAttempts } from "../schema";
+
+// The delivery log: every query here runs on DELIVERIES_DB (Deps.deliveriesDb) and touches only
+// `deliveries` and `delivery_attempts`, so the log can live in a database of its own.
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type NewDelivery = typeof deliveries.$inferInsert;
@@ -22,61 +26,47 @@ export function deliveryOf(db: Database, accountId: string, id: string) {
     .limit(1);
 }
 
-/** The webhook of the account's delivery (none when it was deleted). */
-export function webhookOfDelivery(db: Database, accountId: string, id: string) {
+/** The webhooks that still have pending deliveries of a trigger (a redelivered trigger message). */
+export function webhooksPendingForTrigger(db: Database, triggerId: string) {
   return db
-    .select()
-    .from(webhooks)
-    .where(
-      and(
-        eq(webhooks.accountId, accountId),
-        eq(
-          webhooks.id,
-          db.select({ id: deliveries.webhookId }).from(deliveries).where(eq(deliveries.id, id)),
-        ),
-      ),
-    );
-}
-
-export function pendingDeliveriesOfTrigger(db: Database, triggerId: string) {
-  return db
-    .select({ id: deliveries.id })
+    .selectDistinct({ webhookId: deliveries.webhookId })
     .from(deliveries)
     .where(and(eq(deliveries.triggerId, triggerId), eq(deliveries.status, "pending")));
 }
 
+/** What a `deliver` message needs to know: whether the delivery is pending, due, and whose. */
+export function deliveryDue(db: Database, id: string) {
+  return db
+    .select({
+      status: deliveries.status,
+      webhookId: deliveries.webhookId,
+      nextAttemptAt: deliveries.nextAttemptAt,
+    })
+    .from(deliveries)
+    .where(eq(deliveries.id, id));
+}
+
+type ClaimTimes = { now: string; dueBy: string; lockUntil: string };
+
+/** Due (by `dueBy`), pending, and not held by an attempt that is still within its lock. */
+const claimable = (times: ClaimTimes) =>
+  and(
+    eq(deliveries.status, "pending"),
+    lte(deliveries.nextAttemptAt, times.dueBy),
+    or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, times.now)),
+  );
+
 /**
- * Claims a due, unlocked pending delivery for one attempt, and reads its webhook in the same
- * round trip. `delivery` is undefined when someone else holds it or it is not due; `dueAt` is
- * then when a still pending delivery is due.
+ * Claims a due, unlocked pending delivery for one attempt. `delivery` is undefined when someone
+ * else holds it or it is not due; `dueAt` is then when a still pending delivery is due.
  */
-export async function claimDelivery(
-  db: Database,
-  id: string,
-  times: { now: string; dueBy: string; lockUntil: string },
-) {
-  const [claimed, webhook, current] = await db.batch([
+export async function claimDelivery(db: Database, id: string, times: ClaimTimes) {
+  const [claimed, current] = await db.batch([
     db
       .update(deliveries)
       .set({ lockedUntil: times.lockUntil })
-      .where(
-        and(
-          eq(deliveries.id, id),
-          eq(deliveries.status, "pending"),
-          lte(deliveries.nextAttemptAt, times.dueBy),
-          or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, times.now)),
-        ),
-      )
+      .where(and(eq(deliveries.id, id), claimable(times)))
       .returning(),
-    db
-      .select()
-      .from(webhooks)
-      .where(
-        eq(
-          webhooks.id,
-          db.select({ id: deliveries.webhookId }).from(deliveries).where(eq(deliveries.id, id)),
-        ),
-      ),
     db
       .select({ status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt })
       .from(deliveries)
@@ -85,30 +75,117 @@ export async function claimDelivery(
   const pending = current[0]?.status === "pending";
   return {
     delivery: claimed[0],
-    webhook: webhook[0],
     dueAt: pending ? (current[0]?.nextAttemptAt ?? undefined) : undefined,
   };
 }
 
-export function insertAttempt(db: Database, row: typeof deliveryAttempts.$inferInsert) {
-  return db.insert(deliveryAttempts).values(row).onConflictDoNothing();
+/**
+ * Claims up to `limit` due deliveries of one webhook in one statement (the endpoint scheduler's
+ * pull), oldest change first. `ordered` (a `per_subject` webhook): a delivery is held while an
+ * earlier change to the same attendee or event is still pending for this webhook. Prepared once
+ * per isolate and shape: it runs for every few deliveries sent.
+ */
+export async function claimDueOfWebhook(
+  db: Database,
+  webhookId: string,
+  options: ClaimTimes & { limit: number; ordered: boolean },
+) {
+  const { ordered, ...times } = options;
+  const rows = await claimDueQuery(db, ordered).all({ webhookId, ...times });
+  return rows.sort((a, b) => (a.changedAt < b.changedAt ? -1 : a.changedAt > b.changedAt ? 1 : 0));
 }
 
-/** Statement: the delivery after an attempt (lock released). */
-export function finishAttempt(
-  db: Database,
-  id: string,
-  update: {
-    status: DeliveryRow["status"];
-    attemptCount: number;
-    nextAttemptAt: string | null;
-    updatedAt: string;
-  },
-) {
-  return db
-    .update(deliveries)
-    .set({ ...update, lockedUntil: null })
-    .where(eq(deliveries.id, id));
+const claimDueQuery = (db: Database, ordered: boolean) =>
+  prepared(db, `claimDueOfWebhook:${ordered}`, () => {
+    const times = {
+      now: sql.placeholder("now"),
+      dueBy: sql.placeholder("dueBy"),
+      lockUntil: sql.placeholder("lockUntil"),
+    } as unknown as ClaimTimes;
+    const earlierPending = sql`NOT EXISTS (
+      SELECT 1 FROM ${deliveries} AS earlier
+      WHERE earlier.webhook_id = ${deliveries.webhookId}
+        AND earlier.entity_uid = ${deliveries.entityUid}
+        AND earlier.status = 'pending'
+        AND (earlier.changed_at < ${deliveries.changedAt}
+          OR (earlier.changed_at = ${deliveries.changedAt} AND earlier.id < ${deliveries.id})))`;
+    const due = db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.webhookId, sql.placeholder("webhookId")),
+          claimable(times),
+          ordered ? earlierPending : undefined,
+        ),
+      )
+      .orderBy(ordered ? asc(deliveries.changedAt) : asc(deliveries.nextAttemptAt))
+      .limit(sql.placeholder("limit"));
+    return db
+      .update(deliveries)
+      .set({ lockedUntil: sql`${sql.placeholder("lockUntil")}` })
+      .where(and(inArray(deliveries.id, due), claimable(times)))
+      .returning()
+      .prepare();
+  });
+
+/** A delivery's attempt row (prepared: one per attempt recorded). */
+export const insertAttemptQuery = (db: Database) =>
+  prepared(db, "insertAttempt", () =>
+    db
+      .insert(deliveryAttempts)
+      .values({
+        id: sql.placeholder("id"),
+        deliveryId: sql.placeholder("deliveryId"),
+        attempt: sql.placeholder("attempt"),
+        startedAt: sql.placeholder("startedAt"),
+        durationMs: sql.placeholder("durationMs"),
+        statusCode: sql.placeholder("statusCode"),
+        error: sql.placeholder("error"),
+        responseExcerpt: sql.placeholder("responseExcerpt"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+
+/** The delivery after an attempt, its claim released (prepared: one per attempt recorded). */
+export const finishAttemptQuery = (db: Database) =>
+  prepared(db, "finishAttempt", () =>
+    db
+      .update(deliveries)
+      .set({
+        status: sql`${sql.placeholder("status")}`,
+        attemptCount: sql`${sql.placeholder("attemptCount")}`,
+        nextAttemptAt: sql`${sql.placeholder("nextAttemptAt")}`,
+        updatedAt: sql`${sql.placeholder("updatedAt")}`,
+        lockedUntil: null,
+      })
+      .where(eq(deliveries.id, sql.placeholder("id")))
+      .prepare(),
+  );
+
+/**
+ * Statement: the attempt of a delivery inserted earlier in the same batch, only if that insert
+ * made it (`insertDeliveryOnce` does nothing when another consumer's delivery got there first).
+ */
+export function insertAttemptOfNewDelivery(db: Database, row: DeliveryAttemptRow) {
+  // Every column of the table, in its order, as a literal of the select.
+  const literal = (value: string | number | null, name: string) => sql`${value}`.as(name);
+  return db.insert(deliveryAttempts).select(
+    db
+      .select({
+        id: literal(row.id, "id"),
+        deliveryId: literal(row.deliveryId, "delivery_id"),
+        attempt: literal(row.attempt, "attempt"),
+        startedAt: literal(row.startedAt, "started_at"),
+        durationMs: literal(row.durationMs, "duration_ms"),
+        statusCode: literal(row.statusCode, "status_code"),
+        error: literal(row.error, "error"),
+        responseExcerpt: literal(row.responseExcerpt, "response_excerpt"),
+      })
+      .from(deliveries)
+      .where(eq(deliveries.id, row.deliveryId)),
+  );
 }
 
 export function attemptsOf(db: Database, deliveryId: string) {
@@ -147,7 +224,10 @@ export function deliveryPageQueries(db: Database, filters: DeliveryFilters, page
   return pageQueries(db, deliveries, filterWhere(filters), page);
 }
 
-/** Failed deliveries of one webhook created at or after `since`. */
+/**
+ * Failed deliveries of one webhook created at or after `since`, except those whose template
+ * failed at fan-out (an empty payload: nothing to send again).
+ */
 export function failedDeliveriesSince(db: Database, webhookId: string, since: string) {
   return db
     .select({ id: deliveries.id })
@@ -157,6 +237,7 @@ export function failedDeliveriesSince(db: Database, webhookId: string, since: st
         eq(deliveries.webhookId, webhookId),
         eq(deliveries.status, "failed"),
         gte(deliveries.createdAt, since),
+        ne(deliveries.payload, ""),
       ),
     )
     .orderBy(asc(deliveries.createdAt));
@@ -170,10 +251,10 @@ export function requeueDeliveries(db: Database, ids: string[], at: string) {
     .where(and(inList(deliveries.id, ids), sql`${deliveries.status} != 'pending'`));
 }
 
-/** Pending deliveries due before `before` and not locked: their queue message was lost. */
-export function overduePendingDeliveries(db: Database, before: string, now: string, limit: number) {
+/** Webhooks with pending deliveries due before `before` and not locked: wake their endpoints. */
+export function webhooksWithOverdue(db: Database, before: string, now: string, limit: number) {
   return db
-    .select({ id: deliveries.id })
+    .selectDistinct({ webhookId: deliveries.webhookId })
     .from(deliveries)
     .where(
       and(
@@ -182,16 +263,52 @@ export function overduePendingDeliveries(db: Database, before: string, now: stri
         or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
       ),
     )
-    .orderBy(asc(deliveries.nextAttemptAt))
     .limit(limit);
 }
 
-/** The dead-letter end of a delivery whose messages kept failing. */
-export function markDeliveryFailed(db: Database, id: string, at: string) {
-  return db
-    .update(deliveries)
-    .set({ status: "failed", nextAttemptAt: null, lockedUntil: null, updatedAt: at })
-    .where(and(eq(deliveries.id, id), eq(deliveries.status, "pending")));
+/**
+ * The dead-letter end of a delivery (two statements, one batch): it ends `failed`, with an attempt
+ * row saying why, only when nothing newer is in flight for it: still pending, not held by an
+ * attempt, and unchanged since the dead-lettered message was sent (a later attempt, redelivery or
+ * sweep queued its own message, which wins).
+ */
+export function buryDelivery(
+  db: Database,
+  id: string,
+  end: { attemptId: string; sentAt: string; at: string; error: string },
+) {
+  const untouched = sql`${deliveries.id} = ${id} AND ${deliveries.status} = 'pending'
+    AND (${deliveries.lockedUntil} IS NULL OR ${deliveries.lockedUntil} < ${end.at})
+    AND ${deliveries.updatedAt} <= ${end.sentAt}`;
+  return [
+    // First, so it reads the attempt count before the update below moves it.
+    db.insert(deliveryAttempts).select(
+      db
+        .select({
+          id: sql<string>`${end.attemptId}`.as("id"),
+          deliveryId: deliveries.id,
+          attempt: sql<number>`${deliveries.attemptCount} + 1`.as("attempt"),
+          startedAt: sql<string>`${end.at}`.as("started_at"),
+          durationMs: sql<number>`0`.as("duration_ms"),
+          statusCode: sql<null>`NULL`.as("status_code"),
+          error: sql<string>`${end.error}`.as("error"),
+          responseExcerpt: sql<null>`NULL`.as("response_excerpt"),
+        })
+        .from(deliveries)
+        .where(untouched),
+    ),
+    db
+      .update(deliveries)
+      .set({
+        status: "failed",
+        attemptCount: sql`${deliveries.attemptCount} + 1`,
+        nextAttemptAt: null,
+        lockedUntil: null,
+        updatedAt: end.at,
+      })
+      .where(untouched)
+      .returning({ id: deliveries.id }),
+  ] as const;
 }
 
 /** Retention: deliveries created before `before`, with their attempts (two statements, one batch). */

@@ -4,7 +4,7 @@ import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type PageWindow, selectPage } from "../page";
 import { prepared } from "../prepared";
-import { attendees, eventOverrides, events, integrations, profiles } from "../schema";
+import { accounts, attendees, eventOverrides, events, integrations, profiles } from "../schema";
 import { linkedTo } from "./integrations";
 
 export type EventRow = typeof events.$inferSelect;
@@ -218,4 +218,26 @@ export function eventsFingerprint(
         `${event.id}:${event.updatedAt}:${overriddenBy ?? overrideIntegrationId ?? ""}`,
     )
     .join(",");
+}
+
+/**
+ * Every attendee field name the account has defined (one row, `names`, when the account exists):
+ * its events' form fields and the names of its field mappings (account, profiles, event
+ * overrides). The names a guest webhook's payload template may use (`knownFieldsFor` in
+ * domain/webhook-content.ts).
+ */
+export function attendeeFieldNamesOf(db: Database, accountId: string) {
+  // Written out with aliases: the same tables appear in several branches.
+  const names = sql<string[]>`(SELECT json_group_array(name) FROM (
+    SELECT json_extract(f.value, '$.name') AS name FROM events AS e, json_each(e.fields) AS f
+      WHERE e.account_id = ${accountId}
+    UNION SELECT json_extract(m.value, '$.name') FROM accounts AS a, json_each(a.field_mapping) AS m
+      WHERE a.id = ${accountId}
+    UNION SELECT json_extract(m.value, '$.name') FROM profiles AS p, json_each(p.field_mapping) AS m
+      WHERE p.account_id = ${accountId}
+    UNION SELECT json_extract(m.value, '$.name') FROM event_overrides AS o
+      JOIN events AS e ON e.id = o.event_id, json_each(o.field_mapping) AS m
+      WHERE e.account_id = ${accountId}
+  ) WHERE name IS NOT NULL)`.mapWith((text: string) => JSON.parse(text) as string[]);
+  return db.select({ names }).from(accounts).where(eq(accounts.id, accountId));
 }

@@ -11,7 +11,7 @@ import {
   triggers,
   webhooks,
 } from "../schema";
-import { triggerById } from "./triggers";
+import { earlierPendingOfSubject, triggerById } from "./triggers";
 
 /**
  * The rows that route an event (src/domain/routing.ts decides with them): its account, profile
@@ -105,14 +105,27 @@ function routeRows([account, profile, override, integration, hooks]: [
 
 export type RouteRows = ReturnType<typeof routeRows>;
 
-/** A trigger with the route of its event for that trigger (the consumer's one read). */
+/**
+ * A trigger with its event (what templates read as `event`; gone after an event.delete), the
+ * route of its event for that trigger, and its subject's earlier changes still pending: the
+ * consumer's one read.
+ */
 export async function triggerWithRoute(db: Database, id: string) {
-  const [found, ...route] = await batchPrepared(db, [
+  const [found, event, earlier, ...route] = await batchPrepared(db, [
     [triggerById(db), { id }],
+    [eventOfTrigger(db), { id }],
+    [earlierPendingOfSubject(db), { id }],
     ...bound(routeOfTrigger(db), { id }),
   ]);
   const trigger = found[0];
-  return trigger && { trigger, ...routeRows(route) };
+  return (
+    trigger && {
+      trigger,
+      event: event[0],
+      earlier: earlier.map((row) => row.id),
+      ...routeRows(route),
+    }
+  );
 }
 
 /** An event of the account with its route for `trigger` (a manual action's one read). */
@@ -170,6 +183,37 @@ export async function attendeeWithRoute(
   return attendee && event[0] && { attendee, event: event[0], ...routeRows(route) };
 }
 
+/**
+ * An attendee (or, without `attendeeId`, an event) of the account, its event, and the event's
+ * account, profile and override: what renders a webhook for it under any integration (a
+ * preview's). Builders, to read in the batch of the webhook they preview.
+ */
+export function subjectWithContext(
+  db: Database,
+  accountId: string,
+  subject: { attendeeId: string } | { eventId: string },
+) {
+  const attendeeId = "attendeeId" in subject ? subject.attendeeId : "";
+  const eventId =
+    "eventId" in subject
+      ? sql`${subject.eventId}`
+      : sql`(${db.select({ id: attendees.eventId }).from(attendees).where(eq(attendees.id, attendeeId))})`;
+  const profileId = sql`(${db.select({ id: events.profileId }).from(events).where(eq(events.id, eventId))})`;
+  return [
+    db
+      .select()
+      .from(attendees)
+      .where(and(eq(attendees.id, attendeeId), eq(attendees.accountId, accountId))),
+    db
+      .select()
+      .from(events)
+      .where(and(eq(events.id, eventId), eq(events.accountId, accountId))),
+    db.select().from(accounts).where(eq(accounts.id, accountId)),
+    db.select().from(profiles).where(eq(profiles.id, profileId)),
+    db.select().from(eventOverrides).where(eq(eventOverrides.eventId, eventId)),
+  ] as const;
+}
+
 /** An event's account, profile and override alone (what maps it, and decides its form). */
 export async function routingContext(
   db: Database,
@@ -222,6 +266,18 @@ const eventOfAccount = (db: Database) =>
       .prepare(),
   );
 
+/** The event whose id the routed row gives (`eventId`: a subquery on that row), prepared. */
+const eventWhere = (db: Database, shape: string, eventId: () => SQLWrapper) =>
+  prepared(db, shape, () => db.select().from(events).where(eq(events.id, eventId())).prepare());
+
+const eventOfTrigger = (db: Database) =>
+  eventWhere(db, "eventOfTrigger", () =>
+    db
+      .select({ value: triggers.eventId })
+      .from(triggers)
+      .where(eq(triggers.id, placeholder("id"))),
+  );
+
 const routeOfEvent = (db: Database) =>
   prepared(db, "routeOfEvent", () =>
     routeQueries(db, {
@@ -250,20 +306,11 @@ const attendeeOfAccount = (db: Database) =>
   );
 
 const eventOfAttendee = (db: Database) =>
-  prepared(db, "eventOfAttendee", () =>
+  eventWhere(db, "eventOfAttendee", () =>
     db
-      .select()
-      .from(events)
-      .where(
-        eq(
-          events.id,
-          db
-            .select({ value: attendees.eventId })
-            .from(attendees)
-            .where(eq(attendees.id, placeholder("attendeeId"))),
-        ),
-      )
-      .prepare(),
+      .select({ value: attendees.eventId })
+      .from(attendees)
+      .where(eq(attendees.id, placeholder("attendeeId"))),
   );
 
 const routeOfAttendee = (db: Database) =>

@@ -1,5 +1,6 @@
-import { and, eq, lt, ne, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { inList } from "../in-list";
 import { prepared } from "../prepared";
 import { triggers } from "../schema";
 
@@ -19,30 +20,120 @@ export const triggerById = (db: Database) =>
       .prepare(),
   );
 
+/**
+ * The same subject's changes recorded before this trigger and still pending (their message lost or
+ * late), oldest first: fan-out handles them first, so a later change never overtakes them.
+ */
+export const earlierPendingOfSubject = (db: Database) =>
+  prepared(db, "earlierPendingOfSubject", () => {
+    const self = (column: "entityUid" | "createdAt") =>
+      db
+        .select({ value: triggers[column] })
+        .from(triggers)
+        .where(eq(triggers.id, sql.placeholder("id")));
+    return db
+      .select({ id: triggers.id })
+      .from(triggers)
+      .where(
+        and(
+          eq(triggers.entityUid, self("entityUid")),
+          eq(triggers.status, "pending"),
+          lt(triggers.createdAt, self("createdAt")),
+        ),
+      )
+      .orderBy(triggers.createdAt)
+      .limit(EARLIER_LIMIT)
+      .prepare();
+  });
+
+/** Earlier pending changes of one subject handled before a trigger (more wait for the sweeper). */
+const EARLIER_LIMIT = 10;
+
 /** Statement: the trigger has been fanned out into deliveries (or matched none). */
 export function markTriggerProcessed(db: Database, id: string, at: string) {
+  return markTriggersProcessed(db, [id], at);
+}
+
+/** Statement: these triggers have been fanned out (a consumer batch's, in one statement). */
+export function markTriggersProcessed(db: Database, ids: readonly string[], at: string) {
   return db
     .update(triggers)
     .set({ status: "processed", processedAt: at })
-    .where(and(eq(triggers.id, id), eq(triggers.status, "pending")));
+    .where(and(inList(triggers.id, ids), eq(triggers.status, "pending")));
 }
 
-/** The dead-letter end of a trigger that could not be processed. */
-export function markTriggerFailed(db: Database, id: string, at: string) {
+/**
+ * The dead-letter end of a trigger: `failed` with `error`, only when nothing newer is in flight
+ * for it (still pending, and not re-sent by the sweeper since the dead-lettered message was sent:
+ * that newer message wins). Returns the id when it ended.
+ */
+export function buryTrigger(
+  db: Database,
+  id: string,
+  end: { sentAt: string; at: string; error: string },
+) {
   return db
     .update(triggers)
-    .set({ status: "failed", processedAt: at })
-    .where(and(eq(triggers.id, id), eq(triggers.status, "pending")));
+    .set({ status: "failed", processedAt: end.at, error: end.error })
+    .where(
+      and(
+        eq(triggers.id, id),
+        eq(triggers.status, "pending"),
+        or(isNull(triggers.resentAt), lte(triggers.resentAt, end.sentAt)),
+      ),
+    )
+    .returning({ id: triggers.id });
 }
 
-/** Outbox rows still pending that were written before `before` (their message was lost or failed). */
-export function stalePendingTriggers(db: Database, before: string, limit: number) {
-  return db
+/** Re-sends of one trigger before the sweeper gives up on it (a poison message: README). */
+export const MAX_RESENDS = 10;
+
+/**
+ * Claims up to `limit` pending triggers whose message was lost, for the sweeper to re-send:
+ * written before `before`, and not re-sent since `resentBefore` (a re-sent message may still be
+ * in the queue's retries). Marks them re-sent in the same statement; returns their ids.
+ */
+export function claimStaleTriggers(
+  db: Database,
+  times: { before: string; resentBefore: string; at: string },
+  limit: number,
+) {
+  const stale = db
     .select({ id: triggers.id })
     .from(triggers)
-    .where(and(eq(triggers.status, "pending"), lt(triggers.createdAt, before)))
+    .where(
+      and(
+        eq(triggers.status, "pending"),
+        lt(triggers.createdAt, times.before),
+        or(isNull(triggers.resentAt), lt(triggers.resentAt, times.resentBefore)),
+        lt(triggers.resendCount, MAX_RESENDS),
+      ),
+    )
     .orderBy(triggers.createdAt)
     .limit(limit);
+  return db
+    .update(triggers)
+    .set({ resentAt: times.at, resendCount: sql`${triggers.resendCount} + 1` })
+    .where(inArray(triggers.id, stale))
+    .returning({ id: triggers.id });
+}
+
+/** Triggers re-sent MAX_RESENDS times and still pending end `failed`, saying so. */
+export function failTriggersResentTooOften(db: Database, resentBefore: string, at: string) {
+  return db
+    .update(triggers)
+    .set({
+      status: "failed",
+      processedAt: at,
+      error: `Re-sent ${MAX_RESENDS} times by the outbox sweeper and never processed.`,
+    })
+    .where(
+      and(
+        eq(triggers.status, "pending"),
+        gte(triggers.resendCount, MAX_RESENDS),
+        lt(triggers.resentAt, resentBefore),
+      ),
+    );
 }
 
 /** Retention: finished triggers older than `before`. */

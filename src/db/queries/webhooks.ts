@@ -1,6 +1,7 @@
 import { and, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { type PageWindow, pageQueries } from "../page";
+import { prepared } from "../prepared";
 import { webhooks } from "../schema";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -124,3 +125,26 @@ export function disableWebhook(db: Database, webhookId: string, reason: string, 
     .set({ enabled: false, disabledReason: reason, updatedAt: at })
     .where(eq(webhooks.id, webhookId));
 }
+
+/** Statement: what the webhook's endpoint scheduler publishes (read-only in the API). */
+export function setWebhookState(
+  db: Database,
+  webhookId: string,
+  shown: { state: WebhookRow["state"]; pausedUntil: string | null; stateReason: string | null },
+) {
+  return db.update(webhooks).set(shown).where(eq(webhooks.id, webhookId));
+}
+
+/** A webhook by id alone (the delivery side, which knows it from a delivery); prepared. */
+export function webhookById(db: Database, id: string) {
+  return webhookByIdQuery(db).all({ id });
+}
+
+const webhookByIdQuery = (db: Database) =>
+  prepared(db, "webhookById", () =>
+    db
+      .select()
+      .from(webhooks)
+      .where(eq(webhooks.id, sql.placeholder("id")))
+      .prepare(),
+  );

@@ -3,6 +3,7 @@ import { requireAdmin } from "../../auth/guards";
 import { serializeKey } from "../../domain/api-key";
 import { serializeIntegration } from "../../domain/integration";
 import { pageMeta } from "../../domain/pagination";
+import { serializeWebhook } from "../../domain/webhook";
 import type { AppEnv } from "../../env";
 import * as keys from "../../services/integration-keys";
 import * as integrations from "../../services/integrations";
@@ -11,12 +12,13 @@ import type * as routes from "./integrations.routes";
 export const createIntegration: RouteHandler<typeof routes.createIntegration, AppEnv> = async (
   c,
 ) => {
-  const row = await integrations.createIntegration(
+  const { integration, webhooks } = await integrations.createIntegration(
     c.var.deps,
     requireAdmin(c),
     c.req.valid("json"),
   );
-  return c.json({ data: serializeIntegration(row) }, 201);
+  const created = webhooks?.map(({ row, secret }) => ({ ...serializeWebhook(row), secret }));
+  return c.json({ data: { ...serializeIntegration(integration), webhooks: created } }, 201);
 };
 
 export const listIntegrations: RouteHandler<typeof routes.listIntegrations, AppEnv> = async (c) => {

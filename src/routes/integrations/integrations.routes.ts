@@ -17,6 +17,7 @@ import {
   CreateKeyBody,
   LIVE_KEY_EXAMPLE,
 } from "../keys.schemas";
+import { CreatedIntegrationSchema } from "./created-integration.schemas";
 import {
   CreateIntegrationBody,
   INTEGRATION_EXAMPLE,
@@ -37,12 +38,12 @@ export const createIntegration = createRoute({
   tags,
   summary: "Create an integration",
   description:
-    "Admin key only. Only `name` is required. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration's keys read access to those profiles (while `api_access` is on); activation, which makes its webhooks fire, is separate (`PUT /v1/profiles/{uid}/integration`).",
+    'Admin key only. `profile_uids` must be profiles of the account (else `VALIDATION_FAILED` naming `profile_uids.N`). Linking gives the integration\'s keys read access to those profiles (while `api_access` is on); activation, which makes its webhooks fire, is separate (`PUT /v1/profiles/{uid}/integration`). With `template` and `params` (`{"template": "slack", "params": {"webhook_url": "https://hooks.slack.com/services/..."}, "profile_uids": ["prf_..."]}`), creates what the catalogue template describes, webhooks included, in one write; the answer lists those webhooks with their signing secrets.',
   middleware: [idempotent] as const,
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateIntegrationBody) },
   responses: {
-    201: dataResponse(IntegrationSchema, "The new integration.", INTEGRATION_EXAMPLE),
-    ...errorResponses(409, 413),
+    201: dataResponse(CreatedIntegrationSchema, "The new integration.", INTEGRATION_EXAMPLE),
+    ...errorResponses(409, 413, 422),
   },
 });
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import type { IntegrationInput } from "../../domain/integration";
+import type { CreateIntegrationInput, IntegrationInput } from "../../domain/integration";
+import { TEMPLATE_IDS } from "../../domain/integration-templates";
 import { FIELD_TYPES } from "../../lib/types";
 import { MAX_GRACE_SECONDS } from "../../services/integration-keys";
 import { Timestamp, withDefaults } from "../common.schemas";
@@ -88,14 +89,45 @@ const example = {
 };
 
 export const CreateIntegrationBody = withDefaults(
-  z.strictObject({
-    name: fields.name,
-    profile_uids: fields.profile_uids.optional(),
-    api_access: fields.api_access.optional(),
-    webhooks_enabled: fields.webhooks_enabled.optional(),
-    fixed_configuration: fields.fixed_configuration.optional(),
-    field_mapping: fields.field_mapping.optional(),
-  }),
+  z
+    .strictObject({
+      name: fields.name.optional().openapi({
+        description:
+          "Required, unless `template` is given (it then defaults to the template's name).",
+      }),
+      template: z.enum(TEMPLATE_IDS).optional().openapi({
+        description:
+          "Creates the integration from this catalogue template (`GET /v1/integration-templates`): with its webhooks, their payload templates, mapping and fixed configuration, all in one write. The result is an ordinary integration, edited like any other; `template_id` keeps where it came from.",
+        example: "slack",
+      }),
+      params: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .openapi({
+          description:
+            "The template's parameters, checked by its own rules: a missing, unknown or malformed one is `UNPROCESSABLE` naming `params.<name>`. Secret ones become encrypted webhook headers or an encrypted (`secret_url`) webhook URL.",
+          example: { webhook_url: "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXX" },
+        }),
+      profile_uids: fields.profile_uids.optional(),
+      api_access: fields.api_access.optional(),
+      webhooks_enabled: fields.webhooks_enabled.optional(),
+      fixed_configuration: fields.fixed_configuration.optional(),
+      field_mapping: fields.field_mapping.optional(),
+    })
+    .superRefine((body, ctx) => {
+      const issue = (path: string, message: string) =>
+        ctx.addIssue({ code: "custom", path: [path], message });
+      if (body.template === undefined) {
+        if (body.name === undefined) {
+          issue("name", "Required, unless the integration comes from a `template`.");
+        }
+        if (body.params !== undefined) issue("params", "Parameters go with a `template`.");
+        return;
+      }
+      const fromTemplate = "Comes from the template; change it afterwards with PATCH.";
+      if (body.field_mapping?.length) issue("field_mapping", fromTemplate);
+      if (body.fixed_configuration?.fields.length) issue("fixed_configuration", fromTemplate);
+    }),
   {
     profile_uids: [],
     api_access: false,
@@ -105,9 +137,9 @@ export const CreateIntegrationBody = withDefaults(
   },
 ).openapi("CreateIntegration", {
   description:
-    "Only `name` is required; absent properties take their defaults (no profiles, `api_access` false, `webhooks_enabled` true, no fixed fields, an empty mapping).",
+    "`name` is required, unless `template` is given; absent properties take their defaults (no profiles, `api_access` false, `webhooks_enabled` true, no fixed fields, an empty mapping).",
   example,
-}) satisfies z.ZodType<IntegrationInput>;
+}) satisfies z.ZodType<CreateIntegrationInput>;
 
 export const UpdateIntegrationBody = z
   .strictObject({
@@ -127,6 +159,7 @@ export const UpdateIntegrationBody = z
 export const INTEGRATION_EXAMPLE = {
   id: "int_5t8w1q3z9x0c2v4b6n7m",
   ...example,
+  template_id: null,
   created_at: "2026-05-01T09:00:00.000Z",
   updated_at: "2026-05-01T09:00:00.000Z",
 };
@@ -152,6 +185,11 @@ export const IntegrationSchema = z
       ),
     }),
     field_mapping: FieldMappingSchema,
+    template_id: z.string().nullable().openapi({
+      description:
+        "The catalogue template it was created from (`GET /v1/integration-templates/{id}`), or null. Kept as it was when the integration is edited.",
+      example: null,
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

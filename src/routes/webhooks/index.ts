@@ -8,4 +8,5 @@ export const webhooksRouter = createRouter()
   .openapi(routes.getWebhook, handlers.getWebhook)
   .openapi(routes.updateWebhook, handlers.updateWebhook)
   .openapi(routes.deleteWebhook, handlers.deleteWebhook)
-  .openapi(routes.rotateSecret, handlers.rotateSecret);
+  .openapi(routes.rotateSecret, handlers.rotateSecret)
+  .openapi(routes.previewWebhook, handlers.previewWebhook);

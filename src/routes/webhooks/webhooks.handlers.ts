@@ -3,6 +3,8 @@ import { requireAdmin } from "../../auth/guards";
 import { pageMeta } from "../../domain/pagination";
 import { serializeWebhook } from "../../domain/webhook";
 import type { AppEnv } from "../../env";
+import type { WebhookMethod } from "../../lib/types";
+import { previewWebhook as preview } from "../../services/webhook-preview";
 import * as webhooks from "../../services/webhooks";
 import type * as routes from "./webhooks.routes";
 
@@ -58,4 +60,15 @@ export const rotateSecret: RouteHandler<typeof routes.rotateSecret, AppEnv> = as
     webhook_id,
   );
   return c.json({ data: { secret } }, 200);
+};
+
+export const previewWebhook: RouteHandler<typeof routes.previewWebhook, AppEnv> = async (c) => {
+  const { id, webhook_id } = c.req.valid("param");
+  const request = await preview(
+    c.var.deps,
+    { accountId: requireAdmin(c), integrationId: id },
+    webhook_id,
+    c.req.valid("json"),
+  );
+  return c.json({ data: { ...request, method: request.method as WebhookMethod } }, 200);
 };

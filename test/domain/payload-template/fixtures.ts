@@ -43,3 +43,9 @@ export const anyText = (maxLength = 40) =>
     ),
     maxLength,
   });
+
+/** A digest from workerd's Web Crypto (which also offers MD5), as hex: the reference for hashes. */
+export async function subtleHex(algorithm: "MD5" | "SHA-256", text: string): Promise<string> {
+  const digest = await crypto.subtle.digest(algorithm, new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { md5Hex, sha256Hex } from "../../../src/domain/payload-template/hash";
-import { anyText } from "./fixtures";
-
-/** The reference: workerd's Web Crypto (which also offers MD5), on the same UTF-8 bytes. */
-async function subtleHex(algorithm: "MD5" | "SHA-256", text: string): Promise<string> {
-  const digest = await crypto.subtle.digest(algorithm, new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+import { anyText, subtleHex } from "./fixtures";
 
 describe("md5Hex and sha256Hex", () => {
   it("match the published test vectors", () => {
