@@ -2,6 +2,7 @@
 // (`--queue-batch N` overrides the consumers' max_batch_size, to try another value;
 // `--rtt 0,30,150 --placement far,replica` choose scenario 7's round-trip times and placements.)
 // `npm run bench -- --soak [--duration 600]`: the soak alone (bench/scenarios/soak.mjs).
+// `npm run bench -- --scale`: D1 writes per operation and bytes per row (docs/SCALE.md).
 // Builds the deployable bundle, runs it in Miniflare from Node beside a baseline worker, and
 // prints every scenario as a ratio to the baseline; results also go to bench/results/latest.json.
 // See bench/README.md for what each scenario measures.
@@ -18,6 +19,7 @@ import { measureDrain, measureFailingShare, measureIsolation } from "./scenarios
 import { measureFanout } from "./scenarios/fanout.mjs";
 import { latencyLine, measureLatency } from "./scenarios/latency.mjs";
 import { measureAttendeeList, measureEventRead } from "./scenarios/reads.mjs";
+import { runScale } from "./scenarios/scale.mjs";
 import { runSoak, soakReport } from "./scenarios/soak.mjs";
 import { measureWrites } from "./scenarios/writes.mjs";
 
@@ -97,8 +99,23 @@ async function soakMain() {
   log(ok ? "soak: every check met" : "soak: a check MISSED (see above)");
 }
 
+/** `--scale`: D1 writes per operation and bytes per row, for docs/SCALE.md. */
+async function scaleMain() {
+  const info = machine();
+  log(`Weft scale figures: commit ${info.commit}; building the bundle...`);
+  const result = await runScale({ bundlePath: buildBundle(), log });
+  const file = join(ROOT, "bench/results/scale.json");
+  writeFileSync(
+    file,
+    `${JSON.stringify({ taken_at: new Date().toISOString(), machine: info, ...result }, null, 2)}\n`,
+  );
+  formatJson(file);
+  log(`written to ${file.slice(ROOT.length)}`);
+}
+
 async function main() {
   if (args.includes("--soak")) return soakMain();
+  if (args.includes("--scale")) return scaleMain();
   const info = machine();
   log(
     `Weft benchmarks${quick ? " (--quick)" : ""}: ${info.cores} cores, ${info.memory_gib} GiB, node ${info.node}, load ${info.load_average_at_start.join(" ")}`,

@@ -2,7 +2,8 @@
 // built Worker and the baseline worker; never part of the Worker itself. It wraps every D1 binding
 // of `env` (any binding with prepare, batch and withSession: DB, and any other D1 database) so
 // that each round trip to the database first waits a round-trip time (RTT), the distance from a
-// client far away; it also counts round trips, statements and D1's rows read/written.
+// client far away; it also counts round trips, statements and D1's rows read/written, in all and
+// per binding and per table written (docs/SCALE.md's writes per operation).
 //
 // One round trip is one call that reaches the database: `batch`, or `first`/`all`/`run`/`raw` of a
 // statement, on the binding itself or on a session from `withSession()` (the Worker's
@@ -36,19 +37,39 @@ function emptyStats() {
     rows_written: 0,
     /** Round trips whose meta D1 did not return (`first`, `raw`): rows not counted. */
     round_trips_without_meta: 0,
+    /** Per binding name (DB, DELIVERIES_DB): round trips, write statements, rows written. */
+    bindings: {},
+    /** Per table written: write statements and the rows D1 says they wrote (indexes included). */
+    tables: {},
   };
+}
+
+const TABLE =
+  /^\s*(?:insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update|delete\s+from)\s+["`]?(\w+)/i;
+
+function bindingStats(name) {
+  stats.bindings[name] ??= { round_trips: 0, statements: 0, write_statements: 0, rows_written: 0 };
+  return stats.bindings[name];
 }
 
 const wait = (ms) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : null);
 
-/** Counts a D1 result's meta (a batch gives one result per statement). */
-function record(result) {
+/** Counts a D1 result's meta (a batch gives one result per statement, in `sqls`' order). */
+function record(result, sqls, binding) {
   const results = Array.isArray(result) ? result : [result];
-  for (const one of results) {
+  for (const [i, one] of results.entries()) {
     const meta = one?.meta;
+    const table = sqls[i]?.match(TABLE)?.[1];
+    if (table) {
+      stats.tables[table] ??= { write_statements: 0, rows_written: 0 };
+      stats.tables[table].write_statements++;
+      stats.tables[table].rows_written += meta?.rows_written ?? 0;
+      binding.write_statements++;
+    }
     if (!meta) continue;
     stats.rows_read += meta.rows_read ?? 0;
     stats.rows_written += meta.rows_written ?? 0;
+    binding.rows_written += meta.rows_written ?? 0;
   }
   return result;
 }
@@ -58,12 +79,13 @@ function record(result) {
  * placement says this round trip costs, then runs it.
  */
 class Link {
-  constructor(session) {
+  constructor(session, name) {
     this.session = session;
+    this.name = name;
     this.written = false;
   }
 
-  async trip(statementCount, writes, run, hasMeta) {
+  async trip(statementCount, writes, run, hasMeta, sqls = []) {
     const local =
       config.placement === "replica" &&
       this.session !== null &&
@@ -75,9 +97,12 @@ class Link {
     if (!local) stats.round_trips_on_primary++;
     stats.statements += statementCount;
     if (!hasMeta) stats.round_trips_without_meta++;
+    const binding = bindingStats(this.name);
+    binding.round_trips++;
+    binding.statements += statementCount;
     const delay = wait(local ? config.replica_ms : config.rtt_ms);
     if (delay) await delay;
-    return record(await run());
+    return record(await run(), sqls, binding);
   }
 }
 
@@ -99,7 +124,7 @@ class Statement {
 
   #single(run, hasMeta) {
     if (this.writes) stats.write_statements++;
-    return this.link.trip(1, this.writes, run, hasMeta);
+    return this.link.trip(1, this.writes, run, hasMeta, [this.sql]);
   }
 
   first(...args) {
@@ -134,14 +159,15 @@ function wrapExecutor(inner, link, extra) {
         writes > 0,
         () => inner.batch(statements.map(unwrap)),
         true,
+        statements.map((s) => s?.sql ?? ""),
       );
     },
     ...extra,
   };
 }
 
-function wrapSession(inner, constraint) {
-  return wrapExecutor(inner, new Link(constraint), {
+function wrapSession(inner, constraint, name) {
+  return wrapExecutor(inner, new Link(constraint, name), {
     getBookmark: () => inner.getBookmark(),
   });
 }
@@ -149,13 +175,13 @@ function wrapSession(inner, constraint) {
 const wrappedBindings = new WeakMap();
 
 /** The binding wrapped, the same object every time (Weft caches drizzle per binding object). */
-function wrapD1(binding) {
+function wrapD1(binding, name) {
   let wrapped = wrappedBindings.get(binding);
   if (!wrapped) {
-    const link = new Link(null);
+    const link = new Link(null, name);
     wrapped = wrapExecutor(binding, link, {
       withSession: (constraint = "first-unconstrained") =>
-        wrapSession(binding.withSession(constraint), constraint),
+        wrapSession(binding.withSession(constraint), constraint, name),
       exec: (sql) => link.trip(1, WRITES.test(sql), () => binding.exec(sql), false),
       dump: () => binding.dump(),
     });
@@ -181,7 +207,7 @@ export function wrapEnv(env) {
     wrapped = new Proxy(env, {
       get(target, name) {
         const value = target[name];
-        return isD1(value) ? wrapD1(value) : value;
+        return isD1(value) ? wrapD1(value, String(name)) : value;
       },
     });
     wrappedEnvs.set(env, wrapped);

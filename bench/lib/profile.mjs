@@ -7,7 +7,8 @@ import WebSocket from "ws";
 import { round } from "./measure.mjs";
 import { ROOT } from "./stack.mjs";
 
-export async function connectProfiler(mf, bundlePath, workerName = "weft") {
+/** A session on a worker's isolate through workerd's inspector: `call(method, params)`. */
+async function inspectorSession(mf, workerName) {
   const base = (await mf.getInspectorURL()).toString().replace(/\/$/, "");
   const ws = new WebSocket(`${base.replace(/^http/, "ws")}/core:user:${workerName}`);
   await new Promise((resolve, reject) => {
@@ -27,6 +28,11 @@ export async function connectProfiler(mf, bundlePath, workerName = "weft") {
       pending.set(id, resolve);
       ws.send(JSON.stringify({ id, method, params }));
     });
+  return { call, ws };
+}
+
+export async function connectProfiler(mf, bundlePath, workerName = "weft") {
+  const { call, ws } = await inspectorSession(mf, workerName);
   await call("Profiler.enable");
   await call("Profiler.setSamplingInterval", { interval: 200 });
   return {
@@ -108,4 +114,27 @@ export function summarise(profile, sections) {
     .slice(0, 12)
     .map(([name, time]) => ({ name, ms: round(time / 1000), share: round((time / total) * 100) }));
   return { total_ms: round(total / 1000), owners, top };
+}
+
+/**
+ * The V8 heap of a worker's isolate through workerd's inspector (`Runtime.getHeapUsage`), to tell
+ * a worker's own memory from the rest of workerd's (Miniflare's simulators, SQLite, buffers).
+ */
+export async function connectHeap(mf, workerName = "weft") {
+  const { call, ws } = await inspectorSession(mf, workerName);
+  return {
+    /** Used and total heap, MiB (null when the inspector does not answer). */
+    async usage() {
+      const { result } = await call("Runtime.getHeapUsage");
+      return result ? { used: result.usedSize / 2 ** 20, total: result.totalSize / 2 ** 20 } : null;
+    },
+    /** A full collection first (HeapProfiler.collectGarbage), then the usage: what is still held. */
+    async retained() {
+      await call("HeapProfiler.collectGarbage");
+      return this.usage();
+    },
+    close() {
+      ws.close();
+    },
+  };
 }

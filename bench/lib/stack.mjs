@@ -137,7 +137,7 @@ function collect(stream) {
 
 /**
  * One workerd process with the Weft worker (the entry, on a loopback port) and the baseline worker
- * (routed on /__baseline/*), sharing the D1 database. Storage is in memory.
+ * (routed on /__baseline/*), sharing the D1 database. Storage is in memory, or D1 in `persistTo`.
  */
 export async function startStack({
   bundlePath,
@@ -146,6 +146,7 @@ export async function startStack({
   inspect = false,
   queueBatchSize,
   rtt = false,
+  persistTo,
 }) {
   const weft = weftWorkerOptions(bundlePath);
   if (rtt) {
@@ -178,6 +179,8 @@ export async function startStack({
     port: 0,
     cf: false,
     ...(inspect ? { inspectorPort: 0 } : {}),
+    // D1 on disk (docs/SCALE.md reads its pages with sqlite's dbstat); in memory otherwise.
+    ...(persistTo ? { d1Persist: persistTo } : {}),
     log: new Log(LogLevel.WARN),
     logRequests: false,
     handleRuntimeStdio(stdout, stderr) {
