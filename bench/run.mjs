@@ -75,8 +75,13 @@ async function soakMain() {
   log(
     `Weft soak: ${durationS} s, ${info.cores} cores, node ${info.node}, load ${info.load_average_at_start.join(" ")}, commit ${info.commit}`,
   );
-  log("building the bundle (wrangler deploy --dry-run --outdir dist)...");
-  const result = await runSoak({ bundlePath: buildBundle(), durationS, log });
+  log("building the bundle (wrangler deploy --dry-run --outdir dist/soak)...");
+  // Its own folder, like --scale: it may run beside another bench run, which rebuilds dist/.
+  const result = await runSoak({
+    bundlePath: buildBundle(join(ROOT, "dist/soak")),
+    durationS,
+    log,
+  });
   log(soakReport(result));
   const report = {
     taken_at: new Date().toISOString(),
@@ -103,7 +108,8 @@ async function soakMain() {
 async function scaleMain() {
   const info = machine();
   log(`Weft scale figures: commit ${info.commit}; building the bundle...`);
-  const result = await runScale({ bundlePath: buildBundle(), log });
+  // Its own folder: it may run beside another bench run, which rebuilds dist/.
+  const result = await runScale({ bundlePath: buildBundle(join(ROOT, "dist/scale")), log });
   const file = join(ROOT, "bench/results/scale.json");
   writeFileSync(
     file,

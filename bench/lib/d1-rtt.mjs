@@ -48,7 +48,14 @@ const TABLE =
   /^\s*(?:insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update|delete\s+from)\s+["`]?(\w+)/i;
 
 function bindingStats(name) {
-  stats.bindings[name] ??= { round_trips: 0, statements: 0, write_statements: 0, rows_written: 0 };
+  stats.bindings[name] ??= {
+    round_trips: 0,
+    statements: 0,
+    write_statements: 0,
+    rows_written: 0,
+    /** D1's own `meta.duration`: the time the database spent on the statements (ms). */
+    duration_ms: 0,
+  };
   return stats.bindings[name];
 }
 
@@ -70,6 +77,7 @@ function record(result, sqls, binding) {
     stats.rows_read += meta.rows_read ?? 0;
     stats.rows_written += meta.rows_written ?? 0;
     binding.rows_written += meta.rows_written ?? 0;
+    binding.duration_ms += meta.duration ?? 0;
   }
   return result;
 }

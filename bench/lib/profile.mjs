@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { round } from "./measure.mjs";
+import { round, sleep } from "./measure.mjs";
 import { ROOT } from "./stack.mjs";
 
 /** A session on a worker's isolate through workerd's inspector: `call(method, params)`. */
@@ -19,6 +19,7 @@ async function inspectorSession(mf, workerName) {
   const pending = new Map();
   ws.on("message", (data) => {
     const message = JSON.parse(data.toString());
+    if (message.id === undefined) return; // events (a heap snapshot's chunks among them)
     pending.get(message.id)?.(message);
     pending.delete(message.id);
   });
@@ -125,12 +126,18 @@ export async function connectHeap(mf, workerName = "weft") {
   return {
     /** Used and total heap, MiB (null when the inspector does not answer). */
     async usage() {
-      const { result } = await call("Runtime.getHeapUsage");
+      const answer = await Promise.race([call("Runtime.getHeapUsage"), sleep(5_000)]);
+      const result = answer?.result;
       return result ? { used: result.usedSize / 2 ** 20, total: result.totalSize / 2 ** 20 } : null;
     },
-    /** A full collection first (HeapProfiler.collectGarbage), then the usage: what is still held. */
+    /**
+     * What the isolate still holds: a heap snapshot (its chunks discarded) makes V8 collect
+     * everything unreachable first, then the usage. Workerd does not answer
+     * HeapProfiler.collectGarbage; this is the way to a full collection through its inspector.
+     */
     async retained() {
-      await call("HeapProfiler.collectGarbage");
+      const snapshot = call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+      if (!(await Promise.race([snapshot.then(() => true), sleep(30_000)]))) return null;
       return this.usage();
     },
     close() {

@@ -12,6 +12,7 @@ import {
   createWebhook,
   seedTriggers,
 } from "../lib/seed.mjs";
+import { target } from "./reads.mjs";
 
 const WEBHOOKS = 3;
 /** Give up when no new webhook arrived for this long. */
@@ -85,6 +86,9 @@ async function burst(ctx, { queue, messages, expected }) {
   };
 }
 
+/** Issue 13: fan-out deliveries per second against the baseline consumer's. */
+const FANOUT_TARGET = 0.25;
+
 export async function measureFanout(ctx, triggers) {
   const fanout = await setup(ctx);
   const run = fanout.runs++;
@@ -119,14 +123,22 @@ export async function measureFanout(ctx, triggers) {
   );
   weft.delivery_rows = await deliveryStates(ctx.db, fanout.eventUid);
 
+  const ratio = baseline.deliveries_per_s
+    ? round(weft.deliveries_per_s / baseline.deliveries_per_s, 2)
+    : null;
   return {
     name: `${triggers.toLocaleString("en")} triggers x ${WEBHOOKS} webhooks`,
     size: triggers,
     weft,
     baseline,
-    ratio: baseline.deliveries_per_s
-      ? round(weft.deliveries_per_s / baseline.deliveries_per_s, 2)
-      : null,
+    ratio,
+    // Issue 13: at least a quarter of the baseline consumer's deliveries per second, none lost
+    // or doubled.
+    targets: [
+      target(`deliveries/s >= ${FANOUT_TARGET}x the baseline consumer`, ratio, FANOUT_TARGET),
+      target("lost", weft.lost, 0, false),
+      target("duplicated", weft.duplicated, 0, false),
+    ],
   };
 }
 

@@ -94,8 +94,10 @@ async function measure(ctx, name, { count, concurrency, webhooks, op }) {
         binding,
         {
           round_trips: per(b.round_trips),
+          statements: per(b.statements),
           write_statements: per(b.write_statements),
           rows_written: per(b.rows_written),
+          duration_ms: per(b.duration_ms),
         },
       ]),
     ),

@@ -291,13 +291,13 @@ export async function runSoak({ bundlePath, durationS, log }) {
     const tallies = tally();
     const created = { a: new Map(), b: new Map(), updates: new Map() };
     const memory = [];
-    const retained = [];
-    const retain = async () => {
+    const heapRetained = [];
+    const sampleHeap = async () => {
       const usage = await heap?.retained().catch(() => null);
-      if (usage) retained.push([round((Date.now() - started) / 1000), round(usage.used)]);
+      if (usage) heapRetained.push([round((Date.now() - started) / 1000), round(usage.used)]);
       return usage ? round(usage.used) : null;
     };
-    await retain();
+    await sampleHeap();
     const sample = () => {
       const { rss } = procMemory(workerdPid);
       memory.push([round((Date.now() - started) / 1000), rss === null ? null : round(rss)]);
@@ -319,9 +319,9 @@ export async function runSoak({ bundlePath, durationS, log }) {
       await sleep(Math.max(0, end - Date.now()));
       const { total } = await receiver.ask("count");
       const state = await backlog(dbs);
-      const weftHeap = await retain();
+      const weftHeap = await sampleHeap();
       log(
-        `  ${round((Date.now() - started) / 1000)} s: Weft heap after GC ${weftHeap} MiB, created ${created.a.size} + ${created.b.size}, updated ${[...created.updates.values()].reduce((a, b) => a + b, 0)}, receiver ${total} requests, pending triggers ${state.pending_triggers}, due deliveries ${state.due_deliveries}, workerd RSS ${memory.at(-1)?.[1]} MiB`,
+        `  ${round((Date.now() - started) / 1000)} s: Weft heap after a full GC ${weftHeap} MiB, created ${created.a.size} + ${created.b.size}, updated ${[...created.updates.values()].reduce((a, b) => a + b, 0)}, receiver ${total} requests, pending triggers ${state.pending_triggers}, due deliveries ${state.due_deliveries}, workerd RSS ${memory.at(-1)?.[1]} MiB`,
       );
     }
     const { skipped, activations } = await load.stop();
@@ -342,7 +342,7 @@ export async function runSoak({ bundlePath, durationS, log }) {
       crons,
       cron_failures: cronFailures,
       drain,
-      memory: { ...memoryVerdict(memory, durationS), weft_heap_after_gc_mib: retained },
+      memory: { ...memoryVerdict(memory, durationS), weft_heap_after_gc_mib: heapRetained },
       ...result,
     };
   } finally {
@@ -377,7 +377,23 @@ async function drainAll(dbs, receiver, mf) {
     }
     await sleep(2_000);
   }
-  return { ms: Date.now() - started, reason: "gave up", ...(await backlog(dbs)) };
+  // What is still due, and on which webhook (its state says whether it is paused).
+  const { results: stillDue } = await dbs.log
+    .prepare(
+      "SELECT id, webhook_id, status, attempt_count, next_attempt_at, locked_until, updated_at FROM deliveries WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) LIMIT 20",
+    )
+    .bind(new Date(Date.now() + 30_000).toISOString())
+    .all();
+  const { results: hooks } = await dbs.db
+    .prepare("SELECT id, enabled, state, paused_until, state_reason FROM webhooks")
+    .all();
+  return {
+    ms: Date.now() - started,
+    reason: "gave up",
+    ...(await backlog(dbs)),
+    still_due: stillDue,
+    webhooks: hooks,
+  };
 }
 
 /** All rows of a query, a page at a time (D1 answers are bounded in size). */
@@ -589,6 +605,10 @@ export function soakReport(r) {
   lines.push(
     `soak: ${r.load_s} s of load, drained in ${round(r.drain.ms / 1000)} s (${r.drain.reason}); ${r.crons} cron runs${r.cron_failures ? `, ${r.cron_failures} failed` : ""}`,
   );
+  if (r.drain.still_due?.length) {
+    lines.push(`  still due when the drain gave up: ${JSON.stringify(r.drain.still_due)}`);
+    lines.push(`  webhooks: ${JSON.stringify(r.drain.webhooks)}`);
+  }
   for (const [kind, t] of Object.entries(r.load)) {
     const statuses = Object.entries(t.statuses)
       .map(([status, n]) => `${status} x${n}`)
