@@ -7,13 +7,18 @@ import WebSocket from "ws";
 import { round, sleep } from "./measure.mjs";
 import { ROOT } from "./stack.mjs";
 
-/** A session on a worker's isolate through workerd's inspector: `call(method, params)`. */
+/**
+ * A session on a worker's isolate through workerd's inspector: `call(method, params)`. A user
+ * worker by name, or any inspector target by its id (`d1:db`, `core:entry`...).
+ */
 async function inspectorSession(mf, workerName) {
   const base = (await mf.getInspectorURL()).toString().replace(/\/$/, "");
-  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/core:user:${workerName}`);
+  const target = workerName.includes(":") ? workerName : `core:user:${workerName}`;
+  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/${target}`);
   await new Promise((resolve, reject) => {
     ws.once("open", resolve);
     ws.once("error", reject);
+    setTimeout(() => reject(new Error(`inspector: ${target} did not answer`)), 5_000);
   });
   let nextId = 1;
   const pending = new Map();
@@ -122,7 +127,10 @@ export function summarise(profile, sections) {
  * a worker's own memory from the rest of workerd's (Miniflare's simulators, SQLite, buffers).
  */
 export async function connectHeap(mf, workerName = "weft") {
-  const { call, ws } = await inspectorSession(mf, workerName);
+  return heapOf(await inspectorSession(mf, workerName));
+}
+
+function heapOf({ call, ws }) {
   return {
     /** Used and total heap, MiB (null when the inspector does not answer). */
     async usage() {
@@ -144,4 +152,26 @@ export async function connectHeap(mf, workerName = "weft") {
       ws.close();
     },
   };
+}
+
+/**
+ * A full collection in every isolate of a workerd process (Weft's and Miniflare's own: the entry,
+ * D1, queues, assets, caches), through its inspector: what workerd's RSS is made of once garbage
+ * is gone. Returns the isolates' heaps after it, MiB by worker. `except`: targets another session
+ * holds (collect those through it).
+ */
+export async function collectEverywhere(mf, except = []) {
+  const base = (await mf.getInspectorURL()).toString().replace(/\/$/, "");
+  const targets = await (await fetch(`${base}/json/list`)).json();
+  const heaps = {};
+  for (const { id } of targets) {
+    if (except.includes(id)) continue;
+    const session = await inspectorSession(mf, id).catch(() => null);
+    if (!session) continue;
+    const heap = heapOf(session);
+    const usage = await heap.retained().catch(() => null);
+    if (usage) heaps[id] = round(usage.used);
+    session.ws.close();
+  }
+  return heaps;
 }

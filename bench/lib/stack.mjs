@@ -1,7 +1,8 @@
 // What the benchmarks run on: the deployable bundle, Miniflare driven from Node (no wrangler dev
 // proxy), the baseline worker beside it, and the counting receiver in a child process.
 import { execFileSync, fork } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
@@ -119,20 +120,48 @@ export async function setRtt(url, settings) {
   return { weft: answers[0], baseline: answers[1] };
 }
 
-/** Lines the workers print (console.error of the consumer, say), kept for the report. */
-export const runtimeLog = { lines: [], count: 0 };
-
-function collect(stream) {
-  let rest = "";
-  stream.on("data", (chunk) => {
-    const lines = (rest + chunk.toString()).split("\n");
-    rest = lines.pop() ?? "";
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      runtimeLog.count++;
-      if (runtimeLog.lines.length < 20) runtimeLog.lines.push(line.slice(0, 300));
+/**
+ * Lines the workers print (Weft's structured logs, the consumer's errors), kept for the report:
+ * their count and the first 20, read from the files `drain` writes.
+ */
+export const runtimeLog = {
+  files: [],
+  get lines() {
+    return this.read().lines;
+  },
+  get count() {
+    return this.read().count;
+  },
+  read() {
+    const lines = [];
+    let count = 0;
+    for (const file of this.files) {
+      for (const line of readFileSync(file, "utf8").split("\n")) {
+        if (!line.trim()) continue;
+        count++;
+        if (lines.length < 20) lines.push(line.slice(0, 300));
+      }
     }
-  });
+    return { lines, count };
+  },
+  toJSON() {
+    return this.read();
+  },
+};
+
+/**
+ * workerd's stdout or stderr, written to a file as it comes (the report reads the first lines).
+ * A known hazard (seen twice on 2026-11-29): Miniflare's proxies (`getD1Database(...).prepare`) call
+ * workerd synchronously, blocking this process's event loop; if workerd is slow to answer and fills
+ * this socket meanwhile (Weft logs a line per request and per delivery), it blocks writing and both
+ * wait for ever. Draining from a process of its own would need the socket's descriptor, which
+ * Miniflare does not hand out (these are its pass-through streams).
+ */
+function drain(stream, name) {
+  const file = join(tmpdir(), `weft-bench-${process.pid}-${runtimeLog.files.length}-${name}.log`);
+  runtimeLog.files.push(file);
+  writeFileSync(file, "");
+  stream.on("data", (chunk) => appendFileSync(file, chunk));
 }
 
 /**
@@ -184,8 +213,8 @@ export async function startStack({
     log: new Log(LogLevel.WARN),
     logRequests: false,
     handleRuntimeStdio(stdout, stderr) {
-      collect(stdout);
-      collect(stderr);
+      drain(stdout, "stdout");
+      drain(stderr, "stderr");
     },
     workers,
   });

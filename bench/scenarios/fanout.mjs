@@ -38,8 +38,12 @@ async function setup(ctx) {
   return ctx.fanout;
 }
 
-/** Sends the messages, then waits for `expected` webhooks at the receiver. */
-async function burst(ctx, { queue, messages, expected }) {
+/**
+ * Sends the messages, then waits for `expected` webhooks at the receiver; `cron` (Weft's) runs
+ * every minute meanwhile, as deployed: its sweeper re-sends the messages of triggers still pending
+ * after a minute and wakes endpoints with overdue deliveries (counted in `sweeps`).
+ */
+async function burst(ctx, { queue, messages, expected, cron }) {
   await ctx.receiver.ask("reset");
   const memory = sampleMemory(ctx.workerdPid);
   const started = Date.now();
@@ -50,7 +54,12 @@ async function burst(ctx, { queue, messages, expected }) {
   let last = -1;
   let lastChange = Date.now();
   let lastReport = Date.now();
+  let sweeps = 0;
   while (Date.now() - lastChange < STALL_MS) {
+    if (cron && Date.now() - started >= (sweeps + 1) * 60_000) {
+      sweeps++;
+      await cron();
+    }
     const { unique } = await ctx.receiver.ask("count");
     if (unique >= expected) break;
     if (Date.now() - lastReport >= 15_000) {
@@ -79,6 +88,7 @@ async function burst(ctx, { queue, messages, expected }) {
     deliveries_per_s: elapsed > 0 ? round((dump.unique / elapsed) * 1000) : null,
     total_ms: elapsed,
     per_second: timeline,
+    sweeps,
     enqueue_ms: enqueuedMs,
     cpu_ms_per_delivery:
       workerd_cpu_ms === null || dump.unique === 0 ? null : round(workerd_cpu_ms / dump.unique, 2),
@@ -119,6 +129,7 @@ export async function measureFanout(ctx, triggers) {
       queue: weftQueue,
       messages: ids.map((triggerId) => ({ type: "trigger", triggerId })),
       expected: triggers * WEBHOOKS,
+      cron: async () => (await ctx.mf.getWorker("weft")).scheduled({ cron: "* * * * *" }),
     }),
   );
   weft.delivery_rows = await deliveryStates(ctx.db, fanout.eventUid);

@@ -15,7 +15,7 @@
 //   - the 410 disabled that webhook (`gone`) and nothing was sent to it for later triggers;
 //   - memory flat: workerd's RSS over the last minute within 10 % of minute two.
 import { percentile, procMemory, round, sleep } from "../lib/measure.mjs";
-import { connectHeap } from "../lib/profile.mjs";
+import { collectEverywhere, connectHeap } from "../lib/profile.mjs";
 import {
   activate,
   apiClient,
@@ -47,7 +47,9 @@ const MAX_IN_FLIGHT = 64;
 const GONE_AT = 0.3;
 /** Drain: stop when nothing is due and the receiver was quiet this long (a held request is 16 s). */
 const QUIET_MS = 20_000;
-const MAX_DRAIN_MS = 300_000;
+/** At most 10 minutes: a delivery that failed twice waits 5 for its third attempt, and the
+ * sweeper wakes endpoints whose deliveries are a minute overdue. */
+const MAX_DRAIN_MS = 600_000;
 /** Memory: workerd's RSS at the end within this share of minute two's. */
 const MEMORY_TOLERANCE = 0.1;
 
@@ -268,13 +270,15 @@ async function cron(mf) {
   }
 }
 
-export async function runSoak({ bundlePath, durationS, log }) {
+export async function runSoak({ bundlePath, durationS, log, persistTo }) {
   const receiver = await startReceiver("bench/soak-receiver.mjs");
   const { mf, url, workerdPid } = await startStack({
     bundlePath,
     receiverUrl: receiver.url,
     withBaseline: false,
     inspect: true,
+    // `--persist`: D1 on disk instead of in workerd's memory (to tell its growth from the rest).
+    persistTo,
   });
   log(`miniflare on ${url} (workerd pid ${workerdPid}), soak receiver on ${receiver.url}`);
   // Weft's own JS heap beside workerd's RSS (which also holds Miniflare's D1, queue and Durable
@@ -292,9 +296,14 @@ export async function runSoak({ bundlePath, durationS, log }) {
     const created = { a: new Map(), b: new Map(), updates: new Map() };
     const memory = [];
     const heapRetained = [];
+    /** workerd's RSS once every isolate has collected its garbage (V8 collects lazily). */
+    const rssAfterGc = [];
     const sampleHeap = async () => {
       const usage = await heap?.retained().catch(() => null);
       if (usage) heapRetained.push([round((Date.now() - started) / 1000), round(usage.used)]);
+      await collectEverywhere(mf, ["core:user:weft"]).catch(() => null);
+      const { rss } = procMemory(workerdPid);
+      if (rss !== null) rssAfterGc.push([round((Date.now() - started) / 1000), round(rss)]);
       return usage ? round(usage.used) : null;
     };
     await sampleHeap();
@@ -321,13 +330,14 @@ export async function runSoak({ bundlePath, durationS, log }) {
       const state = await backlog(dbs);
       const weftHeap = await sampleHeap();
       log(
-        `  ${round((Date.now() - started) / 1000)} s: Weft heap after a full GC ${weftHeap} MiB, created ${created.a.size} + ${created.b.size}, updated ${[...created.updates.values()].reduce((a, b) => a + b, 0)}, receiver ${total} requests, pending triggers ${state.pending_triggers}, due deliveries ${state.due_deliveries}, workerd RSS ${memory.at(-1)?.[1]} MiB`,
+        `  ${round((Date.now() - started) / 1000)} s: Weft heap after a full GC ${weftHeap} MiB, created ${created.a.size} + ${created.b.size}, updated ${[...created.updates.values()].reduce((a, b) => a + b, 0)}, receiver ${total} requests, pending triggers ${state.pending_triggers}, due deliveries ${state.due_deliveries}, workerd RSS ${memory.at(-1)?.[1]} MiB (${rssAfterGc.at(-1)?.[1]} after a full GC everywhere)`,
       );
     }
     const { skipped, activations } = await load.stop();
     clearInterval(cronTimer);
     clearInterval(memoryTimer);
     sample();
+    await sampleHeap();
     const loadEnded = Date.now();
     log("load stopped; draining...");
     const drain = await drainAll(dbs, receiver, mf);
@@ -342,7 +352,11 @@ export async function runSoak({ bundlePath, durationS, log }) {
       crons,
       cron_failures: cronFailures,
       drain,
-      memory: { ...memoryVerdict(memory, durationS), weft_heap_after_gc_mib: heapRetained },
+      memory: {
+        ...memoryVerdict(memory, durationS),
+        weft_heap_after_gc_mib: heapRetained,
+        after_gc: memoryVerdict(rssAfterGc, durationS),
+      },
       ...result,
     };
   } finally {
@@ -648,6 +662,15 @@ export function soakReport(r) {
   );
   const perMinute = m.samples.filter(([t]) => t % 60 < 5).map(([t, v]) => `${round(t / 60)}m ${v}`);
   lines.push(`  RSS by minute: ${perMinute.join(", ")}`);
+  if (m.after_gc?.samples.length) {
+    const g = m.after_gc;
+    lines.push(
+      `  memory after a full GC in every isolate: workerd RSS minute two ${g.minute_two_mib} MiB, end ${g.end_mib} MiB, ratio ${g.ratio} (within ${MEMORY_TOLERANCE * 100} %: ${g.judged ? verdict(g.flat) : "not judged under 180 s"})`,
+    );
+    lines.push(
+      `  RSS after GC by minute: ${g.samples.map(([t, v]) => `${round(t / 60)}m ${v}`).join(", ")}`,
+    );
+  }
   if (m.weft_heap_after_gc_mib?.length) {
     lines.push(
       `  Weft's JS heap after a full GC, by minute: ${m.weft_heap_after_gc_mib.map(([t, v]) => `${round(t / 60)}m ${v}`).join(", ")} MiB`,
