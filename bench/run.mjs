@@ -1,11 +1,14 @@
 // `npm run bench [-- --scenario 1,3 --quick --duration 10 --connections 10 --profile]`
-// (`--queue-batch N` overrides the consumers' max_batch_size, to try another value.)
+// (`--queue-batch N` overrides the consumers' max_batch_size, to try another value;
+// `--rtt 0,30,150 --placement far,replica` choose scenario 7's round-trip times and placements.)
+// `npm run bench -- --soak [--duration 600]`: the soak alone (bench/scenarios/soak.mjs).
+// `npm run bench -- --scale`: D1 writes per operation and bytes per row (docs/SCALE.md).
 // Builds the deployable bundle, runs it in Miniflare from Node beside a baseline worker, and
 // prints every scenario as a ratio to the baseline; results also go to bench/results/latest.json.
 // See bench/README.md for what each scenario measures.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpus, freemem, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { procMemory, round, settings } from "./lib/measure.mjs";
 import { connectProfiler } from "./lib/profile.mjs";
@@ -14,7 +17,10 @@ import { buildBundle, migrate, ROOT, runtimeLog, startReceiver, startStack } fro
 import { measureBundle } from "./scenarios/bundle.mjs";
 import { measureDrain, measureFailingShare, measureIsolation } from "./scenarios/endpoints.mjs";
 import { measureFanout } from "./scenarios/fanout.mjs";
+import { latencyLine, measureLatency } from "./scenarios/latency.mjs";
 import { measureAttendeeList, measureEventRead } from "./scenarios/reads.mjs";
+import { runScale } from "./scenarios/scale.mjs";
+import { runSoak, soakReport } from "./scenarios/soak.mjs";
 import { measureWrites } from "./scenarios/writes.mjs";
 
 const args = process.argv.slice(2);
@@ -24,7 +30,8 @@ const option = (name) => {
 };
 const quick = args.includes("--quick");
 const profile = args.includes("--profile");
-const chosen = new Set((option("--scenario") ?? "1,2,3,4,5,6").split(",").map((s) => s.trim()));
+const chosen = new Set((option("--scenario") ?? "1,2,3,4,5,6,7").split(",").map((s) => s.trim()));
+const list = (value, fallback) => (value ?? fallback).split(",").map((s) => s.trim());
 settings.connections = Number(option("--connections") ?? 10);
 settings.duration = Number(option("--duration") ?? (quick ? 3 : 10));
 settings.warmup = quick ? 1 : 2;
@@ -61,7 +68,64 @@ function machine() {
   };
 }
 
+/** `--soak`: mixed load for `--duration` seconds (10 minutes by default), then its checks. */
+async function soakMain() {
+  const info = machine();
+  const durationS = Number(option("--duration") ?? 600);
+  log(
+    `Weft soak: ${durationS} s, ${info.cores} cores, node ${info.node}, load ${info.load_average_at_start.join(" ")}, commit ${info.commit}`,
+  );
+  log("building the bundle (wrangler deploy --dry-run --outdir dist/soak)...");
+  // Its own folder, like --scale: it may run beside another bench run, which rebuilds dist/.
+  const result = await runSoak({
+    bundlePath: buildBundle(join(ROOT, "dist/soak")),
+    durationS,
+    log,
+    // `--persist`: D1 on disk (a temporary folder) instead of in workerd's memory.
+    persistTo: args.includes("--persist") ? mkdtempSync(join(tmpdir(), "weft-soak-")) : undefined,
+  });
+  log(soakReport(result));
+  const report = {
+    taken_at: new Date().toISOString(),
+    args,
+    machine: { ...info, load_average_at_end: loadavg().map((value) => round(value, 2)) },
+    ...result,
+    total_s: round((Date.now() - started) / 1000),
+  };
+  // Only a full-length soak replaces soak.json (the figures bench/README.md quotes).
+  const file = join(ROOT, "bench/results", durationS >= 600 ? "soak.json" : "soak-short.json");
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  formatJson(file);
+  log(`\nwritten to ${file.slice(ROOT.length)} in ${report.total_s} s`);
+  const ok =
+    result.lost_total === 0 &&
+    result.duplicated_total === 0 &&
+    result.log_consistent &&
+    result.gone.later_triggers_sent === 0 &&
+    // Memory is judged once garbage is collected (V8 collects lazily in each of workerd's
+    // isolates); the raw RSS is printed beside it.
+    (result.memory.after_gc?.samples.length ? result.memory.after_gc.flat : result.memory.flat);
+  log(ok ? "soak: every check met" : "soak: a check MISSED (see above)");
+}
+
+/** `--scale`: D1 writes per operation and bytes per row, for docs/SCALE.md. */
+async function scaleMain() {
+  const info = machine();
+  log(`Weft scale figures: commit ${info.commit}; building the bundle...`);
+  // Its own folder: it may run beside another bench run, which rebuilds dist/.
+  const result = await runScale({ bundlePath: buildBundle(join(ROOT, "dist/scale")), log });
+  const file = join(ROOT, "bench/results/scale.json");
+  writeFileSync(
+    file,
+    `${JSON.stringify({ taken_at: new Date().toISOString(), machine: info, ...result }, null, 2)}\n`,
+  );
+  formatJson(file);
+  log(`written to ${file.slice(ROOT.length)}`);
+}
+
 async function main() {
+  if (args.includes("--soak")) return soakMain();
+  if (args.includes("--scale")) return scaleMain();
   const info = machine();
   log(
     `Weft benchmarks${quick ? " (--quick)" : ""}: ${info.cores} cores, ${info.memory_gib} GiB, node ${info.node}, load ${info.load_average_at_start.join(" ")}`,
@@ -126,6 +190,7 @@ async function main() {
       for (const row of rows) {
         if (row.skipped) log(`  skipped: ${row.skipped}`);
         else log(format(id, row));
+        for (const t of row.targets ?? []) log(`    target: ${targetLine(t)}`);
         if (row.warning) log(`  WARNING: ${row.warning}`);
         results.push({ scenario: id, ...row });
       }
@@ -163,6 +228,12 @@ async function main() {
     await measureFailingShare(ctx),
     await measureDrain(ctx),
   ]);
+  await scenario("7", "latency with D1 a round trip away (paced load)", () =>
+    measureLatency(ctx, {
+      rtts: list(option("--rtt"), "0,30,150").map(Number),
+      placements: list(option("--placement"), "far,replica"),
+    }),
+  );
 
   const hwm = procMemory(workerdPid).hwm;
   const report = {
@@ -185,6 +256,7 @@ async function main() {
     for (const line of runtimeLog.lines.slice(0, 5)) log(`  ${line}`);
   }
   log(`\n${table(results)}`);
+  log(`\n${targetSummary(results)}`);
   const dir = join(ROOT, "bench/results");
   mkdirSync(dir, { recursive: true });
   // Only a full run of every scenario replaces latest.json (the figures bench/README.md quotes).
@@ -194,8 +266,19 @@ async function main() {
     quick ? "latest-quick.json" : partial ? "latest-partial.json" : "latest.json",
   );
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  // In Biome's layout, so that `npm run lint` stays clean after a run (Biome skips the
-  // git-ignored quick and partial results and says so with a non-zero exit: harmless).
+  formatJson(file);
+  log(`\nwritten to ${file.slice(ROOT.length)} in ${report.total_s} s`);
+
+  profiler?.close();
+  await mf.dispose();
+  receiver.stop();
+}
+
+/**
+ * In Biome's layout, so that `npm run lint` stays clean after a run (Biome skips the git-ignored
+ * quick and partial results and says so with a non-zero exit: harmless).
+ */
+function formatJson(file) {
   try {
     execFileSync(join(ROOT, "node_modules/.bin/biome"), ["format", "--write", file], {
       cwd: ROOT,
@@ -204,15 +287,11 @@ async function main() {
   } catch {
     // Left as JSON.stringify wrote it.
   }
-  log(`\nwritten to ${file.slice(ROOT.length)} in ${report.total_s} s`);
-
-  profiler?.close();
-  await mf.dispose();
-  receiver.stop();
 }
 
 function format(id, row) {
   const { weft: w, baseline: b } = row;
+  if (row.latency) return latencyLine(row);
   const endpoints = endpointSummary(row);
   if (endpoints) return `  ${row.name}: ${endpoints}`;
   if (id === "5" || row.bundle) {
@@ -224,7 +303,7 @@ function format(id, row) {
     ].join("\n");
   }
   if (w.deliveries_per_s !== undefined) {
-    return `  ${row.name}: ${w.deliveries_per_s} deliveries/s (baseline ${b.deliveries_per_s}, ratio ${row.ratio}), received ${w.received}/${w.expected}, lost ${w.lost}, duplicated ${w.duplicated}, ${w.total_ms} ms; workerd CPU ${w.cpu_ms_per_delivery} ms/delivery (baseline ${b.cpu_ms_per_delivery}); workerd peak ${w.workerd_rss_mib} MiB`;
+    return `  ${row.name}: ${w.deliveries_per_s} deliveries/s (baseline ${b.deliveries_per_s}, ratio ${row.ratio}), received ${w.received}/${w.expected}, lost ${w.lost}, duplicated ${w.duplicated}, ${w.total_ms} ms (the cron ran ${w.sweeps ?? 0} times meanwhile); workerd CPU ${w.cpu_ms_per_delivery} ms/delivery (baseline ${b.cpu_ms_per_delivery}); workerd peak ${w.workerd_rss_mib} MiB`;
   }
   const lines = [
     `  ${row.name}: ${w.rps} req/s, p50 ${w.p50_ms} ms, p99 ${w.p99_ms} ms (baseline ${b.rps} req/s, p99 ${b.p99_ms} ms, ratio ${row.ratio}); workerd CPU ${w.cpu_ms_per_request} ms/request (baseline ${b.cpu_ms_per_request}); non-2xx ${w.non2xx}, errors ${w.errors}; peak RSS node ${w.node_rss_mib} / workerd ${w.workerd_rss_mib} MiB`,
@@ -239,6 +318,29 @@ function format(id, row) {
       `    POST-to-receipt: p50 ${w.receipt_p50_ms} ms, p99 ${w.receipt_p99_ms} ms, max ${w.receipt_max_ms} ms; received ${w.received}/${w.created}, lost ${w.lost}, duplicated ${w.duplicated} (baseline p50 ${b.receipt_p50_ms} ms, p99 ${b.receipt_p99_ms} ms)`,
     );
   }
+  return lines.join("\n");
+}
+
+function targetLine({ what, value, bound, met }) {
+  return `${what}: ${value ?? "n/a"} (bound ${bound}) ${met ? "met" : "MISSED"}`;
+}
+
+/** Every target of the run, met or missed (scenario 4 repeats scenario 1's reads: not listed). */
+function targetSummary(results) {
+  const lines = ["Targets (issue 13):"];
+  for (const row of results) {
+    if (row.skipped || row.reused || row.scenario === "4") continue;
+    for (const t of row.targets ?? []) lines.push(`  ${row.name}: ${targetLine(t)}`);
+    if (row.latency) {
+      const l = row.latency;
+      lines.push(
+        `  ${row.name}: p50 ${row.weft.p50_ms} ms <= ${l.target_p50_ms} ms ${l.met ? "met" : "MISSED"}`,
+      );
+    }
+  }
+  const all = lines.length - 1;
+  const missed = lines.filter((line) => line.endsWith("MISSED")).length;
+  lines.push(`  ${all - missed} of ${all} met`);
   return lines.join("\n");
 }
 
@@ -271,6 +373,13 @@ function table(results) {
       continue;
     }
     const { weft: w, baseline: b } = row;
+    if (row.latency) {
+      const l = row.latency;
+      lines.push(
+        `| ${row.scenario} | ${l.op}, RTT ${l.rtt_ms} ms (${l.placement}) | p50 ${w.p50_ms} / p99 ${w.p99_ms} ms | ${b ? `p50 ${b.p50_ms} / p99 ${b.p99_ms} ms` : ""} | | | | | target p50 <= ${l.target_p50_ms} ms: **${l.met ? "met" : "missed"}**; ${w.round_trips} round trips (${w.on_primary} primary)${b ? `, baseline ${b.round_trips}` : ""}; paced ${l.rate} req/s |`,
+      );
+      continue;
+    }
     const endpoints = endpointSummary(row);
     if (endpoints) {
       lines.push(`| ${row.scenario} | ${row.name} | ${endpoints} | | | | | | |`);
@@ -294,11 +403,14 @@ function table(results) {
           : `POST-to-receipt p50 ${w.receipt_p50_ms} ms, p99 ${w.receipt_p99_ms} ms (baseline ${b.receipt_p50_ms} / ${b.receipt_p99_ms}); lost ${w.lost}, duplicated ${w.duplicated}`;
       const errors = w.non2xx || w.errors ? ` non-2xx ${w.non2xx}, errors ${w.errors}` : "";
       const warning = row.warning ? ` ${row.warning}` : "";
+      const targets = (row.targets ?? [])
+        .map((t) => `; ${t.what}: ${t.value} **${t.met ? "met" : "missed"}**`)
+        .join("");
       const keyed = row.keyed_baseline
         ? `baseline with a key lookup: ${row.keyed_baseline.rps} req/s, p99 ${row.keyed_baseline.p99_ms} ms, ${row.keyed_baseline.cpu_ms_per_request} ms CPU; ratio to it **${row.ratio_to_keyed}**`
         : "";
       lines.push(
-        `| ${row.scenario} | ${row.name} | ${w.rps} req/s | ${b.rps} req/s | ${row.ratio} | ${w.p50_ms} / ${w.p99_ms} (baseline ${b.p50_ms} / ${b.p99_ms}) | ${w.cpu_ms_per_request} (${b.cpu_ms_per_request}) | ${w.workerd_rss_mib} / ${w.node_rss_mib} | ${receipt}${keyed}${errors}${warning} |`,
+        `| ${row.scenario} | ${row.name} | ${w.rps} req/s | ${b.rps} req/s | ${row.ratio} | ${w.p50_ms} / ${w.p99_ms} (baseline ${b.p50_ms} / ${b.p99_ms}) | ${w.cpu_ms_per_request} (${b.cpu_ms_per_request}) | ${w.workerd_rss_mib} / ${w.node_rss_mib} | ${receipt}${keyed}${targets}${errors}${warning} |`,
       );
     }
   }

@@ -4,20 +4,27 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { round } from "./measure.mjs";
+import { round, sleep } from "./measure.mjs";
 import { ROOT } from "./stack.mjs";
 
-export async function connectProfiler(mf, bundlePath, workerName = "weft") {
+/**
+ * A session on a worker's isolate through workerd's inspector: `call(method, params)`. A user
+ * worker by name, or any inspector target by its id (`d1:db`, `core:entry`...).
+ */
+async function inspectorSession(mf, workerName) {
   const base = (await mf.getInspectorURL()).toString().replace(/\/$/, "");
-  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/core:user:${workerName}`);
+  const target = workerName.includes(":") ? workerName : `core:user:${workerName}`;
+  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/${target}`);
   await new Promise((resolve, reject) => {
     ws.once("open", resolve);
     ws.once("error", reject);
+    setTimeout(() => reject(new Error(`inspector: ${target} did not answer`)), 5_000);
   });
   let nextId = 1;
   const pending = new Map();
   ws.on("message", (data) => {
     const message = JSON.parse(data.toString());
+    if (message.id === undefined) return; // events (a heap snapshot's chunks among them)
     pending.get(message.id)?.(message);
     pending.delete(message.id);
   });
@@ -27,6 +34,11 @@ export async function connectProfiler(mf, bundlePath, workerName = "weft") {
       pending.set(id, resolve);
       ws.send(JSON.stringify({ id, method, params }));
     });
+  return { call, ws };
+}
+
+export async function connectProfiler(mf, bundlePath, workerName = "weft") {
+  const { call, ws } = await inspectorSession(mf, workerName);
   await call("Profiler.enable");
   await call("Profiler.setSamplingInterval", { interval: 200 });
   return {
@@ -108,4 +120,58 @@ export function summarise(profile, sections) {
     .slice(0, 12)
     .map(([name, time]) => ({ name, ms: round(time / 1000), share: round((time / total) * 100) }));
   return { total_ms: round(total / 1000), owners, top };
+}
+
+/**
+ * The V8 heap of a worker's isolate through workerd's inspector (`Runtime.getHeapUsage`), to tell
+ * a worker's own memory from the rest of workerd's (Miniflare's simulators, SQLite, buffers).
+ */
+export async function connectHeap(mf, workerName = "weft") {
+  return heapOf(await inspectorSession(mf, workerName));
+}
+
+function heapOf({ call, ws }) {
+  return {
+    /** Used and total heap, MiB (null when the inspector does not answer). */
+    async usage() {
+      const answer = await Promise.race([call("Runtime.getHeapUsage"), sleep(5_000)]);
+      const result = answer?.result;
+      return result ? { used: result.usedSize / 2 ** 20, total: result.totalSize / 2 ** 20 } : null;
+    },
+    /**
+     * What the isolate still holds: a heap snapshot (its chunks discarded) makes V8 collect
+     * everything unreachable first, then the usage. Workerd does not answer
+     * HeapProfiler.collectGarbage; this is the way to a full collection through its inspector.
+     */
+    async retained() {
+      const snapshot = call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+      if (!(await Promise.race([snapshot.then(() => true), sleep(30_000)]))) return null;
+      return this.usage();
+    },
+    close() {
+      ws.close();
+    },
+  };
+}
+
+/**
+ * A full collection in every isolate of a workerd process (Weft's and Miniflare's own: the entry,
+ * D1, queues, assets, caches), through its inspector: what workerd's RSS is made of once garbage
+ * is gone. Returns the isolates' heaps after it, MiB by worker. `except`: targets another session
+ * holds (collect those through it).
+ */
+export async function collectEverywhere(mf, except = []) {
+  const base = (await mf.getInspectorURL()).toString().replace(/\/$/, "");
+  const targets = await (await fetch(`${base}/json/list`)).json();
+  const heaps = {};
+  for (const { id } of targets) {
+    if (except.includes(id)) continue;
+    const session = await inspectorSession(mf, id).catch(() => null);
+    if (!session) continue;
+    const heap = heapOf(session);
+    const usage = await heap.retained().catch(() => null);
+    if (usage) heaps[id] = round(usage.used);
+    session.ws.close();
+  }
+  return heaps;
 }

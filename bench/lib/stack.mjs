@@ -1,8 +1,9 @@
 // What the benchmarks run on: the deployable bundle, Miniflare driven from Node (no wrangler dev
 // proxy), the baseline worker beside it, and the counting receiver in a child process.
 import { execFileSync, fork } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
@@ -71,25 +72,101 @@ function baselineWorkerOptions(receiverUrl, d1Id, compatibilityDate, batchSize =
   };
 }
 
-/** Lines the workers print (console.error of the consumer, say), kept for the report. */
-export const runtimeLog = { lines: [], count: 0 };
+/**
+ * Writes an entry module next to `targetPath` that hands the worker there (and each of its Durable
+ * Object classes) an `env` whose D1 bindings wait a round-trip time (bench/lib/d1-rtt.mjs).
+ * Returns its path. Only the benchmark's configuration changes; the Worker's code does not.
+ */
+function writeRttEntry(dir, targetPath, classNames = []) {
+  const entryPath = join(dir, `rtt-entry-${targetPath.split("/").pop()}`);
+  const from = (path) => {
+    const rel = relative(dirname(entryPath), path);
+    return rel.startsWith(".") ? rel : `./${rel}`;
+  };
+  const lines = [
+    "// Written by bench/lib/stack.mjs for the latency scenario: the worker with D1 far away.",
+    `import * as target from "${from(targetPath)}";`,
+    `import { control, wrapEnv } from "${from(join(ROOT, "bench/lib/d1-rtt.mjs"))}";`,
+    "const worker = target.default;",
+    "const handlers = {",
+    "  async fetch(request, env, ctx) {",
+    "    return (await control(request)) ?? worker.fetch(request, wrapEnv(env), ctx);",
+    "  },",
+    "};",
+    "if (worker.queue) handlers.queue = (batch, env, ctx) => worker.queue(batch, wrapEnv(env), ctx);",
+    "if (worker.scheduled) handlers.scheduled = (c, env, ctx) => worker.scheduled(c, wrapEnv(env), ctx);",
+    "export default handlers;",
+    ...classNames.map(
+      (name) =>
+        `export class ${name} extends target.${name} {\n  constructor(ctx, env) {\n    super(ctx, wrapEnv(env));\n  }\n}`,
+    ),
+  ];
+  writeFileSync(entryPath, `${lines.join("\n")}\n`);
+  return entryPath;
+}
 
-function collect(stream) {
-  let rest = "";
-  stream.on("data", (chunk) => {
-    const lines = (rest + chunk.toString()).split("\n");
-    rest = lines.pop() ?? "";
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      runtimeLog.count++;
-      if (runtimeLog.lines.length < 20) runtimeLog.lines.push(line.slice(0, 300));
+/** Sets the round-trip time of both workers' D1 bindings (a stack started with `rtt: true`). */
+export async function setRtt(url, settings) {
+  const answers = [];
+  for (const path of ["/__bench/d1", "/__baseline/__bench/d1"]) {
+    const res = await fetch(url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(settings),
+    });
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    answers.push(await res.json());
+  }
+  return { weft: answers[0], baseline: answers[1] };
+}
+
+/**
+ * Lines the workers print (Weft's structured logs, the consumer's errors), kept for the report:
+ * their count and the first 20, read from the files `drain` writes.
+ */
+export const runtimeLog = {
+  files: [],
+  get lines() {
+    return this.read().lines;
+  },
+  get count() {
+    return this.read().count;
+  },
+  read() {
+    const lines = [];
+    let count = 0;
+    for (const file of this.files) {
+      for (const line of readFileSync(file, "utf8").split("\n")) {
+        if (!line.trim()) continue;
+        count++;
+        if (lines.length < 20) lines.push(line.slice(0, 300));
+      }
     }
-  });
+    return { lines, count };
+  },
+  toJSON() {
+    return this.read();
+  },
+};
+
+/**
+ * workerd's stdout or stderr, written to a file as it comes (the report reads the first lines).
+ * A known hazard (seen twice on 2026-11-29): Miniflare's proxies (`getD1Database(...).prepare`) call
+ * workerd synchronously, blocking this process's event loop; if workerd is slow to answer and fills
+ * this socket meanwhile (Weft logs a line per request and per delivery), it blocks writing and both
+ * wait for ever. Draining from a process of its own would need the socket's descriptor, which
+ * Miniflare does not hand out (these are its pass-through streams).
+ */
+function drain(stream, name) {
+  const file = join(tmpdir(), `weft-bench-${process.pid}-${runtimeLog.files.length}-${name}.log`);
+  runtimeLog.files.push(file);
+  writeFileSync(file, "");
+  stream.on("data", (chunk) => appendFileSync(file, chunk));
 }
 
 /**
  * One workerd process with the Weft worker (the entry, on a loopback port) and the baseline worker
- * (routed on /__baseline/*), sharing the D1 database. Storage is in memory.
+ * (routed on /__baseline/*), sharing the D1 database. Storage is in memory, or D1 in `persistTo`.
  */
 export async function startStack({
   bundlePath,
@@ -97,8 +174,18 @@ export async function startStack({
   withBaseline = true,
   inspect = false,
   queueBatchSize,
+  rtt = false,
+  persistTo,
 }) {
   const weft = weftWorkerOptions(bundlePath);
+  if (rtt) {
+    const classes = Object.values(weft.durableObjects ?? {}).map((d) => d.className ?? d);
+    weft.scriptPath = writeRttEntry(dirname(bundlePath), bundlePath, classes);
+    // Module names are paths relative to this root (the entries import across folders); the
+    // bundle, imported now rather than the entry, is an ES module like wrangler built it.
+    weft.modulesRoot = ROOT;
+    weft.modulesRules = [{ type: "ESModule", include: ["**/*.js", "**/*.mjs"] }];
+  }
   if (queueBatchSize) {
     // An experiment (--queue-batch): Miniflare hands a consumer one batch at a time.
     for (const consumer of Object.values(weft.queueConsumers ?? {})) {
@@ -109,18 +196,25 @@ export async function startStack({
   const workers = [weft];
   if (withBaseline) {
     const batch = queueBatchSize ?? weft.queueConsumers?.["weft-triggers"]?.maxBatchSize;
-    workers.push(baselineWorkerOptions(receiverUrl, d1Id, weft.compatibilityDate, batch));
+    const baseline = baselineWorkerOptions(receiverUrl, d1Id, weft.compatibilityDate, batch);
+    if (rtt) {
+      baseline.scriptPath = writeRttEntry(dirname(bundlePath), baseline.scriptPath);
+      baseline.modulesRoot = ROOT;
+    }
+    workers.push(baseline);
   }
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
     cf: false,
     ...(inspect ? { inspectorPort: 0 } : {}),
+    // D1 on disk (docs/SCALE.md reads its pages with sqlite's dbstat); in memory otherwise.
+    ...(persistTo ? { d1Persist: persistTo } : {}),
     log: new Log(LogLevel.WARN),
     logRequests: false,
     handleRuntimeStdio(stdout, stderr) {
-      collect(stdout);
-      collect(stderr);
+      drain(stdout, "stdout");
+      drain(stderr, "stderr");
     },
     workers,
   });
@@ -162,9 +256,9 @@ export async function migrate(mf) {
   return files;
 }
 
-/** Starts bench/receiver.mjs; `ask(cmd)` sends one command and resolves with its reply. */
-export async function startReceiver() {
-  const child = fork(join(ROOT, "bench/receiver.mjs"), [], {
+/** Starts a receiver (bench/receiver.mjs); `ask(cmd)` sends one command and resolves with its reply. */
+export async function startReceiver(script = "bench/receiver.mjs") {
+  const child = fork(join(ROOT, script), [], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const queue = [];
@@ -174,9 +268,9 @@ export async function startReceiver() {
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
-    ask(cmd) {
+    ask(cmd, options = {}) {
       const reply = next();
-      child.send({ cmd });
+      child.send({ cmd, ...options });
       return reply;
     },
     stop() {

@@ -16,6 +16,9 @@ import {
   createProfile,
   seedTriggers,
 } from "../lib/seed.mjs";
+import { target } from "./reads.mjs";
+
+const ratioOf = (value, base) => (base ? round(value / base, 2) : null);
 
 const FAST = 9;
 /** Registrations per second on the fast profiles during an isolation run. */
@@ -134,6 +137,12 @@ export async function measureIsolation(ctx) {
       p50_ratio: alone.p50_ms ? round(beside.p50_ms / alone.p50_ms, 2) : null,
       p99_ratio: alone.p99_ms ? round(beside.p99_ms / alone.p99_ms, 2) : null,
     },
+    // Issue 17: the fast receivers' change-to-receipt beside the slow one within 1.2x of alone.
+    targets: [
+      target("p50 beside the slow one / alone", ratioOf(beside.p50_ms, alone.p50_ms), 1.2, false),
+      target("p99 beside the slow one / alone", ratioOf(beside.p99_ms, alone.p99_ms), 1.2, false),
+      target("lost", alone.lost + beside.lost, 0, false),
+    ],
   };
 }
 
@@ -261,5 +270,20 @@ export async function measureDrain(ctx) {
       sweeps: sweeps.length,
       first_sweep_ms: sweeps[0],
     },
+    // Issue 17: every lost trigger delivered within 5 minutes of the first sweep.
+    targets: [
+      target(
+        "ms from the first sweep to the last delivery",
+        ids.length === run.rows.length ? run.elapsed : null,
+        300_000,
+        false,
+      ),
+      target(
+        "duplicated",
+        run.rows.reduce((sum, [, n]) => sum + n - 1, 0),
+        0,
+        false,
+      ),
+    ],
   };
 }

@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
+import { deleteFinishedTriggersBefore } from "../../src/db/queries/triggers";
 
 /** SQLite's plan for a statement, as one string ("SEARCH ... USING INDEX ..." or "SCAN ..."). */
 async function planOf(sql: string) {
@@ -22,5 +24,20 @@ describe("retention (every minute) finds what to delete through indexes", () => 
     expect(await planOf("DELETE FROM idempotency_keys WHERE created_at < ?")).toMatch(
       /USING (COVERING )?INDEX idempotency_keys_created_idx/,
     );
+  });
+
+  it("finished triggers by status and created_at, without reading every trigger", async () => {
+    // The statement the sweeper runs (bound values inlined: the plan is what matters).
+    const { sql, params } = deleteFinishedTriggersBefore(drizzle(env.DB), "x").toSQL();
+    const inlined = params.reduce<string>(
+      (text, value) => text.replace("?", `'${String(value)}'`),
+      sql,
+    );
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${inlined}`).all<{
+      detail: string;
+    }>();
+    const plan = results.map((row) => row.detail).join("; ");
+    expect(plan).toMatch(/USING (COVERING )?INDEX triggers_status_idx/);
+    expect(plan).not.toMatch(/SCAN triggers/);
   });
 });
