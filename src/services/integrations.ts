@@ -1,4 +1,5 @@
 import { type BatchResults, runBatch, type Statement } from "../db/batch";
+import type { Database } from "../db/client";
 import { deleteIntegrationKeys } from "../db/queries/api-keys";
 import {
   EVENT_CHANGED,
@@ -11,6 +12,7 @@ import {
 import {
   deleteIntegrationRow,
   deleteLinks,
+  guardActiveNowhere,
   guardOverriddenEvents,
   INTEGRATION_CHANGED,
   type IntegrationRow,
@@ -229,26 +231,26 @@ async function updateOnce(
  */
 export async function deleteIntegration(deps: Deps, accountId: string, id: string) {
   const { db } = deps;
-  const {
-    rest: [active, ...overriddenRead],
-  } = await integrationWith(deps, accountId, id, (db) => [
-    profilesActiveWith(db, id),
-    eventFormsOverriddenBy(db, id),
-    integrationsActiveOnEventsOverriddenBy(db, accountId, id),
-  ]);
-  if (active.length > 0) {
-    await deleteLinks(db, id);
-    for (const { id: profileId } of active) await deps.locks.deactivate(accountId, profileId, id);
-  }
-  let read: typeof overriddenRead | undefined = active.length > 0 ? undefined : overriddenRead;
+  const routing = (db: Database) =>
+    [
+      profilesActiveWith(db, id),
+      eventFormsOverriddenBy(db, id),
+      integrationsActiveOnEventsOverriddenBy(db, accountId, id),
+    ] as const;
+  let read: BatchResults<ReturnType<typeof routing>> | undefined = (
+    await integrationWith(deps, accountId, id, routing)
+  ).rest;
+  // The final batch is guarded: an activation of this integration that lands after the read
+  // fails it, and the whole deletion runs again (deactivating that profile too).
   await retryWhenChanged(deps, FORMS_CHANGED, "integration", async () => {
-    const [overridden, fallbacks] =
-      read ??
-      (await db.batch([
-        eventFormsOverriddenBy(db, id),
-        integrationsActiveOnEventsOverriddenBy(db, accountId, id),
-      ]));
+    let [active, overridden, fallbacks] = read ?? (await db.batch(routing(db)));
     read = undefined;
+    if (active.length > 0) {
+      await deleteLinks(db, id);
+      for (const { id: profileId } of active) await deps.locks.deactivate(accountId, profileId, id);
+      // Deactivation rewrote the forms of the profiles' events: read what remains.
+      [active, overridden, fallbacks] = await db.batch(routing(db));
+    }
     const now = iso(deps.now());
     // Events it applied to through their override follow their profile's active integration
     // again (none where that was this one: it has just been deactivated there).
@@ -259,6 +261,7 @@ export async function deleteIntegration(deps: Deps, accountId: string, id: strin
       deps,
       [
         guardOverriddenEvents(db, id, eventsFingerprint(overridden, id)),
+        guardActiveNowhere(db, id),
         ...formStatements(deps, reformed, now),
         deleteLinks(db, id),
         detachOverrides(db, id, now),

@@ -357,4 +357,25 @@ describe("routing under concurrent changes", () => {
     await activate(key, profile.uid, a.id);
     expect(await triggersOf(event.uid, "event.update")).toHaveLength(3);
   });
+
+  it("deleting an integration deactivates it where an activation landed after its read", async () => {
+    const world = await createWorld();
+    const { key, profile, event } = world;
+    const a = await createIntegration(key, { profile_uids: [profile.uid], ...fixed("a_vat") });
+    // The deletion reads a active nowhere; held before its final batch, the profile activates a.
+    const hold = holdFirstWrite(/^\s*delete from "integrations"/i);
+    const deletion = request("DELETE", `/v1/integrations/${a.id}`, { key, env: { DB: hold.DB } });
+    await hold.held;
+    await activate(key, profile.uid, a.id);
+    await expectLocked(key, profile.uid, event.uid, ["a_vat"]);
+    hold.release();
+    const answer = await deletion;
+    expect(answer.status, JSON.stringify(answer.body)).toBe(204);
+
+    // No profile points at a deleted integration, and the form it locked is free again.
+    const read = await api("GET", `/v1/profiles/${profile.uid}`, { key });
+    expect(read.body.data.active_integration_id).toBeNull();
+    expect((await request("GET", `/v1/integrations/${a.id}`, { key })).status).toBe(404);
+    await expectLocked(key, profile.uid, event.uid, []);
+  });
 });

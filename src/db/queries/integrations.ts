@@ -79,6 +79,20 @@ export function guardOverriddenEvents(db: Database, id: string, eventsAsRead: st
     .where(eq(integrations.id, id));
 }
 
+/**
+ * Statement: changes nothing, fails the batch (INTEGRATION_CHANGED) while a profile has the
+ * integration active: its deletion read none, and an activation landed since.
+ */
+export function guardActiveNowhere(db: Database, id: string) {
+  return db
+    .update(integrations)
+    .set({
+      updatedAt: sql`CASE WHEN EXISTS (SELECT 1 FROM ${profiles} WHERE ${profiles.activeIntegrationId} = ${id})
+        THEN NULL ELSE ${integrations.updatedAt} END`,
+    })
+    .where(eq(integrations.id, id));
+}
+
 export function deleteIntegrationRow(db: Database, id: string) {
   return db.delete(integrations).where(eq(integrations.id, id));
 }
