@@ -133,12 +133,19 @@ export function webhooksFiredBy(
 ): WebhookRow[] {
   // A payment's guest.update fires only where the profile or the event's override asks for it.
   if (isPayment(trigger) && !route.firesOnPayment) return [];
-  return route.webhooks.filter(
-    (webhook) =>
-      // A manual action names its webhook.
-      (trigger.webhookId === null || webhook.id === trigger.webhookId) &&
-      // A webhook created after the change (while its trigger waited in the queue) does not get it.
-      webhook.createdAt <= trigger.createdAt,
+  return route.webhooks.filter((webhook) => listensTo(webhook, trigger));
+}
+
+/** Whether a webhook of the trigger's kind takes this trigger. */
+function listensTo(
+  webhook: Pick<WebhookRow, "id" | "createdAt">,
+  trigger: Pick<TriggerRow, "webhookId" | "createdAt">,
+): boolean {
+  return (
+    // A manual action names its webhook.
+    (trigger.webhookId === null || webhook.id === trigger.webhookId) &&
+    // A webhook created after the change (while its trigger waited in the queue) does not get it.
+    webhook.createdAt <= trigger.createdAt
   );
 }
 
@@ -175,11 +182,7 @@ export function silenceOf(
   if (!integration.webhooksEnabled) return "integration_webhooks_disabled";
   if (context.override?.webhooksEnabled === false) return "event_webhooks_disabled";
   if (isPayment(trigger) && !firesOnPayment(context)) return "payment_not_enabled";
-  const listening = applying.webhooks.filter(
-    (webhook) =>
-      (trigger.webhookId === null || webhook.id === trigger.webhookId) &&
-      webhook.createdAt <= trigger.createdAt,
-  );
+  const listening = applying.webhooks.filter((webhook) => listensTo(webhook, trigger));
   if (listening.length === 0) return "no_webhook_for_trigger";
   const covering = listening.filter((webhook) => coversEvent(webhook, eventId));
   if (covering.length === 0) return "event_not_in_event_uids";

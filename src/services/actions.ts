@@ -16,6 +16,7 @@ import { serializeEvent } from "../domain/event";
 import { type Pagination, pageWindow } from "../domain/pagination";
 import { type Route, routeOf } from "../domain/routing";
 import { ApiError, notFound } from "../errors";
+import { iso } from "../lib/time";
 import { confirmed } from "./read";
 
 /**
@@ -177,7 +178,7 @@ async function fire(
         deps.db,
         fired.map(({ row }) => row),
       ),
-      ...markTriggersProcessed(deps.db, processed, fired[0]?.row.createdAt ?? ""),
+      ...markTriggersProcessed(deps.db, processed, iso(deps.now())),
     ]),
     runBatch(
       deps.deliveriesDb,

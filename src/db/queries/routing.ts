@@ -232,31 +232,7 @@ export function subjectWithContext(
   ] as const;
 }
 
-/** An event's account, profile and override alone (what maps it, and decides its form). */
-export async function routingContext(
-  db: Database,
-  ids: { accountId: string; profileId: string; eventId: string },
-) {
-  const queries = routeOfIds(db);
-  const [account, profile, override] = await batchPrepared(db, [
-    [queries.account, ids],
-    [queries.profile, ids],
-    [queries.override, ids],
-  ]);
-  return { account: account[0], profile: profile[0], override: override[0] };
-}
-
 const placeholder = sql.placeholder;
-
-const routeOfIds = (db: Database) =>
-  prepared(db, "routeOfIds", () =>
-    routeQueries(db, {
-      accountId: placeholder("accountId"),
-      profileId: placeholder("profileId"),
-      eventId: placeholder("eventId"),
-      trigger: placeholder("trigger"),
-    }),
-  );
 
 const routeOfTrigger = (db: Database) =>
   prepared(db, "routeOfTrigger", () => {
