@@ -144,27 +144,42 @@ describe("/console's screens in Chromium", () => {
     await page.reload();
     await expect.poll(names).toEqual(["Bea", "Bob"]);
     await page.getByLabel("Select every attendee on this page").check();
-    // One request for the whole selection; the first cannot reach Weft, and its Retry sends both.
+    // One request for the whole selection. The first runs but its answer is lost on the way: the
+    // Retry carries the same idempotency-key, so Weft answers that run instead of running again.
     const bulk = `**/v1/events/${ids.event}/attendee-actions/**`;
-    let calls = 0;
-    await page.route(bulk, (route) =>
-      calls++ === 0 ? route.abort("internetdisconnected") : route.continue(),
-    );
+    const keys: (string | undefined)[] = [];
+    await page.route(bulk, async (route) => {
+      keys.push(route.request().headers()["idempotency-key"]);
+      if (keys.length > 1) return route.continue();
+      await route.fetch();
+      await route.abort("internetdisconnected");
+    });
     await page.getByRole("button", { name: "Print badge (2 selected)" }).click();
-    await page.getByText("“Print badge” not sent: nothing ran.").waitFor();
+    await page
+      .getByText("“Print badge”: no answer from Weft. Retry sends it at most once.")
+      .waitFor();
     expect(
       world.recorded.problems.filter((line) => !/ERR_INTERNET_DISCONNECTED/.test(line)),
     ).toEqual([]);
     world.recorded.problems.length = 0;
     await page.getByRole("button", { name: "Retry" }).click();
     await page.getByText(/Sent “Print badge”: delivery dlv_\w+, delivery dlv_\w+\./).waitFor();
-    expect(calls).toBe(2);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[\w-]{16,}$/);
+    expect(keys[1]).toBe(keys[0]);
     await page.unroute(bulk);
     const sent = await received(channel, 2);
     expect(sent.map((request) => JSON.parse(request.body).email).sort()).toEqual([
       "bea@example.org",
       "bob@example.org",
     ]);
+    const ran = await world.api<{ subject_uid: string }[]>(
+      "GET",
+      `/v1/triggers?event_uid=${ids.event}&type=guest.manual&page_size=100`,
+    );
+    expect(ran.map((trigger) => trigger.subject_uid).sort()).toEqual(
+      [attendees[1], attendees[2]].sort(),
+    );
     await checkScreen();
   });
 

@@ -176,6 +176,29 @@ describe("POST /v1/{events|attendees}/{uid}/actions/{webhook_id}", () => {
     expectSigned(request, hook.secret);
   });
 
+  it("runs once for a retried idempotency-key: the retry answers the first delivery", async () => {
+    const world = await actionWorld();
+    const hook = await addWebhook(world, { trigger: "guest.manual" });
+    const attendee = await createAttendee(world.key, world.event.uid);
+    const path = `/v1/attendees/${attendee.uid}/actions/${hook.id}` as const;
+    const headers = { "idempotency-key": crypto.randomUUID() };
+    const first = await api("POST", path, { key: world.key, headers });
+    const retry = await api("POST", path, { key: world.key, headers });
+    expect(first.status).toBe(202);
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body).toEqual(first.body);
+    expect(await triggersOf(attendee.uid, "guest.manual")).toHaveLength(1);
+
+    // Without the key, pressing again sends again.
+    const again = await api("POST", path, { key: world.key });
+    expect(again.body.data.id).not.toBe(first.body.data.id);
+    const got = await receivedAtLeast(hook.channel, 2, 15_000);
+    expect(got.map((request) => request.headers["webhook-id"]).sort()).toEqual(
+      [first.body.data.id, again.body.data.id].sort(),
+    );
+  });
+
   it("fires an event.manual webhook with the event as GET /v1/events/{uid} shows it", async () => {
     const world = await actionWorld();
     const hook = await addWebhook(world, { trigger: "event.manual" });
@@ -350,6 +373,30 @@ describe("a manual action on a selection of attendees", () => {
       { key: world.key },
     );
     expect(triggers.body.meta.total).toBe(500);
+  });
+
+  it("replays a retried selection with the same idempotency-key; another selection under it is a 409", async () => {
+    const world = await actionWorld();
+    const hook = await addWebhook(world, { trigger: "guest.manual" });
+    const [one, two] = [
+      await createAttendee(world.key, world.event.uid),
+      await createAttendee(world.key, world.event.uid),
+    ];
+    const path = `/v1/events/${world.event.uid}/attendee-actions/${hook.id}` as const;
+    const headers = { "idempotency-key": crypto.randomUUID() };
+    const body = { guest_uids: [one.uid, two.uid] };
+    const first = await api("POST", path, { key: world.key, headers, body });
+    const retry = await api("POST", path, { key: world.key, headers, body });
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body).toEqual(first.body);
+    const other = await api("POST", path, {
+      key: world.key,
+      headers,
+      body: { guest_uids: [one.uid] },
+    });
+    expectError(other, 409, "CONFLICT");
+    expect(await triggersOf(one.uid, "guest.manual")).toHaveLength(1);
+    expect(await triggersOf(two.uid, "guest.manual")).toHaveLength(1);
   });
 
   it("refuses a uid that is not an attendee of the event (422 naming it) and fires nothing", async () => {

@@ -935,7 +935,7 @@ export interface paths {
         put?: never;
         /**
          * Run a manual action on an event
-         * @description Fires the `event.manual` webhook with the event's current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body.
+         * @description Fires the `event.manual` webhook with the event's current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body. Accepts `idempotency-key`: the same key within 24 hours answers the first run again (`idempotent-replayed: true`) instead of sending again.
          */
         post: operations["runEventAction"];
         delete?: never;
@@ -955,7 +955,7 @@ export interface paths {
         put?: never;
         /**
          * Run a manual action on an attendee
-         * @description Fires the `guest.manual` webhook with the attendee's current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body.
+         * @description Fires the `guest.manual` webhook with the attendee's current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body. Accepts `idempotency-key`: the same key within 24 hours answers the first run again (`idempotent-replayed: true`) instead of sending again.
          */
         post: operations["runAttendeeAction"];
         delete?: never;
@@ -995,7 +995,7 @@ export interface paths {
         put?: never;
         /**
          * Run a manual action on a selection of attendees
-         * @description Fires the `guest.manual` webhook once for each attendee named in `guest_uids` (up to 500, all of this event): one trigger and one delivery each, recorded together and queued at once. 404 when the webhook is not a manual action that applies to the event; 422 naming `guest_uids.N` when a uid is not an attendee of the event (nothing runs then).
+         * @description Fires the `guest.manual` webhook once for each attendee named in `guest_uids` (up to 500, all of this event): one trigger and one delivery each, recorded together and queued at once. 404 when the webhook is not a manual action that applies to the event; 422 naming `guest_uids.N` when a uid is not an attendee of the event (nothing runs then). Accepts `idempotency-key`: the same key within 24 hours answers the first run again (`idempotent-replayed: true`) instead of sending again.
          */
         post: operations["runActionOnAttendees"];
         delete?: never;
@@ -8088,6 +8088,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
                 /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
                 "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
             };
@@ -8136,6 +8138,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -8146,6 +8149,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
                 /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
                 "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
             };
@@ -8194,6 +8199,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -8265,6 +8271,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Makes this create safe to retry: send a new random value (a UUID) for each thing you mean to create, and the same value when you retry it. The same key with the same body within 24 hours returns the first response (with `idempotent-replayed: true`); with another body, or while the first request still runs, 409. Keys are scoped to your account. The docs page at `/docs` sends a fresh UUID with every request that has none. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
                 /** @description The `x-d1-bookmark` of an earlier answer: this request then reads data at least that fresh (reads otherwise go to the nearest D1 replica, which may lag behind a write you just made). The typed client sends the newest one it saw. */
                 "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
             };
@@ -8323,6 +8331,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { api, type Problem, problemOf, type Schemas, send } from "../api";
+import { api, idempotencyKey, type Problem, problemOf, type Schemas, send } from "../api";
 import { useLoad } from "../hooks";
 import { Done, ProblemNotice } from "./notice";
 
@@ -18,8 +18,9 @@ function useActions(subject: "event" | "attendee", uid: string | undefined) {
   }, [subject, uid]);
 }
 
-function run(subject: "event" | "attendee", uid: string, webhookId: string) {
-  const params = { path: { uid, webhook_id: webhookId } };
+/** `key` is the press's `idempotency-key`: a Retry sends it again, so a lost answer runs once. */
+function run(subject: "event" | "attendee", uid: string, webhookId: string, key: string) {
+  const params = { path: { uid, webhook_id: webhookId }, header: { "idempotency-key": key } };
   return subject === "event"
     ? send(api().POST("/v1/events/{uid}/actions/{webhook_id}", { params }))
     : send(api().POST("/v1/attendees/{uid}/actions/{webhook_id}", { params }));
@@ -48,16 +49,20 @@ export function ManualActions({ subject, uid }: { subject: "event" | "attendee";
   const actions = useActions(subject, uid);
   const [pending, setPending] = useState<string>();
   const [sent, setSent] = useState<{ name: string; delivery: Delivery }>();
-  const [failed, setFailed] = useState<{ action: Schemas["ManualAction"]; problem: Problem }>();
-  const press = async (action: Schemas["ManualAction"]) => {
+  const [failed, setFailed] = useState<{
+    action: Schemas["ManualAction"];
+    key: string;
+    problem: Problem;
+  }>();
+  const press = async (action: Schemas["ManualAction"], key = idempotencyKey()) => {
     setPending(action.webhook_id);
     setFailed(undefined);
     setSent(undefined);
     try {
-      const { data } = await run(subject, uid, action.webhook_id);
+      const { data } = await run(subject, uid, action.webhook_id, key);
       setSent({ name: action.name, delivery: data });
     } catch (error) {
-      setFailed({ action, problem: problemOf(error) });
+      setFailed({ action, key, problem: problemOf(error) });
     } finally {
       setPending(undefined);
     }
@@ -92,8 +97,8 @@ export function ManualActions({ subject, uid }: { subject: "event" | "attendee";
       {failed && (
         <ProblemNotice
           problem={failed.problem}
-          title={`“${failed.action.name}” not sent.`}
-          onRetry={() => press(failed.action)}
+          title={notSent(failed.action.name, failed.problem)}
+          onRetry={() => press(failed.action, failed.key)}
         />
       )}
     </div>
@@ -131,23 +136,31 @@ export function SelectionActions({
   const [failed, setFailed] = useState<{
     action: Schemas["ManualAction"];
     uids: readonly string[];
+    key: string;
     problem: Problem;
   }>();
-  const press = async (action: Schemas["ManualAction"], uids: readonly string[] = selected) => {
+  const press = async (
+    action: Schemas["ManualAction"],
+    uids: readonly string[] = selected,
+    key = idempotencyKey(),
+  ) => {
     setSent(undefined);
     setFailed(undefined);
     setPending({ name: action.name, count: uids.length });
     try {
       const { data } = await send(
         api().POST("/v1/events/{uid}/attendee-actions/{webhook_id}", {
-          params: { path: { uid: eventUid, webhook_id: action.webhook_id } },
+          params: {
+            path: { uid: eventUid, webhook_id: action.webhook_id },
+            header: { "idempotency-key": key },
+          },
           body: { guest_uids: [...uids] },
         }),
       );
       setSent({ name: action.name, deliveries: data.map((run) => run.delivery) });
       onDone?.();
     } catch (error) {
-      setFailed({ action, uids, problem: problemOf(error) });
+      setFailed({ action, uids, key, problem: problemOf(error) });
     } finally {
       setPending(undefined);
     }
@@ -182,12 +195,22 @@ export function SelectionActions({
       {failed && (
         <ProblemNotice
           problem={{ ...failed.problem, message: withAttendees(failed.problem, failed.uids) }}
-          title={`“${failed.action.name}” not sent: nothing ran.`}
-          onRetry={() => press(failed.action, failed.uids)}
+          title={notSent(failed.action.name, failed.problem)}
+          onRetry={() => press(failed.action, failed.uids, failed.key)}
         />
       )}
     </div>
   );
+}
+
+/**
+ * Weft writes nothing of a refused action; without an answer it may have run, and the Retry (same
+ * `idempotency-key`) then answers that run instead of sending again.
+ */
+function notSent(name: string, problem: Problem) {
+  return problem.status === 0
+    ? `“${name}”: no answer from Weft. Retry sends it at most once.`
+    : `“${name}” not sent: nothing ran.`;
 }
 
 /** The API's message, and each `guest_uids.N` it names as the attendee's uid. */

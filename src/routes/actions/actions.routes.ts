@@ -1,7 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
+import { idempotent } from "../../middleware/idempotency";
 import { errorResponses } from "../../openapi/components";
 import { AttendeeUidParams } from "../attendees/attendees.schemas";
-import { dataResponse, jsonBody, listResponse, PageQuery } from "../common.schemas";
+import {
+  dataResponse,
+  IdempotencyHeaders,
+  jsonBody,
+  listResponse,
+  PageQuery,
+} from "../common.schemas";
 import { DELIVERY_EXAMPLE, DeliverySchema } from "../deliveries/deliveries.schemas";
 import { EventUidParams } from "../events/events.schemas";
 import {
@@ -19,8 +26,12 @@ const tags = ["Manual actions"];
 const listDescription = (trigger: string) =>
   `The enabled \`${trigger}\` webhooks of the integration that applies to the event (its override, else the profile's active one, with webhooks enabled) whose \`event_uids\` cover it. Each is an action labelled by the webhook's name.`;
 
+// A press whose answer was lost must not send the action twice: the console retries with its key.
+const RETRY_SAFELY =
+  "Accepts `idempotency-key`: the same key within 24 hours answers the first run again (`idempotent-replayed: true`) instead of sending again.";
+
 const runDescription = (trigger: string, what: string) =>
-  `Fires the \`${trigger}\` webhook with the ${what}'s current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body.`;
+  `Fires the \`${trigger}\` webhook with the ${what}'s current representation: a delivery is recorded and queued at once. 404 when the webhook is not a manual action that applies here. Takes no body. ${RETRY_SAFELY}`;
 
 const queued = (trigger: string, entityUid: string) => ({
   ...DELIVERY_EXAMPLE,
@@ -68,14 +79,15 @@ export const runEventAction = createRoute({
   tags,
   summary: "Run a manual action on an event",
   description: runDescription("event.manual", "event"),
-  request: { params: EventActionParams },
+  middleware: [idempotent] as const,
+  request: { params: EventActionParams, headers: IdempotencyHeaders },
   responses: {
     202: dataResponse(
       DeliverySchema,
       "The queued delivery.",
       queued("event.manual", DELIVERY_EXAMPLE.event_uid),
     ),
-    ...errorResponses(404, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 
@@ -86,14 +98,15 @@ export const runAttendeeAction = createRoute({
   tags,
   summary: "Run a manual action on an attendee",
   description: runDescription("guest.manual", "attendee"),
-  request: { params: AttendeeActionParams },
+  middleware: [idempotent] as const,
+  request: { params: AttendeeActionParams, headers: IdempotencyHeaders },
   responses: {
     202: dataResponse(
       DeliverySchema,
       "The queued delivery.",
       queued("guest.manual", DELIVERY_EXAMPLE.entity_uid),
     ),
-    ...errorResponses(404, 413),
+    ...errorResponses(404, 409, 413),
   },
 });
 
@@ -117,9 +130,13 @@ export const runActionOnAttendees = createRoute({
   operationId: "runActionOnAttendees",
   tags,
   summary: "Run a manual action on a selection of attendees",
-  description:
-    "Fires the `guest.manual` webhook once for each attendee named in `guest_uids` (up to 500, all of this event): one trigger and one delivery each, recorded together and queued at once. 404 when the webhook is not a manual action that applies to the event; 422 naming `guest_uids.N` when a uid is not an attendee of the event (nothing runs then).",
-  request: { params: EventActionParams, body: jsonBody(RunOnAttendeesBody) },
+  description: `Fires the \`guest.manual\` webhook once for each attendee named in \`guest_uids\` (up to 500, all of this event): one trigger and one delivery each, recorded together and queued at once. 404 when the webhook is not a manual action that applies to the event; 422 naming \`guest_uids.N\` when a uid is not an attendee of the event (nothing runs then). ${RETRY_SAFELY}`,
+  middleware: [idempotent] as const,
+  request: {
+    params: EventActionParams,
+    headers: IdempotencyHeaders,
+    body: jsonBody(RunOnAttendeesBody),
+  },
   responses: {
     202: dataResponse(
       RunOnAttendeeSchema.array(),
@@ -131,6 +148,6 @@ export const runActionOnAttendees = createRoute({
         },
       ],
     ),
-    ...errorResponses(404, 413, 422),
+    ...errorResponses(404, 409, 413, 422),
   },
 });
