@@ -427,6 +427,17 @@ describe("/console's screens in Chromium", () => {
     );
     await shot(page, "webhook-paused");
     await checkScreen();
+
+    // The state changes without the page: it shows the change by itself, and keeps what is typed.
+    const name = form(page, "Webhook").getByLabel("Name");
+    await name.fill("Busy CRM (typed, not saved)");
+    await api("PATCH", `/v1/integrations/${integration.id}/webhooks/${busy.id}`, {
+      enabled: false,
+    });
+    await expect
+      .poll(() => page.locator("p", { hasText: "State:" }).textContent(), { timeout: 20_000 })
+      .toContain("State: disabled: switched off");
+    expect(await name.inputValue()).toBe("Busy CRM (typed, not saved)");
   });
 
   it("filters the delivery log in the URL and redelivers one", async () => {

@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, type Problem, type Schemas, send } from "../api";
 import { optionsOf, TRIGGERS, type Trigger, WEBHOOK_METHODS, WEBHOOK_ORDERINGS } from "../contract";
-import { useIdempotencyKey, useLoad, useSubmit } from "../hooks";
+import { useIdempotencyKey, useLoad, useSubmit, useWhileVisible } from "../hooks";
 import { Badge, ConfirmButton, isoFromLocal, Json, SecretOnce, Time } from "../ui/bits";
 import { setFlash, takeFlash } from "../ui/flash";
 import { Checkbox, detailFor, Form, SelectField, TextArea, TextField } from "../ui/form";
@@ -58,6 +58,29 @@ export function WebhookState({ webhook }: { webhook: WebhookData }) {
     );
   }
   return <Badge tone="ok">active</Badge>;
+}
+
+// Often enough to see a pause end or a probe succeed; a webhook page is rarely open for long.
+const STATE_REFRESH_MS = 10_000;
+
+/**
+ * The webhook as it stands now: its state changes by itself (a breaker pauses it, a probe resumes
+ * it, five failing days disable it), so the page reads it again while it is visible. Only the
+ * state line uses this copy: the form keeps what is being typed.
+ */
+function useLiveWebhook(webhook: WebhookData): WebhookData {
+  const [live, setLive] = useState(webhook);
+  useEffect(() => setLive(webhook), [webhook]);
+  useWhileVisible(async () => {
+    const { data } = await send(
+      api().GET("/v1/integrations/{id}/webhooks/{webhook_id}", {
+        params: { path: { id: webhook.integration_id, webhook_id: webhook.id } },
+      }),
+    );
+    setLive(data);
+    return undefined;
+  }, STATE_REFRESH_MS);
+  return live;
 }
 
 type Draft = {
@@ -424,6 +447,7 @@ function WebhookPage({
   onSaved: (saved: { data: WebhookData }) => void;
 }) {
   const { route } = useLocation();
+  const live = useLiveWebhook(webhook);
   const [draft, setDraft] = useState(() => draftOf(webhook));
   useEffect(() => setDraft(draftOf(webhook)), [webhook]);
   const path = { id: webhook.integration_id, webhook_id: webhook.id };
@@ -446,9 +470,9 @@ function WebhookPage({
   return (
     <>
       <p>
-        State: <WebhookState webhook={webhook} />
-        {webhook.enabled && webhook.state !== "active" && " (its deliveries wait: none is dropped)"}{" "}
-        · signing secret <code>{webhook.secret_prefix}…</code> ·{" "}
+        State: <WebhookState webhook={live} />
+        {live.enabled && live.state !== "active" && " (its deliveries wait: none is dropped)"} ·
+        signing secret <code>{webhook.secret_prefix}…</code> ·{" "}
         <a
           href={`/console/integrations/${webhook.integration_id}/deliveries?webhook_id=${webhook.id}`}
         >
