@@ -13,7 +13,7 @@ import { NO_INTEGRATION } from "../domain/delivery";
 import { type Pagination, pageWindow } from "../domain/pagination";
 import { notFound } from "../errors";
 import { OPERATIONAL_TRIGGER } from "../lib/types";
-import { checkUrl, endpointChanges, newWebhookRow } from "./webhooks";
+import { checkUrl, endpointChanges, newSecretFor, newWebhookRow } from "./webhooks";
 
 /**
  * An account's operational endpoints (domain/operational.ts): webhooks of no integration that
@@ -92,6 +92,11 @@ export async function updateOperationalWebhook(
 export async function removeOperationalWebhook(deps: Deps, accountId: string, id: string) {
   await getOperationalWebhook(deps, accountId, id);
   await deleteWebhook(deps.db, id);
+}
+
+export async function rotateOperationalSecret(deps: Deps, accountId: string, id: string) {
+  await getOperationalWebhook(deps, accountId, id);
+  return newSecretFor(deps, id);
 }
 
 /**

@@ -230,9 +230,16 @@ export async function removeWebhook(deps: Deps, owner: Owner, id: string) {
   await deleteWebhook(deps.db, id);
 }
 
-/** A new signing secret; the previous one keeps signing, as a second signature, for 24 h. */
 export async function rotateWebhookSecret(deps: Deps, owner: Owner, id: string): Promise<string> {
   await getWebhook(deps, owner, id);
+  return newSecretFor(deps, id);
+}
+
+/**
+ * A new signing secret for a webhook whose owner was checked (an integration's or an operational
+ * endpoint); the previous one keeps signing, as a second signature, for 24 h.
+ */
+export async function newSecretFor(deps: Deps, id: string): Promise<string> {
   const secret = newSigningSecret();
   const now = iso(deps.now());
   await rotateSecret(deps.db, id, {

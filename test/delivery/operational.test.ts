@@ -138,6 +138,26 @@ describe("webhook.disabled", () => {
   }, 30_000);
 });
 
+describe("an operational endpoint's rotated secret", () => {
+  it("signs the next notification with the new secret and, for 24 h, the previous one", async () => {
+    const world = await createWorldAnswering([{ status: 410 }]);
+    const ops = await createOperationalWebhook(world.key);
+    const rotated = await api("POST", `/v1/account/operational-webhooks/${ops.id}/secret/rotate`, {
+      key: world.key,
+    });
+    const { secret } = rotated.body.data;
+
+    await createAttendee(world.key, world.event.uid);
+
+    const [request] = await receivedAtLeast(ops.channel, 1, 15_000);
+    if (!request) throw new Error("no notification");
+    expect(request.headers["x-weft-trigger"]).toBe("webhook.disabled");
+    expect(request.headers["webhook-signature"].split(" ")).toHaveLength(2);
+    expectSigned(request, secret);
+    expectSigned(request, ops.secret);
+  }, 30_000);
+});
+
 describe("webhook.disabled after 5 days failing", () => {
   it("is sent once, with the run's start and the attempt that ended it", async () => {
     const world = await createWorldAnswering([{ status: 500 }]);

@@ -447,6 +447,12 @@ const CASES: Record<string, Case> = {
     body: { name: "Pager" },
     status: 200,
   }),
+  "POST /v1/account/operational-webhooks/{id}/secret/rotate": async (w) => ({
+    key: w.opsKey,
+    method: "POST",
+    path: `/v1/account/operational-webhooks/${w.ops.id}/secret/rotate`,
+    status: 200,
+  }),
   "GET /v1/account/operational-webhooks/{id}/deliveries": async (w) => ({
     key: w.opsKey,
     method: "GET",

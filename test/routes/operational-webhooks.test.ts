@@ -195,6 +195,39 @@ describe("PATCH and DELETE /v1/account/operational-webhooks/{id}", () => {
   });
 });
 
+describe("POST /v1/account/operational-webhooks/{id}/secret/rotate", () => {
+  it("gives a new secret once, keeps the previous one signing for 24 h, and 404s an integration's webhook", async () => {
+    const { key } = await createAccount();
+    const endpoint = await createOperationalWebhook(key);
+    const response = await api("POST", `${PATH}/${endpoint.id}/secret/rotate`, { key });
+    expect(response.status).toBe(200);
+    const { secret } = response.body.data;
+    expect(Object.keys(response.body.data)).toEqual(["secret"]);
+    expect(secret).toMatch(/^whsec_/);
+    expect(secret).not.toBe(endpoint.secret);
+    const row = await stored(endpoint.id);
+    expect(await decryptSecret(env.SECRETS_KEY, String(row?.secret_encrypted))).toBe(secret);
+    expect(await decryptSecret(env.SECRETS_KEY, String(row?.previous_secret_encrypted))).toBe(
+      endpoint.secret,
+    );
+    const keep = Date.parse(String(row?.previous_secret_expires_at)) - Date.now();
+    expect(keep).toBeGreaterThan(86_395_000);
+    expect(keep).toBeLessThan(86_405_000);
+    const read = await api("GET", `${PATH}/${endpoint.id}`, { key });
+    expect(read.body.data.secret_prefix).toBe(secret.slice(0, 10));
+    expect(read.body.data).not.toHaveProperty("secret");
+
+    const integration = await createIntegration(key);
+    const webhook = await api("POST", `/v1/integrations/${integration.id}/webhooks`, {
+      key,
+      body: { name: "w", trigger: "guest.create", url: "https://crm.example.com/h" },
+    });
+    const other = await api("POST", `${PATH}/${webhook.body.data.id}/secret/rotate`, { key });
+    expectError(other, 404, "NOT_FOUND");
+    expect(await stored(webhook.body.data.id)).toMatchObject({ previous_secret_encrypted: null });
+  });
+});
+
 const withEndpoint = async (owner: { key: string }) =>
   `${PATH}/${(await createOperationalWebhook(owner.key)).id}` as const;
 
@@ -235,6 +268,12 @@ describeAuth("GET /v1/account/operational-webhooks/{id}/deliveries", {
   integrationKey: 403,
   setup: async (owner) => ({ method: "GET", path: `${await withEndpoint(owner)}/deliveries` }),
 });
+describeAuth("POST /v1/account/operational-webhooks/{id}/secret/rotate", {
+  otherAccount: 404,
+  integrationKey: 403,
+  setup: async (owner) => ({ method: "POST", path: `${await withEndpoint(owner)}/secret/rotate` }),
+});
+
 describeAuth("DELETE /v1/account/operational-webhooks/{id}", {
   otherAccount: 404,
   integrationKey: 403,

@@ -270,6 +270,11 @@ export const ROUTES: Route[] = [
   r("resource", "DELETE", (o) => `/v1/account/operational-webhooks/${o.operationalWebhook}`),
   r(
     "resource",
+    "POST",
+    (o) => `/v1/account/operational-webhooks/${o.operationalWebhook}/secret/rotate`,
+  ),
+  r(
+    "resource",
     "GET",
     (o) => `/v1/account/operational-webhooks/${o.operationalWebhook}/deliveries`,
   ),

@@ -8,4 +8,5 @@ export const operationalWebhooksRouter = createRouter()
   .openapi(routes.getOperationalWebhook, handlers.getOperationalWebhook)
   .openapi(routes.updateOperationalWebhook, handlers.updateOperationalWebhook)
   .openapi(routes.deleteOperationalWebhook, handlers.deleteOperationalWebhook)
+  .openapi(routes.rotateOperationalSecret, handlers.rotateOperationalSecret)
   .openapi(routes.listOperationalDeliveries, handlers.listOperationalDeliveries);

@@ -52,6 +52,12 @@ export const deleteOperationalWebhook: Handler<"deleteOperationalWebhook"> = asy
   return c.body(null, 204);
 };
 
+export const rotateOperationalSecret: Handler<"rotateOperationalSecret"> = async (c) => {
+  const { id } = c.req.valid("param");
+  const secret = await operational.rotateOperationalSecret(c.var.deps, requireAdmin(c), id);
+  return c.json({ data: { secret } }, 200);
+};
+
 export const listOperationalDeliveries: Handler<"listOperationalDeliveries"> = async (c) => {
   const { page, page_size, status, since } = c.req.valid("query");
   const { rows, total } = await operational.listOperationalDeliveries(

@@ -10,6 +10,7 @@ import {
   PageQuery,
 } from "../common.schemas";
 import { DELIVERY_EXAMPLE, DeliverySchema } from "../deliveries/deliveries.schemas";
+import { ROTATED_SECRET_EXAMPLE, RotatedSecretSchema } from "../webhooks/webhooks.schemas";
 import {
   CREATED_OPERATIONAL_WEBHOOK_EXAMPLE,
   CreatedOperationalWebhookSchema,
@@ -103,6 +104,21 @@ export const deleteOperationalWebhook = createRoute({
   description: "It receives no more notifications; past deliveries stay in the log.",
   request: { params: OperationalWebhookParams },
   responses: { 204: noContent("Deleted."), ...errorResponses(404) },
+});
+
+export const rotateOperationalSecret = createRoute({
+  method: "post",
+  path: `${path}/{id}/secret/rotate`,
+  operationId: "rotateOperationalWebhookSecret",
+  tags,
+  summary: "Rotate an operational endpoint's signing secret",
+  description:
+    "Returns the new secret, once. For 24 hours the previous secret keeps signing too: `webhook-signature` then carries two space-separated signatures, so the receiver can switch without missing a notification. Takes no body.",
+  request: { params: OperationalWebhookParams },
+  responses: {
+    200: dataResponse(RotatedSecretSchema, "The new signing secret.", ROTATED_SECRET_EXAMPLE),
+    ...errorResponses(404, 413),
+  },
 });
 
 export const listOperationalDeliveries = createRoute({
