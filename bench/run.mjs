@@ -101,8 +101,15 @@ async function soakMain() {
     ...result,
     total_s: round((Date.now() - started) / 1000),
   };
-  // Only a full-length soak replaces soak.json (the figures bench/README.md quotes).
-  const name = control ? "soak-control" : durationS >= 600 ? "soak" : "soak-short";
+  // Only a soak of the full length replaces soak.json (the figures bench/README.md quotes).
+  // A longer one (`--duration 1800`) goes beside it, as evidence of where the memory levels.
+  const name = control
+    ? "soak-control"
+    : durationS > 600
+      ? "soak-long"
+      : durationS === 600
+        ? "soak"
+        : "soak-short";
   const file = join(ROOT, "bench/results", `${name}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   formatJson(file);

@@ -48,13 +48,12 @@ const MAX_IN_FLIGHT = 64;
  * without one). */
 const GONE_AT = 0.3;
 /**
- * Load before the 10 measured minutes, so that every kind of work runs before memory's baseline
- * (minute two) is read: a delivery's third attempt comes 5 minutes after its second (the retry
- * schedule), the 410 early in it. Without it, minute two had not yet seen those, and workerd's
- * allocator and V8's heaps were still growing to the size this mix keeps (bench/README.md
- * "Memory, honestly"); `--warmup 0` measures from the first minute, as the soak did before.
+ * Load before the measured minutes (`--warmup <s>`; none by default): with it, minute two has seen
+ * every kind of work the last minute does (a delivery's third attempt comes 5 minutes after its
+ * second, so the first 5 minutes lack those). Runs with 6 minutes of it and without gave the same
+ * memory figures once every isolate was collected each minute (bench/README.md "The soak").
  */
-export const WARMUP_S = 360;
+export const WARMUP_S = 0;
 /** Drain: stop when nothing is due and the receiver was quiet this long (a held request is 16 s). */
 const QUIET_MS = 20_000;
 /** At most 10 minutes: a delivery that failed twice waits 5 for its third attempt, and the
