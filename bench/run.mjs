@@ -75,11 +75,20 @@ async function soakMain() {
   log(
     `Weft soak: ${durationS} s, ${info.cores} cores, node ${info.node}, load ${info.load_average_at_start.join(" ")}, commit ${info.commit}`,
   );
-  log("building the bundle (wrangler deploy --dry-run --outdir dist/soak)...");
+  // `--control`: the same load on a bare worker with Weft's bindings (bench/soak-control-worker.mjs).
+  const control = args.includes("--control");
+  if (!control) log("building the bundle (wrangler deploy --dry-run --outdir dist/soak)...");
   // Its own folder, like --scale: it may run beside another bench run, which rebuilds dist/.
   const result = await runSoak({
-    bundlePath: buildBundle(join(ROOT, "dist/soak")),
+    bundlePath: control
+      ? join(ROOT, "bench/soak-control-worker.mjs")
+      : buildBundle(join(ROOT, "dist/soak")),
+    control,
     durationS,
+    // `--warmup <s>`: load before the measured minutes (bench/scenarios/soak.mjs, WARMUP_S).
+    warmupS: option("--warmup") === undefined ? undefined : Number(option("--warmup")),
+    // `--malloc-stats`: tcmalloc's figures each minute, through gdb (bench/lib/native-memory.mjs).
+    mallocStatsToo: args.includes("--malloc-stats"),
     log,
     // `--persist`: D1 on disk (a temporary folder) instead of in workerd's memory.
     persistTo: args.includes("--persist") ? mkdtempSync(join(tmpdir(), "weft-soak-")) : undefined,
@@ -92,11 +101,20 @@ async function soakMain() {
     ...result,
     total_s: round((Date.now() - started) / 1000),
   };
-  // Only a full-length soak replaces soak.json (the figures bench/README.md quotes).
-  const file = join(ROOT, "bench/results", durationS >= 600 ? "soak.json" : "soak-short.json");
+  // Only a soak of the full length replaces soak.json (the figures bench/README.md quotes).
+  // A longer one (`--duration 1800`) goes beside it, as evidence of where the memory levels.
+  const name = control
+    ? "soak-control"
+    : durationS > 600
+      ? "soak-long"
+      : durationS === 600
+        ? "soak"
+        : "soak-short";
+  const file = join(ROOT, "bench/results", `${name}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   formatJson(file);
   log(`\nwritten to ${file.slice(ROOT.length)} in ${report.total_s} s`);
+  if (control) return;
   const ok =
     result.lost_total === 0 &&
     result.duplicated_total === 0 &&

@@ -1,7 +1,7 @@
 // `--profile`: a CPU profile of the Weft worker (through workerd's inspector) around each
 // scenario's measured Weft run, summarised as the functions with the most self time and the
 // source files (packages) they belong to; the full .cpuprofile is kept under bench/results/.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { round, sleep } from "./measure.mjs";
@@ -11,8 +11,8 @@ import { ROOT } from "./stack.mjs";
  * A session on a worker's isolate through workerd's inspector: `call(method, params)`. A user
  * worker by name, or any inspector target by its id (`d1:db`, `core:entry`...).
  */
-async function inspectorSession(mf, workerName) {
-  const base = (await mf.getInspectorURL()).toString().replace(/\/$/, "");
+async function inspectorSession(mf, workerName, inspectorBase = undefined) {
+  const base = inspectorBase ?? (await mf.getInspectorURL()).toString().replace(/\/$/, "");
   const target = workerName.includes(":") ? workerName : `core:user:${workerName}`;
   const ws = new WebSocket(`${base.replace(/^http/, "ws")}/${target}`);
   await new Promise((resolve, reject) => {
@@ -155,22 +155,74 @@ function heapOf({ call, ws }) {
 }
 
 /**
+ * The address of workerd's own inspector (`http://127.0.0.1:<port>`), or null. Miniflare's
+ * `getInspectorURL()` is a proxy that lists only the user workers (`core:user:*`), so Miniflare's
+ * own isolates (the entry, D1, queues, assets) are reached only here: the port workerd listens on
+ * besides its entry socket, found from the sockets it holds (Linux /proc) and checked by asking
+ * it for its targets.
+ */
+export async function runtimeInspector(workerdPid, entryPort) {
+  let inodes;
+  try {
+    inodes = new Set(
+      readdirSync(`/proc/${workerdPid}/fd`)
+        .map((fd) => {
+          try {
+            return readlinkSync(`/proc/${workerdPid}/fd/${fd}`).match(/^socket:\[(\d+)\]$/)?.[1];
+          } catch {
+            return undefined;
+          }
+        })
+        .filter(Boolean),
+    );
+  } catch {
+    return null;
+  }
+  const ports = new Set();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local address, state (0A: listening), inode
+      if (f[3] === "0A" && inodes.has(f[9])) ports.add(Number.parseInt(f[1].split(":").at(-1), 16));
+    }
+  }
+  ports.delete(entryPort);
+  for (const port of ports) {
+    for (const host of ["127.0.0.1", "[::1]"]) {
+      const base = `http://${host}:${port}`;
+      const answer = await fetch(`${base}/json/list`, { signal: AbortSignal.timeout(2_000) })
+        .then((res) => (res.ok ? res.json() : null))
+        .catch(() => null);
+      if (Array.isArray(answer)) return base;
+    }
+  }
+  return null;
+}
+
+/**
  * A full collection in every isolate of a workerd process (Weft's and Miniflare's own: the entry,
  * D1, queues, assets, caches), through its inspector: what workerd's RSS is made of once garbage
- * is gone. Returns the isolates' heaps after it, MiB by worker. `except`: targets another session
+ * is gone. Returns the isolates' heaps after it, MiB by worker (`used`, and `total`: what V8 keeps
+ * committed for it). `except`: targets another session
  * holds (collect those through it).
  */
-export async function collectEverywhere(mf, except = []) {
-  const base = (await mf.getInspectorURL()).toString().replace(/\/$/, "");
+export async function collectEverywhere(mf, except = [], inspectorBase = undefined) {
+  const base = inspectorBase ?? (await mf.getInspectorURL()).toString().replace(/\/$/, "");
   const targets = await (await fetch(`${base}/json/list`)).json();
   const heaps = {};
   for (const { id } of targets) {
     if (except.includes(id)) continue;
-    const session = await inspectorSession(mf, id).catch(() => null);
+    const session = await inspectorSession(mf, id, inspectorBase).catch(() => null);
     if (!session) continue;
     const heap = heapOf(session);
     const usage = await heap.retained().catch(() => null);
-    if (usage) heaps[id] = round(usage.used);
+    if (usage) heaps[id] = { used: round(usage.used), total: round(usage.total) };
     session.ws.close();
   }
   return heaps;

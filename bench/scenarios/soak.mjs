@@ -15,7 +15,8 @@
 //   - the 410 disabled that webhook (`gone`) and nothing was sent to it for later triggers;
 //   - memory flat: workerd's RSS over the last minute within 10 % of minute two.
 import { percentile, procMemory, round, sleep } from "../lib/measure.mjs";
-import { collectEverywhere, connectHeap } from "../lib/profile.mjs";
+import { mallocStats, memoryMap } from "../lib/native-memory.mjs";
+import { collectEverywhere, connectHeap, runtimeInspector } from "../lib/profile.mjs";
 import {
   activate,
   apiClient,
@@ -43,8 +44,16 @@ const RATES = {
 const ACTIVATION_EVERY_S = 5;
 /** Requests of the load in flight at most (past it a tick is skipped and counted). */
 const MAX_IN_FLIGHT = 64;
-/** When the receiver answers 410 to the `gone` webhook, as a share of the run. */
+/** When the receiver answers 410 to the `gone` webhook, as a share of the warm-up (of the run
+ * without one). */
 const GONE_AT = 0.3;
+/**
+ * Load before the measured minutes (`--warmup <s>`; none by default): with it, minute two has seen
+ * every kind of work the last minute does (a delivery's third attempt comes 5 minutes after its
+ * second, so the first 5 minutes lack those). Runs with 6 minutes of it and without gave the same
+ * memory figures once every isolate was collected each minute (bench/README.md "The soak").
+ */
+export const WARMUP_S = 0;
 /** Drain: stop when nothing is due and the receiver was quiet this long (a held request is 16 s). */
 const QUIET_MS = 20_000;
 /** At most 10 minutes: a delivery that failed twice waits 5 for its third attempt, and the
@@ -270,7 +279,33 @@ async function cron(mf) {
   }
 }
 
-export async function runSoak({ bundlePath, durationS, log, persistTo }) {
+/**
+ * The control's world (bench/soak-control-worker.mjs): the same shape as `seedWorld`'s, written by
+ * the control worker into tables of its own.
+ */
+async function seedControl(url, receiverUrl) {
+  const res = await fetch(`${url}/__control/seed`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ receiverUrl }),
+  });
+  if (!res.ok) throw new Error(`the control's seed answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/**
+ * `control`: the same load against bench/soak-control-worker.mjs (`bundlePath`) instead of Weft,
+ * for its memory figures only (no drain, no checks: its tables are not Weft's).
+ */
+export async function runSoak({
+  bundlePath,
+  durationS,
+  warmupS = WARMUP_S,
+  mallocStatsToo = false,
+  log,
+  persistTo,
+  control = false,
+}) {
   const receiver = await startReceiver("bench/soak-receiver.mjs");
   const { mf, url, workerdPid } = await startStack({
     bundlePath,
@@ -284,13 +319,21 @@ export async function runSoak({ bundlePath, durationS, log, persistTo }) {
   // Weft's own JS heap beside workerd's RSS (which also holds Miniflare's D1, queue and Durable
   // Object simulators): which of the two grows, if anything does.
   const heap = await connectHeap(mf).catch(() => null);
+  // Miniflare's isolates (entry, D1, queues, assets) through workerd's own inspector: Miniflare's
+  // proxy lists only Weft's. Before 2026-11-29 the soak's "full GC everywhere" reached Weft alone.
+  const inspectorBase = await runtimeInspector(workerdPid, Number(new URL(url).port));
+  if (!inspectorBase)
+    log("  workerd's own inspector not found: Miniflare's isolates are not collected");
   try {
     await migrate(mf);
     const dbs = await databases(mf);
     const api = apiClient(url);
-    const soak = await seedWorld(api, dbs.db, receiver.url);
+    const soak = control
+      ? await seedControl(url, receiver.url)
+      : await seedWorld(api, dbs.db, receiver.url);
     const started = Date.now();
-    const goneAt = started + durationS * 1000 * GONE_AT;
+    const totalS = warmupS + durationS;
+    const goneAt = started + (warmupS || durationS) * 1000 * GONE_AT;
     await receiver.ask("configure", { goneAt });
     const tallies = tally();
     const created = { a: new Map(), b: new Map(), updates: new Map() };
@@ -298,12 +341,28 @@ export async function runSoak({ bundlePath, durationS, log, persistTo }) {
     const heapRetained = [];
     /** workerd's RSS once every isolate has collected its garbage (V8 collects lazily). */
     const rssAfterGc = [];
+    /** Then what it is made of: the V8 cage, native memory, files (MiB), all isolates' heaps,
+     * and with `--malloc-stats` tcmalloc's own figures. */
+    const afterGc = [];
     const sampleHeap = async () => {
       const usage = await heap?.retained().catch(() => null);
       if (usage) heapRetained.push([round((Date.now() - started) / 1000), round(usage.used)]);
-      await collectEverywhere(mf, ["core:user:weft"]).catch(() => null);
+      const others = inspectorBase
+        ? ((await collectEverywhere(mf, ["core:user:weft"], inspectorBase).catch(() => null)) ?? {})
+        : {};
       const { rss } = procMemory(workerdPid);
-      if (rss !== null) rssAfterGc.push([round((Date.now() - started) / 1000), round(rss)]);
+      const at = round((Date.now() - started) / 1000);
+      if (rss !== null) rssAfterGc.push([at, round(rss)]);
+      const used = Object.values(others).reduce((sum, h) => sum + h.used, usage?.used ?? 0);
+      const committed = Object.values(others).reduce((sum, h) => sum + h.total, usage?.total ?? 0);
+      afterGc.push({
+        at_s: at,
+        rss: rss === null ? null : round(rss),
+        ...memoryMap(workerdPid),
+        isolates_used: round(used),
+        isolates_committed: round(committed),
+        malloc: mallocStatsToo ? mallocStats(workerdPid) : undefined,
+      });
       return usage ? round(usage.used) : null;
     };
     await sampleHeap();
@@ -321,16 +380,17 @@ export async function runSoak({ bundlePath, durationS, log, persistTo }) {
     }, 60_000);
     const load = startLoad({ url, soak, tallies, created });
     log(
-      `load for ${durationS} s; the gone webhook answers 410 from ${round(durationS * GONE_AT)} s`,
+      `load for ${warmupS ? `${warmupS} s of warm-up + ` : ""}${durationS} s; the gone webhook answers 410 from ${round((goneAt - started) / 1000)} s`,
     );
-    for (let minute = 1; Date.now() - started < durationS * 1000; minute++) {
-      const end = Math.min(started + minute * 60_000, started + durationS * 1000);
+    for (let minute = 1; Date.now() - started < totalS * 1000; minute++) {
+      const end = Math.min(started + minute * 60_000, started + totalS * 1000);
       await sleep(Math.max(0, end - Date.now()));
       const { total } = await receiver.ask("count");
       const state = await backlog(dbs);
       const weftHeap = await sampleHeap();
+      const m = afterGc.at(-1);
       log(
-        `  ${round((Date.now() - started) / 1000)} s: Weft heap after a full GC ${weftHeap} MiB, created ${created.a.size} + ${created.b.size}, updated ${[...created.updates.values()].reduce((a, b) => a + b, 0)}, receiver ${total} requests, pending triggers ${state.pending_triggers}, due deliveries ${state.due_deliveries}, workerd RSS ${memory.at(-1)?.[1]} MiB (${rssAfterGc.at(-1)?.[1]} after a full GC everywhere)`,
+        `  ${round((Date.now() - started) / 1000)} s: Weft heap after a full GC ${weftHeap} MiB, created ${created.a.size} + ${created.b.size}, updated ${[...created.updates.values()].reduce((a, b) => a + b, 0)}, receiver ${total} requests, pending triggers ${state.pending_triggers}, due deliveries ${state.due_deliveries}, workerd RSS ${memory.at(-1)?.[1]} MiB (${m?.rss} after a full GC everywhere: V8 cage ${m?.v8_cage}, native ${m?.native}, files ${m?.files}; isolates' heaps ${m?.isolates_used} used, ${m?.isolates_committed} committed${m?.malloc ? `; tcmalloc ${m.malloc.in_use} in use, ${m.malloc.free} free, ${m.malloc.released} released` : ""})`,
       );
     }
     const { skipped, activations } = await load.stop();
@@ -339,26 +399,35 @@ export async function runSoak({ bundlePath, durationS, log, persistTo }) {
     sample();
     await sampleHeap();
     const loadEnded = Date.now();
-    log("load stopped; draining...");
-    const drain = await drainAll(dbs, receiver, mf);
-    log(`  drained in ${round(drain.ms / 1000)} s (${drain.reason})`);
-    const result = await check({ dbs, receiver, soak, created, started });
-    return {
+    const memoryResult = {
+      warmup_s: warmupS,
+      ...memoryVerdict(memory, durationS, warmupS),
+      weft_heap_after_gc_mib: heapRetained,
+      after_gc: memoryVerdict(rssAfterGc, durationS, warmupS),
+      after_gc_by_kind_mib: afterGc,
+    };
+    const run = {
       duration_s: durationS,
+      warmup_s: warmupS,
       load_s: round((loadEnded - started) / 1000),
       load: tallies.summary(),
       skipped_ticks: skipped,
       activations,
       crons,
       cron_failures: cronFailures,
-      drain,
-      memory: {
-        ...memoryVerdict(memory, durationS),
-        weft_heap_after_gc_mib: heapRetained,
-        after_gc: memoryVerdict(rssAfterGc, durationS),
-      },
-      ...result,
+      memory: memoryResult,
     };
+    if (control) {
+      const { rows } = await receiver.ask("log", { from: 0 });
+      const outcomes = {};
+      for (const [, , outcome] of rows) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      return { control: true, ...run, receiver: { requests: rows.length, outcomes } };
+    }
+    log("load stopped; draining...");
+    const drain = await drainAll(dbs, receiver, mf);
+    log(`  drained in ${round(drain.ms / 1000)} s (${drain.reason})`);
+    const result = await check({ dbs, receiver, soak, created, started });
+    return { ...run, drain, ...result };
   } finally {
     heap?.close();
     await mf.dispose();
@@ -588,11 +657,17 @@ async function check({ dbs, receiver, soak, created, started }) {
   };
 }
 
-/** Minute two's mean RSS against the last minute's (a short run: its second and last fifths). */
-function memoryVerdict(samples, durationS) {
+/**
+ * Minute two's mean RSS against the last minute's (a short run: its second and last fifths), in
+ * the measured minutes, which start after `warmupS` of load.
+ */
+function memoryVerdict(samples, durationS, warmupS = 0) {
   const long = durationS >= 180;
-  const window = long ? [60, 120] : [durationS * 0.2, durationS * 0.4];
-  const last = long ? [durationS - 60, durationS + 1] : [durationS * 0.8, durationS + 1];
+  const w = warmupS;
+  const window = long ? [w + 60, w + 120] : [w + durationS * 0.2, w + durationS * 0.4];
+  const last = long
+    ? [w + durationS - 60, w + durationS + 1]
+    : [w + durationS * 0.8, w + durationS + 1];
   const mean = ([from, to]) => {
     const values = samples.filter(([t, v]) => t >= from && t < to && v !== null).map(([, v]) => v);
     return values.length ? round(values.reduce((a, b) => a + b, 0) / values.length) : null;
@@ -617,9 +692,11 @@ function memoryVerdict(samples, durationS) {
 export function soakReport(r) {
   const lines = [];
   lines.push(
-    `soak: ${r.load_s} s of load, drained in ${round(r.drain.ms / 1000)} s (${r.drain.reason}); ${r.crons} cron runs${r.cron_failures ? `, ${r.cron_failures} failed` : ""}`,
+    r.control
+      ? `control soak (bench/soak-control-worker.mjs, no Weft): ${r.load_s} s of load; ${r.crons} cron runs`
+      : `soak: ${r.load_s} s of load, drained in ${round(r.drain.ms / 1000)} s (${r.drain.reason}); ${r.crons} cron runs${r.cron_failures ? `, ${r.cron_failures} failed` : ""}`,
   );
-  if (r.drain.still_due?.length) {
+  if (r.drain?.still_due?.length) {
     lines.push(`  still due when the drain gave up: ${JSON.stringify(r.drain.still_due)}`);
     lines.push(`  webhooks: ${JSON.stringify(r.drain.webhooks)}`);
   }
@@ -634,13 +711,19 @@ export function soakReport(r) {
   lines.push(
     `  activations: ${r.activations.count} (chain broken ${r.activations.broken}, failed ${r.activations.failed}); ticks skipped at ${MAX_IN_FLIGHT} in flight: ${r.skipped_ticks}`,
   );
+  const verdict = (ok) => (ok ? "met" : "MISSED");
+  if (r.control) {
+    lines.push(
+      `  receiver: ${r.receiver.requests} requests ${JSON.stringify(r.receiver.outcomes)}`,
+    );
+    return [...lines, ...memoryLines(r.memory, verdict)].join("\n");
+  }
   lines.push(
     `  written: ${r.created.a} + ${r.created.b} attendees created, ${r.created.updates} updates; triggers ${JSON.stringify(r.triggers)}`,
   );
   lines.push(
     `  receiver: ${r.receiver.requests} requests ${JSON.stringify(r.receiver.outcomes)}; deliveries ${r.deliveries.total} ${JSON.stringify(r.deliveries.states)}, attempts per delivery ${JSON.stringify(r.deliveries.attempts_per_delivery)}; ${r.attempts_logged} attempts logged`,
   );
-  const verdict = (ok) => (ok ? "met" : "MISSED");
   lines.push(
     `  lost: ${r.lost_total} ${JSON.stringify(r.lost)} (${verdict(r.lost_total === 0)}); waiting for a later retry: ${r.scheduled.pending_with_retry_later}`,
   );
@@ -656,7 +739,17 @@ export function soakReport(r) {
   lines.push(
     `  410: webhook enabled=${g.webhook_enabled} (${g.disabled_reason}); requests after the 410: ${g.requests_after_410}, for triggers created after it: ${g.later_triggers_sent} (${verdict(goneOk)})`,
   );
-  const m = r.memory;
+  return [...lines, ...memoryLines(r.memory, verdict)].join("\n");
+}
+
+/** The memory figures of a run, by minute. */
+function memoryLines(m, verdict) {
+  const lines = [];
+  if (m.warmup_s) {
+    lines.push(
+      `  memory is judged on the ${round((m.windows_s.end[1] - 1 - m.warmup_s) / 60)} minutes after ${m.warmup_s} s of warm-up (minute two: ${m.windows_s.early[0]}-${m.windows_s.early[1]} s of load)`,
+    );
+  }
   lines.push(
     `  memory: workerd RSS minute two ${m.minute_two_mib} MiB, end ${m.end_mib} MiB, ratio ${m.ratio} (within ${MEMORY_TOLERANCE * 100} %: ${m.judged ? verdict(m.flat) : "not judged under 180 s"})`,
   );
@@ -671,10 +764,20 @@ export function soakReport(r) {
       `  RSS after GC by minute: ${g.samples.map(([t, v]) => `${round(t / 60)}m ${v}`).join(", ")}`,
     );
   }
+  if (m.after_gc_by_kind_mib?.length) {
+    lines.push(
+      `  after GC, by minute: V8 cage / native / files (isolates' heaps used, committed${m.after_gc_by_kind_mib.some((k) => k.malloc) ? "; tcmalloc in use, free" : ""}) MiB: ${m.after_gc_by_kind_mib
+        .map(
+          (k) =>
+            `${round(k.at_s / 60)}m ${k.v8_cage}/${k.native}/${k.files} (${k.isolates_used}, ${k.isolates_committed}${k.malloc ? `; ${k.malloc.in_use}, ${k.malloc.free}` : ""})`,
+        )
+        .join(", ")}`,
+    );
+  }
   if (m.weft_heap_after_gc_mib?.length) {
     lines.push(
       `  Weft's JS heap after a full GC, by minute: ${m.weft_heap_after_gc_mib.map(([t, v]) => `${round(t / 60)}m ${v}`).join(", ")} MiB`,
     );
   }
-  return lines.join("\n");
+  return lines;
 }
