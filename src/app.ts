@@ -44,7 +44,7 @@ export function createApp() {
 
   app.notFound((c) => {
     const error = new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`);
-    return c.json(errorBody(error, c.var.requestId), 404);
+    return c.json(errorBody(error, c.get("requestId")), 404);
   });
 
   app.onError((err, c) => {
@@ -52,11 +52,11 @@ export function createApp() {
     if (error.code === "INTERNAL" || error.code === "UNAVAILABLE") {
       // The message stays in the logs of this request only; the client gets the id.
       const cause = err.cause instanceof Error ? err.cause : err;
-      c.var.log.error("request failed", { error: err.name, detail: cause.message });
+      c.get("log").error("request failed", { error: err.name, detail: cause.message });
     }
-    c.header("x-request-id", c.var.requestId);
+    c.header("x-request-id", c.get("requestId"));
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-    return c.json(errorBody(error, c.var.requestId), error.status);
+    return c.json(errorBody(error, c.get("requestId")), error.status);
   });
 
   return app;

@@ -17,8 +17,18 @@
 //              write in that session, sessions opened on the primary, and calls outside a session
 //              (the queue consumer, the cron, Durable Objects) pay the RTT.
 //
+// Which request a round trip belongs to: the entry module runs each request's `fetch` through
+// `measured()` (AsyncLocalStorage, which follows the request into its waitUntil work), so a round
+// trip is counted as on a request's response path (before its Response was returned; calls in
+// flight together share one trip, as test/latency/round-trips.test.ts counts them), after its
+// response (waitUntil work: the key's last_used_at stamp), or outside any request (the queue
+// consumer, the cron, Durable Objects). Scenario 7 reports a request's response path: the totals
+// also hold whatever an earlier request or the consumer did meanwhile.
+//
 // Controlled over HTTP (any path ending in /__bench/d1, answered before the wrapped worker):
 //   GET  -> { config, stats }        POST { rtt_ms?, replica_ms?, placement?, reset? } -> the same
+
+import { AsyncLocalStorage } from "node:async_hooks";
 
 const WRAPPED = Symbol("bench-d1-rtt");
 const WRITES = /^\s*(insert|update|delete|replace)\b/i;
@@ -30,6 +40,12 @@ function emptyStats() {
   return {
     round_trips: 0,
     round_trips_on_primary: 0,
+    /** Round trips a request waited for before answering (concurrent ones counted once). */
+    response_path: { round_trips: 0, paying_rtt: 0 },
+    /** Round trips of a request's waitUntil work, after its response. */
+    after_response: { round_trips: 0 },
+    /** Round trips of no request: the queue consumer, the cron, Durable Objects. */
+    outside_requests: { round_trips: 0 },
     batches: 0,
     statements: 0,
     write_statements: 0,
@@ -41,6 +57,47 @@ function emptyStats() {
     bindings: {},
     /** Per table written: write statements and the rows D1 says they wrote (indexes included). */
     tables: {},
+    /** The last round trips, in order: when, where, and the SQL each began with. */
+    trips: [],
+  };
+}
+
+const TRACE_LENGTH = 50;
+
+/** The request running, if any: whether it has answered, and its round trips in flight. */
+const requests = new AsyncLocalStorage();
+
+/** Runs one request's `fetch`, so that its round trips are told from others' (see the top). */
+export async function measured(fetch) {
+  const request = { responded: false, inFlight: 0, payingInFlight: 0 };
+  try {
+    return await requests.run(request, fetch);
+  } finally {
+    request.responded = true;
+  }
+}
+
+/** Counts a round trip where it belongs; returns what to call when it is over. */
+function attribute(paysRtt) {
+  const request = requests.getStore();
+  if (!request) {
+    stats.outside_requests.round_trips++;
+    return { when: "outside a request", done: () => {} };
+  }
+  if (request.responded) {
+    stats.after_response.round_trips++;
+    return { when: "after the response", done: () => {} };
+  }
+  if (request.inFlight === 0) stats.response_path.round_trips++;
+  if (paysRtt && request.payingInFlight === 0) stats.response_path.paying_rtt++;
+  request.inFlight++;
+  if (paysRtt) request.payingInFlight++;
+  return {
+    when: "response path",
+    done: () => {
+      request.inFlight--;
+      if (paysRtt) request.payingInFlight--;
+    },
   };
 }
 
@@ -105,12 +162,26 @@ class Link {
     if (!local) stats.round_trips_on_primary++;
     stats.statements += statementCount;
     if (!hasMeta) stats.round_trips_without_meta++;
+    const counted = attribute(!local);
+    stats.trips.push({
+      at: Date.now(),
+      when: counted.when,
+      binding: this.name,
+      session: this.session ?? "none",
+      statements: statementCount,
+      sql: sqls.map((sql) => sql.replace(/\s+/g, " ").slice(0, 60)),
+    });
+    if (stats.trips.length > TRACE_LENGTH) stats.trips.shift();
     const binding = bindingStats(this.name);
     binding.round_trips++;
     binding.statements += statementCount;
-    const delay = wait(local ? config.replica_ms : config.rtt_ms);
-    if (delay) await delay;
-    return record(await run(), sqls, binding);
+    try {
+      const delay = wait(local ? config.replica_ms : config.rtt_ms);
+      if (delay) await delay;
+      return record(await run(), sqls, binding);
+    } finally {
+      counted.done();
+    }
   }
 }
 

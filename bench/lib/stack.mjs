@@ -86,11 +86,13 @@ function writeRttEntry(dir, targetPath, classNames = []) {
   const lines = [
     "// Written by bench/lib/stack.mjs for the latency scenario: the worker with D1 far away.",
     `import * as target from "${from(targetPath)}";`,
-    `import { control, wrapEnv } from "${from(join(ROOT, "bench/lib/d1-rtt.mjs"))}";`,
+    `import { control, measured, wrapEnv } from "${from(join(ROOT, "bench/lib/d1-rtt.mjs"))}";`,
     "const worker = target.default;",
     "const handlers = {",
     "  async fetch(request, env, ctx) {",
-    "    return (await control(request)) ?? worker.fetch(request, wrapEnv(env), ctx);",
+    "    return (",
+    "      (await control(request)) ?? measured(() => worker.fetch(request, wrapEnv(env), ctx))",
+    "    );",
     "  },",
     "};",
     "if (worker.queue) handlers.queue = (batch, env, ctx) => worker.queue(batch, wrapEnv(env), ctx);",
@@ -200,6 +202,8 @@ export async function startStack({
     if (rtt) {
       baseline.scriptPath = writeRttEntry(dirname(bundlePath), baseline.scriptPath);
       baseline.modulesRoot = ROOT;
+      // d1-rtt.mjs tells requests apart with AsyncLocalStorage (Weft has it through nodejs_compat).
+      baseline.compatibilityFlags = ["nodejs_als"];
     }
     workers.push(baseline);
   }

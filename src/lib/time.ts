@@ -1,8 +1,17 @@
 /** Times are stored and shown as RFC 3339 UTC strings with milliseconds, so they sort as text. */
 
+// The Workers clock stands still while code runs (it moves between I/O), so a request asks for
+// the same instant several times (the key's check, the row, its trigger): formatted once.
+let lastMs = Number.NaN;
+let lastIso = "";
+
 /** The instant `ms` (milliseconds since the epoch) in the stored form. */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 /** `at` moved by `seconds` (may be negative). */

@@ -24,11 +24,11 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
       details: [{ path: "idempotency-key", message: "Must be 1 to 255 characters." }],
     });
   }
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   const scope = auth.kind === "bootstrap" ? "bootstrap" : auth.accountId;
-  const { db } = c.var.deps;
+  const { db } = c.get("deps");
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
-  const now = iso(c.var.deps.now());
+  const now = iso(c.get("deps").now());
 
   const existing = await findIdempotencyKey(db, scope, key);
   if (existing && existing.createdAt < addSeconds(now, -IDEMPOTENCY_WINDOW_SECONDS)) {
@@ -41,7 +41,7 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
       throw new ApiError("CONFLICT", "A request with this idempotency-key is still in progress.");
     }
     return c.body(
-      await decryptSecret(c.var.deps.secretsKey, existing.body),
+      await decryptSecret(c.get("deps").secretsKey, existing.body),
       existing.status as 201,
       {
         "content-type": "application/json",
@@ -59,7 +59,7 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     // Only successes are replayed; after an error the client may fix the body and retry the key.
     // Stored encrypted: the responses of creates carry the new key or signing secret.
     if (c.res.status >= 200 && c.res.status < 300) {
-      const body = await encryptSecret(c.var.deps.secretsKey, await c.res.clone().text());
+      const body = await encryptSecret(c.get("deps").secretsKey, await c.res.clone().text());
       await completeIdempotencyKey(db, scope, key, { status: c.res.status, body });
     } else {
       await releaseIdempotencyKey(db, scope, key);

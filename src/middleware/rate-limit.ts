@@ -7,7 +7,7 @@ const PERIOD_SECONDS = 10;
 
 /** Per-key limit (wrangler.toml `RATE_LIMITER`): over it, 429 with `retry-after`. Runs after auth. */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   const key = auth.kind === "bootstrap" ? "bootstrap" : auth.keyId;
   const { success } = await c.env.RATE_LIMITER.limit({ key });
   if (!success) {

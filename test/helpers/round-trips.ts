@@ -15,6 +15,8 @@ const WRITE = /^\s*(insert|update|delete|replace)\b/i;
 
 export function costMeter() {
   const cost: Cost = { roundTrips: 0, primaryRoundTrips: 0, queueSends: 0 };
+  /** D1 calls made after the response (waitUntil work: the key's last_used_at stamp), with their SQL. */
+  const afterResponse: string[][] = [];
   // Across both bindings (DB, DELIVERIES_DB): calls in flight together share one trip.
   let inFlight = 0;
   let writesInFlight = 0;
@@ -25,6 +27,8 @@ export function costMeter() {
     if (!responded) {
       if (inFlight === 0) cost.roundTrips++;
       if (writes && writesInFlight === 0) cost.primaryRoundTrips++;
+    } else {
+      afterResponse.push(sql);
     }
     inFlight++;
     if (writes) writesInFlight++;
@@ -97,5 +101,6 @@ export function costMeter() {
       responded = true;
     },
     cost,
+    afterResponse,
   };
 }

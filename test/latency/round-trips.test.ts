@@ -695,6 +695,46 @@ describe("the round-trip budget (bench/README.md)", () => {
     expect(warm.cost).toEqual({ roundTrips: 1, primaryRoundTrips: 0, queueSends: 0 });
   });
 
+  it("stamps a key's last use after the response, off the response path", async () => {
+    // Scenario 7 once counted this stamp (a minute-old key's, after its request answered) as a
+    // third round trip of the create that followed: it costs no response anything.
+    const { key, adminKey } = await createAccount();
+    const event = await createEvent(key, (await createProfile(key)).uid);
+    const stampedAt = () =>
+      env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?")
+        .bind(adminKey.id)
+        .first<{ last_used_at: string }>();
+    const old = "2026-01-01T00:00:00.000Z";
+    await env.DB.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
+      .bind(old, adminKey.id)
+      .run();
+    const create = async () => {
+      const meter = costMeter();
+      const created = await request("POST", "/v1/attendees", {
+        key,
+        body: { event_uid: event.uid, fields: { email: `${crypto.randomUUID()}@example.com` } },
+        env: meter.env,
+        onResponse: meter.responded,
+      });
+      expect(created.status).toBe(201);
+      return meter;
+    };
+    const stale = await create();
+    expect(stale.cost).toEqual({ roundTrips: 2, primaryRoundTrips: 1, queueSends: 0 });
+    // One batch after the response: the key's guard, then the stamp.
+    expect(stale.afterResponse).toEqual([
+      [
+        expect.stringContaining("FROM api_keys WHERE hash"),
+        expect.stringMatching(/^update "api_keys" set "last_used_at"/),
+      ],
+    ]);
+    expect((await stampedAt())?.last_used_at).not.toBe(old);
+    // Stamped less than a minute ago: the next request leaves nothing for after its response.
+    const fresh = await create();
+    expect(fresh.cost).toEqual({ roundTrips: 2, primaryRoundTrips: 1, queueSends: 0 });
+    expect(fresh.afterResponse).toEqual([]);
+  });
+
   it("writes carry the bookmark of what they wrote, and a read sent with it opens its session there", async () => {
     const created = await request("POST", "/v1/profiles", {
       key: world.key,

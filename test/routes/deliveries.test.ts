@@ -244,6 +244,12 @@ describe("POST /v1/deliveries/{id}/redeliver", () => {
       const shown = await api("GET", `/v1/deliveries/${delivery.id}`, { key: world.key });
       return shown.body.data.status === "delivered" ? shown : undefined;
     });
+    expect(await storedDelivery(delivery.id)).toMatchObject({
+      status: "delivered",
+      attempt_count: 2,
+      locked_until: null,
+      attempts: 2,
+    });
   });
 
   it("409s a pending delivery and one whose webhook is disabled; 404s an unknown one", async () => {
@@ -259,19 +265,55 @@ describe("POST /v1/deliveries/{id}/redeliver", () => {
     const done = await deliveredOnce(world, [{ status: 200 }, { status: 410 }]);
     const next = await createAttendee(world.key, done.event.uid);
     expect((await attempted(world, done.hook, next.uid, 2)).status).toBe("failed");
+    const before = await storedDelivery(done.delivery.id);
+    expect(before).toMatchObject({ status: "delivered", attempts: 1 });
     const error = expectError(
       await api("POST", `/v1/deliveries/${done.delivery.id}/redeliver`, { key: world.key }),
       409,
       "CONFLICT",
     );
     expect(error.message).toMatch(/disabled \(gone\)/);
+    // The write that went beside the webhook's read is undone: the refusal changed nothing.
+    expect(await storedDelivery(done.delivery.id)).toEqual(before);
     expectError(
       await api("POST", "/v1/deliveries/dlv_nope/redeliver", { key: world.key }),
       404,
       "NOT_FOUND",
     );
   });
+
+  it("409s a delivery whose webhook was deleted, and leaves it as it was", async () => {
+    const world = await deliveryWorld();
+    const { delivery, hook } = await deliveredOnce(world);
+    const before = await storedDelivery(delivery.id);
+    expect(before).toMatchObject({ status: "delivered", attempts: 1 });
+    const deleted = await api(
+      "DELETE",
+      `/v1/integrations/${world.integration.id}/webhooks/${hook.id}`,
+      { key: world.key },
+    );
+    expect(deleted.status).toBe(204);
+    const error = expectError(
+      await api("POST", `/v1/deliveries/${delivery.id}/redeliver`, { key: world.key }),
+      409,
+      "CONFLICT",
+    );
+    expect(error.message).toBe("The delivery's webhook was deleted.");
+    expect(await storedDelivery(delivery.id)).toEqual(before);
+    expect(await received(hook.channel)).toHaveLength(1);
+  });
 });
+
+/** A delivery's row in the delivery log, with its number of attempt rows. */
+async function storedDelivery(id: string) {
+  return env.DELIVERIES_DB.prepare(
+    `SELECT status, attempt_count, next_attempt_at, locked_until, updated_at,
+       (SELECT count(*) FROM delivery_attempts WHERE delivery_id = deliveries.id) AS attempts
+     FROM deliveries WHERE id = ?`,
+  )
+    .bind(id)
+    .first();
+}
 
 describeAuth("POST /v1/deliveries/{id}/redeliver", {
   otherAccount: 404,

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Database } from "../client";
 import type { PageWindow } from "../page";
-import { batchPrepared, prepared } from "../prepared";
+import { batchPrepared, placeholdersOf, prepared, preparedWrite } from "../prepared";
 import { accounts, attendees, eventOverrides, events, profiles } from "../schema";
 import type { AccountRow } from "./accounts";
 import type { EventRow } from "./events";
@@ -12,8 +12,12 @@ import type { ProfileRow } from "./profiles";
 
 export type AttendeeRow = typeof attendees.$inferSelect;
 
-export function insertAttendee(db: Database, row: typeof attendees.$inferInsert) {
-  return db.insert(attendees).values(row);
+/** Statement: a new attendee (prepared: every registration writes one; db/prepared.ts). */
+export function insertAttendee(db: Database, row: AttendeeRow) {
+  const query = prepared(db, "insertAttendee", () =>
+    db.insert(attendees).values(placeholdersOf(attendees)).prepare(),
+  );
+  return preparedWrite(db, query, row);
 }
 
 export type AttendeeFilter = {
@@ -213,12 +217,16 @@ export const CAPACITY_EXCEEDED = "NOT NULL constraint failed: events.guest_count
  * Put it first in the batch.
  */
 export function countGuestIn(db: Database, eventId: string) {
-  return db
-    .update(events)
-    .set({
-      guestCount: sql`CASE WHEN ${events.capacity} IS NULL OR ${events.guestCount} < ${events.capacity} THEN ${events.guestCount} + 1 ELSE NULL END`,
-    })
-    .where(eq(events.id, eventId));
+  const query = prepared(db, "countGuestIn", () =>
+    db
+      .update(events)
+      .set({
+        guestCount: sql`CASE WHEN ${events.capacity} IS NULL OR ${events.guestCount} < ${events.capacity} THEN ${events.guestCount} + 1 ELSE NULL END`,
+      })
+      .where(eq(events.id, sql.placeholder("eventId")))
+      .prepare(),
+  );
+  return preparedWrite(db, query, { eventId });
 }
 
 /**

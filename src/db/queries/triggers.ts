@@ -4,14 +4,19 @@ import type { Database } from "../client";
 import { inList } from "../in-list";
 import { insertRowsOnce } from "../insert-rows";
 import { type PageWindow, pageQueries } from "../page";
-import { prepared } from "../prepared";
+import { placeholdersOf, prepared, preparedWrite } from "../prepared";
 import { triggers } from "../schema";
 
 export type TriggerRow = typeof triggers.$inferSelect;
 
 /** Statement: the outbox row of a trigger, in the batch of the change that fired it. */
 export function insertTrigger(db: Database, row: TriggerRow) {
-  return db.insert(triggers).values(row);
+  // Every change writes one: prepared (db/prepared.ts); an insert's placeholders take the
+  // column's encoding (the snapshot's JSON).
+  const query = prepared(db, "insertTrigger", () =>
+    db.insert(triggers).values(placeholdersOf(triggers)).prepare(),
+  );
+  return preparedWrite(db, query, row);
 }
 
 /** Statements: many triggers' outbox rows (a manual action on a selection), several per statement. */

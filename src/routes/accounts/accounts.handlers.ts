@@ -9,7 +9,7 @@ import type * as routes from "./accounts.routes";
 
 export const createAccount: RouteHandler<typeof routes.createAccount, AppEnv> = async (c) => {
   requireBootstrap(c);
-  const { account, key } = await accounts.createAccount(c.var.deps, c.req.valid("json"));
+  const { account, key } = await accounts.createAccount(c.get("deps"), c.req.valid("json"));
   return c.json(
     {
       data: {
@@ -22,23 +22,23 @@ export const createAccount: RouteHandler<typeof routes.createAccount, AppEnv> = 
 };
 
 export const getAccount: RouteHandler<typeof routes.getAccount, AppEnv> = async (c) => {
-  const account = await accounts.getAccount(c.var.deps, requireAdmin(c));
+  const account = await accounts.getAccount(c.get("deps"), requireAdmin(c));
   return c.json({ data: serializeAccount(account) }, 200);
 };
 
 export const createAdminKey: RouteHandler<typeof routes.createAdminKey, AppEnv> = async (c) => {
-  const key = await accounts.createAdminKey(c.var.deps, requireAdmin(c));
+  const key = await accounts.createAdminKey(c.get("deps"), requireAdmin(c));
   return c.json({ data: { ...serializeKey(key.row), key: key.secret } }, 201);
 };
 
 export const listAdminKeys: RouteHandler<typeof routes.listAdminKeys, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const { rows, total } = await accounts.listAdminKeys(c.var.deps, requireAdmin(c), query);
+  const { rows, total } = await accounts.listAdminKeys(c.get("deps"), requireAdmin(c), query);
   return c.json({ data: rows.map(serializeKey), meta: pageMeta(query, total) }, 200);
 };
 
 export const revokeAdminKey: RouteHandler<typeof routes.revokeAdminKey, AppEnv> = async (c) => {
-  await accounts.revokeAdminKey(c.var.deps, requireAdmin(c), c.req.valid("param").key_id);
+  await accounts.revokeAdminKey(c.get("deps"), requireAdmin(c), c.req.valid("param").key_id);
   return c.body(null, 204);
 };
 
@@ -46,7 +46,7 @@ export const getAccountFieldMapping: RouteHandler<
   typeof routes.getAccountFieldMapping,
   AppEnv
 > = async (c) => {
-  const account = await accounts.getAccount(c.var.deps, requireAdmin(c));
+  const account = await accounts.getAccount(c.get("deps"), requireAdmin(c));
   return c.json({ data: { field_mapping: account.fieldMapping } }, 200);
 };
 
@@ -56,6 +56,6 @@ export const putAccountFieldMapping: RouteHandler<
 > = async (c) => {
   const accountId = requireAdmin(c);
   const { field_mapping } = c.req.valid("json");
-  await accounts.putAccountFieldMapping(c.var.deps, accountId, field_mapping);
+  await accounts.putAccountFieldMapping(c.get("deps"), accountId, field_mapping);
   return c.json({ data: { field_mapping } }, 200);
 };

@@ -10,7 +10,7 @@ import type * as routes from "./actions.routes";
 export const listEventActions: RouteHandler<typeof routes.listEventActions, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const subject = { kind: "event" as const, uid: c.req.valid("param").uid };
-  const { rows, total } = await actions.listActions(c.var.deps, requireAdmin(c), subject, query);
+  const { rows, total } = await actions.listActions(c.get("deps"), requireAdmin(c), subject, query);
   return c.json({ data: rows.map(serializeAction), meta: pageMeta(query, total) }, 200);
 };
 
@@ -19,7 +19,7 @@ export const listAttendeeActions: RouteHandler<typeof routes.listAttendeeActions
 ) => {
   const query = c.req.valid("query");
   const subject = { kind: "attendee" as const, uid: c.req.valid("param").uid };
-  const { rows, total } = await actions.listActions(c.var.deps, requireAdmin(c), subject, query);
+  const { rows, total } = await actions.listActions(c.get("deps"), requireAdmin(c), subject, query);
   return c.json({ data: rows.map(serializeAction), meta: pageMeta(query, total) }, 200);
 };
 
@@ -27,7 +27,7 @@ export const runEventAction: RouteHandler<typeof routes.runEventAction, AppEnv> 
   const accountId = requireAdmin(c);
   const { uid, webhook_id } = c.req.valid("param");
   const delivery = await actions.runAction(
-    c.var.deps,
+    c.get("deps"),
     accountId,
     { kind: "event", uid },
     webhook_id,
@@ -41,7 +41,7 @@ export const runAttendeeAction: RouteHandler<typeof routes.runAttendeeAction, Ap
   const accountId = requireAdmin(c);
   const { uid, webhook_id } = c.req.valid("param");
   const delivery = await actions.runAction(
-    c.var.deps,
+    c.get("deps"),
     accountId,
     { kind: "attendee", uid },
     webhook_id,
@@ -56,7 +56,7 @@ export const listEventAttendeeActions: RouteHandler<
   const query = c.req.valid("query");
   const subject = { kind: "event" as const, uid: c.req.valid("param").uid };
   const { rows, total } = await actions.listActions(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     subject,
     query,
@@ -72,7 +72,7 @@ export const runActionOnAttendees: RouteHandler<
   const accountId = requireAdmin(c);
   const { uid, webhook_id } = c.req.valid("param");
   const fired = await actions.runActionOnAttendees(
-    c.var.deps,
+    c.get("deps"),
     accountId,
     uid,
     webhook_id,

@@ -6,7 +6,7 @@ import type * as routes from "./activation.routes";
 
 export const getActivation: RouteHandler<typeof routes.getActivation, AppEnv> = async (c) => {
   const data = await activation.getActivation(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("param").uid,
   );
@@ -16,12 +16,14 @@ export const getActivation: RouteHandler<typeof routes.getActivation, AppEnv> = 
 export const activate: RouteHandler<typeof routes.activate, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
   const { uid } = c.req.valid("param");
-  const data = await c.var.deps.locks.activate(accountId, uid, c.req.valid("json").integration_id);
+  const data = await c
+    .get("deps")
+    .locks.activate(accountId, uid, c.req.valid("json").integration_id);
   return c.json({ data }, 200);
 };
 
 export const deactivate: RouteHandler<typeof routes.deactivate, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
-  const data = await c.var.deps.locks.deactivate(accountId, c.req.valid("param").uid);
+  const data = await c.get("deps").locks.deactivate(accountId, c.req.valid("param").uid);
   return c.json({ data }, 200);
 };

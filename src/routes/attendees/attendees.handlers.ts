@@ -17,7 +17,7 @@ const presentOptions = (query: { fields?: string; ignore_fields_mapping?: string
 
 export const createAttendee: RouteHandler<typeof routes.createAttendee, AppEnv> = async (c) => {
   const created = await attendees.createAttendee(
-    c.var.deps,
+    c.get("deps"),
     scopeFor(c, "attendees:write"),
     c.req.valid("json"),
   );
@@ -27,7 +27,11 @@ export const createAttendee: RouteHandler<typeof routes.createAttendee, AppEnv> 
 export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const scope = scopeFor(c, "attendees:read");
-  const { items, total, routing } = await attendees.listReadableAttendees(c.var.deps, scope, query);
+  const { items, total, routing } = await attendees.listReadableAttendees(
+    c.get("deps"),
+    scope,
+    query,
+  );
   const options = { ...presentOptions(query), routing };
   const data = attendees.presentAttendees(scope, items, options);
   return c.json({ data: data.map(asBody), meta: pageMeta(query, total) }, 200);
@@ -35,7 +39,7 @@ export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = 
 
 export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = async (c) => {
   const scope = scopeFor(c, "attendees:read");
-  const item = await attendees.getReadableAttendee(c.var.deps, scope, c.req.valid("param").uid);
+  const item = await attendees.getReadableAttendee(c.get("deps"), scope, c.req.valid("param").uid);
   const [body] = attendees.presentAttendees(scope, [item], {
     ...presentOptions(c.req.valid("query")),
     routing: item.routing,
@@ -45,7 +49,7 @@ export const getAttendee: RouteHandler<typeof routes.getAttendee, AppEnv> = asyn
 
 export const updateAttendee: RouteHandler<typeof routes.updateAttendee, AppEnv> = async (c) => {
   const updated = await attendees.patchAttendee(
-    c.var.deps,
+    c.get("deps"),
     scopeFor(c, "attendees:write"),
     c.req.valid("param").uid,
     c.req.valid("json"),
@@ -54,13 +58,13 @@ export const updateAttendee: RouteHandler<typeof routes.updateAttendee, AppEnv> 
 };
 
 export const deleteAttendee: RouteHandler<typeof routes.deleteAttendee, AppEnv> = async (c) => {
-  await attendees.deleteAttendee(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
+  await attendees.deleteAttendee(c.get("deps"), requireAdmin(c), c.req.valid("param").uid);
   return c.body(null, 204);
 };
 
 export const addPayment: RouteHandler<typeof routes.addPayment, AppEnv> = async (c) => {
   const paid = await attendees.addPayment(
-    c.var.deps,
+    c.get("deps"),
     scopeFor(c, "attendees:write"),
     c.req.valid("param").uid,
     c.req.valid("json"),

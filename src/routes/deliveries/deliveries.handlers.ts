@@ -11,7 +11,7 @@ export const listDeliveries: RouteHandler<typeof routes.listDeliveries, AppEnv> 
   const accountId = requireAdmin(c);
   const query = c.req.valid("query");
   const { rows, total } = await deliveries.listIntegrationDeliveries(
-    c.var.deps,
+    c.get("deps"),
     {
       accountId,
       integrationId: c.req.valid("param").id,
@@ -28,7 +28,7 @@ export const listDeliveries: RouteHandler<typeof routes.listDeliveries, AppEnv> 
 
 export const getDelivery: RouteHandler<typeof routes.getDelivery, AppEnv> = async (c) => {
   const { delivery, attempts } = await deliveries.getDelivery(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("param").id,
   );
@@ -42,7 +42,7 @@ export const redeliverDelivery: RouteHandler<typeof routes.redeliverDelivery, Ap
   c,
 ) => {
   const accountId = requireAdmin(c);
-  const delivery = await deliveries.redeliver(c.var.deps, accountId, c.req.valid("param").id);
+  const delivery = await deliveries.redeliver(c.get("deps"), accountId, c.req.valid("param").id);
   return c.json({ data: serializeDelivery(delivery) }, 202);
 };
 
@@ -52,7 +52,7 @@ export const recoverDeliveries: RouteHandler<typeof routes.recoverDeliveries, Ap
   const accountId = requireAdmin(c);
   const { id, webhook_id } = c.req.valid("param");
   const ids = await deliveries.recover(
-    c.var.deps,
+    c.get("deps"),
     { accountId, integrationId: id },
     webhook_id,
     toStoredTime(c.req.valid("json").since),

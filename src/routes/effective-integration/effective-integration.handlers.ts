@@ -8,6 +8,6 @@ export const getEffectiveIntegration: RouteHandler<
   typeof routes.getEffectiveIntegration,
   AppEnv
 > = async (c) => {
-  const data = await effectiveOf(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
+  const data = await effectiveOf(c.get("deps"), requireAdmin(c), c.req.valid("param").uid);
   return c.json({ data }, 200);
 };

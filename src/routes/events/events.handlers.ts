@@ -7,27 +7,27 @@ import * as events from "../../services/events";
 import type * as routes from "./events.routes";
 
 export const createEvent: RouteHandler<typeof routes.createEvent, AppEnv> = async (c) => {
-  const event = await events.createEvent(c.var.deps, requireAdmin(c), c.req.valid("json"));
+  const event = await events.createEvent(c.get("deps"), requireAdmin(c), c.req.valid("json"));
   return c.json({ data: serializeEvent(event) }, 201);
 };
 
 export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const scope = scopeFor(c, "events:read");
-  const { rows, total } = await events.listReadableEvents(c.var.deps, scope, query);
+  const { rows, total } = await events.listReadableEvents(c.get("deps"), scope, query);
   return c.json({ data: rows.map(serializeEvent), meta: pageMeta(query, total) }, 200);
 };
 
 export const getEvent: RouteHandler<typeof routes.getEvent, AppEnv> = async (c) => {
   const scope = scopeFor(c, "events:read");
-  const event = await events.getReadableEvent(c.var.deps, scope, c.req.valid("param").uid);
+  const event = await events.getReadableEvent(c.get("deps"), scope, c.req.valid("param").uid);
   return c.json({ data: serializeEvent(event) }, 200);
 };
 
 export const updateEvent: RouteHandler<typeof routes.updateEvent, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
   const event = await events.patchEvent(
-    c.var.deps,
+    c.get("deps"),
     accountId,
     c.req.valid("param").uid,
     c.req.valid("json"),
@@ -36,12 +36,12 @@ export const updateEvent: RouteHandler<typeof routes.updateEvent, AppEnv> = asyn
 };
 
 export const deleteEvent: RouteHandler<typeof routes.deleteEvent, AppEnv> = async (c) => {
-  await events.deleteEvent(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
+  await events.deleteEvent(c.get("deps"), requireAdmin(c), c.req.valid("param").uid);
   return c.body(null, 204);
 };
 
 export const getEventFields: RouteHandler<typeof routes.getEventFields, AppEnv> = async (c) => {
   const scope = scopeFor(c, "events:read");
-  const event = await events.getReadableEvent(c.var.deps, scope, c.req.valid("param").uid);
+  const event = await events.getReadableEvent(c.get("deps"), scope, c.req.valid("param").uid);
   return c.json({ data: event.fields }, 200);
 };

@@ -13,7 +13,7 @@ export const createIntegration: RouteHandler<typeof routes.createIntegration, Ap
   c,
 ) => {
   const { integration, webhooks } = await integrations.createIntegration(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("json"),
   );
@@ -24,7 +24,7 @@ export const createIntegration: RouteHandler<typeof routes.createIntegration, Ap
 export const listIntegrations: RouteHandler<typeof routes.listIntegrations, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const { items, total } = await integrations.listAccountIntegrations(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     query,
   );
@@ -33,7 +33,7 @@ export const listIntegrations: RouteHandler<typeof routes.listIntegrations, AppE
 
 export const getIntegration: RouteHandler<typeof routes.getIntegration, AppEnv> = async (c) => {
   const row = await integrations.getIntegration(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("param").id,
   );
@@ -44,7 +44,7 @@ export const updateIntegration: RouteHandler<typeof routes.updateIntegration, Ap
   c,
 ) => {
   const row = await integrations.updateIntegrationFields(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("param").id,
     c.req.valid("json"),
@@ -55,13 +55,13 @@ export const updateIntegration: RouteHandler<typeof routes.updateIntegration, Ap
 export const deleteIntegration: RouteHandler<typeof routes.deleteIntegration, AppEnv> = async (
   c,
 ) => {
-  await integrations.deleteIntegration(c.var.deps, requireAdmin(c), c.req.valid("param").id);
+  await integrations.deleteIntegration(c.get("deps"), requireAdmin(c), c.req.valid("param").id);
   return c.body(null, 204);
 };
 
 export const createKey: RouteHandler<typeof routes.createKey, AppEnv> = async (c) => {
   const key = await keys.createIntegrationKey(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("param").id,
     c.req.valid("json"),
@@ -72,7 +72,7 @@ export const createKey: RouteHandler<typeof routes.createKey, AppEnv> = async (c
 export const listKeys: RouteHandler<typeof routes.listKeys, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const { rows, total } = await keys.listIntegrationKeys(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("param").id,
     query,
@@ -84,12 +84,12 @@ export const rotateKey: RouteHandler<typeof routes.rotateKey, AppEnv> = async (c
   const accountId = requireAdmin(c);
   const { id, key_id } = c.req.valid("param");
   const { grace_seconds } = c.req.valid("json");
-  const key = await keys.rotateIntegrationKey(c.var.deps, accountId, id, key_id, grace_seconds);
+  const key = await keys.rotateIntegrationKey(c.get("deps"), accountId, id, key_id, grace_seconds);
   return c.json({ data: { ...serializeKey(key.row), key: key.secret } }, 201);
 };
 
 export const revokeKey: RouteHandler<typeof routes.revokeKey, AppEnv> = async (c) => {
   const { id, key_id } = c.req.valid("param");
-  await keys.revokeIntegrationKey(c.var.deps, requireAdmin(c), id, key_id);
+  await keys.revokeIntegrationKey(c.get("deps"), requireAdmin(c), id, key_id);
   return c.body(null, 204);
 };

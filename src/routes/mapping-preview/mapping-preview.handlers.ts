@@ -6,7 +6,7 @@ import type * as routes from "./mapping-preview.routes";
 
 export const previewMapping: RouteHandler<typeof routes.previewMapping, AppEnv> = async (c) => {
   const data = await preview.previewMapping(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("param").id,
     c.req.valid("json"),

@@ -12,7 +12,7 @@ type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], A
 
 export const createOperationalWebhook: Handler<"createOperationalWebhook"> = async (c) => {
   const { row, secret } = await operational.createOperationalWebhook(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("json"),
   );
@@ -22,7 +22,7 @@ export const createOperationalWebhook: Handler<"createOperationalWebhook"> = asy
 export const listOperationalWebhooks: Handler<"listOperationalWebhooks"> = async (c) => {
   const query = c.req.valid("query");
   const { rows, total } = await operational.listOperationalWebhooks(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     query,
   );
@@ -31,14 +31,14 @@ export const listOperationalWebhooks: Handler<"listOperationalWebhooks"> = async
 
 export const getOperationalWebhook: Handler<"getOperationalWebhook"> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await operational.getOperationalWebhook(c.var.deps, requireAdmin(c), id);
+  const row = await operational.getOperationalWebhook(c.get("deps"), requireAdmin(c), id);
   return c.json({ data: serializeOperationalWebhook(row) }, 200);
 };
 
 export const updateOperationalWebhook: Handler<"updateOperationalWebhook"> = async (c) => {
   const { id } = c.req.valid("param");
   const row = await operational.updateOperationalWebhook(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     id,
     c.req.valid("json"),
@@ -48,7 +48,7 @@ export const updateOperationalWebhook: Handler<"updateOperationalWebhook"> = asy
 
 export const deleteOperationalWebhook: Handler<"deleteOperationalWebhook"> = async (c) => {
   const { id } = c.req.valid("param");
-  await operational.removeOperationalWebhook(c.var.deps, requireAdmin(c), id);
+  await operational.removeOperationalWebhook(c.get("deps"), requireAdmin(c), id);
   return c.body(null, 204);
 };
 
@@ -61,7 +61,7 @@ export const rotateOperationalSecret: Handler<"rotateOperationalSecret"> = async
 export const listOperationalDeliveries: Handler<"listOperationalDeliveries"> = async (c) => {
   const { page, page_size, status, since } = c.req.valid("query");
   const { rows, total } = await operational.listOperationalDeliveries(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("param").id,
     { status, since: since && toStoredTime(since) },

@@ -7,30 +7,34 @@ import * as profiles from "../../services/profiles";
 import type * as routes from "./profiles.routes";
 
 export const createProfile: RouteHandler<typeof routes.createProfile, AppEnv> = async (c) => {
-  const profile = await profiles.createProfile(c.var.deps, requireAdmin(c), c.req.valid("json"));
+  const profile = await profiles.createProfile(c.get("deps"), requireAdmin(c), c.req.valid("json"));
   return c.json({ data: serializeProfile(profile) }, 201);
 };
 
 export const listProfiles: RouteHandler<typeof routes.listProfiles, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const { rows, total } = await profiles.listAccountProfiles(c.var.deps, requireAdmin(c), query);
+  const { rows, total } = await profiles.listAccountProfiles(c.get("deps"), requireAdmin(c), query);
   return c.json({ data: rows.map(serializeProfile), meta: pageMeta(query, total) }, 200);
 };
 
 export const getProfile: RouteHandler<typeof routes.getProfile, AppEnv> = async (c) => {
-  const profile = await profiles.getProfile(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
+  const profile = await profiles.getProfile(
+    c.get("deps"),
+    requireAdmin(c),
+    c.req.valid("param").uid,
+  );
   return c.json({ data: serializeProfile(profile) }, 200);
 };
 
 export const updateProfile: RouteHandler<typeof routes.updateProfile, AppEnv> = async (c) => {
   const accountId = requireAdmin(c);
   const { uid } = c.req.valid("param");
-  const profile = await profiles.patchProfile(c.var.deps, accountId, uid, c.req.valid("json"));
+  const profile = await profiles.patchProfile(c.get("deps"), accountId, uid, c.req.valid("json"));
   return c.json({ data: serializeProfile(profile) }, 200);
 };
 
 export const deleteProfile: RouteHandler<typeof routes.deleteProfile, AppEnv> = async (c) => {
-  await profiles.deleteProfile(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
+  await profiles.deleteProfile(c.get("deps"), requireAdmin(c), c.req.valid("param").uid);
   return c.body(null, 204);
 };
 
@@ -38,7 +42,11 @@ export const getProfileFieldMapping: RouteHandler<
   typeof routes.getProfileFieldMapping,
   AppEnv
 > = async (c) => {
-  const profile = await profiles.getProfile(c.var.deps, requireAdmin(c), c.req.valid("param").uid);
+  const profile = await profiles.getProfile(
+    c.get("deps"),
+    requireAdmin(c),
+    c.req.valid("param").uid,
+  );
   return c.json({ data: { field_mapping: profile.fieldMapping } }, 200);
 };
 
@@ -49,7 +57,7 @@ export const putProfileFieldMapping: RouteHandler<
   const accountId = requireAdmin(c);
   const { field_mapping } = c.req.valid("json");
   await profiles.putProfileFieldMapping(
-    c.var.deps,
+    c.get("deps"),
     accountId,
     c.req.valid("param").uid,
     field_mapping,

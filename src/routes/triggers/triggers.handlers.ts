@@ -12,7 +12,7 @@ export const listTriggers: RouteHandler<typeof routes.listTriggers, AppEnv> = as
   const accountId = requireAdmin(c);
   const query = c.req.valid("query");
   const { rows, total } = await triggers.listTriggers(
-    c.var.deps,
+    c.get("deps"),
     {
       accountId,
       eventId: query.event_uid,
@@ -28,7 +28,7 @@ export const listTriggers: RouteHandler<typeof routes.listTriggers, AppEnv> = as
 
 export const getTrigger: RouteHandler<typeof routes.getTrigger, AppEnv> = async (c) => {
   const { trigger, deliveries } = await triggers.getTrigger(
-    c.var.deps,
+    c.get("deps"),
     requireAdmin(c),
     c.req.valid("param").id,
   );

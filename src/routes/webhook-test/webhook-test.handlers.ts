@@ -8,7 +8,7 @@ export const testWebhook: RouteHandler<typeof routes.testWebhook, AppEnv> = asyn
   const accountId = requireAdmin(c);
   const { id, webhook_id } = c.req.valid("param");
   const result = await deliveries.testWebhook(
-    c.var.deps,
+    c.get("deps"),
     { accountId, integrationId: id },
     webhook_id,
   );

@@ -10,21 +10,21 @@ import type * as routes from "./webhooks.routes";
 
 export const createWebhook: RouteHandler<typeof routes.createWebhook, AppEnv> = async (c) => {
   const owner = { accountId: requireAdmin(c), integrationId: c.req.valid("param").id };
-  const { row, secret } = await webhooks.createWebhook(c.var.deps, owner, c.req.valid("json"));
+  const { row, secret } = await webhooks.createWebhook(c.get("deps"), owner, c.req.valid("json"));
   return c.json({ data: { ...serializeWebhook(row), secret } }, 201);
 };
 
 export const listWebhooks: RouteHandler<typeof routes.listWebhooks, AppEnv> = async (c) => {
   const owner = { accountId: requireAdmin(c), integrationId: c.req.valid("param").id };
   const query = c.req.valid("query");
-  const { items, total } = await webhooks.listIntegrationWebhooks(c.var.deps, owner, query);
+  const { items, total } = await webhooks.listIntegrationWebhooks(c.get("deps"), owner, query);
   return c.json({ data: items.map(serializeWebhook), meta: pageMeta(query, total) }, 200);
 };
 
 export const getWebhook: RouteHandler<typeof routes.getWebhook, AppEnv> = async (c) => {
   const { id, webhook_id } = c.req.valid("param");
   const row = await webhooks.getWebhook(
-    c.var.deps,
+    c.get("deps"),
     { accountId: requireAdmin(c), integrationId: id },
     webhook_id,
   );
@@ -34,7 +34,7 @@ export const getWebhook: RouteHandler<typeof routes.getWebhook, AppEnv> = async 
 export const updateWebhook: RouteHandler<typeof routes.updateWebhook, AppEnv> = async (c) => {
   const { id, webhook_id } = c.req.valid("param");
   const row = await webhooks.updateWebhookFields(
-    c.var.deps,
+    c.get("deps"),
     { accountId: requireAdmin(c), integrationId: id },
     webhook_id,
     c.req.valid("json"),
@@ -45,7 +45,7 @@ export const updateWebhook: RouteHandler<typeof routes.updateWebhook, AppEnv> = 
 export const deleteWebhook: RouteHandler<typeof routes.deleteWebhook, AppEnv> = async (c) => {
   const { id, webhook_id } = c.req.valid("param");
   await webhooks.removeWebhook(
-    c.var.deps,
+    c.get("deps"),
     { accountId: requireAdmin(c), integrationId: id },
     webhook_id,
   );
@@ -55,7 +55,7 @@ export const deleteWebhook: RouteHandler<typeof routes.deleteWebhook, AppEnv> = 
 export const rotateSecret: RouteHandler<typeof routes.rotateSecret, AppEnv> = async (c) => {
   const { id, webhook_id } = c.req.valid("param");
   const secret = await webhooks.rotateWebhookSecret(
-    c.var.deps,
+    c.get("deps"),
     { accountId: requireAdmin(c), integrationId: id },
     webhook_id,
   );
@@ -65,7 +65,7 @@ export const rotateSecret: RouteHandler<typeof routes.rotateSecret, AppEnv> = as
 export const previewWebhook: RouteHandler<typeof routes.previewWebhook, AppEnv> = async (c) => {
   const { id, webhook_id } = c.req.valid("param");
   const request = await preview(
-    c.var.deps,
+    c.get("deps"),
     { accountId: requireAdmin(c), integrationId: id },
     webhook_id,
     c.req.valid("json"),
