@@ -8,7 +8,6 @@ import {
   deliveryPageQueries,
   failedDeliveriesSince,
   requeueDeliveries,
-  unrequeueDelivery,
 } from "../db/queries/deliveries";
 import { type WebhookRow, webhookOf } from "../db/queries/webhooks";
 import { deliveries } from "../db/schema";
@@ -20,10 +19,8 @@ import { type Pagination, pageWindow } from "../domain/pagination";
 import { renderingFailure, templateScope, tryRenderContent } from "../domain/webhook-content";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/ids";
-import { errorName } from "../lib/log";
 import { iso } from "../lib/time";
 import { getIntegration } from "./integrations";
-import { confirmed } from "./read";
 import { webhookWith } from "./webhooks";
 
 type Owner = { accountId: string; integrationId: string };
@@ -75,14 +72,6 @@ function requireEnabled(webhook: WebhookRow | undefined) {
 /**
  * Puts a finished delivery back to pending, due now, and queues it. It keeps its id (the receiver
  * deduplicates on it) and its attempts; the new attempt is numbered after them.
- *
- * Two round trips: the delivery (the delivery log, beside the key's check), then its webhook (DB)
- * and the write (the delivery log) side by side. The log may be a database of its own, so neither
- * a read nor a batch can join the webhook to the delivery: the write goes first and is undone
- * when the webhook turns out deleted or disabled (a third round trip, on that refusal only), so a
- * refused redelivery changes nothing, as a 409 promises. No message is queued before the webhook
- * passed; were the undo lost, the sweeper would hand the delivery to its endpoint, which records
- * it as not sent to a deleted or disabled webhook.
  */
 export async function redeliver(deps: Deps, accountId: string, id: string) {
   const found = await deliveryWithAttempts(deps, accountId, id);
@@ -97,23 +86,14 @@ export async function redeliver(deps: Deps, accountId: string, id: string) {
       "The webhook's payload template failed when this delivery was made, so it has nothing to send (its attempt says why). A fixed template applies to later changes.",
     );
   }
+  // The webhook lives beside the integrations (DB), the delivery in the log: a second read.
   const owner = { accountId, id: delivery.webhookId };
+  const webhook =
+    (await webhookOf(deps.db, owner))[0] ??
+    (await deps.onPrimary(() => webhookOf(deps.db, owner)))[0];
+  requireEnabled(webhook);
   const at = iso(deps.now());
-  const [webhook, requeued] = await Promise.allSettled([
-    confirmed(deps, async () => (await webhookOf(deps.db, owner))[0]),
-    requeueDeliveries(deps.deliveriesDb, [id], at),
-  ]);
-  if (requeued.status === "rejected") throw requeued.reason;
-  try {
-    if (webhook.status === "rejected") throw webhook.reason;
-    requireEnabled(webhook.value);
-  } catch (error) {
-    // The answer stays the refusal: were the undo lost, the endpoint records the attempt unsent.
-    await unrequeueDelivery(deps.deliveriesDb, delivery, at).catch((undo) =>
-      deps.log.warn("redelivery not undone", { delivery_id: id, error: errorName(undo) }),
-    );
-    throw error;
-  }
+  await requeueDeliveries(deps.deliveriesDb, [id], at);
   queueDeliveries(deps, [id]);
   return {
     ...delivery,

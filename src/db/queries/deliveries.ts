@@ -278,30 +278,6 @@ export function requeueDeliveries(db: Database, ids: string[], at: string) {
     .where(and(inList(deliveries.id, ids), sql`${deliveries.status} != 'pending'`));
 }
 
-/**
- * Undoes `requeueDeliveries` of one delivery at `at`: its state as it was read before, if nothing
- * touched it since (still pending, as the requeue left it: an endpoint that claimed it meanwhile
- * wins, and records the attempt as not sent when the webhook is gone or disabled).
- */
-export function unrequeueDelivery(db: Database, before: DeliveryRow, at: string) {
-  return db
-    .update(deliveries)
-    .set({
-      status: before.status,
-      nextAttemptAt: before.nextAttemptAt,
-      lockedUntil: before.lockedUntil,
-      updatedAt: before.updatedAt,
-    })
-    .where(
-      and(
-        eq(deliveries.id, before.id),
-        eq(deliveries.status, "pending"),
-        eq(deliveries.updatedAt, at),
-        isNull(deliveries.lockedUntil),
-      ),
-    );
-}
-
 /** Webhooks with pending deliveries due before `before` and not locked: wake their endpoints. */
 export function webhooksWithOverdue(db: Database, before: string, now: string, limit: number) {
   return db
