@@ -181,6 +181,8 @@ async function main() {
     log("  most self time:");
     for (const { name, ms, share } of summary.top.slice(0, 8))
       log(`    ${share}% ${ms} ms ${name}`);
+    // Scenario 1 measures side by side and gets a list back (reads.mjs destructures it).
+    if (Array.isArray(result)) return Object.assign(result, { profile: summary });
     return { ...result, profile: summary };
   }
   const ctx = {

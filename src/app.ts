@@ -1,5 +1,4 @@
 import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
 import { authenticate } from "./auth/middleware";
 import { consoleAsset, consolePage } from "./console-page";
 import { DatabaseUnavailable } from "./db/unavailable";
@@ -9,6 +8,7 @@ import { limitBody, requireJsonBody } from "./middleware/json-body";
 import { noStore } from "./middleware/no-store";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestContext } from "./middleware/request-context";
+import { securityHeaders } from "./middleware/security-headers";
 import { describeApi, openApiDocument } from "./openapi/document";
 import { v1Routes } from "./routes";
 import { createRouter } from "./routes/router";
@@ -21,7 +21,7 @@ export function createApp() {
   const app = createRouter();
 
   app.use("*", requestContext);
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use("*", securityHeaders);
 
   app.get("/health", (c) => c.json({ data: { status: "ok" } }));
 

@@ -3,9 +3,11 @@ import {
   getTableColumns,
   type Placeholder,
   type Query,
+  type SQL,
   sql,
   type Table,
 } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Statement } from "./batch";
 import type { Database } from "./client";
 
@@ -23,7 +25,7 @@ export type PreparedSelect<Rows> = {
 };
 
 type Values = Record<string, unknown>;
-type Bound = readonly [PreparedSelect<unknown[]>, Values];
+type Bound = readonly [PreparedSelect<unknown>, Values];
 type RowsOf<B> = B extends readonly [PreparedSelect<infer Rows>, Values] ? Rows : never;
 
 const preparedByDb = new WeakMap<Database, Map<string, unknown>>();
@@ -44,6 +46,37 @@ export function prepared<T>(db: Database, shape: string, build: () => T): T {
     byShape.set(shape, query);
   }
   return query;
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/**
+ * A select of one row whose columns are each JSON text, a number or NULL (db/json-rows.ts),
+ * prepared like a drizzle query to run alone or in a batch: it returns that row with its JSON
+ * parsed, `Row` (undefined when it finds no row). Its values go in through `sql.placeholder`, as
+ * for `prepared`.
+ */
+export function jsonQuery<Row>(db: Database, select: SQL): PreparedSelect<Row | undefined> {
+  const query = dialect.sqlToQuery(select);
+  const mapResult = (response: unknown) => {
+    const row = (response as D1Result<Record<string, unknown>>).results[0];
+    if (!row) return undefined;
+    const parsed: Record<string, unknown> = {};
+    for (const name in row) {
+      const value = row[name];
+      parsed[name] = typeof value === "string" ? JSON.parse(value) : value;
+    }
+    return parsed as Row;
+  };
+  return {
+    getQuery: () => query,
+    mapResult,
+    all: async (values = {}) => {
+      const client = db.$client;
+      const statement = client.prepare(query.sql).bind(...fillPlaceholders(query.params, values));
+      return mapResult(await statement.all());
+    },
+  };
 }
 
 type Results<B extends readonly Bound[]> = { -readonly [K in keyof B]: RowsOf<B[K]> };

@@ -7,5 +7,6 @@ import type { AppEnv } from "../env";
  */
 export const noStore = createMiddleware<AppEnv>(async (c, next) => {
   await next();
-  c.header("cache-control", "no-store");
+  // On the answer itself: `c.header` after the handler copies the whole Response.
+  c.res.headers.set("cache-control", "no-store");
 });

@@ -24,9 +24,10 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set("session", session);
   c.set("deps", createDeps(c.env, c.executionCtx, { log, session }));
   await session.run(() => next());
-  c.header("x-request-id", requestId);
+  // On the answer itself: `c.header` after the handler copies the whole Response each time.
+  c.res.headers.set("x-request-id", requestId);
   const bookmark = session.bookmark();
-  if (bookmark && c.req.path.startsWith("/v1/")) c.header("x-d1-bookmark", bookmark);
+  if (bookmark && c.req.path.startsWith("/v1/")) c.res.headers.set("x-d1-bookmark", bookmark);
   const auth = c.get("auth");
   log.info("request", {
     method: c.req.method,

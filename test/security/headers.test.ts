@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createAccount } from "../factories";
 import { type ApiResponse, api, request } from "../helpers/api";
 
-/** What every API answer carries, success or error (hono's secureHeaders in src/app.ts). */
+/** What every API answer carries, success or error (src/middleware/security-headers.ts). */
 function expectSecureHeaders(response: ApiResponse) {
   const h = response.headers;
   expect(h.get("x-content-type-options")).toBe("nosniff");

@@ -1,10 +1,10 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { failedWith } from "../failed-with";
+import { type JsonRow, jsonRow, readRow } from "../json-rows";
 import { type PageWindow, pageQueries } from "../page";
-import { batchPrepared, prepared } from "../prepared";
+import { batchPrepared, jsonQuery, prepared } from "../prepared";
 import { apiKeys, integrationProfiles, integrations } from "../schema";
-import type { IntegrationRow } from "./integrations";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -16,58 +16,40 @@ export async function findKeyByHash(db: Database, hash: string) {
   return keyWithGrant(await batchPrepared(db, keyWithGrantQueries(db, hash)));
 }
 
-/** The queries of `findKeyByHash`, to ride on a request's first read (src/auth/middleware.ts). */
+/**
+ * The query of `findKeyByHash`, to ride on a request's first read (src/auth/middleware.ts): one
+ * statement, whose row is the key, its integration and the profiles linked to it as JSON.
+ */
 export function keyWithGrantQueries(db: Database, hash: string) {
-  return [
-    [keyByHash(db), { hash }],
-    [integrationOfKey(db), { hash }],
-    [profilesOfKey(db), { hash }],
-  ] as const;
+  return [[keyWithGrantByHash(db), { hash }]] as const;
 }
 
-/** The key and its grant from the rows of `keyWithGrantQueries`; undefined for no such key. */
-export function keyWithGrant([keys, found, links]: [
-  ApiKeyRow[],
-  IntegrationRow[],
-  { profileId: string }[],
-]) {
-  const key = keys[0];
-  return key && { key, integration: found[0], profileIds: links.map((link) => link.profileId) };
+type KeyWithGrantRow = { key: JsonRow; integration: JsonRow | null; profileIds: string[] };
+
+/** The key and its grant from the results of `keyWithGrantQueries`; undefined for no such key. */
+export function keyWithGrant([found]: readonly [KeyWithGrantRow | undefined]) {
+  return (
+    found && {
+      key: readRow(apiKeys)(found.key),
+      integration: found.integration ? readRow(integrations)(found.integration) : undefined,
+      profileIds: found.profileIds,
+    }
+  );
 }
 
 export type KeyWithGrant = NonNullable<ReturnType<typeof keyWithGrant>>;
 
-const integrationIdOfKey = (db: Database) =>
-  db
-    .select({ id: apiKeys.integrationId })
-    .from(apiKeys)
-    .where(eq(apiKeys.hash, sql.placeholder("hash")));
-
-const keyByHash = (db: Database) =>
-  prepared(db, "keyByHash", () =>
-    db
-      .select()
-      .from(apiKeys)
-      .where(eq(apiKeys.hash, sql.placeholder("hash")))
-      .prepare(),
-  );
-
-const integrationOfKey = (db: Database) =>
-  prepared(db, "integrationOfKey", () =>
-    db
-      .select()
-      .from(integrations)
-      .where(eq(integrations.id, integrationIdOfKey(db)))
-      .prepare(),
-  );
-
-const profilesOfKey = (db: Database) =>
-  prepared(db, "profilesOfKey", () =>
-    db
-      .select({ profileId: integrationProfiles.profileId })
-      .from(integrationProfiles)
-      .where(eq(integrationProfiles.integrationId, integrationIdOfKey(db)))
-      .prepare(),
+const keyWithGrantByHash = (db: Database) =>
+  prepared(db, "keyWithGrantByHash", () =>
+    jsonQuery<KeyWithGrantRow>(
+      db,
+      sql`SELECT ${jsonRow(apiKeys)} AS "key",
+        (SELECT ${jsonRow(integrations)} FROM ${integrations}
+          WHERE ${integrations.id} = ${apiKeys.integrationId}) AS "integration",
+        (SELECT json_group_array(${integrationProfiles.profileId}) FROM ${integrationProfiles}
+          WHERE ${integrationProfiles.integrationId} = ${apiKeys.integrationId}) AS "profileIds"
+      FROM ${apiKeys} WHERE ${apiKeys.hash} = ${sql.placeholder("hash")}`,
+    ),
   );
 
 export function insertKey(db: Database, row: typeof apiKeys.$inferInsert) {

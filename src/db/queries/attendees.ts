@@ -1,8 +1,8 @@
-import { and, asc, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
-import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
+import { and, eq, gte, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { type JsonRow, jsonRow, readRow } from "../json-rows";
 import type { PageWindow } from "../page";
-import { batchPrepared, placeholdersOf, prepared, preparedWrite } from "../prepared";
+import { batchPrepared, jsonQuery, placeholdersOf, prepared, preparedWrite } from "../prepared";
 import { accounts, attendees, eventOverrides, events, profiles } from "../schema";
 import type { AccountRow } from "./accounts";
 import type { EventRow } from "./events";
@@ -52,10 +52,21 @@ export type PageRouting = {
   overrides: OverrideRow[];
 };
 
+/** The row `listAttendees` reads: JSON columns that SQLite writes (db/json-rows.ts). */
+type PageRow = {
+  rows: JsonRow[];
+  /** null: the event is not the account's (or not linked to the integration). */
+  total: number | null;
+  events: JsonRow[];
+  account?: JsonRow | null;
+  profiles?: JsonRow[];
+  overrides?: JsonRow[];
+};
+
 /**
  * One page of attendees in `order` (oldest first by default), with the total count and the
- * page's events, and with `withRouting` what maps them for an integration key: all in one round
- * trip.
+ * page's events, and with `withRouting` what maps them for an integration key: one statement,
+ * in one round trip.
  */
 export async function listAttendees(
   db: Database,
@@ -72,6 +83,7 @@ export async function listAttendees(
     updatedSince: Boolean(filter.updatedSince),
     search: filter.search !== undefined,
     order,
+    withRouting,
   };
   const values = {
     ...filter,
@@ -79,29 +91,22 @@ export async function listAttendees(
     limit: page.limit,
     offset: page.offset,
   };
-  const queries = prepared(db, `listAttendees:${JSON.stringify(shape)}`, () =>
-    buildAttendeePage(db, filter, order),
+  const query = prepared(db, `listAttendees:${JSON.stringify(shape)}`, () =>
+    attendeePageQuery(db, filter, order, withRouting),
   );
-  const pageBatch = [
-    [queries.page, values],
-    [queries.total, values],
-    [queries.events, values],
-  ] as const;
-  const routingBatch = [
-    [queries.account, values],
-    [queries.profiles, values],
-    [queries.overrides, values],
-  ] as const;
-  const [rows, totals, pageEvents, account, profiles, overrides] = await batchPrepared(
-    db,
-    withRouting ? [...pageBatch, ...routingBatch] : pageBatch,
-  );
+  const [found] = await batchPrepared(db, [[query, values]]);
+  // The select always has its one row (every column is a subquery).
+  const row = found as PageRow;
   return {
-    rows,
-    total: totals[0]?.total ?? 0,
-    events: pageEvents,
+    rows: row.rows.map(readRow(attendees)),
+    total: row.total ?? 0,
+    events: row.events.map(readRow(events)),
     routing: withRouting
-      ? { account: account?.[0], profiles: profiles ?? [], overrides: overrides ?? [] }
+      ? {
+          account: row.account ? readRow(accounts)(row.account) : undefined,
+          profiles: (row.profiles ?? []).map(readRow(profiles)),
+          overrides: (row.overrides ?? []).map(readRow(eventOverrides)),
+        }
       : undefined,
   };
 }
@@ -116,8 +121,19 @@ const searchedText = sql`(coalesce(json_extract(${attendees.fields}, '$.firstnam
   coalesce(json_extract(${attendees.fields}, '$.lastname'), '') || ' ' ||
   coalesce(json_extract(${attendees.fields}, '$.email'), ''))`;
 
-/** The queries of a page for the filters set in `filter`, their values as placeholders. */
-function buildAttendeePage(db: Database, filter: AttendeeFilter, order: AttendeeOrder) {
+/** The page's attendees, as a table the query's other parts read (`WITH page AS ...`). */
+const PAGE = "page";
+
+/**
+ * The query of a page for the filters set in `filter`, its values as placeholders: one row whose
+ * columns are the page's rows, its total, its events and (`withRouting`) what maps its attendees.
+ */
+function attendeePageQuery(
+  db: Database,
+  filter: AttendeeFilter,
+  order: AttendeeOrder,
+  withRouting: boolean,
+) {
   const value = sql.placeholder;
   const where = and(
     eq(attendees.accountId, value("accountId")),
@@ -134,53 +150,42 @@ function buildAttendeePage(db: Database, filter: AttendeeFilter, order: Attendee
       : undefined,
   );
   // rowid (the insertion order) breaks ties within a millisecond, in the same direction.
-  const direction = order === "newest" ? desc : asc;
-  const pageOf = <T extends SQLiteSelect>(query: T) =>
-    query
-      .where(where)
-      .orderBy(direction(attendees.createdAt), direction(sql`rowid`))
-      .limit(value("limit"))
-      .offset(value("offset"));
-  const pageColumn = (column: typeof attendees.eventId | typeof attendees.profileId) =>
-    pageOf(db.select({ id: column }).from(attendees).$dynamic());
-  return {
-    page: pageOf(db.select().from(attendees).$dynamic()).prepare(),
-    total: (onlyByEvent(filter)
-      ? // The event keeps its exact guest_count: counting a large event on every page is the cost.
-        db
-          .select({ total: events.guestCount })
-          .from(events)
-          .where(
-            and(
-              eq(events.id, value("eventId")),
-              eq(events.accountId, value("accountId")),
-              filter.integrationId ? linkedTo(events.profileId, value("integrationId")) : undefined,
-            ),
-          )
-      : db.select({ total: count() }).from(attendees).where(where)
-    ).prepare(),
-    // The page's events, and what maps its attendees, by subqueries of the page.
-    events: db
-      .select()
-      .from(events)
-      .where(inArray(events.id, pageColumn(attendees.eventId)))
-      .prepare(),
-    account: db
-      .select()
-      .from(accounts)
-      .where(eq(accounts.id, value("accountId")))
-      .prepare(),
-    profiles: db
-      .select()
-      .from(profiles)
-      .where(inArray(profiles.id, pageColumn(attendees.profileId)))
-      .prepare(),
-    overrides: db
-      .select()
-      .from(eventOverrides)
-      .where(inArray(eventOverrides.eventId, pageColumn(attendees.eventId)))
-      .prepare(),
-  };
+  const direction = sql.raw(order === "newest" ? "DESC" : "ASC");
+  const page = sql.identifier(PAGE);
+  const ofPage = (column: typeof attendees.eventId | typeof attendees.profileId) =>
+    sql`SELECT ${page}.${sql.identifier(column.name)} FROM ${page}`;
+  const total = onlyByEvent(filter)
+    ? // The event keeps its exact guest_count: counting a large event on every page is the cost.
+      sql`SELECT ${events.guestCount} FROM ${events} WHERE ${and(
+        eq(events.id, value("eventId")),
+        eq(events.accountId, value("accountId")),
+        filter.integrationId ? linkedTo(events.profileId, value("integrationId")) : undefined,
+      )}`
+    : sql`SELECT count(*) FROM ${attendees} WHERE ${where}`;
+  const routing = withRouting
+    ? sql`,
+      (SELECT ${jsonRow(accounts)} FROM ${accounts}
+        WHERE ${accounts.id} = ${value("accountId")}) AS "account",
+      (SELECT json_group_array(${jsonRow(profiles)}) FROM ${profiles}
+        WHERE ${profiles.id} IN (${ofPage(attendees.profileId)})) AS "profiles",
+      (SELECT json_group_array(${jsonRow(eventOverrides)}) FROM ${eventOverrides}
+        WHERE ${eventOverrides.eventId} IN (${ofPage(attendees.eventId)})) AS "overrides"`
+    : sql``;
+  return jsonQuery<PageRow>(
+    db,
+    sql`WITH ${page} AS MATERIALIZED (
+        SELECT ${attendees}.*, ${attendees}.rowid AS page_rowid FROM ${attendees} WHERE ${where}
+        ORDER BY ${attendees.createdAt} ${direction}, ${attendees}.rowid ${direction}
+        LIMIT ${value("limit")} OFFSET ${value("offset")}
+      )
+      SELECT
+        (SELECT json_group_array(${jsonRow(attendees, PAGE)}
+          ORDER BY ${page}.${sql.identifier(attendees.createdAt.name)} ${direction}, page_rowid ${direction})
+          FROM ${page}) AS "rows",
+        (${total}) AS "total",
+        (SELECT json_group_array(${jsonRow(events)}) FROM ${events}
+          WHERE ${events.id} IN (${ofPage(attendees.eventId)})) AS "events"${routing}`,
+  );
 }
 
 /** The message SQLite gives when `updateAttendee` finds the row changed since it was read. */

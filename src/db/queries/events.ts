@@ -2,27 +2,28 @@ import { and, eq, gte, type SQL, sql } from "drizzle-orm";
 import type { FormField } from "../../lib/types";
 import type { Database } from "../client";
 import { inList } from "../in-list";
+import { type JsonRow, jsonRow, readRow } from "../json-rows";
 import { type PageWindow, selectPage } from "../page";
-import { prepared } from "../prepared";
+import { batchPrepared, jsonQuery, prepared } from "../prepared";
 import { accounts, attendees, eventOverrides, events, integrations, profiles } from "../schema";
 import { linkedTo } from "./integrations";
 
 export type EventRow = typeof events.$inferSelect;
 
-export function findEvent(db: Database, accountId: string, id: string) {
-  return prepared(db, "findEvent", () =>
-    db
-      .select()
-      .from(events)
-      .where(
-        and(
-          eq(events.accountId, sql.placeholder("accountId")),
-          eq(events.id, sql.placeholder("id")),
-        ),
-      )
-      .prepare(),
-  ).get({ accountId, id });
+/** The account's event, or undefined (read as JSON: db/json-rows.ts). */
+export async function findEvent(db: Database, accountId: string, id: string) {
+  const [found] = await batchPrepared(db, [[eventById(db), { accountId, id }]]);
+  return found && readRow(events)(found.event);
 }
+
+const eventById = (db: Database) =>
+  prepared(db, "eventById", () =>
+    jsonQuery<{ event: JsonRow }>(
+      db,
+      sql`SELECT ${jsonRow(events)} AS "event" FROM ${events}
+        WHERE ${events.accountId} = ${sql.placeholder("accountId")} AND ${events.id} = ${sql.placeholder("id")}`,
+    ),
+  );
 
 export type EventFilter = {
   accountId: string;
