@@ -21,7 +21,7 @@ import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import type { NotifiedAttempt } from "../lib/types";
 import { deliverMessage, MAX_QUEUE_DELAY_SECONDS, sendMessages, triggerMessage } from "./messages";
-import { isSuccess, notSent, type SendResult, sendSigned } from "./request";
+import { isSuccess, notSent, type SendResult, sendSigned, type WebhookOpener } from "./request";
 import { MAX_ATTEMPTS, retryAfterSeconds, retryDelaySeconds } from "./retry-schedule";
 
 /** How long an attempt holds its delivery; longer than the request timeout. */
@@ -73,6 +73,7 @@ export async function sendAttempt(
   deps: Deps,
   claimed: DeliveryRow,
   webhook: WebhookRow | undefined,
+  opener?: WebhookOpener,
 ): Promise<SentAttempt> {
   const attempt = claimed.attemptCount + 1;
   const webhookEnabled = webhook?.enabled === true;
@@ -80,16 +81,21 @@ export async function sendAttempt(
     ? notSent(deps.now(), "The webhook was deleted.")
     : !webhookEnabled
       ? notSent(deps.now(), `The webhook is disabled (${webhook.disabledReason}).`)
-      : await sendSigned(deps, webhook, {
-          deliveryId: claimed.id,
-          trigger: claimed.trigger,
-          eventUid: claimed.eventUid,
-          entityUid: claimed.entityUid,
-          cause: claimed.cause,
-          payload: claimed.payload,
-          url: claimed.url,
-          attempt,
-        });
+      : await sendSigned(
+          deps,
+          webhook,
+          {
+            deliveryId: claimed.id,
+            trigger: claimed.trigger,
+            eventUid: claimed.eventUid,
+            entityUid: claimed.entityUid,
+            cause: claimed.cause,
+            payload: claimed.payload,
+            url: claimed.url,
+            attempt,
+          },
+          opener,
+        );
   const outcome = judge(deps, sent, attempt, webhookEnabled);
   deps.log.info("delivery attempt", {
     delivery_id: claimed.id,

@@ -21,7 +21,7 @@ import {
   shownChanged,
   type Verdict,
 } from "./breaker";
-import { isSuccess } from "./request";
+import { isSuccess, WebhookOpener } from "./request";
 import { retryAfterSeconds } from "./retry-schedule";
 import { available, type Bucket, fullBucket, nextTokenAt, refill, take } from "./token-bucket";
 
@@ -67,6 +67,8 @@ export class EndpointScheduler {
   /** Answers waiting for the record being written: written together in the next one. */
   private nextRecord: { attempts: SentAttempt[]; written: Promise<void> } | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** The webhook's secrets decrypted and imported, kept while they are unchanged. */
+  private readonly opener = new WebhookOpener();
 
   constructor(
     private readonly deps: Deps,
@@ -168,7 +170,7 @@ export class EndpointScheduler {
     this.inFlight++;
     const work = async () => {
       const webhook = this.webhook;
-      const sent = await sendAttempt(this.deps, delivery, webhook);
+      const sent = await sendAttempt(this.deps, delivery, webhook, this.opener);
       // Gone: the ones still ready fail without a request (the record disables the webhook).
       if (webhook && sent.sent.statusCode === 410) this.webhook = { ...webhook, enabled: false };
       await this.judge(verdictOf(sent, this.deps.now()));
