@@ -1,5 +1,6 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "./client";
+import type { RawStatement } from "./insert-rows";
 
 /** A statement to run in a batch: D1 has no interactive transactions, a batch is all or nothing. */
 export type Statement = BatchItem<"sqlite">;
@@ -13,4 +14,14 @@ export type BatchResults<T extends readonly Statement[]> = {
 export async function runBatch(db: Database, statements: readonly Statement[]): Promise<unknown[]> {
   const [first, ...rest] = statements;
   return first ? db.batch([first, ...rest]) : [];
+}
+
+/** Runs raw statements as one D1 batch on the binding itself; an empty list does nothing. */
+export async function runRawBatch(
+  db: Database,
+  statements: readonly RawStatement[],
+): Promise<void> {
+  if (statements.length === 0) return;
+  const client = db.$client;
+  await client.batch(statements.map(({ sql, params }) => client.prepare(sql).bind(...params)));
 }

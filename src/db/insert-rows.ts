@@ -1,4 +1,4 @@
-import { getTableColumns } from "drizzle-orm";
+import { type Column, getTableColumns, getTableName } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Statement } from "./batch";
 import type { Database } from "./client";
@@ -26,4 +26,74 @@ export function insertRowsOnce<T extends SQLiteTable>(
     statements.push(db.insert(table).values(chunk).onConflictDoNothing() as Statement);
   }
   return statements;
+}
+
+/** A statement as SQL and its values, for D1 directly (no drizzle: built once, bound each time). */
+export type RawStatement = { sql: string; params: unknown[] };
+
+type Row<T extends SQLiteTable> = T["$inferSelect"];
+
+/**
+ * The SQL reading rows of `table` out of one JSON parameter (an array of arrays, a column each,
+ * in the order of `keys`), and that parameter for `rows`: any number of rows in one statement,
+ * past D1's 100 bound parameters, and built once per table and keys instead of once per call.
+ * Values go through each column's encoding (booleans, JSON columns), as drizzle's own inserts.
+ */
+function jsonRows<T extends SQLiteTable, K extends keyof Row<T> & string>(
+  table: T,
+  keys: readonly K[],
+) {
+  const columns = getTableColumns(table);
+  const picked = keys.map((key) => columns[key] as Column);
+  return {
+    names: picked.map((column) => `"${column.name}"`),
+    values: (alias: string) => picked.map((_, i) => `json_extract(${alias}.value, '$[${i}]')`),
+    param: (rows: readonly Pick<Row<T>, K>[]) =>
+      JSON.stringify(
+        rows.map((row) =>
+          keys.map((key, i) => {
+            const value = row[key];
+            return value === null || value === undefined
+              ? null
+              : (picked[i] as Column).mapToDriverValue(value);
+          }),
+        ),
+      ),
+  };
+}
+
+/**
+ * Inserts `rows` into `table` in one statement, every column given; a row that would break a
+ * unique index is skipped (`ON CONFLICT DO NOTHING`). For the hot writes (each delivery's attempt).
+ */
+export function insertJsonRowsOnce<T extends SQLiteTable, K extends keyof Row<T> & string>(
+  table: T,
+  keys: readonly K[],
+) {
+  const json = jsonRows(table, keys);
+  // `WHERE true`: SQLite's grammar needs it before an upsert clause after a SELECT.
+  const sql = `INSERT INTO "${getTableName(table)}" (${json.names.join(", ")})
+    SELECT ${json.values("j").join(", ")} FROM json_each(?) AS j WHERE true ON CONFLICT DO NOTHING`;
+  return (rows: readonly Pick<Row<T>, K>[]): RawStatement => ({ sql, params: [json.param(rows)] });
+}
+
+/**
+ * Updates rows of `table` found by `key`, each to its own values of `keys` (and every row by
+ * `also`, SQL assignments), in one statement for any number of rows.
+ */
+export function updateJsonRows<
+  T extends SQLiteTable,
+  Key extends keyof Row<T> & string,
+  K extends keyof Row<T> & string,
+>(table: T, key: Key, keys: readonly K[], also: string) {
+  const json = jsonRows<T, Key | K>(table, [key, ...keys]);
+  const [keyName, ...names] = json.names;
+  const [keyValue, ...values] = json.values("j");
+  const sets = [...names.map((name, i) => `${name} = ${values[i]}`), also].join(", ");
+  const name = getTableName(table);
+  const sql = `UPDATE "${name}" SET ${sets} FROM json_each(?) AS j WHERE "${name}".${keyName} = ${keyValue}`;
+  return (rows: readonly Pick<Row<T>, Key | K>[]): RawStatement => ({
+    sql,
+    params: [json.param(rows)],
+  });
 }

@@ -64,18 +64,3 @@ export async function batchPrepared<const B extends readonly Bound[]>(
   const client = db.$client;
   return read(await client.batch(statements.map((s) => client.prepare(s.sql).bind(...s.params))));
 }
-
-/** Prepared writes, each with its values, as one D1 batch (one round trip, all or nothing). */
-export async function batchPreparedWrites(
-  db: Database,
-  writes: readonly (readonly [{ getQuery(): Query }, Values])[],
-): Promise<void> {
-  const client = db.$client;
-  if (writes.length === 0) return;
-  await client.batch(
-    writes.map(([query, values]) => {
-      const { sql, params } = query.getQuery();
-      return client.prepare(sql).bind(...fillPlaceholders(params, values));
-    }),
-  );
-}

@@ -1,10 +1,10 @@
-import { runBatch, type Statement } from "../db/batch";
-import { batchPreparedWrites } from "../db/prepared";
+import { runBatch, runRawBatch, type Statement } from "../db/batch";
+import type { RawStatement } from "../db/insert-rows";
 import {
   claimDelivery,
   type DeliveryRow,
-  finishAttemptQuery,
-  insertAttemptQuery,
+  finishAttempts,
+  insertAttempts,
 } from "../db/queries/deliveries";
 import { notifyWebhookDisabled, notifyWebhookFailing } from "../db/queries/notifications";
 import {
@@ -126,10 +126,7 @@ export async function recordAttempts(
 ): Promise<void> {
   const { changes, notifications } = healthStatements(deps, attempts, webhook);
   const [, results] = await Promise.all([
-    batchPreparedWrites(
-      deps.deliveriesDb,
-      attempts.flatMap((attempt) => deliveryStatements(deps, attempt)),
-    ),
+    runRawBatch(deps.deliveriesDb, deliveryStatements(deps, attempts)),
     runBatch(deps.db, [...changes, ...notifications]),
   ]);
   // What the notifications' statements inserted (none when their change did not happen).
@@ -233,15 +230,16 @@ function notified({ delivery, sent, outcome }: SentAttempt): NotifiedAttempt {
   };
 }
 
-/** The attempt row and the delivery after it (claim released), for one batch on the delivery log. */
-function deliveryStatements(deps: Deps, attempt: SentAttempt) {
-  const { delivery, sent, outcome } = attempt;
-  const { deliveriesDb: db } = deps;
+/**
+ * The attempts' rows and their deliveries after them (claims released): two statements for any
+ * number of attempts, one batch on the delivery log.
+ */
+function deliveryStatements(deps: Deps, attempts: readonly SentAttempt[]): RawStatement[] {
+  if (attempts.length === 0) return [];
   const now = deps.now();
   return [
-    [
-      insertAttemptQuery(db),
-      {
+    insertAttempts(
+      attempts.map(({ delivery, sent, outcome }) => ({
         id: newId("att"),
         deliveryId: delivery.id,
         attempt: outcome.attempt,
@@ -250,11 +248,10 @@ function deliveryStatements(deps: Deps, attempt: SentAttempt) {
         statusCode: sent.statusCode,
         error: sent.error,
         responseExcerpt: sent.responseExcerpt,
-      },
-    ],
-    [
-      finishAttemptQuery(db),
-      {
+      })),
+    ),
+    finishAttempts(
+      attempts.map(({ delivery, outcome }) => ({
         id: delivery.id,
         status:
           outcome.kind === "delivered"
@@ -265,7 +262,7 @@ function deliveryStatements(deps: Deps, attempt: SentAttempt) {
         attemptCount: outcome.attempt,
         nextAttemptAt: outcome.kind === "retry" ? iso(now + outcome.delaySeconds * 1000) : null,
         updatedAt: iso(now),
-      },
-    ],
-  ] as const;
+      })),
+    ),
+  ];
 }

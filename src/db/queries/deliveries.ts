@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
-import { insertRowsOnce } from "../insert-rows";
+import { insertJsonRowsOnce, insertRowsOnce, updateJsonRows } from "../insert-rows";
 import { type PageWindow, pageQueries } from "../page";
 import { prepared } from "../prepared";
 import { deliveries, deliveryAttempts } from "../schema";
@@ -156,40 +156,25 @@ const claimDueQuery = (db: Database, ordered: boolean) =>
       .prepare();
   });
 
-/** A delivery's attempt row (prepared: one per attempt recorded). */
-export const insertAttemptQuery = (db: Database) =>
-  prepared(db, "insertAttempt", () =>
-    db
-      .insert(deliveryAttempts)
-      .values({
-        id: sql.placeholder("id"),
-        deliveryId: sql.placeholder("deliveryId"),
-        attempt: sql.placeholder("attempt"),
-        startedAt: sql.placeholder("startedAt"),
-        durationMs: sql.placeholder("durationMs"),
-        statusCode: sql.placeholder("statusCode"),
-        error: sql.placeholder("error"),
-        responseExcerpt: sql.placeholder("responseExcerpt"),
-      })
-      .onConflictDoNothing()
-      .prepare(),
-  );
+/** Statement: attempts' rows, any number in one (the attempts an endpoint records together). */
+export const insertAttempts = insertJsonRowsOnce(deliveryAttempts, [
+  "id",
+  "deliveryId",
+  "attempt",
+  "startedAt",
+  "durationMs",
+  "statusCode",
+  "error",
+  "responseExcerpt",
+]);
 
-/** The delivery after an attempt, its claim released (prepared: one per attempt recorded). */
-export const finishAttemptQuery = (db: Database) =>
-  prepared(db, "finishAttempt", () =>
-    db
-      .update(deliveries)
-      .set({
-        status: sql`${sql.placeholder("status")}`,
-        attemptCount: sql`${sql.placeholder("attemptCount")}`,
-        nextAttemptAt: sql`${sql.placeholder("nextAttemptAt")}`,
-        updatedAt: sql`${sql.placeholder("updatedAt")}`,
-        lockedUntil: null,
-      })
-      .where(eq(deliveries.id, sql.placeholder("id")))
-      .prepare(),
-  );
+/** Statement: deliveries after their attempts, their claims released, any number in one. */
+export const finishAttempts = updateJsonRows(
+  deliveries,
+  "id",
+  ["status", "attemptCount", "nextAttemptAt", "updatedAt"],
+  `"locked_until" = NULL`,
+);
 
 /**
  * Statement: the attempt of a delivery inserted earlier in the same batch, only if that insert
