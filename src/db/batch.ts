@@ -16,12 +16,23 @@ export async function runBatch(db: Database, statements: readonly Statement[]): 
   return first ? db.batch([first, ...rest]) : [];
 }
 
-/** Runs raw statements as one D1 batch on the binding itself; an empty list does nothing. */
-export async function runRawBatch(
-  db: Database,
-  statements: readonly RawStatement[],
-): Promise<void> {
+/** A write for `runWrites`: a drizzle statement, or a raw one (db/insert-rows.ts). */
+export type Write = Statement | RawStatement;
+
+/**
+ * Runs statements as one D1 batch straight on the client, without reading their results back:
+ * raw ones as they are, drizzle ones as their SQL. For writes; an empty list does nothing.
+ */
+export async function runWrites(db: Database, statements: readonly Write[]): Promise<void> {
   if (statements.length === 0) return;
   const client = db.$client;
-  await client.batch(statements.map(({ sql, params }) => client.prepare(sql).bind(...params)));
+  await client.batch(
+    statements.map((statement) => {
+      const { sql, params } =
+        "toSQL" in statement
+          ? (statement as unknown as { toSQL(): RawStatement }).toSQL()
+          : (statement as RawStatement);
+      return client.prepare(sql).bind(...params);
+    }),
+  );
 }

@@ -33,11 +33,14 @@ export type RawStatement = { sql: string; params: unknown[] };
 
 type Row<T extends SQLiteTable> = T["$inferSelect"];
 
+/** The JSON parameter of one statement stays well under D1's 2 MB for a string. */
+const MAX_JSON_CHARS = 500_000;
+
 /**
- * The SQL reading rows of `table` out of one JSON parameter (an array of arrays, a column each,
- * in the order of `keys`), and that parameter for `rows`: any number of rows in one statement,
- * past D1's 100 bound parameters, and built once per table and keys instead of once per call.
- * Values go through each column's encoding (booleans, JSON columns), as drizzle's own inserts.
+ * Rows of `table` as JSON (an array of arrays, a column each in the order of `keys`) for SQL
+ * that reads them with `json_each`: any number of rows in one statement, past D1's 100 bound
+ * parameters, and the SQL built once per table and keys instead of once per call. Values go
+ * through each column's encoding (booleans, JSON columns), as in drizzle's own statements.
  */
 function jsonRows<T extends SQLiteTable, K extends keyof Row<T> & string>(
   table: T,
@@ -48,9 +51,10 @@ function jsonRows<T extends SQLiteTable, K extends keyof Row<T> & string>(
   return {
     names: picked.map((column) => `"${column.name}"`),
     values: (alias: string) => picked.map((_, i) => `json_extract(${alias}.value, '$[${i}]')`),
-    param: (rows: readonly Pick<Row<T>, K>[]) =>
-      JSON.stringify(
-        rows.map((row) =>
+    /** Each row's JSON array, to join into chunks. */
+    json: (rows: readonly Pick<Row<T>, K>[]) =>
+      rows.map((row) =>
+        JSON.stringify(
           keys.map((key, i) => {
             const value = row[key];
             return value === null || value === undefined
@@ -62,9 +66,28 @@ function jsonRows<T extends SQLiteTable, K extends keyof Row<T> & string>(
   };
 }
 
+/** The rows' JSON arrays joined into as few JSON parameters as MAX_JSON_CHARS allows. */
+function chunked(json: readonly string[]): string[] {
+  const chunks: string[] = [];
+  let chunk: string[] = [];
+  let size = 0;
+  for (const row of json) {
+    if (chunk.length > 0 && size + row.length > MAX_JSON_CHARS) {
+      chunks.push(`[${chunk.join(",")}]`);
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(row);
+    size += row.length + 1;
+  }
+  if (chunk.length > 0) chunks.push(`[${chunk.join(",")}]`);
+  return chunks;
+}
+
 /**
- * Inserts `rows` into `table` in one statement, every column given; a row that would break a
- * unique index is skipped (`ON CONFLICT DO NOTHING`). For the hot writes (each delivery's attempt).
+ * Statements inserting `rows` into `table`, every column of `keys` given, as many rows per
+ * statement as one JSON parameter holds (one for most batches); a row that would break a unique
+ * index is skipped (`ON CONFLICT DO NOTHING`). For the hot writes: deliveries, attempts.
  */
 export function insertJsonRowsOnce<T extends SQLiteTable, K extends keyof Row<T> & string>(
   table: T,
@@ -74,26 +97,26 @@ export function insertJsonRowsOnce<T extends SQLiteTable, K extends keyof Row<T>
   // `WHERE true`: SQLite's grammar needs it before an upsert clause after a SELECT.
   const sql = `INSERT INTO "${getTableName(table)}" (${json.names.join(", ")})
     SELECT ${json.values("j").join(", ")} FROM json_each(?) AS j WHERE true ON CONFLICT DO NOTHING`;
-  return (rows: readonly Pick<Row<T>, K>[]): RawStatement => ({ sql, params: [json.param(rows)] });
+  return (rows: readonly Pick<Row<T>, K>[]): RawStatement[] =>
+    chunked(json.json(rows)).map((param) => ({ sql, params: [param] }));
 }
 
 /**
- * Updates rows of `table` found by `key`, each to its own values of `keys` (and every row by
- * `also`, SQL assignments), in one statement for any number of rows.
+ * Statements updating rows of `table` found by `key`, each to its own values of `keys` (and
+ * every row by `also`, SQL assignments; only rows matching `where` on the table, if given).
  */
 export function updateJsonRows<
   T extends SQLiteTable,
   Key extends keyof Row<T> & string,
   K extends keyof Row<T> & string,
->(table: T, key: Key, keys: readonly K[], also: string) {
+>(table: T, key: Key, keys: readonly K[], clauses: { also?: string; where?: string } = {}) {
   const json = jsonRows<T, Key | K>(table, [key, ...keys]);
   const [keyName, ...names] = json.names;
   const [keyValue, ...values] = json.values("j");
-  const sets = [...names.map((name, i) => `${name} = ${values[i]}`), also].join(", ");
+  const sets = [...names.map((name, i) => `${name} = ${values[i]}`), clauses.also ?? []].flat();
   const name = getTableName(table);
-  const sql = `UPDATE "${name}" SET ${sets} FROM json_each(?) AS j WHERE "${name}".${keyName} = ${keyValue}`;
-  return (rows: readonly Pick<Row<T>, Key | K>[]): RawStatement => ({
-    sql,
-    params: [json.param(rows)],
-  });
+  const sql = `UPDATE "${name}" SET ${sets.join(", ")} FROM json_each(?) AS j
+    WHERE "${name}".${keyName} = ${keyValue}${clauses.where ? ` AND (${clauses.where})` : ""}`;
+  return (rows: readonly Pick<Row<T>, Key | K>[]): RawStatement[] =>
+    chunked(json.json(rows)).map((param) => ({ sql, params: [param] }));
 }

@@ -1,4 +1,4 @@
-import { runBatch, runRawBatch, type Statement } from "../db/batch";
+import { runBatch, runWrites, type Statement } from "../db/batch";
 import type { RawStatement } from "../db/insert-rows";
 import {
   claimDelivery,
@@ -126,7 +126,7 @@ export async function recordAttempts(
 ): Promise<void> {
   const { changes, notifications } = healthStatements(deps, attempts, webhook);
   const [, results] = await Promise.all([
-    runRawBatch(deps.deliveriesDb, deliveryStatements(deps, attempts)),
+    runWrites(deps.deliveriesDb, deliveryStatements(deps, attempts)),
     runBatch(deps.db, [...changes, ...notifications]),
   ]);
   // What the notifications' statements inserted (none when their change did not happen).
@@ -238,7 +238,7 @@ function deliveryStatements(deps: Deps, attempts: readonly SentAttempt[]): RawSt
   if (attempts.length === 0) return [];
   const now = deps.now();
   return [
-    insertAttempts(
+    ...insertAttempts(
       attempts.map(({ delivery, sent, outcome }) => ({
         id: newId("att"),
         deliveryId: delivery.id,
@@ -250,7 +250,7 @@ function deliveryStatements(deps: Deps, attempts: readonly SentAttempt[]): RawSt
         responseExcerpt: sent.responseExcerpt,
       })),
     ),
-    finishAttempts(
+    ...finishAttempts(
       attempts.map(({ delivery, outcome }) => ({
         id: delivery.id,
         status:

@@ -1,4 +1,4 @@
-import { runBatch, type Statement } from "../db/batch";
+import { runWrites, type Write } from "../db/batch";
 import {
   type DeliveryRow,
   insertAttemptOfNewDelivery,
@@ -99,7 +99,7 @@ export const deliveryCountOf = (fanned: FanOut) =>
  * The delivery log's statements for fan-outs: the deliveries, several per statement and each at
  * most once per trigger and webhook, then the one attempt of each unrendered delivery.
  */
-export function fanOutInserts(deps: Deps, fanOuts: readonly FanOut[]): Statement[] {
+export function fanOutInserts(deps: Deps, fanOuts: readonly FanOut[]): Write[] {
   const db = deps.deliveriesDb;
   const rows = fanOuts.flatMap((fanned) => [
     ...fanned.deliveries.map(({ delivery }) => delivery),
@@ -107,7 +107,7 @@ export function fanOutInserts(deps: Deps, fanOuts: readonly FanOut[]): Statement
   ]);
   const at = iso(deps.now());
   return [
-    ...insertDeliveriesOnce(db, rows),
+    ...insertDeliveriesOnce(rows),
     ...fanOuts.flatMap((fanned) =>
       fanned.unrendered.map(({ delivery, error }) =>
         insertAttemptOfNewDelivery(db, {
@@ -129,7 +129,7 @@ export function fanOutInserts(deps: Deps, fanOuts: readonly FanOut[]): Statement
  * A trigger's fan-out, decided from one read and not yet written: the inserts, the triggers to
  * mark processed (with their outcome), and the webhooks whose endpoints then have work.
  */
-export type FanOutPlan = { inserts: Statement[]; processed: FannedOut[]; webhookIds: string[] };
+export type FanOutPlan = { inserts: Write[]; processed: FannedOut[]; webhookIds: string[] };
 
 /** Reads a trigger with its route (`earlier`, when read, is its subject's earlier pending ids). */
 export type TriggerReader = (
@@ -235,9 +235,9 @@ function mergePlans(plans: readonly FanOutPlan[]): FanOutPlan {
 export async function commitFanOuts(deps: Deps, plans: readonly FanOutPlan[]): Promise<void> {
   const { inserts, processed } = mergePlans(plans);
   // A plan shared by several messages of the batch is written once.
-  await runBatch(deps.deliveriesDb, [...new Set(inserts)]);
+  await runWrites(deps.deliveriesDb, [...new Set(inserts)]);
   const once = [...new Map(processed.map((row) => [row.id, row])).values()];
-  await runBatch(deps.db, markTriggersProcessed(deps.db, once, iso(deps.now())));
+  await runWrites(deps.db, markTriggersProcessed(once, iso(deps.now())));
 }
 
 /** Fans one trigger out now; returns the webhooks whose endpoints have work. */

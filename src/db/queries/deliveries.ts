@@ -1,7 +1,21 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+} from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
-import { insertJsonRowsOnce, insertRowsOnce, updateJsonRows } from "../insert-rows";
+import { insertJsonRowsOnce, updateJsonRows } from "../insert-rows";
 import { type PageWindow, pageQueries } from "../page";
 import { prepared } from "../prepared";
 import { deliveries, deliveryAttempts } from "../schema";
@@ -13,10 +27,14 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 export type NewDelivery = typeof deliveries.$inferInsert;
 export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
 
-/** Statements: the deliveries, each unless one exists for its trigger and webhook. */
-export function insertDeliveriesOnce(db: Database, rows: readonly NewDelivery[]) {
-  return insertRowsOnce(db, deliveries, rows);
-}
+/**
+ * Statements: the deliveries, each unless one exists for its trigger and webhook (a consumer
+ * batch's in one statement: rows as one JSON parameter).
+ */
+export const insertDeliveriesOnce = insertJsonRowsOnce(
+  deliveries,
+  Object.keys(getTableColumns(deliveries)) as (keyof DeliveryRow & string)[],
+);
 
 /** The account's delivery (a list of at most one row, to read alone or in a batch). */
 export function deliveryOf(db: Database, accountId: string, id: string) {
@@ -173,7 +191,7 @@ export const finishAttempts = updateJsonRows(
   deliveries,
   "id",
   ["status", "attemptCount", "nextAttemptAt", "updatedAt"],
-  `"locked_until" = NULL`,
+  { also: `"locked_until" = NULL` },
 );
 
 /**
