@@ -200,7 +200,9 @@ export class EndpointScheduler {
   private record(sent: SentAttempt): Promise<void> {
     if (!this.nextRecord) {
       const attempts: SentAttempt[] = [];
-      const written = this.writing.then(() => {
+      // After the write before it, and after the answers already arrived (a timer runs after
+      // pending I/O): those share this write instead of each waiting for the next.
+      const written = Promise.all([this.writing, afterPendingIo()]).then(() => {
         this.nextRecord = undefined;
         return recordAttempts(this.deps, attempts, this.webhook);
       });
@@ -257,6 +259,8 @@ export class EndpointScheduler {
     for (const resolve of this.waiting.splice(0)) resolve();
   }
 }
+
+const afterPendingIo = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** What an attempt says about its endpoint (the breaker's input). */
 export function verdictOf(
