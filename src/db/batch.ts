@@ -28,9 +28,12 @@ export async function runWrites(db: Database, statements: readonly Write[]): Pro
   const client = db.$client;
   await client.batch(
     statements.map((statement) => {
+      // A drizzle item's `_prepare()` is what drizzle's own batch runs (builders and prepared writes).
       const { sql, params } =
-        "toSQL" in statement
-          ? (statement as unknown as { toSQL(): RawStatement }).toSQL()
+        "_prepare" in statement
+          ? (statement as unknown as { _prepare(): { getQuery(): RawStatement } })
+              ._prepare()
+              .getQuery()
           : (statement as RawStatement);
       return client.prepare(sql).bind(...params);
     }),
