@@ -106,21 +106,6 @@ export async function batchPrepared<const B extends readonly Bound[]>(
   return read(await client.batch(statements.map((s) => client.prepare(s.sql).bind(...s.params))));
 }
 
-/** Prepared writes, each with its values, as one D1 batch (one round trip, all or nothing). */
-export async function batchPreparedWrites(
-  db: Database,
-  writes: readonly (readonly [{ getQuery(): Query }, Values])[],
-): Promise<void> {
-  const client = db.$client;
-  if (writes.length === 0) return;
-  await client.batch(
-    writes.map(([query, values]) => {
-      const { sql, params } = query.getQuery();
-      return client.prepare(sql).bind(...fillPlaceholders(params, values));
-    }),
-  );
-}
-
 /**
  * A prepared write, with its values, as a statement of a change's batch (`runBatch`, `db.batch`).
  * drizzle's batch calls each builder's `_prepare()`, which builds its SQL anew every time (on a

@@ -1,10 +1,10 @@
-import { runBatch, type Statement } from "../db/batch";
-import { batchPreparedWrites } from "../db/prepared";
+import { runBatch, runWrites, type Statement } from "../db/batch";
+import type { RawStatement } from "../db/insert-rows";
 import {
   claimDelivery,
   type DeliveryRow,
-  finishAttemptQuery,
-  insertAttemptQuery,
+  finishAttempts,
+  insertAttempts,
 } from "../db/queries/deliveries";
 import { notifyWebhookDisabled, notifyWebhookFailing } from "../db/queries/notifications";
 import {
@@ -21,7 +21,7 @@ import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import type { NotifiedAttempt } from "../lib/types";
 import { deliverMessage, MAX_QUEUE_DELAY_SECONDS, sendMessages, triggerMessage } from "./messages";
-import { isSuccess, notSent, type SendResult, sendSigned } from "./request";
+import { isSuccess, notSent, type SendResult, sendSigned, type WebhookOpener } from "./request";
 import { MAX_ATTEMPTS, retryAfterSeconds, retryDelaySeconds } from "./retry-schedule";
 
 /** How long an attempt holds its delivery; longer than the request timeout. */
@@ -73,6 +73,7 @@ export async function sendAttempt(
   deps: Deps,
   claimed: DeliveryRow,
   webhook: WebhookRow | undefined,
+  opener?: WebhookOpener,
 ): Promise<SentAttempt> {
   const attempt = claimed.attemptCount + 1;
   const webhookEnabled = webhook?.enabled === true;
@@ -80,16 +81,21 @@ export async function sendAttempt(
     ? notSent(deps.now(), "The webhook was deleted.")
     : !webhookEnabled
       ? notSent(deps.now(), `The webhook is disabled (${webhook.disabledReason}).`)
-      : await sendSigned(deps, webhook, {
-          deliveryId: claimed.id,
-          trigger: claimed.trigger,
-          eventUid: claimed.eventUid,
-          entityUid: claimed.entityUid,
-          cause: claimed.cause,
-          payload: claimed.payload,
-          url: claimed.url,
-          attempt,
-        });
+      : await sendSigned(
+          deps,
+          webhook,
+          {
+            deliveryId: claimed.id,
+            trigger: claimed.trigger,
+            eventUid: claimed.eventUid,
+            entityUid: claimed.entityUid,
+            cause: claimed.cause,
+            payload: claimed.payload,
+            url: claimed.url,
+            attempt,
+          },
+          opener,
+        );
   const outcome = judge(deps, sent, attempt, webhookEnabled);
   deps.log.info("delivery attempt", {
     delivery_id: claimed.id,
@@ -120,10 +126,7 @@ export async function recordAttempts(
 ): Promise<void> {
   const { changes, notifications } = healthStatements(deps, attempts, webhook);
   const [, results] = await Promise.all([
-    batchPreparedWrites(
-      deps.deliveriesDb,
-      attempts.flatMap((attempt) => deliveryStatements(deps, attempt)),
-    ),
+    runWrites(deps.deliveriesDb, deliveryStatements(deps, attempts)),
     runBatch(deps.db, [...changes, ...notifications]),
   ]);
   // What the notifications' statements inserted (none when their change did not happen).
@@ -227,15 +230,16 @@ function notified({ delivery, sent, outcome }: SentAttempt): NotifiedAttempt {
   };
 }
 
-/** The attempt row and the delivery after it (claim released), for one batch on the delivery log. */
-function deliveryStatements(deps: Deps, attempt: SentAttempt) {
-  const { delivery, sent, outcome } = attempt;
-  const { deliveriesDb: db } = deps;
+/**
+ * The attempts' rows and their deliveries after them (claims released): two statements for any
+ * number of attempts, one batch on the delivery log.
+ */
+function deliveryStatements(deps: Deps, attempts: readonly SentAttempt[]): RawStatement[] {
+  if (attempts.length === 0) return [];
   const now = deps.now();
   return [
-    [
-      insertAttemptQuery(db),
-      {
+    ...insertAttempts(
+      attempts.map(({ delivery, sent, outcome }) => ({
         id: newId("att"),
         deliveryId: delivery.id,
         attempt: outcome.attempt,
@@ -244,11 +248,10 @@ function deliveryStatements(deps: Deps, attempt: SentAttempt) {
         statusCode: sent.statusCode,
         error: sent.error,
         responseExcerpt: sent.responseExcerpt,
-      },
-    ],
-    [
-      finishAttemptQuery(db),
-      {
+      })),
+    ),
+    ...finishAttempts(
+      attempts.map(({ delivery, outcome }) => ({
         id: delivery.id,
         status:
           outcome.kind === "delivered"
@@ -259,7 +262,7 @@ function deliveryStatements(deps: Deps, attempt: SentAttempt) {
         attemptCount: outcome.attempt,
         nextAttemptAt: outcome.kind === "retry" ? iso(now + outcome.delaySeconds * 1000) : null,
         updatedAt: iso(now),
-      },
-    ],
-  ] as const;
+      })),
+    ),
+  ];
 }

@@ -6,7 +6,13 @@ import { errorName } from "../lib/log";
 import { iso } from "../lib/time";
 import { DUE_GRACE_MS } from "./attempt";
 import { wakeEndpoints } from "./endpoint";
-import { commitFanOuts, type FanOutPlan, planFanOut } from "./fanout";
+import {
+  commitFanOuts,
+  type FanOutPlan,
+  type PlanContext,
+  planContext,
+  planFanOut,
+} from "./fanout";
 import {
   deliverMessage,
   MAX_QUEUE_DELAY_SECONDS,
@@ -53,11 +59,14 @@ export async function processBatch(batch: MessageBatch<QueueMessage>, deps: Deps
     );
     return;
   }
-  const plans = new Map<string, Promise<FanOutPlan>>();
+  const context = planContext(
+    deps,
+    batch.messages.flatMap(({ body }) => (body.type === "trigger" ? [body.triggerId] : [])),
+  );
   const prepared = await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        return { message, plan: await prepare(deps, message.body, plans) };
+        return { message, plan: await prepare(deps, message.body, context) };
       } catch (error) {
         retry(message, error);
         return undefined;
@@ -127,12 +136,8 @@ export async function handleMessage(deps: Deps, body: QueueMessage): Promise<voi
 }
 
 /** A message's work before any write of fan-out: what to write, which endpoints then have work. */
-async function prepare(
-  deps: Deps,
-  body: QueueMessage,
-  plans?: Map<string, Promise<FanOutPlan>>,
-): Promise<FanOutPlan> {
-  if (body.type === "trigger") return planFanOut(deps, body.triggerId, plans);
+async function prepare(deps: Deps, body: QueueMessage, context?: PlanContext): Promise<FanOutPlan> {
+  if (body.type === "trigger") return planFanOut(deps, body.triggerId, context);
   const nothing = { inserts: [], processed: [], webhookIds: [] };
   if (body.type === "deliver") {
     return { ...nothing, webhookIds: await deliverWhenDue(deps, body.deliveryId) };

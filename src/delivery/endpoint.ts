@@ -21,7 +21,7 @@ import {
   shownChanged,
   type Verdict,
 } from "./breaker";
-import { isSuccess } from "./request";
+import { isSuccess, WebhookOpener } from "./request";
 import { retryAfterSeconds } from "./retry-schedule";
 import { available, type Bucket, fullBucket, nextTokenAt, refill, take } from "./token-bucket";
 
@@ -67,6 +67,8 @@ export class EndpointScheduler {
   /** Answers waiting for the record being written: written together in the next one. */
   private nextRecord: { attempts: SentAttempt[]; written: Promise<void> } | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** The webhook's secrets decrypted and imported, kept while they are unchanged. */
+  private readonly opener = new WebhookOpener();
 
   constructor(
     private readonly deps: Deps,
@@ -168,7 +170,7 @@ export class EndpointScheduler {
     this.inFlight++;
     const work = async () => {
       const webhook = this.webhook;
-      const sent = await sendAttempt(this.deps, delivery, webhook);
+      const sent = await sendAttempt(this.deps, delivery, webhook, this.opener);
       // Gone: the ones still ready fail without a request (the record disables the webhook).
       if (webhook && sent.sent.statusCode === 410) this.webhook = { ...webhook, enabled: false };
       await this.judge(verdictOf(sent, this.deps.now()));
@@ -198,7 +200,9 @@ export class EndpointScheduler {
   private record(sent: SentAttempt): Promise<void> {
     if (!this.nextRecord) {
       const attempts: SentAttempt[] = [];
-      const written = this.writing.then(() => {
+      // After the write before it, and after the answers already arrived (a timer runs after
+      // pending I/O): those share this write instead of each waiting for the next.
+      const written = Promise.all([this.writing, afterPendingIo()]).then(() => {
         this.nextRecord = undefined;
         return recordAttempts(this.deps, attempts, this.webhook);
       });
@@ -255,6 +259,8 @@ export class EndpointScheduler {
     for (const resolve of this.waiting.splice(0)) resolve();
   }
 }
+
+const afterPendingIo = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** What an attempt says about its endpoint (the breaker's input). */
 export function verdictOf(

@@ -1,4 +1,4 @@
-import { runBatch, type Statement } from "../db/batch";
+import { runWrites, type Write } from "../db/batch";
 import {
   type DeliveryRow,
   insertAttemptOfNewDelivery,
@@ -6,7 +6,12 @@ import {
   webhooksPendingForTrigger,
 } from "../db/queries/deliveries";
 import type { EventRow } from "../db/queries/events";
-import { triggerWithRoute } from "../db/queries/routing";
+import {
+  earlierPendingIds,
+  type TriggerRoute,
+  triggersWithRoutes,
+  triggerWithRoute,
+} from "../db/queries/routing";
 import { type FannedOut, markTriggersProcessed, type TriggerRow } from "../db/queries/triggers";
 import type { WebhookRow } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
@@ -94,7 +99,7 @@ export const deliveryCountOf = (fanned: FanOut) =>
  * The delivery log's statements for fan-outs: the deliveries, several per statement and each at
  * most once per trigger and webhook, then the one attempt of each unrendered delivery.
  */
-export function fanOutInserts(deps: Deps, fanOuts: readonly FanOut[]): Statement[] {
+export function fanOutInserts(deps: Deps, fanOuts: readonly FanOut[]): Write[] {
   const db = deps.deliveriesDb;
   const rows = fanOuts.flatMap((fanned) => [
     ...fanned.deliveries.map(({ delivery }) => delivery),
@@ -102,7 +107,7 @@ export function fanOutInserts(deps: Deps, fanOuts: readonly FanOut[]): Statement
   ]);
   const at = iso(deps.now());
   return [
-    ...insertDeliveriesOnce(db, rows),
+    ...insertDeliveriesOnce(rows),
     ...fanOuts.flatMap((fanned) =>
       fanned.unrendered.map(({ delivery, error }) =>
         insertAttemptOfNewDelivery(db, {
@@ -124,26 +129,53 @@ export function fanOutInserts(deps: Deps, fanOuts: readonly FanOut[]): Statement
  * A trigger's fan-out, decided from one read and not yet written: the inserts, the triggers to
  * mark processed (with their outcome), and the webhooks whose endpoints then have work.
  */
-export type FanOutPlan = { inserts: Statement[]; processed: FannedOut[]; webhookIds: string[] };
+export type FanOutPlan = { inserts: Write[]; processed: FannedOut[]; webhookIds: string[] };
+
+/** Reads a trigger with its route (`earlier`, when read, is its subject's earlier pending ids). */
+export type TriggerReader = (
+  triggerId: string,
+) => Promise<(TriggerRoute & { earlier?: string[] }) | undefined>;
+
+/**
+ * Plans shared across a consumer batch, and how its triggers are read: those named in
+ * `triggerIds` in one read for all (`triggersWithRoutes`), any other (an earlier change of a
+ * `per_subject` subject) on its own.
+ */
+export type PlanContext = { plans: Map<string, Promise<FanOutPlan>>; read: TriggerReader };
+
+export function planContext(deps: Deps, triggerIds: readonly string[] = []): PlanContext {
+  const ids = new Set(triggerIds.filter((id) => !isNotificationId(id)));
+  const one: TriggerReader = (id) => triggerWithRoute(deps.db, id);
+  if (ids.size < 2) return { plans: new Map(), read: one };
+  let all: Promise<Map<string, TriggerRoute>> | undefined;
+  return {
+    plans: new Map(),
+    read: async (id) => {
+      if (!ids.has(id)) return one(id);
+      all ??= triggersWithRoutes(deps.db, [...ids]);
+      return (await all).get(id);
+    },
+  };
+}
 
 /**
  * Plans a trigger's fan-out: the webhooks it fires, or for a trigger already processed (a
  * redelivered message) those with deliveries of it still pending. When one of those webhooks
  * keeps per-subject order, the subject's earlier changes still pending come first in the plan
  * (order holds even when a message comes late or is lost: `changed_at` orders what exists, this
- * makes it exist). `plans` shares plans across a consumer batch (a burst of changes to one event
- * names the same earlier ones).
+ * makes it exist). `context` shares plans across a consumer batch (a burst of changes to one
+ * event names the same earlier ones) and reads its triggers together.
  */
 export function planFanOut(
   deps: Deps,
   triggerId: string,
-  plans = new Map<string, Promise<FanOutPlan>>(),
+  context = planContext(deps),
   earlierToo = true,
 ): Promise<FanOutPlan> {
-  let plan = plans.get(triggerId);
+  let plan = context.plans.get(triggerId);
   if (!plan) {
-    plan = planOne(deps, triggerId, plans, earlierToo);
-    plans.set(triggerId, plan);
+    plan = planOne(deps, triggerId, context, earlierToo);
+    context.plans.set(triggerId, plan);
   }
   return plan;
 }
@@ -151,25 +183,29 @@ export function planFanOut(
 async function planOne(
   deps: Deps,
   triggerId: string,
-  plans: Map<string, Promise<FanOutPlan>>,
+  context: PlanContext,
   earlierToo: boolean,
 ): Promise<FanOutPlan> {
   if (isNotificationId(triggerId)) return planNotification(deps, triggerId);
-  const found = await triggerWithRoute(deps.db, triggerId);
+  const found = await context.read(triggerId);
   if (!found) return { inserts: [], processed: [], webhookIds: [] };
-  const { trigger, context, applying } = found;
+  const { trigger, applying } = found;
   const ordered =
     earlierToo && applying.webhooks.some((w) => w.enabled && w.ordering === "per_subject");
   // The earlier ones are the subject's oldest pending: theirs are among them, no need to look again.
   const earlier = ordered
-    ? await Promise.all(found.earlier.map((id) => planFanOut(deps, id, plans, false)))
+    ? await Promise.all(
+        (found.earlier ?? (await earlierPendingIds(deps.db, trigger.id))).map((id) =>
+          planFanOut(deps, id, context, false),
+        ),
+      )
     : [];
   if (trigger.status !== "pending") {
     const pending = await webhooksPendingForTrigger(deps.deliveriesDb, trigger.id);
     const webhookIds = pending.map((row) => row.webhookId);
     return mergePlans([...earlier, { inserts: [], processed: [], webhookIds }]);
   }
-  const route = routeOf(context, applying, trigger.eventId);
+  const route = routeOf(found.context, applying, trigger.eventId);
   const fanned = fanOut(deps, trigger, route, found.event);
   const inserts = fanOutInserts(deps, [fanned]);
   const webhookIds = fanned.deliveries.map(({ webhook }) => webhook.id);
@@ -177,7 +213,7 @@ async function planOne(
   const outcome =
     deliveryCount > 0
       ? "fired"
-      : (silenceOf(context, applying, trigger.eventId, trigger) ?? "no_webhook_for_trigger");
+      : (silenceOf(found.context, applying, trigger.eventId, trigger) ?? "no_webhook_for_trigger");
   const processed = [{ id: trigger.id, outcome, deliveryCount }];
   return mergePlans([...earlier, { inserts, processed, webhookIds }]);
 }
@@ -199,9 +235,9 @@ function mergePlans(plans: readonly FanOutPlan[]): FanOutPlan {
 export async function commitFanOuts(deps: Deps, plans: readonly FanOutPlan[]): Promise<void> {
   const { inserts, processed } = mergePlans(plans);
   // A plan shared by several messages of the batch is written once.
-  await runBatch(deps.deliveriesDb, [...new Set(inserts)]);
+  await runWrites(deps.deliveriesDb, [...new Set(inserts)]);
   const once = [...new Map(processed.map((row) => [row.id, row])).values()];
-  await runBatch(deps.db, markTriggersProcessed(deps.db, once, iso(deps.now())));
+  await runWrites(deps.db, markTriggersProcessed(once, iso(deps.now())));
 }
 
 /** Fans one trigger out now; returns the webhooks whose endpoints have work. */

@@ -35,7 +35,7 @@ export async function planNotification(deps: Deps, triggerId: string): Promise<F
   // Kept out of the trigger log (which lists event triggers), its outcome says what it made.
   const outcome = deliveries.length > 0 ? "fired" : "no_webhook_for_trigger";
   return {
-    inserts: insertDeliveriesOnce(deps.deliveriesDb, deliveries),
+    inserts: insertDeliveriesOnce(deliveries),
     processed: [{ id: trigger.id, outcome, deliveryCount: deliveries.length }],
     webhookIds: endpoints.map((webhook) => webhook.id),
   };

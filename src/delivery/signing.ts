@@ -8,20 +8,25 @@ export function secretBytes(secret: string): Uint8Array {
   return fromBase64(encoded);
 }
 
-/** One `v1,<base64 HMAC-SHA256>` signature of `{id}.{timestamp}.{body}`, with Web Crypto only. */
-export async function sign(
-  secret: string,
-  id: string,
-  timestamp: number,
-  body: string,
-): Promise<string> {
-  const key = await crypto.subtle.importKey(
+/** A secret's HMAC-SHA256 key, imported once to sign many (the endpoint keeps it: request.ts). */
+export function signingKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
     "raw",
     secretBytes(secret),
     { name: "HMAC", hash: "SHA-256" },
     false,
     ["sign"],
   );
+}
+
+/** One `v1,<base64 HMAC-SHA256>` signature of `{id}.{timestamp}.{body}`, with Web Crypto only. */
+export async function sign(
+  secret: string | CryptoKey,
+  id: string,
+  timestamp: number,
+  body: string,
+): Promise<string> {
+  const key = typeof secret === "string" ? await signingKey(secret) : secret;
   const mac = await crypto.subtle.sign(
     "HMAC",
     key,
@@ -31,11 +36,11 @@ export async function sign(
 }
 
 /**
- * The `webhook-signature` header: one signature per valid secret, space-separated
- * (the current one first, then the previous one during its grace period).
+ * The `webhook-signature` header: one signature per valid secret (or its imported key),
+ * space-separated (the current one first, then the previous one during its grace period).
  */
 export async function signatureHeader(
-  secrets: string[],
+  secrets: readonly (string | CryptoKey)[],
   id: string,
   timestamp: number,
   body: string,

@@ -1,4 +1,4 @@
-import { runBatch } from "../db/batch";
+import { runWrites } from "../db/batch";
 import type { AttendeeRow } from "../db/queries/attendees";
 import type { DeliveryRow } from "../db/queries/deliveries";
 import type { EventRow } from "../db/queries/events";
@@ -173,14 +173,14 @@ async function fire(
     deliveryCount: deliveryCountOf(fanned),
   }));
   await Promise.all([
-    runBatch(deps.db, [
+    runWrites(deps.db, [
       ...insertTriggers(
         deps.db,
         fired.map(({ row }) => row),
       ),
-      ...markTriggersProcessed(deps.db, processed, iso(deps.now())),
+      ...markTriggersProcessed(processed, iso(deps.now())),
     ]),
-    runBatch(
+    runWrites(
       deps.deliveriesDb,
       fanOutInserts(
         deps,

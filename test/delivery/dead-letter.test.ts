@@ -52,13 +52,25 @@ describe("dead letters with a rule", () => {
     // other's not.
     const { deps } = recordingDeps();
     const log = deps.deliveriesDb;
+    // The fan-out writes straight through the D1 client (db/batch.ts `runWrites`): a batch with
+    // a statement bound to the poison trigger (its id, or rows naming it in a JSON parameter) fails.
+    type Marked = { statement: D1PreparedStatement; poisoned: boolean };
     deps.deliveriesDb = new Proxy(log, {
       get(target, key) {
-        if (key !== "batch") return Reflect.get(target, key);
-        return (statements: { toSQL(): { params: unknown[] } }[]) =>
-          statements.some((s) => s.toSQL().params.includes(poison))
-            ? Promise.reject(new Error("poison"))
-            : target.batch(statements as never);
+        if (key !== "$client") return Reflect.get(target, key);
+        const client = target.$client;
+        return {
+          prepare: (sql: string) => ({
+            bind: (...params: unknown[]): Marked => ({
+              statement: client.prepare(sql).bind(...params),
+              poisoned: params.some((param) => String(param).includes(poison)),
+            }),
+          }),
+          batch: (statements: Marked[]) =>
+            statements.some((s) => s.poisoned)
+              ? Promise.reject(new Error("poison"))
+              : client.batch(statements.map((s) => s.statement)),
+        };
       },
     });
     const sentAt = new Date();

@@ -1,7 +1,21 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+} from "drizzle-orm";
 import type { Database } from "../client";
 import { inList } from "../in-list";
-import { insertRowsOnce } from "../insert-rows";
+import { insertJsonRowsOnce, updateJsonRows } from "../insert-rows";
 import { type PageWindow, pageQueries } from "../page";
 import { prepared } from "../prepared";
 import { deliveries, deliveryAttempts } from "../schema";
@@ -13,10 +27,14 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 export type NewDelivery = typeof deliveries.$inferInsert;
 export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
 
-/** Statements: the deliveries, each unless one exists for its trigger and webhook. */
-export function insertDeliveriesOnce(db: Database, rows: readonly NewDelivery[]) {
-  return insertRowsOnce(db, deliveries, rows);
-}
+/**
+ * Statements: the deliveries, each unless one exists for its trigger and webhook (a consumer
+ * batch's in one statement: rows as one JSON parameter).
+ */
+export const insertDeliveriesOnce = insertJsonRowsOnce(
+  deliveries,
+  Object.keys(getTableColumns(deliveries)) as (keyof DeliveryRow & string)[],
+);
 
 /** The account's delivery (a list of at most one row, to read alone or in a batch). */
 export function deliveryOf(db: Database, accountId: string, id: string) {
@@ -156,40 +174,25 @@ const claimDueQuery = (db: Database, ordered: boolean) =>
       .prepare();
   });
 
-/** A delivery's attempt row (prepared: one per attempt recorded). */
-export const insertAttemptQuery = (db: Database) =>
-  prepared(db, "insertAttempt", () =>
-    db
-      .insert(deliveryAttempts)
-      .values({
-        id: sql.placeholder("id"),
-        deliveryId: sql.placeholder("deliveryId"),
-        attempt: sql.placeholder("attempt"),
-        startedAt: sql.placeholder("startedAt"),
-        durationMs: sql.placeholder("durationMs"),
-        statusCode: sql.placeholder("statusCode"),
-        error: sql.placeholder("error"),
-        responseExcerpt: sql.placeholder("responseExcerpt"),
-      })
-      .onConflictDoNothing()
-      .prepare(),
-  );
+/** Statement: attempts' rows, any number in one (the attempts an endpoint records together). */
+export const insertAttempts = insertJsonRowsOnce(deliveryAttempts, [
+  "id",
+  "deliveryId",
+  "attempt",
+  "startedAt",
+  "durationMs",
+  "statusCode",
+  "error",
+  "responseExcerpt",
+]);
 
-/** The delivery after an attempt, its claim released (prepared: one per attempt recorded). */
-export const finishAttemptQuery = (db: Database) =>
-  prepared(db, "finishAttempt", () =>
-    db
-      .update(deliveries)
-      .set({
-        status: sql`${sql.placeholder("status")}`,
-        attemptCount: sql`${sql.placeholder("attemptCount")}`,
-        nextAttemptAt: sql`${sql.placeholder("nextAttemptAt")}`,
-        updatedAt: sql`${sql.placeholder("updatedAt")}`,
-        lockedUntil: null,
-      })
-      .where(eq(deliveries.id, sql.placeholder("id")))
-      .prepare(),
-  );
+/** Statement: deliveries after their attempts, their claims released, any number in one. */
+export const finishAttempts = updateJsonRows(
+  deliveries,
+  "id",
+  ["status", "attemptCount", "nextAttemptAt", "updatedAt"],
+  { also: `"locked_until" = NULL` },
+);
 
 /**
  * Statement: the attempt of a delivery inserted earlier in the same batch, only if that insert

@@ -1,4 +1,5 @@
 import { and, eq, type Placeholder, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "../client";
 import { inList } from "../in-list";
 import { batchPrepared, prepared } from "../prepared";
@@ -129,6 +130,86 @@ export async function triggerWithRoute(db: Database, id: string) {
   );
 }
 
+type Row<T extends { $inferSelect: unknown }> = T["$inferSelect"];
+
+/** A trigger with its event and its route's rows (what fan-out decides from). */
+export type TriggerRoute = {
+  trigger: Row<typeof triggers>;
+  event: Row<typeof events> | undefined;
+  context: {
+    account: Row<typeof accounts> | undefined;
+    profile: Row<typeof profiles> | undefined;
+    override: Row<typeof eventOverrides> | undefined;
+  };
+  applying: { integration: Row<typeof integrations> | undefined; webhooks: Row<typeof webhooks>[] };
+};
+
+/**
+ * Many triggers with their events and routes (a consumer batch's one read): the same rows as
+ * `triggerWithRoute` gives each, read once for all (a burst's triggers share their route) in one
+ * round trip of seven statements instead of eight statements per trigger. `earlier` is not read
+ * here: only a `per_subject` webhook needs it (`earlierPendingIds`).
+ */
+export async function triggersWithRoutes(
+  db: Database,
+  ids: readonly string[],
+): Promise<Map<string, TriggerRoute>> {
+  const q = routesOfTriggers(db);
+  const values = { ids: JSON.stringify(ids) };
+  const [found, events, accounts, profiles, overrides, integrations, hooks] = await batchPrepared(
+    db,
+    [
+      [q.triggers, values],
+      [q.events, values],
+      [q.accounts, values],
+      [q.profiles, values],
+      [q.overrides, values],
+      [q.integrations, values],
+      [q.webhooks, values],
+    ],
+  );
+  const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((row) => [row.id, row]));
+  const eventById = byId(events);
+  const accountById = byId(accounts);
+  const profileById = byId(profiles);
+  const integrationById = byId(integrations);
+  const overrideByEvent = new Map(overrides.map((row) => [row.eventId, row]));
+  const result = new Map<string, TriggerRoute>();
+  for (const trigger of found) {
+    const { accountId } = trigger;
+    const profile = profileById.get(trigger.profileId);
+    const override = overrideByEvent.get(trigger.eventId);
+    // As `applyingIntegration` in SQL: the override's, else the profile's active one.
+    const integrationId = override?.integrationId ?? profile?.activeIntegrationId ?? null;
+    const integration = integrationId ? integrationById.get(integrationId) : undefined;
+    result.set(trigger.id, {
+      trigger,
+      event: eventById.get(trigger.eventId),
+      context: {
+        account: accountById.get(accountId),
+        profile: profile?.accountId === accountId ? profile : undefined,
+        override,
+      },
+      applying: {
+        integration: integration?.accountId === accountId ? integration : undefined,
+        webhooks: hooks.filter(
+          (hook) =>
+            hook.integrationId === integrationId &&
+            hook.accountId === accountId &&
+            hook.trigger === trigger.trigger,
+        ),
+      },
+    });
+  }
+  return result;
+}
+
+/** A trigger's subject's earlier changes still pending, oldest first (as `triggerWithRoute` reads). */
+export async function earlierPendingIds(db: Database, id: string): Promise<string[]> {
+  const rows = await earlierPendingOfSubject(db).all({ id });
+  return rows.map((row) => row.id);
+}
+
 /** An event of the account with its route for `trigger` (a manual action's one read). */
 export async function eventWithRoute(
   db: Database,
@@ -247,6 +328,42 @@ const routeOfTrigger = (db: Database) =>
       eventId: column("eventId"),
       trigger: column("trigger"),
     });
+  });
+
+/** The queries of `triggersWithRoutes`: each reads the rows of every trigger in `ids` (JSON). */
+const routesOfTriggers = (db: Database) =>
+  prepared(db, "routesOfTriggers", () => {
+    const ids = placeholder("ids");
+    const ofTriggers = (name: "accountId" | "profileId" | "eventId" | "trigger") =>
+      sql`(SELECT ${triggers[name]} FROM ${triggers} WHERE ${inList(triggers.id, ids)})`;
+    const among = (column: SQLWrapper, values: SQL) => sql`${column} IN ${values}`;
+    const rowsWhere = <T extends SQLiteTable>(table: T, where: SQL) =>
+      db.select().from(table).where(where).prepare();
+    const integrationIds = sql`(
+      SELECT ${eventOverrides.integrationId} FROM ${eventOverrides}
+        WHERE ${eventOverrides.eventId} IN ${ofTriggers("eventId")}
+      UNION
+      SELECT ${profiles.activeIntegrationId} FROM ${profiles}
+        WHERE ${profiles.id} IN ${ofTriggers("profileId")})`;
+    return {
+      triggers: db.select().from(triggers).where(inList(triggers.id, ids)).prepare(),
+      events: rowsWhere(events, among(events.id, ofTriggers("eventId"))),
+      accounts: rowsWhere(accounts, among(accounts.id, ofTriggers("accountId"))),
+      profiles: rowsWhere(profiles, among(profiles.id, ofTriggers("profileId"))),
+      overrides: rowsWhere(eventOverrides, among(eventOverrides.eventId, ofTriggers("eventId"))),
+      integrations: rowsWhere(integrations, among(integrations.id, integrationIds)),
+      webhooks: db
+        .select()
+        .from(webhooks)
+        .where(
+          and(
+            among(webhooks.integrationId, integrationIds),
+            among(webhooks.trigger, ofTriggers("trigger")),
+          ),
+        )
+        .orderBy(webhooks.createdAt)
+        .prepare(),
+    };
   });
 
 const eventOfAccount = (db: Database) =>

@@ -1,8 +1,7 @@
 import { and, eq, gte, inArray, isNull, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { OPERATIONAL_EVENTS } from "../../lib/types";
 import type { Database } from "../client";
-import { inList } from "../in-list";
-import { insertRowsOnce } from "../insert-rows";
+import { insertRowsOnce, updateJsonRows } from "../insert-rows";
 import { type PageWindow, pageQueries } from "../page";
 import { placeholdersOf, prepared, preparedWrite } from "../prepared";
 import { triggers } from "../schema";
@@ -66,31 +65,27 @@ const EARLIER_LIMIT = 10;
 export type FannedOut = { id: string; outcome: string; deliveryCount: number };
 
 /**
- * Statements: these triggers have been fanned out (a consumer batch's), one statement per
- * outcome and count, so a batch of like triggers is marked by one.
+ * Statements: these triggers have been fanned out (a consumer batch's, in one statement), each
+ * with its outcome and count; a trigger no longer pending is left as it is.
  */
-export function markTriggersProcessed(db: Database, done: readonly FannedOut[], at: string) {
-  const groups = new Map<string, FannedOut[]>();
-  for (const row of done) {
-    const key = `${row.outcome} ${row.deliveryCount}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
-  return [...groups.values()].map((rows) => {
-    const [{ outcome, deliveryCount }] = rows as [FannedOut];
-    return db
-      .update(triggers)
-      .set({ status: "processed", processedAt: at, outcome, deliveryCount })
-      .where(
-        and(
-          inList(
-            triggers.id,
-            rows.map((row) => row.id),
-          ),
-          eq(triggers.status, "pending"),
-        ),
-      );
-  });
+export function markTriggersProcessed(done: readonly FannedOut[], at: string) {
+  return markProcessed(
+    done.map(({ id, outcome, deliveryCount }) => ({
+      id,
+      status: "processed" as const,
+      processedAt: at,
+      outcome,
+      deliveryCount,
+    })),
+  );
 }
+
+const markProcessed = updateJsonRows(
+  triggers,
+  "id",
+  ["status", "processedAt", "outcome", "deliveryCount"],
+  { where: `"triggers"."status" = 'pending'` },
+);
 
 /**
  * The trigger log lists the changes to events and attendees; the outbox also carries the
