@@ -24,9 +24,7 @@ import { ApiError } from "../errors";
 import { iso } from "../lib/time";
 import { countFailure, refuseBlockedAddress } from "./failed-auth";
 import { forgetKey, type KeyFacts, knownKey, rememberKey } from "./known-keys";
-
-// Writing last_used_at on every request would double the writes of a read; a minute is precise enough.
-const LAST_USED_RESOLUTION_MS = 60_000;
+import { claimStamp, isStale } from "./last-used";
 
 const unauthorized = (message: string) => new ApiError("UNAUTHORIZED", message);
 
@@ -137,8 +135,10 @@ function admit(
   if (!found || !row || row.kind !== kind) return refuse(hash, "Unknown key.");
   if (row.revokedAt) return refuse(hash, "This key has been revoked.");
   if (row.expiresAt && row.expiresAt <= now) return refuse(hash, "This key has expired.");
-  if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
-    used.stamp = () => touchKey(deps.db, row.id, now);
+  if (isStale(row.lastUsedAt, now)) {
+    used.stamp = async () => {
+      if (claimStamp(row.id, row.lastUsedAt)) await touchKey(deps.db, row.id, now);
+    };
   }
   if (row.kind === "admin") return { kind: "admin", accountId: row.accountId, keyId: row.id };
   // An integration key without its integration grants nothing (never an admin's rights).

@@ -733,6 +733,18 @@ describe("the round-trip budget (bench/README.md)", () => {
     const fresh = await create();
     expect(fresh.cost).toEqual({ roundTrips: 2, primaryRoundTrips: 1, queueSends: 0 });
     expect(fresh.afterResponse).toEqual([]);
+
+    // Requests that overlap all read the stale stamp before the first one lands: one writes it.
+    await env.DB.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
+      .bind("2026-01-02T00:00:00.000Z", adminKey.id)
+      .run();
+    const overlapping = await Promise.all([create(), create(), create()]);
+    expect(overlapping.flatMap((meter) => meter.afterResponse)).toEqual([
+      [
+        expect.stringContaining("FROM api_keys WHERE hash"),
+        expect.stringMatching(/^update "api_keys" set "last_used_at"/),
+      ],
+    ]);
   });
 
   it("writes carry the bookmark of what they wrote, and a read sent with it opens its session there", async () => {
