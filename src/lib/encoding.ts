@@ -12,10 +12,17 @@ export function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+const encoder = new TextEncoder();
+
+/** Lowercase hex of bytes. Every keyed request hashes its key: a table, not a spread and a map. */
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let hex = "";
+  for (let i = 0; i < view.length; i++) hex += HEX[view[i]];
+  return hex;
 }
 
 export async function sha256Hex(text: string): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
