@@ -61,6 +61,7 @@ function attendeeTrigger(
   attendee: AttendeeRow,
   event: EventRow,
   cause?: string,
+  snapshot: Record<string, unknown> = serializeAttendee(attendee, event),
 ): TriggerInput {
   return {
     accountId: attendee.accountId,
@@ -68,7 +69,7 @@ function attendeeTrigger(
     profileId: attendee.profileId,
     eventId: attendee.eventId,
     entityUid: attendee.id,
-    snapshot: serializeAttendee(attendee, event),
+    snapshot,
     cause,
   };
 }
@@ -121,17 +122,19 @@ export async function createAttendee(deps: Deps, scope: AccessScope, input: Crea
     createdAt: now,
     updatedAt: now,
   };
+  // The native attendee is both the trigger's snapshot and the answer: serialized once.
+  const body = serializeAttendee(attendee, event);
   try {
     await commitChange(
       deps,
       [countGuestIn(db, event.id), insertAttendee(db, attendee)],
-      [attendeeTrigger("guest.create", attendee, event)],
+      [attendeeTrigger("guest.create", attendee, event, undefined, body)],
     );
   } catch (error) {
     if (failedWith(error, CAPACITY_EXCEEDED)) throw fullEvent();
     throw error;
   }
-  return { attendee, event: { ...event, guestCount: event.guestCount + 1 } };
+  return { attendee, event: { ...event, guestCount: event.guestCount + 1 }, body };
 }
 
 /**

@@ -21,7 +21,7 @@ export const createAttendee: RouteHandler<typeof routes.createAttendee, AppEnv> 
     scopeFor(c, "attendees:write"),
     c.req.valid("json"),
   );
-  return c.json({ data: asBody(serializeAttendee(created.attendee, created.event)) }, 201);
+  return c.json({ data: asBody(created.body) }, 201);
 };
 
 export const listAttendees: RouteHandler<typeof routes.listAttendees, AppEnv> = async (c) => {
