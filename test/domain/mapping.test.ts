@@ -137,6 +137,18 @@ describe("applyMapping", () => {
     expect(out.proto).toBeNull();
   });
 
+  it("keeps a repeated name once, where it first came, with its last value", () => {
+    const out = applyMapping(attendee, [
+      { name: "a", value: 1 },
+      { name: "__proto__", value: "first" },
+      { name: "b", value: 2 },
+      { name: "a", value: 3 },
+      { name: "__proto__", value: "last" },
+    ]);
+    expect(JSON.stringify(out)).toBe('{"a":3,"__proto__":"last","b":2}');
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+
   it("reads a native field whose name contains a dot before trying a path", () => {
     expect(readPath({ "a.b": 1, a: { b: 2 } }, "a.b")).toBe(1);
     expect(readPath({ a: { b: 2 } }, "a.b")).toBe(2);
