@@ -60,8 +60,7 @@ export function applyMapping(
 ): Record<string, unknown> {
   if (mapping.length === 0) return structuredClone(attendee);
   // Built key by key, not with Object.fromEntries: every mapped attendee of a page then shares one
-  // object shape, which made a page of 50 about ten times cheaper to map (a list read maps every
-  // row it returns; issue 13).
+  // object shape (mapping a page of 50 took a tenth of the time, measured in Node; issue 13).
   const payload: Record<string, unknown> = {};
   for (const entry of mapping) {
     const value = copyOf(
