@@ -174,10 +174,7 @@ async function fire(
   }));
   await Promise.all([
     runWrites(deps.db, [
-      ...insertTriggers(
-        deps.db,
-        fired.map(({ row }) => row),
-      ),
+      ...insertTriggers(fired.map(({ row }) => row)),
       ...markTriggersProcessed(processed, iso(deps.now())),
     ]),
     runWrites(

@@ -11,7 +11,7 @@ import {
 import { api, expectError } from "../helpers/api";
 import { describeAuth } from "../helpers/describe-auth";
 import { expectSigned, receivedAtLeast } from "../helpers/receiver";
-import { triggersOf } from "../helpers/stored";
+import { triggerRow, triggersOf } from "../helpers/stored";
 
 /**
  * An account whose profile has an integration (active unless `active: false`) and an event;
@@ -326,6 +326,11 @@ describe("a manual action on a selection of attendees", () => {
         outcome: "fired",
         delivery_count: 1,
         deliveries: [{ id: one.delivery.id }],
+      });
+      // Stored as the one-subject action stores it: the attendee's snapshot, as JSON.
+      expect((await triggerRow(one.trigger_id))?.snapshot).toMatchObject({
+        uid: uids[i],
+        email: `g${i}@example.com`,
       });
     }
 

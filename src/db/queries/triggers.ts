@@ -1,7 +1,19 @@
-import { and, eq, gte, inArray, isNull, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import {
+  and,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  notInArray,
+  or,
+  sql,
+} from "drizzle-orm";
 import { OPERATIONAL_EVENTS } from "../../lib/types";
 import type { Database } from "../client";
-import { insertRowsOnce, updateJsonRows } from "../insert-rows";
+import { insertJsonRowsOnce, updateJsonRows } from "../insert-rows";
 import { type PageWindow, pageQueries } from "../page";
 import { placeholdersOf, prepared, preparedWrite } from "../prepared";
 import { triggers } from "../schema";
@@ -18,10 +30,11 @@ export function insertTrigger(db: Database, row: TriggerRow) {
   return preparedWrite(db, query, row);
 }
 
-/** Statements: many triggers' outbox rows (a manual action on a selection), several per statement. */
-export function insertTriggers(db: Database, rows: readonly TriggerRow[]) {
-  return insertRowsOnce(db, triggers, rows);
-}
+/** Statements: many triggers' outbox rows (a manual action on a selection), as one JSON parameter. */
+export const insertTriggers = insertJsonRowsOnce(
+  triggers,
+  Object.keys(getTableColumns(triggers)) as (keyof TriggerRow & string)[],
+);
 
 export const triggerById = (db: Database) =>
   prepared(db, "triggerById", () =>
