@@ -15,8 +15,9 @@ import type { Database } from "./client";
 // drizzle builds a query's SQL anew each time it runs, and on the hot paths (every key lookup,
 // every page of attendees, every trigger fanned out) that cost more CPU than D1 running it
 // (bench/README.md). A query prepared here is built once per isolate and shape; its values go in
-// through `sql.placeholder(name)` each time it runs. Placeholders are bound as given, without the
-// column's encoding: use them for text and numbers, literals for booleans and JSON.
+// through `sql.placeholder(name)` each time it runs. In a condition a placeholder is bound as given,
+// without the column's encoding (use them for text and numbers, literals for booleans and JSON); in
+// an insert's values it takes the column's encoding (`placeholdersOf`).
 
 /** What a prepared drizzle select offers (`SQLitePreparedQuery`), with the rows it returns. */
 export type PreparedSelect<Rows> = {
