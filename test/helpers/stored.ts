@@ -78,3 +78,39 @@ export function allDelivered(triggerId: string) {
     `deliveries of ${triggerId} delivered`,
   );
 }
+
+/**
+ * Waits until nothing of the account is left for the consumer: every trigger handled, every
+ * delivery finished or waiting for a retry later than `withinMs` from now. A file that leaves
+ * queue work running when it ends has it log into a closed test run (vitest reports that as an
+ * error).
+ */
+export function accountSettled(accountId: string, withinMs = 5_000): Promise<unknown> {
+  return waitFor(
+    async () => {
+      const soon = new Date(Date.now() + withinMs).toISOString();
+      const pendingTriggers = await db
+        .select({ id: triggers.id })
+        .from(triggers)
+        .where(and(eq(triggers.accountId, accountId), eq(triggers.status, "pending")))
+        .limit(1);
+      const dueDeliveries = await log
+        .select({ id: deliveries.id })
+        .from(deliveries)
+        .where(
+          and(
+            eq(deliveries.accountId, accountId),
+            eq(deliveries.status, "pending"),
+            sql`coalesce(${deliveries.nextAttemptAt}, '') < ${soon}`,
+          ),
+        )
+        .limit(1);
+      return pendingTriggers.length === 0 && dueDeliveries.length === 0 ? true : undefined;
+    },
+    30_000,
+    `account ${accountId} settled`,
+  ).then(() => new Promise((resolve) => setTimeout(resolve, LOG_LINE_GRACE_MS)));
+}
+
+/** The consumer logs a delivery after it records it: time for that last line. */
+const LOG_LINE_GRACE_MS = 250;
