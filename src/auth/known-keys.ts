@@ -1,4 +1,5 @@
 import type { KeyKind } from "../domain/api-key";
+import { RecentMap } from "../lib/recent-map";
 import type { KeyScope } from "../lib/types";
 
 /**
@@ -17,19 +18,13 @@ export type KeyFacts = {
 };
 
 /** Enough for every key an isolate is likely to see; the oldest is forgotten first. */
-const MAX_KEYS = 10_000;
-const known = new Map<string, KeyFacts>();
+const known = new RecentMap<string, KeyFacts>(10_000);
 
 export function knownKey(hash: string): KeyFacts | undefined {
   return known.get(hash);
 }
 
 export function rememberKey(hash: string, facts: KeyFacts): void {
-  known.delete(hash);
-  if (known.size >= MAX_KEYS) {
-    const oldest = known.keys().next();
-    if (!oldest.done) known.delete(oldest.value);
-  }
   known.set(hash, facts);
 }
 

@@ -73,13 +73,15 @@ async function resolveKey(c: Context<AppEnv>, secret: string, used: Used): Promi
   if (!isWellFormedKey(secret)) throw unauthorized("Unknown key.");
   const deps = c.var.deps;
   const hash = await hashKey(secret);
+  // One instant for the guard and the check: what one lets through, the other does too.
+  const now = iso(deps.now());
   c.var.session.guardWrites({
-    statement: keyGuard(hash, iso(deps.now())),
+    statement: keyGuard(hash, now),
     failedOn: refusedByKeyGuard,
-    refusal: () => refuse(hash, "This key has been revoked or has expired."),
+    refusal: () => forgotten(hash, unauthorized("This key has been revoked or has expired.")),
   });
   const facts = knownKey(hash);
-  if (facts && facts.kind === kind) return checkedWithFirstRead(c.var, hash, facts, used);
+  if (facts && facts.kind === kind) return checkedWithFirstRead(c.var, hash, now, facts, used);
 
   // Only a key this isolate does not know is looked up: an address that keeps failing waits.
   refuseBlockedAddress(c);
@@ -87,15 +89,19 @@ async function resolveKey(c: Context<AppEnv>, secret: string, used: Used): Promi
   const found =
     (await findKeyByHash(deps.db, hash)) ??
     (await deps.onPrimary(() => findKeyByHash(deps.db, hash)));
-  const auth = admit(deps, hash, kind, found, used);
+  const auth = admit(deps, hash, now, kind, found, used);
   if (auth.kind !== "bootstrap") rememberKey(hash, factsOf(auth));
   return auth;
 }
 
-/** An Auth built from what never changes, completed by the check riding on the first read. */
+/**
+ * An Auth built from what never changes, completed by the check riding on the first read, or on
+ * the first write when the request writes before it reads.
+ */
 function checkedWithFirstRead(
   vars: { deps: Deps; session: AppEnv["Variables"]["session"] },
   hash: string,
+  now: string,
   facts: KeyFacts,
   used: Used,
 ): Auth {
@@ -114,7 +120,7 @@ function checkedWithFirstRead(
   vars.session.ride({
     statements,
     verify: (results) => {
-      const checked = admit(vars.deps, hash, facts.kind, keyWithGrant(read(results)), used);
+      const checked = admit(vars.deps, hash, now, facts.kind, keyWithGrant(read(results)), used);
       // Mutated in place: handlers hold this object; the grant is read after the first query.
       Object.assign(auth, checked);
     },
@@ -126,12 +132,12 @@ function checkedWithFirstRead(
 function admit(
   deps: Deps,
   hash: string,
+  now: string,
   kind: KeyKind,
   found: KeyWithGrant | undefined,
   used: Used,
 ): Auth {
   const row = found?.key;
-  const now = iso(deps.now());
   if (!found || !row || row.kind !== kind) return refuse(hash, "Unknown key.");
   if (row.revokedAt) return refuse(hash, "This key has been revoked.");
   if (row.expiresAt && row.expiresAt <= now) return refuse(hash, "This key has expired.");
@@ -157,8 +163,13 @@ function admit(
 }
 
 function refuse(hash: string, message: string): never {
+  throw forgotten(hash, unauthorized(message));
+}
+
+/** `error`, once the isolate no longer takes the key for known. */
+function forgotten(hash: string, error: ApiError): ApiError {
   forgetKey(hash);
-  throw unauthorized(message);
+  return error;
 }
 
 function factsOf(auth: Exclude<Auth, { kind: "bootstrap" }>): KeyFacts {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { fromD1 } from "./unavailable";
+import { DatabaseUnavailable, fromD1 } from "./unavailable";
 
 /**
  * Where a query runs. A request reads through its D1 session (the Sessions API): the nearest
@@ -8,8 +8,9 @@ import { fromD1 } from "./unavailable";
  *
  * drizzle is built once per isolate (and its prepared queries with it): its client is a
  * `RoutedD1` whose statements pick the running request's session when they execute, found
- * through AsyncLocalStorage. A request may also ask for statements to ride on its first read
- * (its key's check, src/auth/middleware.ts): one round trip instead of two.
+ * through AsyncLocalStorage. A request may also ask for statements to ride on its first read, or
+ * on its first write when it writes before reading (its key's check, src/auth/middleware.ts): one
+ * round trip instead of two.
  */
 
 type Executor = Pick<D1Database, "prepare" | "batch">;
@@ -175,7 +176,11 @@ export class RequestSession implements Target {
 
   async batch(statements: LazyStatement[]): Promise<D1Result[]> {
     if (statements.some((s) => s.writes)) {
-      // A refused request must change nothing: its check runs first, alone if nothing carried it.
+      // A refused request must change nothing. Its guard leads the batch and refuses whatever
+      // the check would (src/auth/middleware.ts), so a check not yet made rides along; without a
+      // guard the check runs first, alone.
+      const rider = this.guard ? this.takeRider() : undefined;
+      if (rider) return this.writeWithRider(rider, statements);
       await this.settle();
       return this.writeBatch(statements);
     }
@@ -212,6 +217,72 @@ export class RequestSession implements Target {
     }
   }
 
+  /**
+   * The guard, the check and `statements` in one batch on the primary. The guard passed on the
+   * same data the check read, so the check cannot refuse what was written; when the guard refuses,
+   * the check alone on the primary says why (revoked, expired, API access turned off).
+   */
+  private async writeWithRider(rider: Rider, statements: LazyStatement[]): Promise<D1Result[]> {
+    const guard = this.guard as WriteGuard;
+    const { done, failed } = this.verifying();
+    const riding = rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params));
+    try {
+      const [, ...all] = await fromD1(() =>
+        this.session.batch([
+          this.session.prepare(guard.statement.sql).bind(...guard.statement.params),
+          ...riding,
+          ...statements.map((s) => s.on(this.session)),
+        ]),
+      );
+      rider.verify(all.slice(0, riding.length));
+      done();
+      return all.slice(riding.length);
+    } catch (error) {
+      if (guard.failedOn(error)) {
+        const refusal = await this.refusalOf(rider, guard);
+        failed(refusal);
+        throw refusal;
+      }
+      // A statement after the guard refused the change (a constraint): the guard, run first,
+      // passed, but the check's results went with the batch: the next query carries it again.
+      // Without an answer from D1 nothing is known of the key.
+      if (error instanceof DatabaseUnavailable) {
+        failed(error);
+      } else {
+        this.rider = rider;
+        done();
+      }
+      throw error;
+    }
+  }
+
+  /** Why the guard refused: the check's own answer on the primary, else the guard's. */
+  private async refusalOf(rider: Rider, guard: WriteGuard): Promise<unknown> {
+    this.primarySession ??= this.binding.withSession("first-primary");
+    const primary = this.primarySession;
+    try {
+      const results = await fromD1(() =>
+        primary.batch(rider.statements.map((s) => primary.prepare(s.sql).bind(...s.params))),
+      );
+      rider.verify(results);
+    } catch (error) {
+      return error;
+    }
+    return guard.refusal();
+  }
+
+  /** A pending `verified`: queries started meanwhile wait for the check in flight. */
+  private verifying() {
+    let done: () => void = () => {};
+    let failed: (error: unknown) => void = () => {};
+    this.verified = new Promise<void>((resolve, reject) => {
+      done = resolve;
+      failed = reject;
+    });
+    this.verified.catch(() => {});
+    return { done, failed };
+  }
+
   private takeRider(): Rider | undefined {
     const rider = this.rider;
     this.rider = undefined;
@@ -237,13 +308,7 @@ export class RequestSession implements Target {
 
   /** The rider's statements first, then `statements`, in one round trip. */
   private async withRider(rider: Rider, statements: LazyStatement[]): Promise<D1Result[]> {
-    let done: () => void = () => {};
-    let failed: (error: unknown) => void = () => {};
-    this.verified = new Promise<void>((resolve, reject) => {
-      done = resolve;
-      failed = reject;
-    });
-    this.verified.catch(() => {});
+    const { done, failed } = this.verifying();
     try {
       const all = await fromD1(() =>
         this.session.batch([

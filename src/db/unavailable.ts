@@ -21,5 +21,6 @@ export async function fromD1<T>(call: () => Promise<T>): Promise<T> {
 }
 
 function isAnswer(error: unknown): boolean {
-  return error instanceof Error && /constraint failed|malformed JSON/.test(error.message);
+  // Constraints, and the errors guards raise on purpose (malformed JSON, a bad JSON path).
+  return error instanceof Error && /constraint failed|malformed JSON|JSON path/.test(error.message);
 }

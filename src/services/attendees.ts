@@ -1,3 +1,4 @@
+import type { Statement } from "../db/batch";
 import { failedWith } from "../db/failed-with";
 import {
   ATTENDEE_CHANGED,
@@ -11,7 +12,12 @@ import {
   type PageRouting,
   updateAttendee,
 } from "../db/queries/attendees";
-import { type EventRow, findEvent } from "../db/queries/events";
+import {
+  EVENT_NOT_AS_REMEMBERED,
+  type EventRow,
+  eventAsRemembered,
+  findEvent,
+} from "../db/queries/events";
 import { commitChange, type TriggerInput } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import {
@@ -28,6 +34,7 @@ import { iso, toStoredTime } from "../lib/time";
 import { type AccessScope, accountScope, canSeeProfile } from "./access";
 import { retryWhenChanged } from "./compare-and-set";
 import { compactFields, mergeFields, validateFields } from "./form";
+import { forgetEvent, knownEvent, rememberEvent } from "./known-events";
 import { confirmed } from "./read";
 
 const money = (value: number) => Math.round(value * 100) / 100;
@@ -36,15 +43,15 @@ function unprocessable(details: ErrorDetail[]): ApiError {
   return new ApiError("UNPROCESSABLE", "The attendee does not fit the event's form.", { details });
 }
 
+function languageProblem(event: EventRow): ErrorDetail {
+  return {
+    path: "language",
+    message: `Not a language of this event (${event.languages.join(", ")}).`,
+  };
+}
+
 function checkLanguage(event: EventRow, language: string) {
-  if (!event.languages.includes(language)) {
-    throw unprocessable([
-      {
-        path: "language",
-        message: `Not a language of this event (${event.languages.join(", ")}).`,
-      },
-    ]);
-  }
+  if (!event.languages.includes(language)) throw unprocessable([languageProblem(event)]);
 }
 
 /** Paid once the payments cover the total; Partial before that; untouched while nothing is paid. */
@@ -82,29 +89,74 @@ const fullEvent = () =>
 /**
  * Registers an attendee: values checked against the form (422), language against the event's,
  * capacity enforced atomically (409); guest_count and the guest.create trigger in the same batch.
+ * An event this isolate has read before is not read again: the batch checks it is still as
+ * remembered (one round trip in all, src/services/known-events.ts), else it is read and the
+ * create made from what the read found.
  */
 export async function createAttendee(deps: Deps, scope: AccessScope, input: CreateAttendeeInput) {
-  const { db } = deps;
-  const { accountId } = scope;
-  const event = await confirmed(deps, () => findEvent(db, accountId, input.event_uid));
+  const remembered = knownEvent(scope.accountId, input.event_uid);
+  const created = remembered && (await registerAsRemembered(deps, scope, input, remembered));
+  if (created) return created;
+  // After a refused guard the replica may still hold the event as remembered: ask the primary.
+  const read = () => findEvent(deps.db, scope.accountId, input.event_uid);
+  const event = await (remembered ? deps.onPrimary(read) : confirmed(deps, read));
   // An integration key writes only to the events of its linked profiles; others do not exist for it.
   if (!event || !canSeeProfile(scope, event.profileId)) {
     throw new ApiError("NOT_FOUND", "Event not found.", {
       details: [{ path: "event_uid", message: "No event with this uid in the account." }],
     });
   }
-  const language = input.language ?? event.languages[0] ?? "en";
-  checkLanguage(event, language);
-  const problems = validateFields(event.fields, input.fields);
+  rememberEvent(event);
+  const { language, problems } = fitToForm(event, input);
   if (problems.length > 0) throw unprocessable(problems);
   if (event.capacity !== null && event.guestCount >= event.capacity) throw fullEvent();
+  return register(deps, event, input, language, []);
+}
 
+/** The create from a remembered event; undefined when the event must be read first. */
+async function registerAsRemembered(
+  deps: Deps,
+  scope: AccessScope,
+  input: CreateAttendeeInput,
+  event: EventRow,
+) {
+  // A remembered form may be older than the event's: what it refuses is checked on a fresh read.
+  const { language, problems } = fitToForm(event, input);
+  if (problems.length > 0) return undefined;
+  const guard = eventAsRemembered(deps.db, event, scope.integrationId);
+  try {
+    return await register(deps, event, input, language, [guard]);
+  } catch (error) {
+    if (!failedWith(error, EVENT_NOT_AS_REMEMBERED)) throw error;
+    forgetEvent(event);
+    return undefined;
+  }
+}
+
+/** The language the attendee gets, and what the event's form finds wrong (the language alone first). */
+function fitToForm(event: EventRow, input: CreateAttendeeInput) {
+  const language = input.language ?? event.languages[0] ?? "en";
+  if (!event.languages.includes(language)) {
+    return { language, problems: [languageProblem(event)] };
+  }
+  return { language, problems: validateFields(event.fields, input.fields) };
+}
+
+/** The attendee's row, written after `guards` with its guest count and guest.create trigger. */
+async function register(
+  deps: Deps,
+  event: EventRow,
+  input: CreateAttendeeInput,
+  language: string,
+  guards: Statement[],
+) {
+  const { db } = deps;
   const now = iso(deps.now());
   const amountTaxExcl = money(input.amount_tax_excl ?? 0);
   const amountTax = money(input.amount_tax ?? 0);
   const attendee: AttendeeRow = {
     id: newId("gst"),
-    accountId,
+    accountId: event.accountId,
     eventId: event.id,
     profileId: event.profileId,
     language,
@@ -127,14 +179,14 @@ export async function createAttendee(deps: Deps, scope: AccessScope, input: Crea
   try {
     await commitChange(
       deps,
-      [countGuestIn(db, event.id), insertAttendee(db, attendee)],
+      [...guards, countGuestIn(db, event.id), insertAttendee(db, attendee)],
       [attendeeTrigger("guest.create", attendee, event, undefined, body)],
     );
   } catch (error) {
     if (failedWith(error, CAPACITY_EXCEEDED)) throw fullEvent();
     throw error;
   }
-  return { attendee, event: { ...event, guestCount: event.guestCount + 1 }, body };
+  return { attendee, body };
 }
 
 /**

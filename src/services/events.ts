@@ -26,6 +26,7 @@ import { iso, toStoredTime } from "../lib/time";
 import type { FormField } from "../lib/types";
 import { type AccessScope, canSeeProfile } from "./access";
 import { retryWhenChanged } from "./compare-and-set";
+import { forgetEvent, rememberEvent } from "./known-events";
 import { confirmed } from "./read";
 
 export const DEFAULT_FORM: FormField[] = [
@@ -172,6 +173,8 @@ async function createOnce(deps: Deps, accountId: string, input: CreateEventInput
     [insertEventIfRouting(db, event, routing)],
     [eventTrigger("event.create", event)],
   );
+  // Its guests are likely next, created in this isolate: they need not read it again.
+  rememberEvent(event);
   return event;
 }
 
@@ -270,6 +273,7 @@ async function applyPatch(deps: Deps, accountId: string, uid: string, input: Upd
     [updateEvent(deps.db, event.id, changes, event.updatedAt)],
     [eventTrigger("event.update", updated)],
   );
+  rememberEvent(updated);
   return updated;
 }
 
@@ -283,4 +287,5 @@ export async function deleteEvent(deps: Deps, accountId: string, uid: string) {
   await commitChange(deps, deleteEventStatements(deps.db, event.id), [
     eventTrigger("event.delete", event),
   ]);
+  forgetEvent(event);
 }

@@ -116,13 +116,18 @@ export async function revokeAdminKeyUnlessLast(
 const GUARD_REFUSED = "malformed JSON";
 
 /**
- * A statement that fails its batch unless the key with this hash is live (not revoked, not
- * expired at `now`): it leads every batch a request writes, so the primary checks the key itself.
+ * A statement that fails its batch unless the key with this hash works: not revoked, not expired
+ * at `now`, and an integration key's integration has API access. It leads every batch a request
+ * writes, so the primary checks the key itself, and it refuses whatever the key's check
+ * (`keyWithGrant`, src/auth/middleware.ts) refuses, so that check may ride in the same batch.
  */
 export function keyGuard(hash: string, now: string) {
   return {
     sql: `SELECT json(CASE WHEN EXISTS (SELECT 1 FROM api_keys WHERE hash = ?
-      AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)) THEN '1' ELSE 'refused' END)`,
+      AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+      AND (integration_id IS NULL OR EXISTS (SELECT 1 FROM integrations
+        WHERE integrations.id = api_keys.integration_id AND integrations.api_access = 1)))
+      THEN '1' ELSE 'refused' END)`,
     params: [hash, now],
   };
 }
