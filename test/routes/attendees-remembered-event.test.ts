@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { EventRow } from "../../src/db/queries/events";
+import { createDb } from "../../src/db/client";
+import { type EventRow, findEvent } from "../../src/db/queries/events";
 import { rememberEvent } from "../../src/services/known-events";
 import {
   createAccount,
@@ -38,30 +39,11 @@ async function stored(eventUid: string): Promise<Stored> {
   return { guests: guests?.n ?? 0, guestCount: event?.guest_count };
 }
 
-/** The event's row as this isolate would have read it now (as `findEvent` returns it). */
-async function eventRow(eventUid: string): Promise<EventRow> {
-  const row = await env.DB.prepare("SELECT * FROM events WHERE id = ?")
-    .bind(eventUid)
-    .first<Record<string, unknown>>();
+/** The event's row as this isolate would read it now. */
+async function eventRow(accountId: string, eventUid: string): Promise<EventRow> {
+  const row = await findEvent(createDb(env.DB), accountId, eventUid);
   if (!row) throw new Error(`no event ${eventUid}`);
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    profileId: row.profile_id,
-    name: row.name,
-    status: row.status,
-    startDate: row.start_date,
-    endDate: row.end_date,
-    timezone: row.timezone,
-    currency: row.currency,
-    languages: JSON.parse(row.languages as string),
-    location: row.location,
-    capacity: row.capacity,
-    guestCount: row.guest_count,
-    fields: JSON.parse(row.fields as string),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  } as EventRow;
+  return row;
 }
 
 /** A guest created with only an e-mail, answered as it is (errors included). */
@@ -78,7 +60,7 @@ async function eventWithGuest() {
   const event = await createEvent(key, profile.uid, { languages: ["en"], fields: [...FORM] });
   // The first guest makes sure the isolate has read the event as it is.
   await createAttendee(key, event.uid);
-  return { key, account, profile, event, before: await eventRow(event.uid) };
+  return { key, account, profile, event, before: await eventRow(account.id, event.uid) };
 }
 
 describe("a create from an event remembered before another isolate changed it", () => {
