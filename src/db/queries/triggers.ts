@@ -97,7 +97,9 @@ const markProcessed = updateJsonRows(
   triggers,
   "id",
   ["status", "processedAt", "outcome", "deliveryCount"],
-  { where: `"triggers"."status" = 'pending'` },
+  // Unary `+` keeps SQLite from leading with triggers_status_idx, which read every pending
+  // trigger once per trigger of the batch: each is found by its id, then its status checked.
+  { where: `+"triggers"."status" = 'pending'` },
 );
 
 /**
