@@ -97,7 +97,8 @@ const markProcessed = updateJsonRows(
   triggers,
   "id",
   ["status", "processedAt", "outcome", "deliveryCount"],
-  { where: `"triggers"."status" = 'pending'` },
+  // `+`: the status is checked on the rows found by id, never used to find them (updateJsonRows).
+  { where: `+"triggers"."status" = 'pending'` },
 );
 
 /**
