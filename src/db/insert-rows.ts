@@ -77,6 +77,9 @@ export function insertJsonRowsOnce<T extends SQLiteTable, K extends keyof Row<T>
 /**
  * Statements updating rows of `table` found by `key`, each to its own values of `keys` (and
  * every row by `also`, SQL assignments; only rows matching `where` on the table, if given).
+ * Write each column in `where` with a unary `+` (`+"t"."status" = 'pending'`): without it SQLite
+ * may drive the update from that column's index and run `json_each` once per row the index finds
+ * (every pending trigger, for the consumer's mark), instead of looking the given keys up.
  */
 export function updateJsonRows<
   T extends SQLiteTable,

@@ -113,8 +113,8 @@ export async function sendAttempt(
  * Records sent attempts: each attempt row and its delivery's new state (one batch on the delivery
  * log), their webhook's health and its notifications (on DB, beside it), then queues the retries
  * and the notifications written (the sweeper re-sends one whose send is lost). The endpoint records
- * each attempt as it answers, those that answer while a record is being written together in the
- * next (delivery/endpoint.ts). Two batches where there was one: the delivery's own batch stays
+ * the attempts of the sends it has in flight together, once they have answered or after a short
+ * window (delivery/endpoint.ts). Two batches where there was one: the delivery's own batch stays
  * atomic, and the webhook's health is a clock of failures whose statements are guarded (each
  * applies only from the state it expects), so a health write lost between the two is made good by
  * the next attempt's.

@@ -30,10 +30,10 @@ import { available, type Bucket, fullBucket, nextTokenAt, refill, take } from ".
  * It runs inside that webhook's ENDPOINT Durable Object, so a slow, hanging or failing receiver
  * holds up only its own deliveries. The delivery log (D1) is its work list: each round claims the
  * webhook's due deliveries, as many as the endpoint's limits allow right now (concurrency,
- * `max_per_second`, the breaker, per-subject order), sends them, and records each attempt the
- * moment it answers; an answer frees a slot and starts the next round. Retries come back as
- * `deliver` messages on the queue (a durable timer), and the sweeper wakes an endpoint whose due
- * deliveries nobody took.
+ * `max_per_second`, the breaker, per-subject order), sends them, and records the attempts of the
+ * sends in flight together once they have answered (or after a short window); a recorded answer
+ * frees a slot and starts the next round. Retries come back as `deliver` messages on the queue (a
+ * durable timer), and the sweeper wakes an endpoint whose due deliveries nobody took.
  */
 
 /** Where the scheduler keeps what outlives a request: the Durable Object, or memory in tests. */
@@ -51,6 +51,12 @@ export type EndpointHost = {
  */
 const READY_TARGET = DEFAULT_CONCURRENCY;
 
+/**
+ * How long an answer waits for the other sends in flight before it is recorded without them.
+ * Short: until written, an answer lives only in this object's memory (as it did during the write).
+ */
+const RECORD_WINDOW_MS = 10;
+
 export class EndpointScheduler {
   private inFlight = 0;
   private breaker: Breaker | undefined;
@@ -64,8 +70,12 @@ export class EndpointScheduler {
   private running: Promise<void> | undefined;
   private again = false;
   private waiting: Array<() => void> = [];
-  /** Answers waiting for the record being written: written together in the next one. */
-  private nextRecord: { attempts: SentAttempt[]; written: Promise<void> } | undefined;
+  /** Answers gathered for the next record, written together (`gathered`: write once allowed). */
+  private nextRecord:
+    | { attempts: SentAttempt[]; written: Promise<void>; gathered: () => void }
+    | undefined;
+  /** Sends started and not yet handed to a record (answered and judged). */
+  private unrecorded = 0;
   private writing: Promise<void> = Promise.resolve();
   /** The webhook's secrets decrypted and imported, kept while they are unchanged. */
   private readonly opener = new WebhookOpener();
@@ -74,6 +84,8 @@ export class EndpointScheduler {
     private readonly deps: Deps,
     private readonly host: EndpointHost,
     readonly webhookId: string,
+    /** How long an answer waits for the others in flight (RECORD_WINDOW_MS; tests set their own). */
+    private readonly recordWindowMs = RECORD_WINDOW_MS,
   ) {}
 
   /** Sends what is due and allowed now; resolves once the requests are on their way. */
@@ -168,23 +180,27 @@ export class EndpointScheduler {
   /** Sends one claimed delivery; records it and judges the endpoint when it answers. */
   private start(delivery: DeliveryRow): void {
     this.inFlight++;
+    this.unrecorded++;
+    let handed = false;
     const work = async () => {
       const webhook = this.webhook;
       const sent = await sendAttempt(this.deps, delivery, webhook, this.opener);
       // Gone: the ones still ready fail without a request (the record disables the webhook).
       if (webhook && sent.sent.statusCode === 410) this.webhook = { ...webhook, enabled: false };
       await this.judge(verdictOf(sent, this.deps.now()));
+      handed = true;
       await this.record(sent);
     };
     work()
-      .catch((error) =>
+      .catch((error) => {
+        if (!handed) this.handedOver();
         // Not recorded: the claim runs out and the sweeper wakes us for it again.
         this.deps.log.error("endpoint attempt not recorded", {
           webhook_id: this.webhookId,
           delivery_id: delivery.id,
           error: errorName(error),
-        }),
-      )
+        });
+      })
       .finally(() => {
         this.inFlight--;
         this.release([delivery]);
@@ -193,24 +209,38 @@ export class EndpointScheduler {
   }
 
   /**
-   * Records an answered attempt at once, or, while a record is being written, together with the
-   * others that answer meanwhile in the next one (group commit: one round trip for many answers
-   * under load, none waits longer than the write before it).
+   * Records an answered attempt together with the other sends in flight: the group is written
+   * once each of them has answered, or `recordWindowMs` after the first answer, whichever comes
+   * first, and never before the write before it (group commit: one write per round of sends
+   * instead of one per few answers; an answer waits at most the window and that write).
    */
   private record(sent: SentAttempt): Promise<void> {
     if (!this.nextRecord) {
       const attempts: SentAttempt[] = [];
-      // After the write before it, and after the answers already arrived (a timer runs after
-      // pending I/O): those share this write instead of each waiting for the next.
-      const written = Promise.all([this.writing, afterPendingIo()]).then(() => {
+      let gathered!: () => void;
+      const window = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.recordWindowMs);
+        gathered = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      const written = Promise.all([this.writing, window]).then(() => {
         this.nextRecord = undefined;
         return recordAttempts(this.deps, attempts, this.webhook);
       });
-      this.nextRecord = { attempts, written };
+      this.nextRecord = { attempts, written, gathered };
       this.writing = written.catch(() => {});
     }
     this.nextRecord.attempts.push(sent);
+    this.handedOver();
     return this.nextRecord.written;
+  }
+
+  /** One send fewer to wait for: when none is left, the group being gathered is complete. */
+  private handedOver(): void {
+    this.unrecorded--;
+    if (this.unrecorded === 0) this.nextRecord?.gathered();
   }
 
   private release(deliveries: readonly DeliveryRow[]): void {
@@ -259,8 +289,6 @@ export class EndpointScheduler {
     for (const resolve of this.waiting.splice(0)) resolve();
   }
 }
-
-const afterPendingIo = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** What an attempt says about its endpoint (the breaker's input). */
 export function verdictOf(

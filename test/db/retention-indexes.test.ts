@@ -1,8 +1,7 @@
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { finishAttempts } from "../../src/db/queries/deliveries";
-import { deleteFinishedTriggersBefore, markTriggersProcessed } from "../../src/db/queries/triggers";
+import { deleteFinishedTriggersBefore } from "../../src/db/queries/triggers";
 
 /** SQLite's plan for a statement, as one string ("SEARCH ... USING INDEX ..." or "SCAN ..."). */
 async function planOf(sql: string) {
@@ -40,35 +39,5 @@ describe("retention (every minute) finds what to delete through indexes", () => 
     const plan = results.map((row) => row.detail).join("; ");
     expect(plan).toMatch(/USING (COVERING )?INDEX triggers_status_idx/);
     expect(plan).not.toMatch(/SCAN triggers/);
-  });
-});
-
-describe("the consumer's writes find their rows by id", () => {
-  it("marks a batch's triggers processed by id, not by reading every pending trigger", async () => {
-    // A planner that led with triggers_status_idx read every pending trigger once per trigger of
-    // the batch: 52,050 rows for 25 triggers over a backlog of 2,000.
-    const [{ sql, params }] = markTriggersProcessed(
-      [{ id: "trg_1", outcome: "fired", deliveryCount: 1 }],
-      "2026-01-01T00:00:00.000Z",
-    );
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    const plan = results.map((row) => row.detail).join("; ");
-    expect(plan).toMatch(/SEARCH triggers USING INDEX sqlite_autoindex_triggers_1 \(id=\?\)/);
-    expect(plan).not.toMatch(/triggers_status_idx/);
-  });
-
-  it("finishes an endpoint's group of deliveries by id", async () => {
-    const [{ sql, params }] = finishAttempts([
-      { id: "dlv_1", status: "delivered", attemptCount: 1, nextAttemptAt: null, updatedAt: "x" },
-    ]);
-    const { results } = await env.DELIVERIES_DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    const plan = results.map((row) => row.detail).join("; ");
-    expect(plan).toMatch(
-      /SEARCH deliveries USING (COVERING )?INDEX sqlite_autoindex_deliveries_1 \(id=\?\)/,
-    );
   });
 });
