@@ -32,7 +32,7 @@ export function refuseBlockedAddress(c: Context<AppEnv>): void {
   const address = addressOf(c);
   const until = address && blockedUntil.get(address);
   if (!address || !until) return;
-  const now = c.var.deps.now();
+  const now = c.get("deps").now();
   if (now < until) throw tooMany(now);
   blockedUntil.delete(address);
 }
@@ -43,7 +43,7 @@ export async function countFailure(c: Context<AppEnv>, failure: ApiError): Promi
   if (!address) return failure;
   const { success } = await c.env.AUTH_FAILURES.limit({ key: address });
   if (success) return failure;
-  const now = c.var.deps.now();
+  const now = c.get("deps").now();
   blockedUntil.set(address, (Math.floor(now / 1000 / PERIOD_SECONDS) + 1) * PERIOD_SECONDS * 1000);
   return tooMany(now);
 }

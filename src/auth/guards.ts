@@ -6,7 +6,7 @@ import { type AccessScope, accountScope } from "../services/access";
 
 /** The account of an admin key; any other caller gets 403. */
 export function requireAdmin(c: Context<AppEnv>): string {
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   if (auth.kind === "admin") return auth.accountId;
   if (auth.kind === "integration") {
     throw new ApiError(
@@ -18,7 +18,7 @@ export function requireAdmin(c: Context<AppEnv>): string {
 }
 
 export function requireBootstrap(c: Context<AppEnv>): void {
-  if (c.var.auth.kind !== "bootstrap") {
+  if (c.get("auth").kind !== "bootstrap") {
     throw new ApiError("FORBIDDEN", "Only the bootstrap token can create accounts.");
   }
 }
@@ -29,7 +29,7 @@ export function requireBootstrap(c: Context<AppEnv>): void {
  * anyone else 403.
  */
 export function scopeFor(c: Context<AppEnv>, scope: KeyScope): AccessScope {
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   if (auth.kind === "admin") return accountScope(auth.accountId);
   if (auth.kind === "bootstrap") {
     throw new ApiError("FORBIDDEN", "The bootstrap token can only create accounts.");

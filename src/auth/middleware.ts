@@ -48,10 +48,10 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
   // A request that answered without reading D1 still answers only for a key that works.
-  await c.var.session.settle();
+  await c.get("session").settle();
   const { stamp } = used;
   // After the response: the stamp is bookkeeping, not something the request waits for.
-  if (stamp) c.var.deps.waitUntil(afterThisTask(stamp));
+  if (stamp) c.get("deps").waitUntil(afterThisTask(stamp));
 });
 
 /** What to write once the request has answered: the key's last use, when it is stale. */
@@ -71,17 +71,19 @@ async function resolveKey(c: Context<AppEnv>, secret: string, used: Used): Promi
   }
   // A string that cannot be a key is refused without asking D1.
   if (!isWellFormedKey(secret)) throw unauthorized("Unknown key.");
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const hash = await hashKey(secret);
   // One instant for the guard and the check: what one lets through, the other does too.
   const now = iso(deps.now());
-  c.var.session.guardWrites({
+  const session = c.get("session");
+  session.guardWrites({
     statement: keyGuard(hash, now),
     failedOn: refusedByKeyGuard,
     refusal: () => forgotten(hash, unauthorized("This key has been revoked or has expired.")),
   });
   const facts = knownKey(hash);
-  if (facts && facts.kind === kind) return checkedWithFirstRead(c.var, hash, now, facts, used);
+  if (facts && facts.kind === kind)
+    return checkedWithFirstRead({ deps, session }, hash, now, facts, used);
 
   // Only a key this isolate does not know is looked up: an address that keeps failing waits.
   refuseBlockedAddress(c);

@@ -54,7 +54,7 @@ export const deleteOperationalWebhook: Handler<"deleteOperationalWebhook"> = asy
 
 export const rotateOperationalSecret: Handler<"rotateOperationalSecret"> = async (c) => {
   const { id } = c.req.valid("param");
-  const secret = await operational.rotateOperationalSecret(c.var.deps, requireAdmin(c), id);
+  const secret = await operational.rotateOperationalSecret(c.get("deps"), requireAdmin(c), id);
   return c.json({ data: { secret } }, 200);
 };
 
