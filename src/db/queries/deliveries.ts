@@ -11,6 +11,7 @@ import {
   lte,
   ne,
   or,
+  type SQL,
   sql,
 } from "drizzle-orm";
 import type { Database } from "../client";
@@ -94,9 +95,9 @@ export function deliveryDue(db: Database, id: string) {
 type ClaimTimes = { now: string; dueBy: string; lockUntil: string };
 
 /** Due (by `dueBy`), pending, and not held by an attempt that is still within its lock. */
-const claimable = (times: ClaimTimes) =>
+const claimable = (times: ClaimTimes, pending: SQL = eq(deliveries.status, "pending")) =>
   and(
-    eq(deliveries.status, "pending"),
+    pending,
     lte(deliveries.nextAttemptAt, times.dueBy),
     or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, times.now)),
   );
@@ -107,11 +108,7 @@ const claimable = (times: ClaimTimes) =>
  * then (the whole backlog, on each claim) to keep the few the ids name.
  */
 const stillClaimable = (times: ClaimTimes) =>
-  and(
-    sql`+${deliveries.status} = 'pending'`,
-    lte(deliveries.nextAttemptAt, times.dueBy),
-    or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, times.now)),
-  );
+  claimable(times, sql`+${deliveries.status} = 'pending'`);
 
 /**
  * Claims a due, unlocked pending delivery for one attempt. `delivery` is undefined when someone
