@@ -102,9 +102,12 @@ function asMethod(result: D1Result, method: Method): unknown {
   return result;
 }
 
+/** A statement as text and its values, bound to a session only when it runs. */
+type SqlText = { sql: string; params: readonly unknown[] };
+
 /** Statements that ride on a request's first read, and what must hold of their results. */
 export type Rider = {
-  statements: { sql: string; params: readonly unknown[] }[];
+  statements: SqlText[];
   /** Throws (an ApiError) when the results refuse the request; runs before any other result is used. */
   verify(results: D1Result[]): void;
 };
@@ -115,7 +118,7 @@ export type Rider = {
  * has not seen the revocation can still answer a read; it cannot let a write through).
  */
 export type WriteGuard = {
-  statement: { sql: string; params: readonly unknown[] };
+  statement: SqlText;
   /** Whether a failed batch failed because of the guard. */
   failedOn(error: unknown): boolean;
   /** What to throw then. */
@@ -176,13 +179,10 @@ export class RequestSession implements Target {
 
   async batch(statements: LazyStatement[]): Promise<D1Result[]> {
     if (statements.some((s) => s.writes)) {
-      // A refused request must change nothing. Its guard leads the batch and refuses whatever
-      // the check would (src/auth/middleware.ts), so a check not yet made rides along; without a
-      // guard the check runs first, alone.
-      const rider = this.guard ? this.takeRider() : undefined;
-      if (rider) return this.writeWithRider(rider, statements);
-      await this.settle();
-      return this.writeBatch(statements);
+      if (this.guard) return this.guardedWrite(this.guard, statements);
+      // No key, no guard (the bootstrap token): nothing to check before writing.
+      await this.verified;
+      return fromD1(() => this.session.batch(statements.map((s) => s.on(this.session))));
     }
     const rider = this.takeRider();
     if (rider) return this.withRider(rider, statements);
@@ -201,56 +201,43 @@ export class RequestSession implements Target {
     return fromD1(() => execute(statement.on(this.session), method));
   }
 
-  /** A batch that writes, led by the write guard when the request has one. */
-  private async writeBatch(statements: LazyStatement[]): Promise<D1Result[]> {
-    const guard = this.guard;
-    const prepared = statements.map((s) => s.on(this.session));
-    if (!guard) return fromD1(() => this.session.batch(prepared));
-    const { sql, params } = guard.statement;
-    try {
-      const [, ...results] = await fromD1(() =>
-        this.session.batch([this.session.prepare(sql).bind(...params), ...prepared]),
-      );
-      return results;
-    } catch (error) {
-      throw guard.failedOn(error) ? guard.refusal() : error;
-    }
-  }
-
   /**
-   * The guard, the check and `statements` in one batch on the primary. The guard passed on the
-   * same data the check read, so the check cannot refuse what was written; when the guard refuses,
-   * the check alone on the primary says why (revoked, expired, API access turned off).
+   * A batch that writes, on the primary, led by the guard: a refused request changes nothing. The
+   * guard refuses whatever the key's check would (src/auth/middleware.ts), so a check no read has
+   * carried yet rides here too: it passed on the same data, so it cannot refuse what was written.
+   * When the guard refuses, the check alone on the primary says why (revoked, expired, API access
+   * turned off).
    */
-  private async writeWithRider(rider: Rider, statements: LazyStatement[]): Promise<D1Result[]> {
-    const guard = this.guard as WriteGuard;
-    const { done, failed } = this.verifying();
-    const riding = rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params));
+  private async guardedWrite(guard: WriteGuard, statements: LazyStatement[]): Promise<D1Result[]> {
+    const rider = this.takeRider();
+    if (!rider) await this.verified;
+    const check = rider ? this.verifying() : undefined;
+    const riding = rider?.statements ?? [];
     try {
       const [, ...all] = await fromD1(() =>
         this.session.batch([
-          this.session.prepare(guard.statement.sql).bind(...guard.statement.params),
-          ...riding,
+          ...bound(this.session, [guard.statement, ...riding]),
           ...statements.map((s) => s.on(this.session)),
         ]),
       );
-      rider.verify(all.slice(0, riding.length));
-      done();
+      rider?.verify(all.slice(0, riding.length));
+      check?.done();
       return all.slice(riding.length);
     } catch (error) {
+      if (!rider) throw guard.failedOn(error) ? guard.refusal() : error;
       if (guard.failedOn(error)) {
         const refusal = await this.refusalOf(rider, guard);
-        failed(refusal);
+        check?.failed(refusal);
         throw refusal;
       }
       // A statement after the guard refused the change (a constraint): the guard, run first,
       // passed, but the check's results went with the batch: the next query carries it again.
       // Without an answer from D1 nothing is known of the key.
       if (error instanceof DatabaseUnavailable) {
-        failed(error);
+        check?.failed(error);
       } else {
         this.rider = rider;
-        done();
+        check?.done();
       }
       throw error;
     }
@@ -259,12 +246,8 @@ export class RequestSession implements Target {
   /** Why the guard refused: the check's own answer on the primary, else the guard's. */
   private async refusalOf(rider: Rider, guard: WriteGuard): Promise<unknown> {
     this.primarySession ??= this.binding.withSession("first-primary");
-    const primary = this.primarySession;
     try {
-      const results = await fromD1(() =>
-        primary.batch(rider.statements.map((s) => primary.prepare(s.sql).bind(...s.params))),
-      );
-      rider.verify(results);
+      rider.verify(await runAlone(this.primarySession, rider));
     } catch (error) {
       return error;
     }
@@ -296,13 +279,9 @@ export class RequestSession implements Target {
     else await this.verified;
   }
 
-  /** The rider alone (before a write, or before the primary is asked). */
+  /** The rider alone (before the primary is asked, or before answering without a read). */
   private verifyAlone(rider: Rider): Promise<void> {
-    this.verified = fromD1(() =>
-      this.session.batch(
-        rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params)),
-      ),
-    ).then((results) => rider.verify(results));
+    this.verified = runAlone(this.session, rider).then((results) => rider.verify(results));
     return this.verified;
   }
 
@@ -312,7 +291,7 @@ export class RequestSession implements Target {
     try {
       const all = await fromD1(() =>
         this.session.batch([
-          ...rider.statements.map((s) => this.session.prepare(s.sql).bind(...s.params)),
+          ...bound(this.session, rider.statements),
           ...statements.map((s) => s.on(this.session)),
         ]),
       );
@@ -324,4 +303,13 @@ export class RequestSession implements Target {
       throw error;
     }
   }
+}
+
+function bound(session: D1DatabaseSession, statements: readonly SqlText[]) {
+  return statements.map((s) => session.prepare(s.sql).bind(...s.params));
+}
+
+/** A rider's statements alone, in one round trip. */
+function runAlone(session: D1DatabaseSession, rider: Rider): Promise<D1Result[]> {
+  return fromD1(() => session.batch(bound(session, rider.statements)));
 }
