@@ -95,11 +95,11 @@ const fullEvent = () =>
  */
 export async function createAttendee(deps: Deps, scope: AccessScope, input: CreateAttendeeInput) {
   const remembered = knownEvent(scope.accountId, input.event_uid);
-  const created = remembered && (await registerAsRemembered(deps, scope, input, remembered));
-  if (created) return created;
+  const tried = remembered && (await registerAsRemembered(deps, scope, input, remembered));
+  if (tried && tried !== "changed") return tried;
   // After a refused guard the replica may still hold the event as remembered: ask the primary.
   const read = () => findEvent(deps.db, scope.accountId, input.event_uid);
-  const event = await (remembered ? deps.onPrimary(read) : confirmed(deps, read));
+  const event = await (tried === "changed" ? deps.onPrimary(read) : confirmed(deps, read));
   // An integration key writes only to the events of its linked profiles; others do not exist for it.
   if (!event || !canSeeProfile(scope, event.profileId)) {
     throw new ApiError("NOT_FOUND", "Event not found.", {
@@ -113,7 +113,10 @@ export async function createAttendee(deps: Deps, scope: AccessScope, input: Crea
   return register(deps, event, input, language, []);
 }
 
-/** The create from a remembered event; undefined when the event must be read first. */
+/**
+ * The create from a remembered event; undefined when its remembered form refuses the input (read
+ * it again), "changed" when the primary holds it changed, gone or out of reach (read it there).
+ */
 async function registerAsRemembered(
   deps: Deps,
   scope: AccessScope,
@@ -129,7 +132,7 @@ async function registerAsRemembered(
   } catch (error) {
     if (!failedWith(error, EVENT_NOT_AS_REMEMBERED)) throw error;
     forgetEvent(event);
-    return undefined;
+    return "changed" as const;
   }
 }
 

@@ -589,6 +589,11 @@ const VARIANT_CASES: Record<string, Case> = {
     await changedElsewhere(w.event.uid);
     return createIn(w);
   },
+  "POST /v1/attendees (what the remembered form refuses)": async (w) => ({
+    ...createIn(w),
+    body: { event_uid: w.event.uid, fields: { email: "not an e-mail" } },
+    status: 422,
+  }),
   "POST /v1/integrations (from a template)": async (w) => ({
     ...body(w),
     method: "POST",
