@@ -180,8 +180,8 @@ export class RequestSession implements Target {
   async batch(statements: LazyStatement[]): Promise<D1Result[]> {
     if (statements.some((s) => s.writes)) {
       if (this.guard) return this.guardedWrite(this.guard, statements);
-      // No key, no guard (the bootstrap token): nothing to check before writing.
-      await this.verified;
+      // Without a guard to refuse for it, the check runs first, alone.
+      await this.settle();
       return fromD1(() => this.session.batch(statements.map((s) => s.on(this.session))));
     }
     const rider = this.takeRider();
