@@ -373,8 +373,11 @@ describe("/console's error paths in Chromium", () => {
     }
     await keyboardPage.keyboard.press("Enter");
     await keyboardPage.getByRole("heading", { name: "Integrations", level: 1 }).waitFor();
-    // The new screen's heading has the focus: the next Tab goes on from there.
-    expect(await keyboardPage.evaluate(`document.activeElement.tagName`)).toBe("H1");
+    // The new screen's heading has the focus (moved once it has rendered, so a busy machine may
+    // show the heading a moment before): the next Tab goes on from there.
+    await expect
+      .poll(() => keyboardPage.evaluate(`document.activeElement.tagName`), { timeout: 5_000 })
+      .toBe("H1");
     for (let i = 0; i < 20; i++) {
       await keyboardPage.keyboard.press("Tab");
       if (
