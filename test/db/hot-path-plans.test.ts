@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDeliveriesDb, type Database } from "../../src/db/client";
 import type { RawStatement } from "../../src/db/insert-rows";
-import { claimDueOfWebhook, finishAttempts } from "../../src/db/queries/deliveries";
+import { claimDelivery, claimDueOfWebhook, finishAttempts } from "../../src/db/queries/deliveries";
 import { markTriggersProcessed } from "../../src/db/queries/triggers";
 
 /**
@@ -72,6 +72,17 @@ describe("the delivery engine's statements look their rows up by key", () => {
     );
     expect(plan).toMatch(
       /SEARCH deliveries USING (COVERING )?INDEX sqlite_autoindex_deliveries_1 \(id=\?\)/,
+    );
+    expect(plan).not.toMatch(/deliveries_status_idx/);
+  });
+
+  it("claiming one delivery (a `deliver` message): by its id", async () => {
+    const [claim] = await sqlPreparedBy((db) =>
+      claimDelivery(db, "dlv_none", { now: "x", dueBy: "x", lockUntil: "x" }),
+    );
+    const plan = await planOf(claim ?? "");
+    expect(plan).toMatch(
+      /^SEARCH deliveries USING (COVERING )?INDEX sqlite_autoindex_deliveries_1 \(id=\?\)/,
     );
     expect(plan).not.toMatch(/deliveries_status_idx/);
   });
