@@ -162,6 +162,15 @@ function attendeePageQuery(
         filter.integrationId ? linkedTo(events.profileId, value("integrationId")) : undefined,
       )}`
     : sql`SELECT count(*) FROM ${attendees} WHERE ${where}`;
+  // Filtered by event, the page's rows are all of that event: its row (the account's) and its
+  // override are read by id, not through the page (each scan of the page is more for SQLite to
+  // compile and run, per request). An empty page then still reads them, unused.
+  const pageEvents = filter.eventId
+    ? and(eq(events.id, value("eventId")), eq(events.accountId, value("accountId")))
+    : sql`${events.id} IN (${ofPage(attendees.eventId)})`;
+  const pageOverrides = filter.eventId
+    ? eq(eventOverrides.eventId, value("eventId"))
+    : sql`${eventOverrides.eventId} IN (${ofPage(attendees.eventId)})`;
   const routing = withRouting
     ? sql`,
       (SELECT ${jsonRow(accounts)} FROM ${accounts}
@@ -169,7 +178,7 @@ function attendeePageQuery(
       (SELECT json_group_array(${jsonRow(profiles)}) FROM ${profiles}
         WHERE ${profiles.id} IN (${ofPage(attendees.profileId)})) AS "profiles",
       (SELECT json_group_array(${jsonRow(eventOverrides)}) FROM ${eventOverrides}
-        WHERE ${eventOverrides.eventId} IN (${ofPage(attendees.eventId)})) AS "overrides"`
+        WHERE ${pageOverrides}) AS "overrides"`
     : sql``;
   return jsonQuery<PageRow>(
     db,
@@ -184,7 +193,7 @@ function attendeePageQuery(
           FROM ${page}) AS "rows",
         (${total}) AS "total",
         (SELECT json_group_array(${jsonRow(events)}) FROM ${events}
-          WHERE ${events.id} IN (${ofPage(attendees.eventId)})) AS "events"${routing}`,
+          WHERE ${pageEvents}) AS "events"${routing}`,
   );
 }
 
