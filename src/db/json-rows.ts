@@ -40,13 +40,18 @@ function jsonValue(column: Column, ref: SQL): SQL {
 
 /**
  * `json_array(...)` of one row of `table`, its columns qualified by `from` (the table's name, or
- * the name of a subquery with its columns), each decoded as drizzle decodes it.
+ * the name of a subquery with its columns), each decoded as drizzle decodes it; then `extra`
+ * values, if any (`readRow` leaves them out).
  */
-export function jsonRow(table: SQLiteTable, from: string = getTableName(table)): SQL {
+export function jsonRow(
+  table: SQLiteTable,
+  from: string = getTableName(table),
+  extra: SQL[] = [],
+): SQL {
   const values = Object.values(getTableColumns(table)).map((column) =>
     jsonValue(column, sql`${sql.identifier(from)}.${sql.identifier(column.name)}`),
   );
-  return sql`json_array(${sql.join(values, sql`, `)})`;
+  return sql`json_array(${sql.join([...values, ...extra], sql`, `)})`;
 }
 
 const readers = new WeakMap<SQLiteTable, (values: JsonRow) => unknown>();
