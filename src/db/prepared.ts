@@ -11,6 +11,7 @@ import {
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Statement } from "./batch";
 import type { Database } from "./client";
+import { atMostOneRow } from "./session";
 
 // drizzle builds a query's SQL anew each time it runs, and on the hot paths (every key lookup,
 // every page of attendees, every trigger fanned out) that cost more CPU than D1 running it
@@ -24,6 +25,8 @@ export type PreparedSelect<Rows> = {
   getQuery(): Query;
   mapResult(response: unknown, isFromBatch?: boolean): unknown;
   all(values?: Record<string, unknown>): Promise<Rows>;
+  /** It selects one row at most (`jsonQuery`). */
+  oneRow?: boolean;
 };
 
 type Values = Record<string, unknown>;
@@ -103,6 +106,7 @@ export function jsonQuery<Row>(db: Database, select: SQL): PreparedSelect<Row | 
   return {
     getQuery: () => query,
     mapResult,
+    oneRow: true,
     all: async (values = {}) => {
       const client = db.$client;
       const statement = client.prepare(query.sql).bind(...fillPlaceholders(query.params, values));
@@ -121,7 +125,7 @@ export function asStatements<const B extends readonly Bound[]>(queries: B) {
   return {
     statements: queries.map(([query, values]) => {
       const { sql, params } = query.getQuery();
-      return { sql, params: fillPlaceholders(params, values) };
+      return { sql, params: fillPlaceholders(params, values), oneRow: query.oneRow === true };
     }),
     read: (results: readonly D1Result[]) =>
       results.map((result, index) => queries[index][0].mapResult(result, true)) as Results<B>,
@@ -135,7 +139,11 @@ export async function batchPrepared<const B extends readonly Bound[]>(
 ): Promise<Results<B>> {
   const { statements, read } = asStatements(queries);
   const client = db.$client;
-  return read(await client.batch(statements.map((s) => client.prepare(s.sql).bind(...s.params))));
+  const bound = statements.map((s) => {
+    const statement = client.prepare(s.sql).bind(...s.params);
+    return s.oneRow ? atMostOneRow(statement) : statement;
+  });
+  return read(await client.batch(bound));
 }
 
 /**

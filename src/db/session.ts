@@ -22,10 +22,17 @@ class LazyStatement {
     private readonly router: RoutedD1,
     readonly sql: string,
     readonly params: readonly unknown[] = [],
+    /** A select of one row at most (`atMostOneRow`). */
+    readonly oneRow = false,
   ) {}
 
   bind(...params: unknown[]): LazyStatement {
-    return new LazyStatement(this.router, this.sql, params);
+    return new LazyStatement(this.router, this.sql, params, this.oneRow);
+  }
+
+  /** The same statement, known to select one row at most. */
+  atMostOneRow(): LazyStatement {
+    return new LazyStatement(this.router, this.sql, this.params, true);
   }
 
   all() {
@@ -102,8 +109,16 @@ function asMethod(result: D1Result, method: Method): unknown {
   return result;
 }
 
+/**
+ * `statement` marked as a select of one row at most (db/prepared.ts `jsonQuery`): it may then
+ * run merged with the request's rider into one statement (`RequestSession.withRider`).
+ */
+export function atMostOneRow<S>(statement: S): S {
+  return statement instanceof LazyStatement ? (statement.atMostOneRow() as S) : statement;
+}
+
 /** A statement as text and its values, bound to a session only when it runs. */
-type SqlText = { sql: string; params: readonly unknown[] };
+type SqlText = { sql: string; params: readonly unknown[]; oneRow?: boolean };
 
 /** Statements that ride on a request's first read, and what must hold of their results. */
 export type Rider = {
@@ -289,12 +304,10 @@ export class RequestSession implements Target {
   private async withRider(rider: Rider, statements: LazyStatement[]): Promise<D1Result[]> {
     const { done, failed } = this.verifying();
     try {
-      const all = await fromD1(() =>
-        this.session.batch([
-          ...bound(this.session, rider.statements),
-          ...statements.map((s) => s.on(this.session)),
-        ]),
-      );
+      const parts = [...rider.statements, ...statements];
+      const all = parts.every(mergeable)
+        ? await fromD1(() => asOneStatement(this.session, parts))
+        : await fromD1(() => this.session.batch(bound(this.session, parts)));
       rider.verify(all.slice(0, rider.statements.length));
       done();
       return all.slice(rider.statements.length);
@@ -307,6 +320,43 @@ export class RequestSession implements Target {
 
 function bound(session: D1DatabaseSession, statements: readonly SqlText[]) {
   return statements.map((s) => session.prepare(s.sql).bind(...s.params));
+}
+
+/** Names the column that opens each part of a merged statement (`asOneStatement`). */
+const PART = "weft_part";
+
+/**
+ * A select of one row at most, its values plain `?` in order (as drizzle writes them), without
+ * comments, and without a WITH clause: a page of attendees (its CTE) merged so cost SQLite more
+ * to compile than the statement it saved (bench/README.md).
+ */
+function mergeable(statement: SqlText): boolean {
+  return statement.oneRow === true && !/^\s*WITH\b|\?\d|--|\/\*/i.test(statement.sql);
+}
+
+/**
+ * Selects of one row at most, run as one statement whose single row holds each one's columns
+ * after a marker (NULL when that select found no row), and handed back as a batch would have
+ * answered them. Each statement of a batch costs D1 about as much again as a short read (locally,
+ * Miniflare's D1 object spends on each: bench/README.md); the key's check and a read of one row
+ * are most reads.
+ */
+async function asOneStatement(session: D1DatabaseSession, parts: SqlText[]): Promise<D1Result[]> {
+  const joined = parts
+    .map((part) => `LEFT JOIN (SELECT 1 AS "${PART}", * FROM (${part.sql})) ON 1`)
+    .join(" ");
+  const [names, values = []] = await session
+    .prepare(`SELECT * FROM (SELECT 1) ${joined}`)
+    .bind(...parts.flatMap((part) => part.params))
+    .raw({ columnNames: true });
+  const starts = names.flatMap((name, index) => (index > 0 && name === PART ? [index] : []));
+  return starts.map((start, i) => {
+    const end = starts[i + 1] ?? names.length;
+    const row: Record<string, unknown> = {};
+    for (let column = start + 1; column < end; column++) row[names[column]] = values[column];
+    const results = values[start] === null ? [] : [row];
+    return { success: true, results, meta: {} } as unknown as D1Result;
+  });
 }
 
 /** A rider's statements alone, in one round trip. */

@@ -157,6 +157,33 @@ describe("rows written as JSON by SQLite (db/json-rows.ts)", () => {
     expect(viaJson?.paymentAmount).toBe(0.30000000000000004);
   });
 
+  it("reads whole-number doubles as the very numbers, past 2^53 and past 64-bit integers", async () => {
+    const values = [0, 121, -12, 2 ** 53 + 2, 2 ** 60, -(2 ** 63), 2 ** 63, -0.5, 1 / 3];
+    const ids = values.map(() => unique("gst"));
+    const [first, ...rest] = values.map((value, i) =>
+      db.insert(attendees).values({
+        id: ids[i],
+        accountId: "acc_reals",
+        eventId: "evt_reals",
+        profileId: "prf_reals",
+        language: "en",
+        registrationStatus: "Complete",
+        paymentStatus: "Paid",
+        paymentAmount: value,
+        amountTaxExcl: -value,
+        fields: {},
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
+    await db.batch([first, ...rest]);
+    for (const [i, value] of values.entries()) {
+      const { viaJson, viaDrizzle } = await bothWays(attendees, attendees.id, ids[i]);
+      expect(viaJson).toStrictEqual(viaDrizzle);
+      expect(viaJson?.paymentAmount).toBe(value);
+    }
+  });
+
   it("finds nothing as undefined", async () => {
     const { viaJson, viaDrizzle } = await bothWays(events, events.id, "evt_missing");
     expect(viaJson).toBeUndefined();

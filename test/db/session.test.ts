@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { RequestSession, RoutedD1 } from "../../src/db/session";
+import { atMostOneRow, RequestSession, RoutedD1 } from "../../src/db/session";
 
 /**
  * A request's D1 session (src/db/session.ts): statements bind to the running request's session
@@ -48,6 +48,61 @@ describe("RequestSession", () => {
     expect((first as D1Result).results).toEqual([{ n: 1 }]);
     expect((second as D1Result).results).toEqual([{ n: 2 }]);
     expect(seen).toEqual([[[{ answer: 42 }]]]);
+  });
+
+  it("runs the rider and reads of one row at most as one statement, answered as a batch would", async () => {
+    const sent: string[] = [];
+    const binding = new Proxy(env.DB, {
+      get(target, property) {
+        if (property !== "withSession") return Reflect.get(target, property);
+        return (constraint: string) => {
+          const session = target.withSession(constraint);
+          return new Proxy(session, {
+            get(inner, name) {
+              const value = Reflect.get(inner, name);
+              if (name === "batch") sent.push("batch");
+              if (name === "prepare") {
+                return (sql: string) => {
+                  sent.push(sql);
+                  return inner.prepare(sql);
+                };
+              }
+              return typeof value === "function" ? value.bind(inner) : value;
+            },
+          });
+        };
+      },
+    });
+    const read = async (riderSql: string, readSql: string, params: unknown[]) => {
+      sent.length = 0;
+      const client = new RoutedD1(binding);
+      const session = new RequestSession(binding, null);
+      const seen: unknown[] = [];
+      session.ride({
+        statements: [{ sql: riderSql, params: ["k"], oneRow: true }],
+        verify: (results) => seen.push(results.map((result) => result.results)),
+      });
+      const [result] = await session.run(() =>
+        client.batch([atMostOneRow(client.prepare(readSql).bind(...params))]),
+      );
+      return { rider: seen, read: result.results, sent: [...sent] };
+    };
+
+    const found = await read("SELECT ? AS key, 2 AS n", "SELECT ? AS n, json('[1]') AS list", [7]);
+    expect(found.rider).toEqual([[[{ key: "k", n: 2 }]]]);
+    // Same column names in both: each part keeps its own.
+    expect(found.read).toEqual([{ n: 7, list: "[1]" }]);
+    expect(found.sent).toHaveLength(1);
+    expect(found.sent[0]).toMatch(/^SELECT \* FROM \(SELECT 1\) LEFT JOIN/);
+
+    const none = await read("SELECT ? AS key WHERE 0", "SELECT ? AS n WHERE 0", [7]);
+    expect(none.rider).toEqual([[[]]]);
+    expect(none.read).toEqual([]);
+
+    // A read with a WITH clause goes in a batch beside the rider, as any other read.
+    const batched = await read("SELECT ? AS key", "WITH t AS (SELECT ? AS n) SELECT n FROM t", [3]);
+    expect(batched.read).toEqual([{ n: 3 }]);
+    expect(batched.sent).toContain("batch");
   });
 
   it("answers nothing when the rider refuses: the read fails with the rider's error", async () => {

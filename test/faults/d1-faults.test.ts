@@ -51,7 +51,8 @@ function faultyDb(failAt: number, outage: Outage) {
       inner,
       bind: (...values: unknown[]) => statement(inner.bind(...values)),
       all: () => fail(() => inner.all()),
-      raw: () => fail(() => inner.raw()),
+      raw: (options?: { columnNames: true }) =>
+        fail(() => inner.raw(options as { columnNames: true })),
       first: () => fail(() => inner.first()),
       run: () => fail(() => inner.run()),
     }) as unknown as D1PreparedStatement;

@@ -32,7 +32,7 @@ function beforeWrites(before: (sql: readonly string[]) => Promise<unknown>): D1D
       sql,
       bind: (...values: unknown[]) => statement(inner.bind(...values), sql),
       all: () => inner.all(),
-      raw: () => inner.raw(),
+      raw: (options?: { columnNames: true }) => inner.raw(options as { columnNames: true }),
       first: () => inner.first(),
       run: async () => {
         if (writes(sql)) await before([sql]);

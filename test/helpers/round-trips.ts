@@ -47,7 +47,8 @@ export function costMeter() {
       inner,
       bind: (...values: unknown[]) => statement(inner.bind(...values), sql),
       all: () => count([sql], () => inner.all()),
-      raw: () => count([sql], () => inner.raw()),
+      raw: (options?: { columnNames: true }) =>
+        count([sql], () => inner.raw(options as { columnNames: true })),
       first: () => count([sql], () => inner.first()),
       run: () => count([sql], () => inner.run()),
     };
