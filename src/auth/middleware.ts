@@ -5,11 +5,13 @@ import {
   findKeyByHash,
   type KeyWithGrant,
   keyGuard,
+  keyGuardWithGrant,
   keyWithGrant,
   keyWithGrantQueries,
   refusedByKeyGuard,
   touchKey,
 } from "../db/queries/api-keys";
+import type { Rider, WriteGuard } from "../db/session";
 import type { Deps } from "../deps";
 import {
   hashKey,
@@ -76,14 +78,15 @@ async function resolveKey(c: Context<AppEnv>, secret: string, used: Used): Promi
   // One instant for the guard and the check: what one lets through, the other does too.
   const now = iso(deps.now());
   const session = c.get("session");
-  session.guardWrites({
+  const guard: WriteGuard = {
     statement: keyGuard(hash, now),
     failedOn: refusedByKeyGuard,
     refusal: () => forgotten(hash, unauthorized("This key has been revoked or has expired.")),
-  });
+  };
+  session.guardWrites(guard);
   const facts = knownKey(hash);
   if (facts && facts.kind === kind)
-    return checkedWithFirstRead({ deps, session }, hash, now, facts, used);
+    return checkedWithFirstRead({ deps, session }, guard, hash, now, facts, used);
 
   // Only a key this isolate does not know is looked up: an address that keeps failing waits.
   refuseBlockedAddress(c);
@@ -102,6 +105,7 @@ async function resolveKey(c: Context<AppEnv>, secret: string, used: Used): Promi
  */
 function checkedWithFirstRead(
   vars: { deps: Deps; session: AppEnv["Variables"]["session"] },
+  guard: WriteGuard,
   hash: string,
   now: string,
   facts: KeyFacts,
@@ -119,13 +123,19 @@ function checkedWithFirstRead(
           grant: null,
         };
   const { statements, read } = asStatements(keyWithGrantQueries(vars.deps.db, hash));
-  vars.session.ride({
+  const rider: Rider = {
     statements,
     verify: (results) => {
       const checked = admit(vars.deps, hash, now, facts.kind, keyWithGrant(read(results)), used);
       // Mutated in place: handlers hold this object; the grant is read after the first query.
       Object.assign(auth, checked);
     },
+  };
+  vars.session.ride(rider);
+  // A write that carries the check leads with guard and check in one statement.
+  vars.session.guardWrites({
+    ...guard,
+    withCheck: { rider, statement: () => keyGuardWithGrant(vars.deps.db, hash, now) },
   });
   return auth;
 }

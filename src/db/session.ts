@@ -138,6 +138,12 @@ export type WriteGuard = {
   failedOn(error: unknown): boolean;
   /** What to throw then. */
   refusal(): Error;
+  /**
+   * The guard and `rider`'s check in one statement, whose result is what the rider verifies: a
+   * write that carries that rider leads with it instead of the guard and the rider's statements
+   * (one statement fewer in the batch).
+   */
+  withCheck?: { rider: Rider; statement(): SqlText };
 };
 
 /** The D1 session of one request (API.md §8 "Consistency"). */
@@ -227,17 +233,19 @@ export class RequestSession implements Target {
     const rider = this.takeRider();
     if (!rider) await this.verified;
     const check = rider ? this.verifying() : undefined;
-    const riding = rider?.statements ?? [];
+    const merged =
+      rider && guard.withCheck?.rider === rider ? guard.withCheck.statement() : undefined;
+    const lead = merged ? [merged] : [guard.statement, ...(rider?.statements ?? [])];
     try {
-      const [, ...all] = await fromD1(() =>
+      const all = await fromD1(() =>
         this.session.batch([
-          ...bound(this.session, [guard.statement, ...riding]),
+          ...bound(this.session, lead),
           ...statements.map((s) => s.on(this.session)),
         ]),
       );
-      rider?.verify(all.slice(0, riding.length));
+      rider?.verify(merged ? all.slice(0, 1) : all.slice(1, lead.length));
       check?.done();
-      return all.slice(riding.length);
+      return all.slice(lead.length);
     } catch (error) {
       if (!rider) throw guard.failedOn(error) ? guard.refusal() : error;
       if (guard.failedOn(error)) {

@@ -5,6 +5,7 @@ import {
   type AttendeeRow,
   CAPACITY_EXCEEDED,
   countGuestIn,
+  countGuestInAsRemembered,
   countGuestOut,
   deleteAttendee as deleteAttendeeRow,
   insertAttendee,
@@ -12,12 +13,7 @@ import {
   type PageRouting,
   updateAttendee,
 } from "../db/queries/attendees";
-import {
-  EVENT_NOT_AS_REMEMBERED,
-  type EventRow,
-  eventAsRemembered,
-  findEvent,
-} from "../db/queries/events";
+import { EVENT_NOT_AS_REMEMBERED, type EventRow, findEvent } from "../db/queries/events";
 import { commitChange, type TriggerInput } from "../delivery/outbox";
 import type { Deps } from "../deps";
 import {
@@ -110,7 +106,7 @@ export async function createAttendee(deps: Deps, scope: AccessScope, input: Crea
   const { language, problems } = fitToForm(event, input);
   if (problems.length > 0) throw unprocessable(problems);
   if (event.capacity !== null && event.guestCount >= event.capacity) throw fullEvent();
-  return register(deps, event, input, language, []);
+  return register(deps, event, input, language, countGuestIn(deps.db, event.id));
 }
 
 /**
@@ -126,9 +122,9 @@ async function registerAsRemembered(
   // A remembered form may be older than the event's: what it refuses is checked on a fresh read.
   const { language, problems } = fitToForm(event, input);
   if (problems.length > 0) return undefined;
-  const guard = eventAsRemembered(deps.db, event, scope.integrationId);
+  const count = countGuestInAsRemembered(deps.db, event, scope.integrationId);
   try {
-    return await register(deps, event, input, language, [guard]);
+    return await register(deps, event, input, language, count);
   } catch (error) {
     if (!failedWith(error, EVENT_NOT_AS_REMEMBERED)) throw error;
     forgetEvent(event);
@@ -145,13 +141,13 @@ function fitToForm(event: EventRow, input: CreateAttendeeInput) {
   return { language, problems: validateFields(event.fields, input.fields) };
 }
 
-/** The attendee's row, written after `guards` with its guest count and guest.create trigger. */
+/** The attendee's row, written after `count` (its guest counted in) with its guest.create trigger. */
 async function register(
   deps: Deps,
   event: EventRow,
   input: CreateAttendeeInput,
   language: string,
-  guards: Statement[],
+  count: Statement,
 ) {
   const { db } = deps;
   const now = iso(deps.now());
@@ -182,7 +178,7 @@ async function register(
   try {
     await commitChange(
       deps,
-      [...guards, countGuestIn(db, event.id), insertAttendee(db, attendee)],
+      [count, insertAttendee(db, attendee)],
       [attendeeTrigger("guest.create", attendee, event, undefined, body)],
     );
   } catch (error) {

@@ -7,7 +7,7 @@ import { RecentMap } from "../lib/recent-map";
  * reading first. The write checks on the primary that the event is still as remembered (its
  * `updated_at`, which every change of an event moves on, a round trip at least after the read it
  * starts from, and a guest count leaves alone) and that the
- * caller still reaches it (`eventAsRemembered`): a stale entry costs a read, never a wrong write.
+ * caller still reaches it (`countGuestInAsRemembered`): a stale entry costs a read, never a wrong write.
  * Its guest count is not used: the write counts the guest against the capacity itself.
  */
 // A form can be a few KiB: a thousand events stay within a few MiB of the isolate's 128.

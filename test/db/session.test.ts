@@ -160,6 +160,51 @@ describe("RequestSession", () => {
     expect(await rows()).toEqual(["a", "b"]);
   });
 
+  it("leads a write that carries the rider with the guard and check merged in one statement", async () => {
+    await freshTable();
+    const client = new RoutedD1(env.DB);
+    const insert = (value: string) =>
+      client.prepare(`INSERT INTO ${TABLE} (v) VALUES (?)`).bind(value);
+    const merged = (passes: boolean) => {
+      const session = new RequestSession(env.DB, null);
+      const { rider: check, seen } = rider();
+      // What the rider's own statement answers differs from the merged one's: `seen` tells them apart.
+      check.statements = [{ sql: "SELECT 7 AS answer", params: [] }];
+      session.ride(check);
+      session.guardWrites({
+        statement: { sql: "SELECT json('1')", params: [] },
+        failedOn: (error) => String(error).includes("malformed JSON"),
+        refusal: () => new Error("the primary refused the key"),
+        withCheck: {
+          rider: check,
+          statement: () => ({
+            sql: "SELECT json(?) AS guard, 42 AS answer",
+            params: [passes ? "1" : "not json"],
+          }),
+        },
+      });
+      return { session, seen };
+    };
+
+    const accepted = merged(true);
+    const results = await accepted.session.run(async () => [
+      ...(await client.batch([insert("a")])),
+      ...(await client.batch([insert("b")])),
+    ]);
+    expect(results).toHaveLength(2);
+    // Verified once, on the merged statement's row; the second write led by the plain guard.
+    expect(accepted.seen).toEqual([[[{ guard: "1", answer: 42 }]]]);
+    expect(await rows()).toEqual(["a", "b"]);
+
+    // Refused: nothing written; the check alone on the primary says why (here it passes: the guard's).
+    const refused = merged(false);
+    await expect(refused.session.run(() => insert("c").run())).rejects.toThrow(
+      "the primary refused the key",
+    );
+    expect(refused.seen).toEqual([[[{ answer: 7 }]]]);
+    expect(await rows()).toEqual(["a", "b"]);
+  });
+
   it("reads with the client's bookmark, and reports the newest bookmark it saw", async () => {
     const client = new RoutedD1(env.DB);
     const writer = new RequestSession(env.DB, null);

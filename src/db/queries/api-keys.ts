@@ -3,7 +3,7 @@ import type { Database } from "../client";
 import { failedWith } from "../failed-with";
 import { type JsonRow, jsonRow, readRow } from "../json-rows";
 import { type PageWindow, pageQueries } from "../page";
-import { batchPrepared, jsonQuery, prepared } from "../prepared";
+import { asStatements, batchPrepared, jsonQuery, prepared } from "../prepared";
 import { apiKeys, integrationProfiles, integrations } from "../schema";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -122,14 +122,31 @@ const GUARD_REFUSED = "malformed JSON";
  * (`keyWithGrant`, src/auth/middleware.ts) refuses, so that check may ride in the same batch.
  */
 export function keyGuard(hash: string, now: string) {
-  return {
-    sql: `SELECT json(CASE WHEN EXISTS (SELECT 1 FROM api_keys WHERE hash = ?
+  return { sql: `SELECT ${KEY_GUARD}`, params: [hash, now] };
+}
+
+/** The guard's expression: its values are the key's hash, then the instant. */
+const KEY_GUARD = `json(CASE WHEN EXISTS (SELECT 1 FROM api_keys WHERE hash = ?
       AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
       AND (integration_id IS NULL OR EXISTS (SELECT 1 FROM integrations
         WHERE integrations.id = api_keys.integration_id AND integrations.api_access = 1)))
-      THEN '1' ELSE 'refused' END)`,
-    params: [hash, now],
-  };
+      THEN '1' ELSE 'refused' END)`;
+
+/**
+ * `keyGuard` and the key's check (`keyWithGrantQueries`) in one statement, to lead a write that
+ * carries the check (db/session.ts `withCheck`): it fails as the guard does, and its row is the
+ * check's (a `guard` column besides), so `keyWithGrant` reads it as it reads the check's.
+ */
+export function keyGuardWithGrant(db: Database, hash: string, now: string) {
+  const [check] = asStatements(keyWithGrantQueries(db, hash)).statements;
+  // LEFT JOIN on a row of its own: one row always, so the guard is evaluated even for no key.
+  const sql = prepared(
+    db,
+    "keyGuardWithGrant",
+    () =>
+      `SELECT ${KEY_GUARD} AS "guard", "checked".* FROM (SELECT 1) LEFT JOIN (${check.sql}) AS "checked"`,
+  );
+  return { sql, params: [hash, now, ...check.params] };
 }
 
 /** Whether a batch failed because its `keyGuard` refused the key. */

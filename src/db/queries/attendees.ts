@@ -5,7 +5,7 @@ import type { PageWindow } from "../page";
 import { batchPrepared, jsonQuery, placeholdersOf, prepared, preparedWrite } from "../prepared";
 import { accounts, attendees, eventOverrides, events, profiles } from "../schema";
 import type { AccountRow } from "./accounts";
-import type { EventRow } from "./events";
+import { EVENT_NOT_AS_REMEMBERED, type EventRow } from "./events";
 import { linkedTo } from "./integrations";
 import type { OverrideRow } from "./overrides";
 import type { ProfileRow } from "./profiles";
@@ -238,6 +238,9 @@ export function updateAttendee(
     .where(eq(attendees.id, id));
 }
 
+/** The guest count with one more guest, or NULL (which fails the batch) when the event is full. */
+const oneMoreGuest = sql`CASE WHEN ${events.capacity} IS NULL OR ${events.guestCount} < ${events.capacity} THEN ${events.guestCount} + 1 ELSE NULL END`;
+
 /** The message SQLite gives when `countGuestIn` would pass the capacity (it aborts the batch). */
 export const CAPACITY_EXCEEDED = "NOT NULL constraint failed: events.guest_count";
 
@@ -250,14 +253,50 @@ export function countGuestIn(db: Database, eventId: string) {
   const query = prepared(db, "countGuestIn", () =>
     db
       .update(events)
-      .set({
-        guestCount: sql`CASE WHEN ${events.capacity} IS NULL OR ${events.guestCount} < ${events.capacity} THEN ${events.guestCount} + 1 ELSE NULL END`,
-      })
+      .set({ guestCount: oneMoreGuest })
       .where(eq(events.id, sql.placeholder("eventId")))
       .prepare(),
   );
   return preparedWrite(db, query, { eventId });
 }
+
+/** A JSON path error naming EVENT_NOT_AS_REMEMBERED: what fails the batch when evaluated. */
+const notAsRemembered = sql.raw(`json_extract('{}', '${EVENT_NOT_AS_REMEMBERED}')`);
+
+/**
+ * `countGuestIn` for a create made from an event read earlier (src/services/known-events.ts),
+ * without reading it again: it counts the guest only if the account's event is still as it was
+ * read at `updatedAt` and, for an integration key, on a profile linked to its integration;
+ * otherwise (changed, gone, out of reach) it fails the whole batch naming EVENT_NOT_AS_REMEMBERED
+ * (a gone event through its WHERE, which then evaluates the error). Put it first in the batch.
+ */
+export function countGuestInAsRemembered(
+  db: Database,
+  event: Pick<EventRow, "id" | "accountId" | "updatedAt">,
+  integrationId: string | null,
+) {
+  const values = { id: event.id, accountId: event.accountId, updatedAt: event.updatedAt };
+  if (integrationId === null) return preparedWrite(db, countAsRemembered(db, false), values);
+  return preparedWrite(db, countAsRemembered(db, true), { ...values, integrationId });
+}
+
+const countAsRemembered = (db: Database, linked: boolean) =>
+  prepared(db, linked ? "countGuestInAsRememberedLinked" : "countGuestInAsRemembered", () => {
+    const value = sql.placeholder;
+    const asRemembered = and(
+      eq(events.accountId, value("accountId")),
+      eq(events.updatedAt, value("updatedAt")),
+      linked ? linkedTo(events.profileId, value("integrationId")) : undefined,
+    );
+    const existing = sql`(SELECT ${events.id} FROM ${events} WHERE ${eq(events.id, value("id"))})`;
+    return db
+      .update(events)
+      .set({
+        guestCount: sql`CASE WHEN ${asRemembered} THEN ${oneMoreGuest} ELSE ${notAsRemembered} END`,
+      })
+      .where(eq(events.id, sql`coalesce(${existing}, ${notAsRemembered})`))
+      .prepare();
+  });
 
 /**
  * Counts the attendee out only if it still exists: put it before `deleteAttendee` in the same batch

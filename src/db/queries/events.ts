@@ -4,7 +4,7 @@ import type { Database } from "../client";
 import { inList } from "../in-list";
 import { type JsonRow, jsonRow, readRow } from "../json-rows";
 import { type PageWindow, selectPage } from "../page";
-import { batchPrepared, jsonQuery, prepared, preparedWrite } from "../prepared";
+import { batchPrepared, jsonQuery, prepared } from "../prepared";
 import { accounts, attendees, eventOverrides, events, integrations, profiles } from "../schema";
 import { linkedTo } from "./integrations";
 
@@ -48,38 +48,11 @@ export async function listEvents(db: Database, filter: EventFilter, page: PageWi
   return selectPage(db, events, and(...conditions), page);
 }
 
-/** What a batch fails with when `eventAsRemembered` finds the event changed, gone or out of reach. */
-export const EVENT_NOT_AS_REMEMBERED = "event not as remembered";
-
 /**
- * Statement of a change's batch: fails it (a JSON path error naming EVENT_NOT_AS_REMEMBERED)
- * unless the account's event is still as it was read at `updatedAt` and, for an integration key,
- * on a profile linked to its integration. For a write made from an event read earlier
- * (src/services/known-events.ts), without reading it again.
+ * What a create's batch fails with when `countGuestInAsRemembered` (db/queries/attendees.ts) finds
+ * the event changed, gone or out of reach.
  */
-export function eventAsRemembered(
-  db: Database,
-  event: Pick<EventRow, "id" | "accountId" | "updatedAt">,
-  integrationId: string | null,
-) {
-  const values = { id: event.id, accountId: event.accountId, updatedAt: event.updatedAt };
-  if (integrationId === null) return preparedWrite(db, eventGuard(db, false), values);
-  return preparedWrite(db, eventGuard(db, true), { ...values, integrationId });
-}
-
-const eventGuard = (db: Database, linked: boolean) =>
-  prepared(db, linked ? "eventAsRememberedLinked" : "eventAsRemembered", () => {
-    const reachable = linked
-      ? sql`AND ${linkedTo(events.profileId, sql.placeholder("integrationId"))}`
-      : sql``;
-    return jsonQuery(
-      db,
-      sql`SELECT json_extract('{}', CASE WHEN EXISTS (SELECT 1 FROM ${events}
-        WHERE ${events.id} = ${sql.placeholder("id")} AND ${events.accountId} = ${sql.placeholder("accountId")}
-          AND ${events.updatedAt} = ${sql.placeholder("updatedAt")} ${reachable})
-        THEN '$' ELSE ${EVENT_NOT_AS_REMEMBERED} END)`,
-    );
-  });
+export const EVENT_NOT_AS_REMEMBERED = "event not as remembered";
 
 /** The message SQLite gives when `updateEvent` finds the event changed since it was read. */
 export const EVENT_CHANGED = "NOT NULL constraint failed: events.updated_at";
