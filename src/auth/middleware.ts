@@ -83,10 +83,10 @@ async function resolveKey(c: Context<AppEnv>, secret: string, used: Used): Promi
     failedOn: refusedByKeyGuard,
     refusal: () => forgotten(hash, unauthorized("This key has been revoked or has expired.")),
   };
-  session.guardWrites(guard);
   const facts = knownKey(hash);
   if (facts && facts.kind === kind)
     return checkedWithFirstRead({ deps, session }, guard, hash, now, facts, used);
+  session.guardWrites(guard);
 
   // Only a key this isolate does not know is looked up: an address that keeps failing waits.
   refuseBlockedAddress(c);
@@ -133,9 +133,10 @@ function checkedWithFirstRead(
   };
   vars.session.ride(rider);
   // A write that carries the check leads with guard and check in one statement.
+  const [check] = statements;
   vars.session.guardWrites({
     ...guard,
-    withCheck: { rider, statement: () => keyGuardWithGrant(vars.deps.db, hash, now) },
+    withCheck: { rider, statement: () => keyGuardWithGrant(vars.deps.db, hash, now, check) },
   });
   return auth;
 }

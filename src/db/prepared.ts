@@ -110,7 +110,7 @@ export function jsonQuery<Row>(db: Database, select: SQL): PreparedSelect<Row | 
     all: async (values = {}) => {
       const client = db.$client;
       const statement = client.prepare(query.sql).bind(...fillPlaceholders(query.params, values));
-      return mapResult(await statement.all());
+      return mapResult(await atMostOneRow(statement).all());
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Database } from "../client";
 import { failedWith } from "../failed-with";
 import { type JsonRow, jsonRow, readRow } from "../json-rows";
 import { type PageWindow, pageQueries } from "../page";
-import { asStatements, batchPrepared, jsonQuery, prepared } from "../prepared";
+import { batchPrepared, jsonQuery, prepared } from "../prepared";
 import { apiKeys, integrationProfiles, integrations } from "../schema";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -133,12 +133,17 @@ const KEY_GUARD = `json(CASE WHEN EXISTS (SELECT 1 FROM api_keys WHERE hash = ?
       THEN '1' ELSE 'refused' END)`;
 
 /**
- * `keyGuard` and the key's check (`keyWithGrantQueries`) in one statement, to lead a write that
- * carries the check (db/session.ts `withCheck`): it fails as the guard does, and its row is the
- * check's (a `guard` column besides), so `keyWithGrant` reads it as it reads the check's.
+ * `keyGuard` and the key's check (`check`, the statement of `keyWithGrantQueries`) in one
+ * statement, to lead a write that carries the check (db/session.ts `withCheck`): it fails as the
+ * guard does, and its row is the check's (a `guard` column besides), so `keyWithGrant` reads it as
+ * it reads the check's.
  */
-export function keyGuardWithGrant(db: Database, hash: string, now: string) {
-  const [check] = asStatements(keyWithGrantQueries(db, hash)).statements;
+export function keyGuardWithGrant(
+  db: Database,
+  hash: string,
+  now: string,
+  check: { sql: string; params: readonly unknown[] },
+) {
   // LEFT JOIN on a row of its own: one row always, so the guard is evaluated even for no key.
   const sql = prepared(
     db,
